@@ -1,0 +1,75 @@
+namespace Repro.Core.Errors;
+
+/// <summary>
+/// Base of every failure repro reports to its user. The message is one line, written for a person,
+/// and never carries a stack trace; the subtype says which exit code the CLI maps it to.
+/// </summary>
+public abstract class ReproException : Exception
+{
+    /// <summary>Creates the error with a one-line message.</summary>
+    protected ReproException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the error with a one-line message and the failure that caused it.</summary>
+    protected ReproException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>
+/// Bad input: the command line, an MLproject file, a parameter, a missing input or an unknown run.
+/// Nothing was run and nothing was written.
+/// </summary>
+public sealed class InputException : ReproException
+{
+    /// <summary>Creates the error with a one-line message.</summary>
+    public InputException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the error with a message prefixed by a <c>FILE:LINE:COL</c> location.</summary>
+    public InputException(SourceLocation location, string message)
+        : base($"{location}: {message}")
+    {
+        Location = location;
+    }
+
+    /// <summary>Creates the error with a one-line message and the failure that caused it.</summary>
+    public InputException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Where in a file the problem is, when it comes from a file.</summary>
+    public SourceLocation? Location { get; }
+}
+
+/// <summary>repro's own failure: the run store, the file system or a tool it relies on.</summary>
+public sealed class StoreException : ReproException
+{
+    /// <summary>Creates the error with a one-line message.</summary>
+    public StoreException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the error with a one-line message and the failure that caused it.</summary>
+    public StoreException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>A position in a text file, 1-based, printed as <c>FILE:LINE:COL</c>.</summary>
+/// <param name="File">The file as the user would name it.</param>
+/// <param name="Line">1-based line.</param>
+/// <param name="Column">1-based column.</param>
+public readonly record struct SourceLocation(string File, long Line, long Column)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"{File}:{Line}:{Column}";
+}

@@ -1,0 +1,13 @@
+using System.Text.Json.Serialization;
+
+namespace Repro.Core.Runs;
+
+/// <summary>Source-generated JSON metadata for the run manifest: camelCase, indented, nulls written as "unknown".</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    WriteIndented = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    RespectNullableAnnotations = true)]
+[JsonSerializable(typeof(RunManifest))]
+public sealed partial class ManifestJsonContext : JsonSerializerContext;

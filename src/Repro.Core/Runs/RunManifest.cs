@@ -1,0 +1,263 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Repro.Core.Runs;
+
+/// <summary>
+/// The record of one run: everything needed to re-create it and to prove the re-creation.
+/// Serialized as <c>run.json</c> (camelCase, UTC ISO-8601 times); <c>docs/run-manifest.schema.json</c> describes it.
+/// </summary>
+public sealed record RunManifest
+{
+    /// <summary>The manifest format this code writes. Bump on any breaking change and document it in docs/.</summary>
+    public const int CurrentSchemaVersion = 1;
+
+    /// <summary>Version of the manifest format.</summary>
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+
+    /// <summary>Unique, time-sortable id of the run; also the name of its folder in the store.</summary>
+    public required string RunId { get; init; }
+
+    /// <summary>Free-form name given with <c>--run-name</c>.</summary>
+    public string? RunName { get; init; }
+
+    /// <summary>Experiment the run belongs to, given with <c>--experiment-name</c>.</summary>
+    public string? ExperimentName { get; init; }
+
+    /// <summary>Where the run stands.</summary>
+    public required RunStatus Status { get; init; }
+
+    /// <summary>Why the run ended as it did, when that needs saying (a missing output, a signal).</summary>
+    public string? StatusMessage { get; init; }
+
+    /// <summary>For a verification run, the id of the run it re-executes; null otherwise.</summary>
+    public string? Verifies { get; init; }
+
+    /// <summary>The repro build that wrote the manifest.</summary>
+    public required ToolRecord Repro { get; init; }
+
+    /// <summary>The project and its MLproject file.</summary>
+    public required ProjectRecord Project { get; init; }
+
+    /// <summary>The entry point that ran.</summary>
+    public required EntryPointRecord EntryPoint { get; init; }
+
+    /// <summary>Every parameter, declared or extra, in the order it was rendered.</summary>
+    public required IReadOnlyList<ParameterRecord> Parameters { get; init; }
+
+    /// <summary>The command the child ran.</summary>
+    public required CommandRecord Command { get; init; }
+
+    /// <summary>The run's seed and where it came from.</summary>
+    public required SeedRecord Seed { get; init; }
+
+    /// <summary>Determinism switches set in the child's environment before it started.</summary>
+    public required DeterminismRecord Determinism { get; init; }
+
+    /// <summary>The code: commit, branch, remote and uncommitted changes.</summary>
+    public required GitRecord Git { get; init; }
+
+    /// <summary>The machine, runtimes, lock files and allow-listed environment variables.</summary>
+    public required EnvironmentRecord Environment { get; init; }
+
+    /// <summary>How the child ran; null until it has started.</summary>
+    public ExecutionRecord? Execution { get; init; }
+
+    /// <summary>Fingerprints of the declared inputs and <c>path</c> parameters, taken before the child started.</summary>
+    public IReadOnlyList<DataRecord> Inputs { get; init; } = [];
+
+    /// <summary>Fingerprints of the declared outputs, taken after the child exited.</summary>
+    public IReadOnlyList<DataRecord> Outputs { get; init; } = [];
+
+    /// <summary>Metrics the entry point wrote; null when it wrote none.</summary>
+    public MetricsRecord? Metrics { get; init; }
+
+    /// <summary>What Repro.Sdk reported it set and read back inside the child; null when the child did not use it.</summary>
+    public JsonObject? Sdk { get; init; }
+
+    /// <summary>Warnings given while preparing or running, in the order they were given.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
+
+/// <summary>Where a run stands.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<RunStatus>))]
+public enum RunStatus
+{
+    /// <summary>The child is running, or repro died before it could record the end.</summary>
+    [JsonStringEnumMemberName("RUNNING")]
+    Running,
+
+    /// <summary>The child exited with 0 and every declared output exists.</summary>
+    [JsonStringEnumMemberName("FINISHED")]
+    Finished,
+
+    /// <summary>The child exited non-zero, or a declared output is missing.</summary>
+    [JsonStringEnumMemberName("FAILED")]
+    Failed,
+
+    /// <summary>The run was interrupted (Ctrl-C, SIGTERM) and its process tree stopped.</summary>
+    [JsonStringEnumMemberName("KILLED")]
+    Killed,
+}
+
+/// <summary>The repro build that wrote a manifest.</summary>
+/// <param name="Version">Informational version of the repro assembly.</param>
+public sealed record ToolRecord(string Version);
+
+/// <summary>The project a run came from.</summary>
+/// <param name="Name">The MLproject <c>name</c>, when given.</param>
+/// <param name="Directory">Absolute path of the project directory.</param>
+/// <param name="File">File name of the MLproject file inside the project directory.</param>
+/// <param name="Environment">The environment the MLproject file declares.</param>
+public sealed record ProjectRecord(string? Name, string Directory, string File, ProjectEnvironmentRecord Environment);
+
+/// <summary>The environment an MLproject file declares (<c>python_env</c>, <c>conda_env</c> or <c>docker_env</c>).</summary>
+/// <param name="Kind">The MLproject key, or null when none is declared.</param>
+/// <param name="File">The env file relative to the project, for <c>python_env</c> and <c>conda_env</c>.</param>
+/// <param name="Sha256">SHA-256 of that file.</param>
+/// <param name="Image">The Docker image, for <c>docker_env</c>.</param>
+/// <param name="Manager">How the environment was provided; only <c>local</c> (the host) today.</param>
+public sealed record ProjectEnvironmentRecord(string? Kind, string? File, string? Sha256, string? Image, string Manager);
+
+/// <summary>The entry point that ran.</summary>
+/// <param name="Name">The name given with <c>-e</c>.</param>
+/// <param name="Kind"><c>declared</c>, <c>python-script</c> or <c>shell-script</c>.</param>
+public sealed record EntryPointRecord(string Name, string Kind);
+
+/// <summary>One parameter as given and as passed to the command.</summary>
+/// <param name="Name">Parameter name (case-sensitive).</param>
+/// <param name="Type">Declared type word, or <c>string</c> for undeclared ones.</param>
+/// <param name="Source"><c>user</c> (given with <c>-P</c>), <c>default</c> (the declared default) or <c>extra</c> (given but not declared).</param>
+/// <param name="Given">The text the user gave, or the default's source text.</param>
+/// <param name="Value">The value substituted into the command (for <c>path</c>, the absolute path).</param>
+public sealed record ParameterRecord(string Name, string Type, string Source, string Given, string Value);
+
+/// <summary>The command a run executed.</summary>
+/// <param name="Rendered">The command line after substitution and quoting.</param>
+/// <param name="Argv">The exact argument vector started (<c>bash -c RENDERED</c>).</param>
+/// <param name="WorkingDirectory">Absolute working directory of the child.</param>
+public sealed record CommandRecord(string Rendered, IReadOnlyList<string> Argv, string WorkingDirectory);
+
+/// <summary>The run's seed.</summary>
+/// <param name="Value">The seed, 0 to 4294967295.</param>
+/// <param name="Source"><c>cli</c> (--seed), <c>mlproject</c> (top-level seed:) or <c>random</c>.</param>
+public sealed record SeedRecord(long Value, string Source);
+
+/// <summary>The determinism switches in the child's environment.</summary>
+/// <param name="Variables">Every variable repro set or found already set, with why it matters.</param>
+/// <param name="Threads">The thread count pinned with <c>--threads</c>, if any.</param>
+public sealed record DeterminismRecord(IReadOnlyList<DeterminismVariable> Variables, int? Threads);
+
+/// <summary>One determinism variable in the child's environment.</summary>
+/// <param name="Name">Variable name.</param>
+/// <param name="Value">Its value in the child.</param>
+/// <param name="SetBy"><c>repro</c>, or <c>user</c> when it was already set and repro left it alone.</param>
+/// <param name="Reason">Why it must exist before the child starts.</param>
+public sealed record DeterminismVariable(string Name, string Value, string SetBy, string Reason);
+
+/// <summary>The code a run came from.</summary>
+public sealed record GitRecord
+{
+    /// <summary><c>repository</c>, <c>no-commits</c> or <c>not-a-repository</c>.</summary>
+    public required string State { get; init; }
+
+    /// <summary>Absolute path of the repository's working tree.</summary>
+    public string? RepositoryRoot { get; init; }
+
+    /// <summary>The project directory relative to the working tree root, with forward slashes ("" for the root).</summary>
+    public string? ProjectPath { get; init; }
+
+    /// <summary>Full SHA of HEAD.</summary>
+    public string? Commit { get; init; }
+
+    /// <summary>Committer time of HEAD (UTC).</summary>
+    public DateTimeOffset? CommitTime { get; init; }
+
+    /// <summary>Branch name, or null when HEAD is detached.</summary>
+    public string? Branch { get; init; }
+
+    /// <summary>Whether HEAD is detached.</summary>
+    public bool Detached { get; init; }
+
+    /// <summary>Name of the first remote.</summary>
+    public string? RemoteName { get; init; }
+
+    /// <summary>URL of the first remote, with any credentials removed.</summary>
+    public string? RemoteUrl { get; init; }
+
+    /// <summary>Whether tracked files differ from HEAD or untracked, non-ignored files exist.</summary>
+    public bool Dirty { get; init; }
+
+    /// <summary>The patch of tracked changes against HEAD, when there are any.</summary>
+    public StoredFileRecord? Patch { get; init; }
+
+    /// <summary>Untracked, non-ignored files: listed, never copied.</summary>
+    public IReadOnlyList<FileRecord> Untracked { get; init; } = [];
+}
+
+/// <summary>A file written into the run folder.</summary>
+/// <param name="File">Name relative to the run folder.</param>
+/// <param name="Sha256">SHA-256 of its bytes, lower-case hex.</param>
+/// <param name="Bytes">Its size.</param>
+public sealed record StoredFileRecord(string File, string Sha256, long Bytes);
+
+/// <summary>A file fingerprint.</summary>
+/// <param name="Path">Path relative to the project (or repository, for untracked files), forward slashes.</param>
+/// <param name="Size">Size in bytes.</param>
+/// <param name="Sha256">SHA-256, lower-case hex; null for a symbolic link that points outside the project.</param>
+public sealed record FileRecord(string Path, long Size, string? Sha256)
+{
+    /// <summary>For a symbolic link, its target as stored in the link.</summary>
+    public string? LinkTarget { get; init; }
+
+    /// <summary>Whether a copy of the content is in the store's object store.</summary>
+    public bool Stored { get; init; }
+}
+
+/// <summary>How the child ran.</summary>
+public sealed record ExecutionRecord
+{
+    /// <summary>When the child started (UTC).</summary>
+    public required DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>When the run ended (UTC); null while running.</summary>
+    public DateTimeOffset? EndedAt { get; init; }
+
+    /// <summary>Wall time in seconds.</summary>
+    public double? DurationSeconds { get; init; }
+
+    /// <summary>The child's exit code; null while running or when it was killed by a signal.</summary>
+    public int? ExitCode { get; init; }
+
+    /// <summary>The signal that ended or interrupted the run, such as SIGINT.</summary>
+    public string? Signal { get; init; }
+
+    /// <summary>User CPU seconds of the child and its waited-for descendants.</summary>
+    public double? CpuUserSeconds { get; init; }
+
+    /// <summary>System CPU seconds of the child and its waited-for descendants.</summary>
+    public double? CpuSystemSeconds { get; init; }
+
+    /// <summary>Largest resident set seen in the child's process tree, in bytes.</summary>
+    public long? PeakMemoryBytes { get; init; }
+
+    /// <summary>The child's standard output, as saved in the run folder.</summary>
+    public StoredFileRecord? Stdout { get; init; }
+
+    /// <summary>The child's standard error, as saved in the run folder.</summary>
+    public StoredFileRecord? Stderr { get; init; }
+}
+
+/// <summary>The fingerprint of one declared input or output.</summary>
+/// <param name="Spec">The entry as declared (a file, directory or glob), or the parameter's value.</param>
+/// <param name="Kind"><c>file</c>, <c>directory</c> or <c>glob</c>.</param>
+/// <param name="Origin"><c>inputs</c>, <c>outputs</c> or <c>parameter:NAME</c>.</param>
+/// <param name="Digest">For a file, its SHA-256; for a directory or glob, the SHA-256 of its sorted <c>path NUL sha256 LF</c> lines.</param>
+/// <param name="Files">Every file it covers, sorted by path.</param>
+public sealed record DataRecord(string Spec, string Kind, string Origin, string Digest, IReadOnlyList<FileRecord> Files);
+
+/// <summary>Metrics the entry point wrote.</summary>
+/// <param name="File">The metrics file relative to the project, or to the run folder when repro chose it.</param>
+/// <param name="Sha256">SHA-256 of the file, when it exists.</param>
+/// <param name="Values">Name to number.</param>
+public sealed record MetricsRecord(string? File, string? Sha256, IReadOnlyDictionary<string, double> Values);

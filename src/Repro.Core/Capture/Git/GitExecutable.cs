@@ -72,14 +72,22 @@ internal sealed class GitExecutable
     /// <param name="userConfiguration">Whether the user's global and system configuration apply.</param>
     /// <param name="readOutput">Consumes standard output to its end.</param>
     /// <param name="cancellationToken">Kills git when cancelled.</param>
+    /// <param name="environment">Variables to set on top of the controlled environment.</param>
     public async Task RunAsync(
         string workingDirectory,
         IReadOnlyList<string> arguments,
         bool userConfiguration,
         Func<Stream, CancellationToken, Task> readOutput,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
-        using var process = new Process { StartInfo = CreateStartInfo(workingDirectory, arguments, userConfiguration) };
+        var startInfo = CreateStartInfo(workingDirectory, arguments, userConfiguration);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
+        }
+
+        using var process = new Process { StartInfo = startInfo };
         try
         {
             process.Start();

@@ -171,18 +171,8 @@ public static class GitCapture
             throw;
         }
 
-        var record = new GitRecord
+        var record = Record(RepositoryState, root, projectPath, facts, changes.Dirty) with
         {
-            State = RepositoryState,
-            RepositoryRoot = root,
-            ProjectPath = projectPath,
-            Commit = facts.Commit,
-            CommitTime = facts.CommitTime,
-            Branch = facts.Branch,
-            Detached = facts.Detached,
-            RemoteName = facts.RemoteName,
-            RemoteUrl = facts.RemoteUrl,
-            Dirty = changes.Dirty,
             Patch = changes.Patch,
             Untracked = changes.Untracked,
         };
@@ -201,29 +191,63 @@ public static class GitCapture
         var facts = RepositoryFacts.Read(repository);
         // Every file is uncommitted here; the status only tells whether there is any.
         var dirty = repository.RetrieveStatus(StatusPreset.Create()).Any(e => !IsInStore(e.FilePath));
-        var record = new GitRecord
-        {
-            State = NoCommitsState,
-            RepositoryRoot = root,
-            ProjectPath = projectPath,
-            Branch = facts.Branch,
-            Detached = facts.Detached,
-            RemoteName = facts.RemoteName,
-            RemoteUrl = facts.RemoteUrl,
-            Dirty = dirty,
-        };
+        var record = Record(NoCommitsState, root, projectPath, facts, dirty);
         return new GitCaptureResult(record, [$"repository {root} has no commits yet: the code of this run is not recorded"]);
     }
+
+    private static GitRecord Record(string state, string root, string projectPath, RepositoryFacts facts, bool dirty) => new()
+    {
+        State = state,
+        RepositoryRoot = root,
+        ProjectPath = projectPath,
+        Commit = facts.Commit,
+        CommitTime = facts.CommitTime,
+        Branch = facts.Branch,
+        Detached = facts.Detached,
+        RemoteName = facts.RemoteName,
+        RemoteUrl = facts.RemoteUrl,
+        Dirty = dirty,
+    };
 
     private static string RelativePath(string root, string project)
     {
         var relative = Path.GetRelativePath(root, project);
+        if (relative.StartsWith("..", StringComparison.Ordinal))
+        {
+            // LibGit2Sharp reports the root with symbolic links resolved; the project path may still go through one.
+            relative = Path.GetRelativePath(root, WithoutLinks(project));
+        }
+
         return relative == "." ? "" : relative.Replace(Path.DirectorySeparatorChar, '/');
+    }
+
+    private static string WithoutLinks(string fullPath)
+    {
+        var current = Path.GetPathRoot(fullPath)!;
+        foreach (var part in fullPath[current.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var next = Path.Combine(current, part);
+            var info = new DirectoryInfo(next);
+            if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } target)
+            {
+                // The target may itself lie below a linked folder.
+                next = WithoutLinks(Path.GetFullPath(target.FullName));
+            }
+
+            current = next;
+        }
+
+        return current;
     }
 
     private static string? RelativeFolderInside(string root, string folder)
     {
         var relative = Path.GetRelativePath(root, folder);
+        if (relative.StartsWith("..", StringComparison.Ordinal))
+        {
+            relative = Path.GetRelativePath(root, WithoutLinks(folder));
+        }
+
         if (relative == "." || relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative))
         {
             return null;

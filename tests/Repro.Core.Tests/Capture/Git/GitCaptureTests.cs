@@ -64,6 +64,35 @@ public sealed class GitCaptureTests : IDisposable
         Assert.Equal(_repo.Root, result.Record.RepositoryRoot);
     }
 
+    [Fact]
+    public async Task CaptureAsync_ProjectReachedThroughASymbolicLink_RecordsTheProjectPathInsideTheRepository()
+    {
+        _repo.Write("src/models/MLproject", "name: m\n");
+        _repo.CommitAll();
+        var link = Path.Combine(_repo.Folder, "link");
+        Directory.CreateSymbolicLink(link, _repo.Root);
+
+        var result = await GitCapture.CaptureAsync(Path.Combine(link, "src", "models"), _repo.Scratch("run"), CancellationToken.None);
+
+        Assert.Equal("src/models", result.Record.ProjectPath);
+    }
+
+    [Fact]
+    public async Task CaptureAsync_LinkedWorktree_RecordsTheWorktreeAndItsBranch()
+    {
+        _repo.Write("train.py", "x\n");
+        _repo.CommitAll();
+        var worktree = Path.Combine(_repo.Folder, "wt");
+        _repo.Git("worktree", "add", "--quiet", "-b", "experiment", worktree);
+        File.WriteAllText(Path.Combine(worktree, "train.py"), "y\n");
+
+        var result = await GitCapture.CaptureAsync(worktree, _repo.Scratch("run"), CancellationToken.None);
+
+        Assert.Equal(worktree, result.Record.RepositoryRoot);
+        Assert.Equal("experiment", result.Record.Branch);
+        Assert.Equal(["train.py"], result.ChangedPaths);
+    }
+
     [Theory]
     [InlineData(Reader.GitExecutable)]
     [InlineData(Reader.LibGit2Sharp)]

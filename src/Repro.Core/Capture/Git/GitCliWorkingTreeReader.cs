@@ -30,20 +30,21 @@ internal static class GitCliWorkingTreeReader
     public static Task<WorkingTreeChanges> StartAsync(
         GitExecutable git, string root, string patchFile, string? excludedPrefix, CancellationToken cancellationToken)
     {
-        // Both processes start before this method returns, so the caller's own reads run while git works.
+        // Both processes start before this method returns, so the caller's own reads run while git works; untracked
+        // files are hashed as soon as their list is in, while git diff may still be running.
         var patch = WritePatchAsync(git, root, patchFile, cancellationToken);
-        var untracked = ListUntrackedAsync(git, root, excludedPrefix, cancellationToken);
-        return CombineAsync(root, patchFile, patch, untracked, excludedPrefix, cancellationToken);
+        var untracked = FingerprintUntrackedAsync(git, root, excludedPrefix, cancellationToken);
+        return CombineAsync(root, patchFile, patch, untracked);
     }
 
     private static async Task<WorkingTreeChanges> CombineAsync(
-        string root, string patchFile, Task<StoredFileRecord?> patchTask, Task<List<string>> untrackedTask, string? excludedPrefix, CancellationToken cancellationToken)
+        string root, string patchFile, Task<StoredFileRecord?> patchTask, Task<(List<FileRecord>, List<string>, List<string>)> untrackedTask)
     {
-        // WhenAll waits for both processes even when one fails, so the caller can remove the patch file safely.
+        // WhenAll waits for both even when one fails, so the caller can remove the patch file safely.
         await Task.WhenAll(patchTask, untrackedTask);
 
-        var warnings = new List<string>();
         var patch = await patchTask;
+        var (files, nested, warnings) = await untrackedTask;
         List<string> changed = [];
         if (patch is not null)
         {
@@ -52,8 +53,6 @@ internal static class GitCliWorkingTreeReader
             warnings.AddRange(submodules.Select(s => LibGit2WorkingTreeReader.SubmoduleWarning(root, s)));
         }
 
-        var (files, nested, untrackedWarnings) = await UntrackedFiles.FingerprintAsync(root, await untrackedTask, excludedPrefix, cancellationToken);
-        warnings.AddRange(untrackedWarnings);
         return new WorkingTreeChanges(patch, changed, files, nested, warnings);
     }
 
@@ -95,19 +94,15 @@ internal static class GitCliWorkingTreeReader
         return new StoredFileRecord(GitCapture.PatchFileName, Convert.ToHexStringLower(hash.GetHashAndReset()), length);
     }
 
-    private static async Task<List<string>> ListUntrackedAsync(GitExecutable git, string root, string? excludedPrefix, CancellationToken cancellationToken)
+    private static async Task<(List<FileRecord>, List<string>, List<string>)> FingerprintUntrackedAsync(
+        GitExecutable git, string root, string? excludedPrefix, CancellationToken cancellationToken)
     {
-        var arguments = new List<string>
-        {
+        string[] arguments =
+        [
             "ls-files", "--others", "--exclude-standard", "-z",
             // Command-line patterns win over any .gitignore negation, so repro's store never shows up.
             "--exclude=" + GitCapture.StoreFolderName + "/",
-        };
-        if (excludedPrefix is not null)
-        {
-            arguments.Add("--exclude=/" + EscapePattern(excludedPrefix));
-        }
-
+        ];
         var output = await git.ReadAllAsync(root, arguments, userConfiguration: true, cancellationToken);
         var paths = new List<string>();
         var start = 0;
@@ -120,22 +115,6 @@ internal static class GitCliWorkingTreeReader
             }
         }
 
-        return paths;
-    }
-
-    private static string EscapePattern(string path)
-    {
-        var escaped = new StringBuilder();
-        foreach (var c in path)
-        {
-            if (c is '*' or '?' or '[' or '\\' or '!' or '#' or ' ')
-            {
-                escaped.Append('\\');
-            }
-
-            escaped.Append(c);
-        }
-
-        return escaped.ToString();
+        return await UntrackedFiles.FingerprintAsync(root, paths, excludedPrefix, cancellationToken);
     }
 }

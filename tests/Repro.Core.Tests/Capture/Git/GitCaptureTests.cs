@@ -449,6 +449,23 @@ public sealed class GitCaptureTests : IDisposable
         Assert.Contains(result.Warnings, w => w.Contains("submodule lib", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(Reader.GitExecutable)]
+    [InlineData(Reader.LibGit2Sharp)]
+    public async Task CaptureAsync_Cancelled_LeavesNoPatchBehind(Reader reader)
+    {
+        _repo.Write("train.py", "x\n");
+        _repo.CommitAll();
+        _repo.Write("train.py", "y\n");
+        var run = _repo.Scratch("run");
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => GitCapture.CaptureAsync(_repo.Root, run, Executable(reader), cancelled.Token));
+
+        Assert.Empty(Directory.GetFiles(run));
+    }
+
     [Fact]
     public async Task RequireClean_DirtyTree_ThrowsNamingChangedAndUntrackedFiles()
     {

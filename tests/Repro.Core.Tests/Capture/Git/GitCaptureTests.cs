@@ -104,7 +104,10 @@ public sealed class GitCaptureTests : IDisposable
         _repo.Write("deleted.py", "d = 1\n");
         _repo.Write("run.sh", "echo hi\n");
         _repo.Write("no newline.txt", "x");
+        File.CreateSymbolicLink(Path.Combine(_repo.Root, "current.py"), "staged.py");
         _repo.CommitAll();
+        File.Delete(Path.Combine(_repo.Root, "current.py"));
+        File.CreateSymbolicLink(Path.Combine(_repo.Root, "current.py"), "both.py");
         _repo.Write("staged.py", "a = 2\n");
         _repo.Git("add", "staged.py");
         _repo.Write("both.py", "c = 2\n");
@@ -124,7 +127,7 @@ public sealed class GitCaptureTests : IDisposable
         Assert.NotNull(patch);
         AssertStoredFile(run, patch);
         Assert.Equal(
-            ["added.py", "both.py", "deleted.py", "no newline.txt", "run.sh", "staged.py", "unstaged.py"],
+            ["added.py", "both.py", "current.py", "deleted.py", "no newline.txt", "run.sh", "staged.py", "unstaged.py"],
             result.ChangedPaths.Order(StringComparer.Ordinal));
         var clone = ApplyToCloneOfHead(run);
         foreach (var path in new[] { "staged.py", "unstaged.py", "both.py", "added.py", "run.sh", "no newline.txt" })
@@ -133,6 +136,7 @@ public sealed class GitCaptureTests : IDisposable
         }
 
         Assert.False(File.Exists(Path.Combine(clone, "deleted.py")));
+        Assert.Equal("both.py", new FileInfo(Path.Combine(clone, "current.py")).LinkTarget);
         Assert.True((File.GetUnixFileMode(Path.Combine(clone, "run.sh")) & UnixFileMode.UserExecute) != 0);
     }
 

@@ -8,16 +8,24 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 export REPRO_BENCH_GIT_REPO="${REPRO_BENCH_GIT_REPO:-/tmp/repro-bench-git-100k}"
 "$here/make-repo.sh" "$REPRO_BENCH_GIT_REPO" "${REPRO_BENCH_GIT_FILES:-100000}"
 
-# Process-level view of the same comparison, when hyperfine happens to be installed (nothing requires it).
-if command -v hyperfine >/dev/null 2>&1; then
-  cd "$REPRO_BENCH_GIT_REPO"
-  hyperfine -N --warmup 3 --runs 20 \
-    'git status --porcelain' \
-    'git --no-optional-locks status --porcelain=v2 -z --no-renames --untracked-files=all' \
-    'git -c diff.autoRefreshIndex=false diff HEAD --binary --no-renames --no-ext-diff --no-textconv --no-color --submodule=short --ignore-submodules=none' \
-    'git ls-files --others --exclude-standard -z --exclude=.repro/'
-  cd - >/dev/null
+cd "$REPRO_BENCH_GIT_REPO"
+status='git status --porcelain'
+diff='git -c diff.autoRefreshIndex=false diff HEAD --binary --no-renames --no-ext-diff --no-textconv --no-color --submodule=short --ignore-submodules=none'
+untracked='git ls-files --others --exclude-standard -z --exclude=.repro/'
+# CPU time (user + system) of what git status does against the two commands repro runs side by side: on a machine
+# whose cores are all busy, wall time follows CPU time; with a free core, repro's two commands overlap.
+if [ -x /usr/bin/time ]; then
+  for command in "$status" "$diff" "$untracked"; do
+    /usr/bin/time -f '%U %S' -o /tmp/repro-bench-cpu.$$ bash -c "for i in \$(seq 20); do $command >/dev/null; done"
+    awk -v c="$command" '{ printf "cpu %6.1f ms/run (user %5.1f, system %5.1f): %s\n", ($1 + $2) * 50, $1 * 50, $2 * 50, c }' /tmp/repro-bench-cpu.$$
+  done
+  rm -f /tmp/repro-bench-cpu.$$
 fi
+# Process-level wall times, when hyperfine happens to be installed (nothing requires it).
+if command -v hyperfine >/dev/null 2>&1; then
+  hyperfine -N --warmup 3 --runs 20 "$status" "$diff" "$untracked"
+fi
+cd - >/dev/null
 
 project="$here/../Repro.Benchmarks"
 dotnet build -c Release "$project" >/dev/null

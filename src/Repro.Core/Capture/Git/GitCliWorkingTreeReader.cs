@@ -8,15 +8,16 @@ namespace Repro.Core.Capture.Git;
 /// Reads working-tree changes with the <c>git</c> executable, in two processes that run at the same time.
 /// </summary>
 /// <remarks>
-/// Why not one <c>git status</c>: status refreshes the index, compares HEAD with the index, the index with the
-/// working tree, and then walks every folder for untracked files, one after the other. Asking for the status first
-/// and the patch second costs a status plus a diff (about 1.2x <c>git status --porcelain</c> on 100,000 files).
-/// The patch of HEAD against the working tree already tells which tracked files changed, so repro runs
-/// <c>git diff HEAD</c> (tracked changes, staged and unstaged) and <c>git ls-files --others</c> (untracked files)
-/// side by side: each does about half of the work of a status, and together they take about 0.7x its wall time on
-/// two cores. LibGit2Sharp's status alone takes about 2.8x git's on such a tree, which is why it is only the fallback.
+/// Why not <c>git status</c>: status refreshes the index against the working tree, compares HEAD with the index,
+/// then walks every folder for untracked files, one after the other, in one process; asking it first and for the
+/// patch second costs a whole status plus a diff. The patch of HEAD against the working tree already tells which
+/// tracked files changed, so repro runs <c>git diff HEAD</c> (tracked changes, staged and unstaged) and
+/// <c>git ls-files --others</c> (untracked files) side by side. Together they do the work of one status and no more
+/// (on 100,000 files, CPU per call: status about 150 ms; diff about 100 ms and ls-files about 55 ms), so with a free
+/// core the capture takes about 0.7x the wall time of <c>git status --porcelain</c>, and about the same when every
+/// core is busy. LibGit2Sharp's status takes 1.7x to 2.9x git's on such a tree, which is why it is only the fallback.
 /// Neither command ever writes the repository: <c>diff.autoRefreshIndex=false</c> stops <c>git diff</c> from
-/// rewriting the index after it found files whose timestamps changed (<c>--no-optional-locks</c> does not cover
+/// rewriting the index after finding files whose timestamps changed (<c>--no-optional-locks</c> does not cover
 /// <c>git diff</c>), so runs started at the same time never race on <c>.git/index.lock</c>.
 /// </remarks>
 internal static class GitCliWorkingTreeReader

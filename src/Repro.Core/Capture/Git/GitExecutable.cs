@@ -30,9 +30,6 @@ internal sealed class GitExecutable
     /// <summary>Absolute path of the executable.</summary>
     public string FilePath { get; }
 
-    /// <summary>Uses the given executable, for tests and for callers that located git themselves.</summary>
-    public static GitExecutable At(string path) => new(path);
-
     /// <summary>Finds <c>git</c> in a <c>PATH</c>-style list of directories.</summary>
     public static GitExecutable? Find(string? searchPath)
     {
@@ -188,16 +185,11 @@ internal sealed class GitExecutable
 
     private static string FirstLine(string message)
     {
-        foreach (var line in message.Split('\n'))
-        {
-            var trimmed = line.Trim();
-            if (trimmed.Length > 0)
-            {
-                return trimmed;
-            }
-        }
-
-        return "no message";
+        // git may warn before it fails; the line that says why it failed is the one to show.
+        var lines = message.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        return lines.FirstOrDefault(l => l.StartsWith("fatal:", StringComparison.Ordinal) || l.StartsWith("error:", StringComparison.Ordinal))
+            ?? lines.FirstOrDefault()
+            ?? "no message";
     }
 
     private static void Kill(Process process)

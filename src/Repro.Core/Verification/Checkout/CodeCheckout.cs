@@ -98,7 +98,7 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
     /// <param name="cancellationToken">Stops writing; the folder is removed.</param>
     /// <exception cref="InputException">The run recorded no commit, or the repository or commit is missing.</exception>
     /// <exception cref="StoreException">The stored patch is missing or differs from its record, or does not apply.</exception>
-    public static Task<CodeCheckout> MaterializeAsync(
+    public static async Task<CodeCheckout> MaterializeAsync(
         GitRecord record, string runDirectory, string? repositoryRoot = null, string? parentDirectory = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
@@ -117,7 +117,7 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
             CheckStoredPatch(patchFile, patch);
         }
 
-        return MaterializeAsync(root, record.Commit, patchFile, parentDirectory, cancellationToken);
+        return await MaterializeAsync(root, record.Commit, patchFile, parentDirectory, cancellationToken);
     }
 
     /// <summary>Synchronous form of <see cref="MaterializeAsync(string, string, string?, string?, CancellationToken)"/>.</summary>

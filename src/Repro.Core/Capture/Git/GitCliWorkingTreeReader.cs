@@ -13,9 +13,12 @@ namespace Repro.Core.Capture.Git;
 /// patch second costs a whole status plus a diff. The patch of HEAD against the working tree already tells which
 /// tracked files changed, so repro runs <c>git diff HEAD</c> (tracked changes, staged and unstaged) and
 /// <c>git ls-files --others</c> (untracked files) side by side. Together they do the work of one status and no more
-/// (on 100,000 files, CPU per call: status about 150 ms; diff about 100 ms and ls-files about 55 ms), so with a free
-/// core the capture takes about 0.7x the wall time of <c>git status --porcelain</c>, and about the same when every
-/// core is busy. LibGit2Sharp's status takes 1.7x to 2.9x git's on such a tree, which is why it is only the fallback.
+/// (on 100,000 files, CPU per call: status about 140 ms; diff about 100 ms and ls-files about 45 ms), and status
+/// already spreads its largest part (one lstat per tracked file) over all cores, so the gain is the overlap of the
+/// folder walk with that part: with the cores to itself the capture takes about 0.8x the wall time of
+/// <c>git status --porcelain</c> (bench/git-capture/run.sh), and about 1.1x when other work keeps every core busy
+/// (wall time then follows CPU time).
+/// LibGit2Sharp's status takes 2.3x to 2.7x git's on such a tree, which is why it is only the fallback.
 /// Neither command ever writes the repository: <c>diff.autoRefreshIndex=false</c> stops <c>git diff</c> from
 /// rewriting the index after finding files whose timestamps changed (<c>--no-optional-locks</c> does not cover
 /// <c>git diff</c>), so runs started at the same time never race on <c>.git/index.lock</c>.

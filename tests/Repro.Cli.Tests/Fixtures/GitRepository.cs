@@ -1,0 +1,77 @@
+using System.Diagnostics;
+
+namespace Repro.Cli.Tests.Fixtures;
+
+/// <summary>
+/// A real git repository for one test, driven through the git CLI with a fixed identity, branch, dates and no
+/// global or system configuration, so results never depend on the machine.
+/// </summary>
+public sealed class GitRepository
+{
+    private int _commitCount;
+
+    private GitRepository(string root)
+    {
+        Root = root;
+    }
+
+    public string Root { get; }
+
+    public static GitRepository Init(string root)
+    {
+        Directory.CreateDirectory(root);
+        var repository = new GitRepository(root);
+        repository.Git("init", "--quiet", "--initial-branch=main");
+        repository.Git("config", "user.name", "Repro Test");
+        repository.Git("config", "user.email", "test@example.invalid");
+        repository.Git("config", "commit.gpgsign", "false");
+        repository.Git("config", "core.autocrlf", "false");
+        return repository;
+    }
+
+    /// <summary>Stages everything and commits it with a fixed, increasing date; returns the commit id.</summary>
+    public string CommitAll(string message = "commit")
+    {
+        Git("add", "--all");
+        _commitCount++;
+        var date = new DateTimeOffset(2024, 1, 1, 12, 0, 0, TimeSpan.Zero).AddMinutes(_commitCount).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        Git(new Dictionary<string, string> { ["GIT_AUTHOR_DATE"] = date, ["GIT_COMMITTER_DATE"] = date }, "commit", "--quiet", "--no-verify", "-m", message);
+        return Git("rev-parse", "HEAD").Trim();
+    }
+
+    public string Git(params string[] arguments) => Git(new Dictionary<string, string>(), arguments);
+
+    public string Git(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        var startInfo = new ProcessStartInfo("git")
+        {
+            WorkingDirectory = Root,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        startInfo.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
+        startInfo.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
+        startInfo.Environment["LC_ALL"] = "C";
+        foreach (var (name, value) in environment)
+        {
+            startInfo.Environment[name] = value;
+        }
+
+        using var process = Process.Start(startInfo)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"git {string.Join(' ', arguments)} failed: {stderr}");
+        }
+
+        return stdout.GetAwaiter().GetResult();
+    }
+}

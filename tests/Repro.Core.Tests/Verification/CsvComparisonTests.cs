@@ -17,7 +17,7 @@ public sealed class CsvComparisonTests : IDisposable
         Assert.Equal(ComparerNames.Csv, result.Comparer);
         Assert.Equal("row 3, column 2 (loss): recorded 0.8, re-created 0.7 (abs diff 0.1, rel diff 0.125)", Assert.Single(result.Details));
         Assert.Equal(
-            "CSV differs: 1 cell in 1 row differ, first at row 3, column 2 (loss); largest numeric difference 0.1 at row 3, column 2 (loss)",
+            "CSV differs: 1 cell in 1 row differs, first at row 3, column 2 (loss); largest numeric difference 0.1 at row 3, column 2 (loss)",
             result.Summary);
     }
 
@@ -60,7 +60,7 @@ public sealed class CsvComparisonTests : IDisposable
 
         Assert.Equal(ComparisonOutcome.Different, result.Outcome);
         Assert.Equal("CSV differs: recorded 4 rows, re-created 3", result.Summary);
-        Assert.Equal("row count differs: recorded 4, re-created 3", Assert.Single(result.Details));
+        Assert.Equal(["row 4 is only in the recorded file: \"5,6\"", "row count differs: recorded 4, re-created 3"], result.Details);
     }
 
     [Fact]
@@ -132,6 +132,14 @@ public sealed class CsvComparisonTests : IDisposable
         Assert.Equal(ComparisonOutcome.Equivalent, same.Outcome);
         Assert.Equal("same CSV cells; differs only in number spelling and quoting or line endings", same.Summary);
         Assert.Equal(ComparisonOutcome.Different, changed.Outcome);
+    }
+
+    [Fact]
+    public void Compare_ByteOrderMarkOnOneSide_IsNotPartOfTheFirstHeader()
+    {
+        var result = Compare("\uFEFFid,score\n1,0.5\n", "id,score\n1,0.6\n");
+
+        Assert.Equal("row 2, column 2 (score): recorded 0.5, re-created 0.6 (abs diff 0.1, rel diff 0.2)", Assert.Single(result.Details));
     }
 
     [Fact]

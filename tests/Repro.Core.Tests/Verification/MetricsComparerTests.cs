@@ -71,7 +71,7 @@ public sealed class MetricsComparerTests
 
         Assert.Equal(ComparisonOutcome.Identical, results[0].Outcome);
         Assert.Equal(ComparisonOutcome.Different, results[1].Outcome);
-        Assert.Equal("recorded NaN, re-created 1: outside tolerance (tolerance rtol 1, atol 1)", results[1].Summary);
+        Assert.Equal("recorded NaN, re-created 1: outside tolerance (NaN and infinities match only themselves; tolerance rtol 1, atol 1)", results[1].Summary);
         Assert.Null(results[1].AbsoluteDifference);
     }
 

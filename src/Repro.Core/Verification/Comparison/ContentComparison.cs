@@ -6,8 +6,11 @@ namespace Repro.Core.Verification.Comparison;
 /// </summary>
 internal static class ContentComparison
 {
-    /// <summary>Largest JSON document parsed into memory; a larger one is compared as text.</summary>
-    public const long MaxJsonBytes = 256L * 1024 * 1024;
+    /// <summary>
+    /// Largest content held in memory: a JSON document to parse, or a zip inside a zip (ZipArchive must seek).
+    /// Larger JSON is compared as text, a larger nested zip as bytes.
+    /// </summary>
+    public const long MaxInMemoryBytes = 256L * 1024 * 1024;
 
     /// <summary>How many zips inside zips are opened before nested archives are compared as bytes.</summary>
     public const int MaxZipDepth = 4;
@@ -19,12 +22,16 @@ internal static class ContentComparison
         var actualZip = actual.LooksLikeZip();
         if (recordedZip && actualZip)
         {
-            if (depth < MaxZipDepth && ZipComparer.Compare(recorded, actual, tolerance, depth) is { } zip)
+            var seekable = recorded is FileContentSource || Math.Max(recorded.Length, actual.Length) <= MaxInMemoryBytes;
+            if (depth < MaxZipDepth && seekable && ZipComparer.Compare(recorded, actual, tolerance, depth) is { } zip)
             {
                 return zip;
             }
 
-            notes.Add(depth < MaxZipDepth ? "not a readable zip archive; compared as bytes" : "zip nested too deep; compared as bytes");
+            notes.Add(
+                depth >= MaxZipDepth ? "zip nested too deep; compared as bytes"
+                : !seekable ? $"nested zip larger than {MaxInMemoryBytes / (1024 * 1024)} MiB; compared as bytes"
+                : "not a readable zip archive; compared as bytes");
             return WithNotes(BinaryComparer.Compare(recorded, actual), notes);
         }
 
@@ -61,9 +68,9 @@ internal static class ContentComparison
 
     private static ComparisonResult? CompareJson(ContentSource recorded, ContentSource actual, ComparisonTolerance tolerance, List<string> notes)
     {
-        if (recorded.Length > MaxJsonBytes || actual.Length > MaxJsonBytes)
+        if (recorded.Length > MaxInMemoryBytes || actual.Length > MaxInMemoryBytes)
         {
-            notes.Add($"larger than {MaxJsonBytes / (1024 * 1024)} MiB; compared as text, not as JSON");
+            notes.Add($"larger than {MaxInMemoryBytes / (1024 * 1024)} MiB; compared as text, not as JSON");
             return null;
         }
 

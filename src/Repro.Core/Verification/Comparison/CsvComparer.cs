@@ -98,6 +98,13 @@ internal sealed class CsvComparer
             var actualCells = actual.ReadRecord();
             if (recordedCells is null || actualCells is null)
             {
+                if (recordedCells is not null || actualCells is not null)
+                {
+                    var side = recordedCells is null ? "the re-created file" : "the recorded file";
+                    var cells = recordedCells ?? actualCells!;
+                    _details.Add(string.Create(CultureInfo.InvariantCulture, $"row {row + 1} is only in {side}: {DisplayText.Quote(string.Join(',', cells))}"));
+                }
+
                 var recordedRows = row + (recordedCells is null ? 0 : 1 + CountRemaining(recorded));
                 var actualRows = row + (actualCells is null ? 0 : 1 + CountRemaining(actual));
                 return (recordedRows, actualRows);
@@ -124,9 +131,7 @@ internal sealed class CsvComparer
             var added = actual.Count > recorded.Count
                 ? $"; re-created adds {Describe(actual, recorded.Count, names)}"
                 : $"; re-created lacks {Describe(recorded, actual.Count, names)}";
-            Different(
-                string.Create(CultureInfo.InvariantCulture, $"row {row}"),
-                $"{what}: recorded {recorded.Count}, re-created {actual.Count}{added}");
+            Different(row, null, () => $"{what}: recorded {recorded.Count}, re-created {actual.Count}{added}");
         }
 
         for (var i = 0; i < Math.Min(recorded.Count, actual.Count); i++)
@@ -138,7 +143,6 @@ internal sealed class CsvComparer
                 continue;
             }
 
-            var cell = Cell(row, i);
             if (TryParseNumber(r, out var recordedNumber) && TryParseNumber(a, out var actualNumber))
             {
                 var check = NumberComparison.Compare(recordedNumber, actualNumber, _tolerance);
@@ -148,9 +152,9 @@ internal sealed class CsvComparer
                     continue;
                 }
 
-                if (!double.IsNaN(check.Absolute) && (_largest is null || check.Absolute > _largest.AbsoluteDifference))
+                if (NumberComparison.IsLarger(check, _largest))
                 {
-                    _largest = new NumericDifference(cell, recordedNumber, actualNumber, check.Absolute, check.Relative);
+                    _largest = new NumericDifference(Cell(row, i), recordedNumber, actualNumber, check.Absolute, check.Relative);
                 }
 
                 if (check.Verdict == NumberVerdict.WithinTolerance)
@@ -161,14 +165,14 @@ internal sealed class CsvComparer
 
                 rowDiffers = true;
                 _differentCells++;
-                Different(cell, $"recorded {r}, re-created {a} ({DisplayText.Differences(check.Absolute, check.Relative)})");
+                Different(row, i, () => $"recorded {r}, re-created {a} ({DisplayText.Differences(check.Absolute, check.Relative)})");
             }
             else
             {
                 rowDiffers = true;
                 _differentCells++;
                 var at = DisplayText.FirstDifference(r, a);
-                Different(cell, $"recorded {DisplayText.Quote(r, at)}, re-created {DisplayText.Quote(a, at)}");
+                Different(row, i, () => $"recorded {DisplayText.Quote(r, at)}, re-created {DisplayText.Quote(a, at)}");
             }
         }
 
@@ -178,10 +182,11 @@ internal sealed class CsvComparer
         }
     }
 
-    private void Different(string location, string description)
+    private void Different(long row, int? column, Func<string> describe)
     {
-        _firstDifference ??= location;
-        _details.Add($"{location}: {description}");
+        string Location() => column is { } c ? Cell(row, c) : string.Create(CultureInfo.InvariantCulture, $"row {row}");
+        _firstDifference ??= Location();
+        _details.Add(() => $"{Location()}: {describe()}");
     }
 
     private ComparisonResult Result(string format, long recordedRows, long actualRows, char recordedDelimiter, char actualDelimiter)
@@ -205,7 +210,7 @@ internal sealed class CsvComparer
 
             if (_differentRows > 0)
             {
-                parts.Add($"{DisplayText.Count(_differentCells, "cell")} in {DisplayText.Count(_differentRows, "row")} differ, first at {_firstDifference}");
+                parts.Add($"{DisplayText.Count(_differentCells, "cell")} in {DisplayText.Count(_differentRows, "row")} {DisplayText.Differ(_differentCells)}, first at {_firstDifference}");
             }
 
             if (_largest is not null)
@@ -224,7 +229,7 @@ internal sealed class CsvComparer
             return new ComparisonResult(
                 ComparisonOutcome.Equivalent,
                 ComparerNames.Csv,
-                $"{format} equal within tolerance ({_tolerance}): {DisplayText.Count(_withinTolerance, "numeric cell")} differ; {largest}",
+                $"{format} equal within tolerance ({_tolerance}): {DisplayText.Count(_withinTolerance, "numeric cell")} {DisplayText.Differ(_withinTolerance)}; {largest}",
                 [])
             {
                 LargestDifference = _largest,

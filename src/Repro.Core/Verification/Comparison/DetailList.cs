@@ -18,6 +18,9 @@ internal sealed class DetailList
 
     public int Count => _lines.Count + _omitted;
 
+    /// <summary>Whether further lines are only counted.</summary>
+    public bool IsFull => _lines.Count >= _limit;
+
     public void Add(string line)
     {
         if (_lines.Count < _limit)
@@ -27,6 +30,19 @@ internal sealed class DetailList
         else
         {
             _omitted++;
+        }
+    }
+
+    /// <summary>Adds a line formatted only when it will be kept: a file where a million cells differ formats fifty.</summary>
+    public void Add(Func<string> format)
+    {
+        if (IsFull)
+        {
+            _omitted++;
+        }
+        else
+        {
+            _lines.Add(format());
         }
     }
 

@@ -26,9 +26,17 @@ internal static class DisplayText
         _ => value.ToString("G6", CultureInfo.InvariantCulture),
     };
 
-    /// <summary>"abs diff A, rel diff R".</summary>
+    /// <summary>"abs diff A, rel diff R", or why there is none when NaN or an infinity faces something else.</summary>
     public static string Differences(double absolute, double relative) =>
-        $"abs diff {Difference(absolute)}, rel diff {Difference(relative)}";
+        double.IsNaN(absolute)
+            ? NotComparable
+            : $"abs diff {Difference(absolute)}, rel diff {Difference(relative)}";
+
+    /// <summary>Why NaN against 1 has no difference to show and no tolerance to pass.</summary>
+    public const string NotComparable = "NaN and infinities match only themselves";
+
+    /// <summary>"differs" for one, "differ" for more.</summary>
+    public static string Differ(long count) => count == 1 ? "differs" : "differ";
 
     /// <summary>"1 byte", "3 bytes": a count with its unit, singular when one.</summary>
     public static string Count(long count, string unit) => Count(count, unit, unit + "s");

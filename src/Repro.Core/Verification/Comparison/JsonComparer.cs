@@ -37,9 +37,7 @@ internal sealed class JsonComparer
 
         if (recorded.Count != actual.Count)
         {
-            comparer.Different(
-                "$",
-                $"line count differs: recorded {recorded.Count}, re-created {actual.Count}");
+            comparer.Different("$", () => $"line count differs: recorded {recorded.Count}, re-created {actual.Count}");
         }
 
         for (var i = 0; i < Math.Min(recorded.Count, actual.Count); i++)
@@ -54,7 +52,7 @@ internal sealed class JsonComparer
     {
         if (recorded.Kind != actual.Kind)
         {
-            Different(path, $"type differs: recorded {recorded.KindName} {recorded.Describe()}, re-created {actual.KindName} {actual.Describe()}");
+            Different(path, () => $"type differs: recorded {recorded.KindName} {recorded.Describe()}, re-created {actual.KindName} {actual.Describe()}");
             return;
         }
 
@@ -73,14 +71,14 @@ internal sealed class JsonComparer
                 if (!string.Equals(recorded.Text, actual.Text, StringComparison.Ordinal))
                 {
                     var at = DisplayText.FirstDifference(recorded.Text, actual.Text);
-                    Different(path, $"recorded {DisplayText.Quote(recorded.Text, at)}, re-created {DisplayText.Quote(actual.Text, at)}");
+                    Different(path, () => $"recorded {DisplayText.Quote(recorded.Text, at)}, re-created {DisplayText.Quote(actual.Text, at)}");
                 }
 
                 break;
             default:
                 if (!string.Equals(recorded.Text, actual.Text, StringComparison.Ordinal))
                 {
-                    Different(path, $"recorded {recorded.Text}, re-created {actual.Text}");
+                    Different(path, () => $"recorded {recorded.Text}, re-created {actual.Text}");
                 }
 
                 break;
@@ -100,7 +98,7 @@ internal sealed class JsonComparer
             }
             else
             {
-                Different(childPath, $"missing from the re-created output (recorded {recorded.Members[key].Describe()})");
+                Different(childPath, () => $"missing from the re-created output (recorded {recorded.Members[key].Describe()})");
             }
         }
 
@@ -108,7 +106,7 @@ internal sealed class JsonComparer
         {
             if (!recorded.Members.ContainsKey(key))
             {
-                Different(Member(path, key), $"not in the recorded output (re-created {actual.Members[key].Describe()})");
+                Different(Member(path, key), () => $"not in the recorded output (re-created {actual.Members[key].Describe()})");
             }
         }
 
@@ -126,7 +124,7 @@ internal sealed class JsonComparer
             var extra = recorded.Items.Count > actual.Items.Count
                 ? $"re-created lacks items [{shared}..{recorded.Items.Count - 1}]"
                 : $"re-created adds items [{shared}..{actual.Items.Count - 1}]";
-            Different(path, $"array length differs: recorded {recorded.Items.Count}, re-created {actual.Items.Count}; {extra}");
+            Different(path, () => $"array length differs: recorded {recorded.Items.Count}, re-created {actual.Items.Count}; {extra}");
         }
 
         for (var i = 0; i < shared; i++)
@@ -165,21 +163,21 @@ internal sealed class JsonComparer
                 _withinTolerance++;
                 break;
             default:
-                Different(path, $"recorded {recorded.Text}, re-created {actual.Text} ({DisplayText.Differences(check.Absolute, check.Relative)})");
+                Different(path, () => $"recorded {recorded.Text}, re-created {actual.Text} ({DisplayText.Differences(check.Absolute, check.Relative)})");
                 break;
         }
 
-        if (!double.IsNaN(check.Absolute) && (_largest is null || check.Absolute > _largest.AbsoluteDifference))
+        if (NumberComparison.IsLarger(check, _largest))
         {
             _largest = new NumericDifference(path, recorded.Number, actual.Number, check.Absolute, check.Relative);
         }
     }
 
-    private void Different(string path, string description)
+    private void Different(string path, Func<string> describe)
     {
         _differences++;
         _firstDifference ??= path;
-        _details.Add($"{path}: {description}");
+        _details.Add(() => $"{path}: {describe()}");
     }
 
     private ComparisonResult Result(string format)
@@ -195,7 +193,7 @@ internal sealed class JsonComparer
 
         if (_withinTolerance > 0)
         {
-            var summary = $"{format} equal within tolerance ({_tolerance}): {DisplayText.Count(_withinTolerance, "number")} differ{largest}";
+            var summary = $"{format} equal within tolerance ({_tolerance}): {DisplayText.Count(_withinTolerance, "number")} {DisplayText.Differ(_withinTolerance)}{largest}";
             return new ComparisonResult(ComparisonOutcome.Equivalent, ComparerNames.Json, summary, []) { LargestDifference = _largest };
         }
 

@@ -20,6 +20,9 @@ internal enum JsonKind
 /// </summary>
 internal sealed class JsonTree
 {
+    /// <summary>Shared by every scalar and array, so a million numbers do not cost a million empty dictionaries.</summary>
+    private static readonly IReadOnlyDictionary<string, JsonTree> NoMembers = new Dictionary<string, JsonTree>(StringComparer.Ordinal);
+
     private JsonTree(JsonKind kind, string text)
     {
         Kind = kind;
@@ -36,7 +39,7 @@ internal sealed class JsonTree
     /// <summary>An object's keys in source order (a repeated key keeps its first position and its last value, as Python does).</summary>
     public IReadOnlyList<string> Keys { get; private init; } = [];
 
-    public IReadOnlyDictionary<string, JsonTree> Members { get; private init; } = new Dictionary<string, JsonTree>(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, JsonTree> Members { get; private init; } = NoMembers;
 
     public IReadOnlyList<JsonTree> Items { get; private init; } = [];
 

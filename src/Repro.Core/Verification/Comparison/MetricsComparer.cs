@@ -67,7 +67,7 @@ public static class MetricsComparer
 
         var values = $"recorded {DisplayText.Number(recorded)}, re-created {DisplayText.Number(actual)}";
         var finite = !double.IsNaN(check.Absolute);
-        var differences = finite ? $"{DisplayText.Differences(check.Absolute, check.Relative)}; " : string.Empty;
+        var differences = finite ? DisplayText.Differences(check.Absolute, check.Relative) : DisplayText.NotComparable;
         var verdict = check.Verdict == NumberVerdict.WithinTolerance ? "within tolerance" : "outside tolerance";
         return new MetricComparison(
             name,
@@ -75,7 +75,7 @@ public static class MetricsComparer
             actual,
             tolerance,
             check.Verdict == NumberVerdict.WithinTolerance ? ComparisonOutcome.Equivalent : ComparisonOutcome.Different,
-            $"{values}: {verdict} ({differences}tolerance {tolerance})")
+            $"{values}: {verdict} ({differences}; tolerance {tolerance})")
         {
             AbsoluteDifference = finite ? check.Absolute : null,
             RelativeDifference = finite ? check.Relative : null,

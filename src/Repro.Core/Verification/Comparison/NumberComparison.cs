@@ -32,4 +32,8 @@ internal static class NumberComparison
         var allowed = tolerance.Atol + (tolerance.Rtol * Math.Abs(recorded));
         return new NumberCheck(absolute <= allowed ? NumberVerdict.WithinTolerance : NumberVerdict.Different, absolute, relative);
     }
+
+    /// <summary>Whether the difference <paramref name="check"/> found beats <paramref name="largest"/>; a NaN difference (NaN against a number) never does.</summary>
+    public static bool IsLarger(NumberCheck check, NumericDifference? largest) =>
+        !double.IsNaN(check.Absolute) && (largest is null || check.Absolute > largest.AbsoluteDifference);
 }

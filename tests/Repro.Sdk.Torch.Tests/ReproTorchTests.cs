@@ -89,6 +89,16 @@ public sealed class ReproTorchTests
     }
 
     [Fact]
+    public void Configure_DeterministicAlgorithms_ReachTheLibtorchTorchSharpUses()
+    {
+        ReproTorch.Configure(Run(1));
+
+        // With deterministic algorithms on, libtorch fills "uninitialised" float memory with NaN: proof that the
+        // switch set through AtenContext is the one TorchSharp's operations read.
+        Assert.All(empty(4096).data<float>().ToArray(), value => Assert.True(float.IsNaN(value)));
+    }
+
+    [Fact]
     public void NativeSwitches_SetThenGet_RoundTrip()
     {
         try

@@ -54,7 +54,11 @@ public static class DeterministicModelFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            File.Delete(temp);
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+
             throw new ReproSdkException($"Cannot write the model file {fullPath}: {e.Message}", e);
         }
 

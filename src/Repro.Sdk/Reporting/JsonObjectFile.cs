@@ -61,7 +61,11 @@ internal static class JsonObjectFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            File.Delete(temp);
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+
             throw new ReproSdkException($"Cannot write {path}: {e.Message}", e);
         }
     }

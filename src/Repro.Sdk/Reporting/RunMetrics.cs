@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Json.Nodes;
 
 namespace Repro.Sdk.Reporting;
@@ -8,8 +9,6 @@ namespace Repro.Sdk.Reporting;
 /// </summary>
 internal sealed class RunMetrics
 {
-    private static readonly HashSet<string> NoUnion = [];
-
     private readonly Lock _gate = new();
     private readonly Dictionary<string, double> _values = new(StringComparer.Ordinal);
 
@@ -27,10 +26,15 @@ internal sealed class RunMetrics
 
     public void Log(IEnumerable<KeyValuePair<string, double>> metrics)
     {
+        ArgumentNullException.ThrowIfNull(metrics);
         var batch = metrics.ToList();
         foreach (var (name, value) in batch)
         {
-            ArgumentException.ThrowIfNullOrWhiteSpace(name, nameof(metrics));
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                throw new ArgumentException("A metric name must not be empty or white space.", nameof(metrics));
+            }
+
             if (!double.IsFinite(value))
             {
                 throw new ArgumentOutOfRangeException(nameof(metrics), value, $"Metric '{name}' is {value}; JSON holds finite numbers only.");
@@ -52,7 +56,7 @@ internal sealed class RunMetrics
             }
 
             var merged = JsonObjectFile.Read(FilePath);
-            JsonObjectFile.MergeInto(merged, update, NoUnion);
+            JsonObjectFile.MergeInto(merged, update, FrozenSet<string>.Empty);
             JsonObjectFile.Write(FilePath, merged);
         }
     }

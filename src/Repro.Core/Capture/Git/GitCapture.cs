@@ -1,0 +1,264 @@
+using LibGit2Sharp;
+using Repro.Core.Errors;
+using Repro.Core.Runs;
+
+namespace Repro.Core.Capture.Git;
+
+/// <summary>Records the code a run comes from: commit, branch, remote and every uncommitted change.</summary>
+public static class GitCapture
+{
+    /// <summary>File name of the patch of tracked changes, inside the run folder.</summary>
+    public const string PatchFileName = "code.patch";
+
+    /// <summary><see cref="GitRecord.State"/> of a project inside a working tree with a commit.</summary>
+    public const string RepositoryState = "repository";
+
+    /// <summary><see cref="GitRecord.State"/> of a repository whose HEAD has no commit yet.</summary>
+    public const string NoCommitsState = "no-commits";
+
+    /// <summary><see cref="GitRecord.State"/> of a project outside any git working tree.</summary>
+    public const string NotARepositoryState = "not-a-repository";
+
+    /// <summary>
+    /// Name of repro's store folder. Whatever its own <c>.gitignore</c> says, nothing under a folder of this name is
+    /// reported as an untracked file: a run must not record the store it is being written into.
+    /// </summary>
+    public const string StoreFolderName = ".repro";
+
+    private const int PathsNamedInMessage = 5;
+
+    /// <summary>
+    /// Captures the code of the project in <paramref name="projectDirectory"/>. When tracked files differ from HEAD,
+    /// writes <see cref="PatchFileName"/> into <paramref name="runDirectory"/> (created when missing) with every staged
+    /// and unstaged change, binary-safe, for <c>git apply</c> on a checkout of HEAD. Untracked files are fingerprinted,
+    /// never copied. Uses the <c>git</c> executable when it is on <c>PATH</c> (faster on large trees) and LibGit2Sharp
+    /// otherwise. Never writes the user's repository.
+    /// </summary>
+    /// <param name="projectDirectory">The project directory; the repository is found from there upwards.</param>
+    /// <param name="runDirectory">The run folder.</param>
+    /// <param name="cancellationToken">Stops the capture and the git processes it started.</param>
+    /// <returns>The record and the warnings to show and store.</returns>
+    /// <exception cref="InputException">The project directory does not exist.</exception>
+    /// <exception cref="StoreException">git or LibGit2Sharp failed to read the repository, or the patch could not be written.</exception>
+    public static Task<GitCaptureResult> CaptureAsync(string projectDirectory, string runDirectory, CancellationToken cancellationToken) =>
+        CaptureAsync(projectDirectory, runDirectory, GitExecutable.OnPath, cancellationToken);
+
+    /// <summary>
+    /// Fails when the captured code cannot be re-created from its commit alone: the tree has uncommitted changes or
+    /// untracked files, the repository has no commit, or the project is not in a repository. Call it right after
+    /// <see cref="CaptureAsync(string, string, CancellationToken)"/> and before starting anything.
+    /// </summary>
+    /// <param name="result">The capture.</param>
+    /// <exception cref="InputException">The code is not clean; the message names what differs.</exception>
+    public static void RequireClean(GitCaptureResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var record = result.Record;
+        switch (record.State)
+        {
+            case NotARepositoryState:
+                throw new InputException("--require-clean: the project is not inside a git repository, so its code cannot be tied to a commit");
+            case NoCommitsState:
+                throw new InputException($"--require-clean: repository {record.RepositoryRoot} has no commits yet");
+        }
+
+        if (!record.Dirty)
+        {
+            return;
+        }
+
+        var parts = new List<string>();
+        if (result.ChangedPaths.Count > 0)
+        {
+            parts.Add($"{result.ChangedPaths.Count} changed tracked file(s) ({Name(result.ChangedPaths)})");
+        }
+
+        var untracked = record.Untracked.Select(f => f.Path).Concat(result.NestedRepositories).ToList();
+        if (untracked.Count > 0)
+        {
+            parts.Add($"{untracked.Count} untracked file(s) ({Name(untracked)})");
+        }
+
+        throw new InputException(
+            $"--require-clean: {record.RepositoryRoot} has uncommitted changes: {string.Join(", ", parts)}; commit or stash them first");
+    }
+
+    internal static async Task<GitCaptureResult> CaptureAsync(
+        string projectDirectory, string runDirectory, GitExecutable? git, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(projectDirectory);
+        ArgumentNullException.ThrowIfNull(runDirectory);
+        var project = Path.TrimEndingDirectorySeparator(Path.GetFullPath(projectDirectory));
+        if (!Directory.Exists(project))
+        {
+            throw new InputException($"project directory {project} does not exist");
+        }
+
+        try
+        {
+            var gitDirectory = Repository.Discover(project);
+            if (gitDirectory is null)
+            {
+                return NotARepository($"{project} is not inside a git repository: the code of this run is not recorded");
+            }
+
+            using var repository = new Repository(gitDirectory);
+            if (repository.Info.IsBare || repository.Info.WorkingDirectory is null)
+            {
+                return NotARepository($"{project} is inside the bare repository {gitDirectory}, which has no working tree: the code of this run is not recorded");
+            }
+
+            var root = Path.TrimEndingDirectorySeparator(repository.Info.WorkingDirectory);
+            var projectPath = RelativePath(root, project);
+            if (repository.Info.IsHeadUnborn)
+            {
+                return NoCommits(repository, root, projectPath);
+            }
+
+            return await CaptureRepositoryAsync(repository, root, projectPath, Path.GetFullPath(runDirectory), git, cancellationToken);
+        }
+        catch (LibGit2SharpException e)
+        {
+            throw new StoreException($"cannot read the git repository of {project}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Whether a path relative to the working tree lies in repro's store.</summary>
+    internal static bool IsInStore(string path) =>
+        path == StoreFolderName
+        || path.StartsWith(StoreFolderName + "/", StringComparison.Ordinal)
+        || path.Contains("/" + StoreFolderName + "/", StringComparison.Ordinal)
+        || path.EndsWith("/" + StoreFolderName, StringComparison.Ordinal);
+
+    private static async Task<GitCaptureResult> CaptureRepositoryAsync(
+        Repository repository, string root, string projectPath, string runDirectory, GitExecutable? git, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Directory.CreateDirectory(runDirectory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreException($"cannot create run folder {runDirectory}: {e.Message}", e);
+        }
+
+        var patchFile = Path.Combine(runDirectory, PatchFileName);
+        var excludedPrefix = RelativeFolderInside(root, runDirectory);
+        var cli = git is null ? null : GitCliWorkingTreeReader.StartAsync(git, root, patchFile, excludedPrefix, cancellationToken);
+        RepositoryFacts facts;
+        WorkingTreeChanges changes;
+        try
+        {
+            // Reads HEAD and the remote while git scans the working tree.
+            facts = RepositoryFacts.Read(repository);
+            changes = cli is not null
+                ? await cli
+                : await LibGit2WorkingTreeReader.ReadAsync(repository, root, patchFile, excludedPrefix, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            if (cli is not null)
+            {
+                await cli.ContinueWith(static _ => { }, TaskScheduler.Default);
+            }
+
+            File.Delete(patchFile);
+            if (e is IOException or UnauthorizedAccessException)
+            {
+                throw new StoreException($"cannot write {patchFile}: {e.Message}", e);
+            }
+
+            throw;
+        }
+
+        var record = Record(RepositoryState, root, projectPath, facts, changes.Dirty) with
+        {
+            Patch = changes.Patch,
+            Untracked = changes.Untracked,
+        };
+        return new GitCaptureResult(record, changes.Warnings)
+        {
+            ChangedPaths = changes.ChangedPaths,
+            NestedRepositories = changes.NestedRepositories,
+        };
+    }
+
+    private static GitCaptureResult NotARepository(string warning) =>
+        new(new GitRecord { State = NotARepositoryState }, [warning]);
+
+    private static GitCaptureResult NoCommits(Repository repository, string root, string projectPath)
+    {
+        var facts = RepositoryFacts.Read(repository);
+        // Every file is uncommitted here; the status only tells whether there is any.
+        var dirty = repository.RetrieveStatus(StatusPreset.Create()).Any(e => !IsInStore(e.FilePath));
+        var record = Record(NoCommitsState, root, projectPath, facts, dirty);
+        return new GitCaptureResult(record, [$"repository {root} has no commits yet: the code of this run is not recorded"]);
+    }
+
+    private static GitRecord Record(string state, string root, string projectPath, RepositoryFacts facts, bool dirty) => new()
+    {
+        State = state,
+        RepositoryRoot = root,
+        ProjectPath = projectPath,
+        Commit = facts.Commit,
+        CommitTime = facts.CommitTime,
+        Branch = facts.Branch,
+        Detached = facts.Detached,
+        RemoteName = facts.RemoteName,
+        RemoteUrl = facts.RemoteUrl,
+        Dirty = dirty,
+    };
+
+    private static string RelativePath(string root, string project)
+    {
+        var relative = Path.GetRelativePath(root, project);
+        if (relative.StartsWith("..", StringComparison.Ordinal))
+        {
+            // LibGit2Sharp reports the root with symbolic links resolved; the project path may still go through one.
+            relative = Path.GetRelativePath(root, WithoutLinks(project));
+        }
+
+        return relative == "." ? "" : relative.Replace(Path.DirectorySeparatorChar, '/');
+    }
+
+    private static string WithoutLinks(string fullPath)
+    {
+        var current = Path.GetPathRoot(fullPath)!;
+        foreach (var part in fullPath[current.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var next = Path.Combine(current, part);
+            var info = new DirectoryInfo(next);
+            if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } target)
+            {
+                // The target may itself lie below a linked folder.
+                next = WithoutLinks(Path.GetFullPath(target.FullName));
+            }
+
+            current = next;
+        }
+
+        return current;
+    }
+
+    private static string? RelativeFolderInside(string root, string folder)
+    {
+        var relative = Path.GetRelativePath(root, folder);
+        if (relative.StartsWith("..", StringComparison.Ordinal))
+        {
+            relative = Path.GetRelativePath(root, WithoutLinks(folder));
+        }
+
+        if (relative == "." || relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative))
+        {
+            return null;
+        }
+
+        var path = relative.Replace(Path.DirectorySeparatorChar, '/');
+        return IsInStore(path) ? null : path + "/";
+    }
+
+    private static string Name(IReadOnlyList<string> paths) =>
+        paths.Count <= PathsNamedInMessage
+            ? string.Join(", ", paths)
+            : string.Join(", ", paths.Take(PathsNamedInMessage)) + $" and {paths.Count - PathsNamedInMessage} more";
+}

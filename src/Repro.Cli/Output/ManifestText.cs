@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Repro.Core.Capture.Data;
 using Repro.Core.Runs;
 
 namespace Repro.Cli.Output;
@@ -58,7 +59,7 @@ internal static class ManifestText
 
             if (execution.PeakMemoryBytes is { } peak)
             {
-                resources.Add($"peak memory {Bytes(peak)}");
+                resources.Add($"peak memory {HashProgressText.FormatBytes(peak)}");
             }
 
             Line("resources", string.Join(", ", resources));
@@ -113,7 +114,7 @@ internal static class ManifestText
 
         var where = git.Branch is { } branch ? $"on {branch}" : "detached";
         var dirt = git.Dirty
-            ? $", dirty ({(git.Patch is { } patch ? $"patch {patch.File}, {Bytes(patch.Bytes)}" : "no tracked changes")}{(git.Untracked.Count > 0 ? $", {git.Untracked.Count} untracked" : string.Empty)})"
+            ? $", dirty ({(git.Patch is { } patch ? $"patch {patch.File}, {HashProgressText.FormatBytes(patch.Bytes)}" : "no tracked changes")}{(git.Untracked.Count > 0 ? $", {git.Untracked.Count} untracked" : string.Empty)})"
             : ", clean";
         var remote = git.RemoteUrl is { } url ? $", {git.RemoteName ?? "remote"} {url}" : string.Empty;
         return $"{git.Commit[..Math.Min(12, git.Commit.Length)]} {where}{dirt}{remote}";
@@ -127,19 +128,5 @@ internal static class ManifestText
             line(label, $"{record.Spec} sha256:{record.Digest[..Math.Min(16, record.Digest.Length)]}{files}");
             label = string.Empty;
         }
-    }
-
-    private static string Bytes(long bytes)
-    {
-        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
-        double value = bytes;
-        var unit = 0;
-        while (value >= 1024 && unit < units.Length - 1)
-        {
-            value /= 1024;
-            unit++;
-        }
-
-        return unit == 0 ? $"{bytes} B" : string.Create(CultureInfo.InvariantCulture, $"{value:0.0} {units[unit]}");
     }
 }

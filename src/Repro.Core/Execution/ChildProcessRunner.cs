@@ -29,7 +29,7 @@ public sealed record ChildProcessRequest(
 /// <param name="EndedAt">When it and its output ended (UTC).</param>
 /// <param name="CpuUserSeconds">User CPU time of the child and the descendants it waited for.</param>
 /// <param name="CpuSystemSeconds">System CPU time, likewise.</param>
-/// <param name="PeakMemoryBytes">Largest resident set seen: the larger of the sampled sum over the tree and the largest single process.</param>
+/// <param name="PeakMemoryBytes">Largest resident set seen, sampled every 100 ms: the larger of the sum over the tree and the peak (VmHWM) of any single process; null when nothing was sampled.</param>
 /// <param name="Stdout">The saved standard output.</param>
 /// <param name="Stderr">The saved standard error.</param>
 /// <param name="StragglersKilled">Processes the child left running in its session after it exited, which repro killed.</param>
@@ -126,18 +126,15 @@ public static class ChildProcessRunner
         var usageAfter = NativeProcess.ChildrenUsageNow();
 
         double? user = null, system = null;
-        long? peak = sampledPeak > 0 ? sampledPeak : null;
         if (usageBefore is { } before && usageAfter is { } after)
         {
             user = Math.Max(0, after.UserSeconds - before.UserSeconds);
             system = Math.Max(0, after.SystemSeconds - before.SystemSeconds);
-
-            // ru_maxrss over all waited children only rises when this child's tree set a new maximum: then it is exact.
-            if (after.MaxRssBytes > before.MaxRssBytes)
-            {
-                peak = Math.Max(peak ?? 0, after.MaxRssBytes);
-            }
         }
+
+        // ru_maxrss is not used for memory: Linux carries a process's pre-exec peak across exec, so every child forked
+        // from the .NET host reports at least the host's own size. The sampled per-process peaks (VmHWM) do not.
+        long? peak = sampledPeak > 0 ? sampledPeak : null;
 
         return new ChildProcessResult(process.ExitCode, interruption.FirstSignal, startedAt, endedAt, user, system, peak, stdout, stderr, stragglers);
     }

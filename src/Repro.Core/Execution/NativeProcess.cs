@@ -26,8 +26,8 @@ internal static partial class NativeProcess
     }
 
     /// <summary>
-    /// CPU time and peak resident set of all children this process has waited for (RUSAGE_CHILDREN).
-    /// The difference across a child's life is that child's tree, since repro starts nothing else meanwhile.
+    /// CPU time of all children this process has waited for (RUSAGE_CHILDREN). The difference across a child's
+    /// life is that child's tree, since repro starts nothing else meanwhile.
     /// </summary>
     public static ChildrenUsage? ChildrenUsageNow()
     {
@@ -42,12 +42,9 @@ internal static partial class NativeProcess
             return null;
         }
 
-        // Linux reports ru_maxrss in KiB, macOS in bytes.
-        var maxRssBytes = OperatingSystem.IsMacOS() ? usage.MaxRss : usage.MaxRss * 1024;
         return new ChildrenUsage(
             usage.UserSeconds + (usage.UserMicroseconds / 1e6),
-            usage.SystemSeconds + (usage.SystemMicroseconds / 1e6),
-            maxRssBytes);
+            usage.SystemSeconds + (usage.SystemMicroseconds / 1e6));
     }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
@@ -56,8 +53,8 @@ internal static partial class NativeProcess
     [LibraryImport("libc", EntryPoint = "getrusage", SetLastError = true)]
     private static partial int GetRusage(int who, out RUsage usage);
 
-    /// <summary>CPU seconds and peak resident bytes of waited-for children.</summary>
-    internal readonly record struct ChildrenUsage(double UserSeconds, double SystemSeconds, long MaxRssBytes);
+    /// <summary>CPU seconds of waited-for children.</summary>
+    internal readonly record struct ChildrenUsage(double UserSeconds, double SystemSeconds);
 
     // struct rusage on 64-bit Unix: two timevals, then fourteen longs.
     [StructLayout(LayoutKind.Sequential)]

@@ -52,8 +52,16 @@ public static class RunService
         var seed = ChooseSeed(request, project);
         var store = RunStore.Open(request.StoreDirectory);
         using var hashCache = HashCache.Open(store.Root);
-        var fingerprinter = new Fingerprinter(hashCache, request.Rehash, request.HashProgress);
         var objects = new ObjectStore(store.Root);
+        var fingerprinter = new Fingerprinter(new FingerprintOptions
+        {
+            Cache = hashCache,
+            Rehash = request.Rehash,
+            Progress = request.HashProgress,
+            ObjectStore = objects,
+        });
+        var outputSpecs = rendered.EntryPoint?.Outputs.Select(DataSpec.Output).ToList() ?? [];
+        Fingerprinter.CheckDeclared(projectDirectory, outputSpecs);
 
         var createdAt = DateTimeOffset.UtcNow;
         var (runId, runDirectory) = store.CreateRun(createdAt);
@@ -130,7 +138,7 @@ public static class RunService
                     request.GracePeriod),
                 interruption).ConfigureAwait(false);
 
-            manifest = await FinishAsync(manifest, result, rendered, projectDirectory, runDirectory, metricsFile, metricsBefore, fingerprinter, objects, warnings, cancellationToken).ConfigureAwait(false);
+            manifest = await FinishAsync(manifest, result, outputSpecs, projectDirectory, runDirectory, metricsFile, metricsBefore, fingerprinter, objects, warnings, cancellationToken).ConfigureAwait(false);
             store.Save(manifest);
             return new RunOutcome(manifest, runDirectory, Path.Combine(runDirectory, RunStore.ManifestFileName));
         }
@@ -154,7 +162,7 @@ public static class RunService
     private static async Task<RunManifest> FinishAsync(
         RunManifest manifest,
         ChildProcessResult result,
-        RenderedCommand rendered,
+        IReadOnlyList<DataSpec> outputSpecs,
         string projectDirectory,
         string runDirectory,
         string metricsFile,
@@ -196,10 +204,8 @@ public static class RunService
             };
         }
 
-        var outputSpecs = rendered.EntryPoint?.Outputs.Select(spec => new DataSpec(spec, "outputs")).ToList() ?? [];
         var outputs = await fingerprinter.FingerprintOutputsAsync(projectDirectory, outputSpecs, cancellationToken).ConfigureAwait(false);
-        var outputRecords = StoreObjects(outputs.Records, projectDirectory, objects);
-        WarnAboutStaleOutputs(outputRecords, projectDirectory, result.StartedAt, warnings);
+        WarnAboutStaleOutputs(outputs.Records, projectDirectory, result.StartedAt, warnings);
 
         var metrics = ReadMetrics(metricsFile, metricsBefore, projectDirectory, runDirectory, objects, warnings);
 
@@ -213,7 +219,7 @@ public static class RunService
         else if (outputs.Missing.Count > 0)
         {
             status = RunStatus.Failed;
-            message = $"declared output(s) missing after the entry point exited: {string.Join(", ", outputs.Missing)}";
+            message = $"declared output(s) missing after the entry point exited: {string.Join("; ", outputs.Missing.Select(missing => missing.Message))}";
         }
 
         return manifest with
@@ -221,7 +227,7 @@ public static class RunService
             Status = status,
             StatusMessage = message,
             Execution = execution,
-            Outputs = outputRecords,
+            Outputs = outputs.Records,
             Metrics = metrics,
             Sdk = sdk,
             Warnings = warnings,
@@ -272,12 +278,12 @@ public static class RunService
 
     private static List<DataSpec> InputSpecs(RenderedCommand rendered)
     {
-        var specs = rendered.EntryPoint?.Inputs.Select(spec => new DataSpec(spec, "inputs")).ToList() ?? [];
+        var specs = rendered.EntryPoint?.Inputs.Select(DataSpec.Input).ToList() ?? [];
         foreach (var parameter in rendered.Parameters)
         {
             if (string.Equals(parameter.Type, "path", StringComparison.Ordinal))
             {
-                specs.Add(new DataSpec(parameter.Value, $"parameter:{parameter.Name}"));
+                specs.Add(DataSpec.Parameter(parameter.Name, parameter.Value));
             }
         }
 
@@ -344,22 +350,6 @@ public static class RunService
 
     private static StoredFileRecord StoredLog(CapturedStream stream) =>
         new(Path.GetFileName(stream.Path), stream.Sha256, stream.Bytes);
-
-    private static List<DataRecord> StoreObjects(IReadOnlyList<DataRecord> records, string projectDirectory, ObjectStore objects)
-    {
-        var stored = new List<DataRecord>(records.Count);
-        foreach (var record in records)
-        {
-            var files = record.Files
-                .Select(file => file.Sha256 is { } sha && file.LinkTarget is null
-                    ? file with { Stored = objects.TryPut(Path.Combine(projectDirectory, file.Path), sha) }
-                    : file)
-                .ToList();
-            stored.Add(record with { Files = files });
-        }
-
-        return stored;
-    }
 
     private static void WarnAboutStaleOutputs(IReadOnlyList<DataRecord> outputs, string projectDirectory, DateTimeOffset childStarted, List<string> warnings)
     {

@@ -8,7 +8,7 @@ public sealed class ManifestSchemaTests : ReproTestBase
     public void Manifests_OfFinishedFailedDirtyAndUnversionedRuns_MatchThePublishedSchema()
     {
         var (project, _) = CommittedProject(
-            ("MLproject", "name: schema\nseed: 3\nentry_points:\n  main:\n    parameters:\n      code: {type: int, default: 0}\n      data: {type: path, default: data.csv}\n    inputs: [data.csv]\n    outputs: [out.txt]\n    metrics: metrics.json\n    command: \"echo hi > out.txt; echo '{{\\\"loss\\\": 0.5}}' > metrics.json; exit {code}\"\n"),
+            ("MLproject", "name: schema\nseed: 3\nentry_points:\n  main:\n    parameters:\n      code: {type: int, default: 0}\n      data: {type: path, default: data.csv}\n    inputs: [data.csv]\n    outputs: [out.txt]\n    metrics: metrics.json\n    command: \"echo hi > out.txt; echo '{{\\\"loss\\\": 0.5}}' > metrics.json && test {code} = 0 && echo done\"\n"),
             ("data.csv", "a,b\n1,2\n"));
         File.WriteAllText(Path.Combine(project, "data.csv"), "a,b\n1,3\n");
         var plain = Temp.Combine("plain");

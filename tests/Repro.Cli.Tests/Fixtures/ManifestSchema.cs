@@ -21,7 +21,7 @@ public static class ManifestSchema
         if (!results.IsValid)
         {
             var errors = (results.Details ?? [])
-                .Where(detail => detail.HasErrors)
+                .Where(detail => detail.Errors is { Count: > 0 })
                 .SelectMany(detail => detail.Errors!.Select(error => $"{detail.InstanceLocation}: {error.Key}: {error.Value}"));
             Assert.Fail($"{manifestPath} does not match the schema:\n{string.Join('\n', errors)}");
         }

@@ -37,7 +37,7 @@ public abstract class ReproTestBase : IDisposable
     {
         var runs = Path.Combine(store, "runs");
         return Directory.Exists(runs)
-            ? Directory.GetDirectories(runs).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList()!
+            ? Directory.GetDirectories(runs).Select(directory => Path.GetFileName(directory)).Order(StringComparer.Ordinal).ToList()
             : [];
     }
 

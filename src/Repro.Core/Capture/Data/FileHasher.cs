@@ -346,7 +346,7 @@ internal sealed record HashEngineOptions
     public int BufferSize { get; init; } = FileHasher.BufferSize;
 
     /// <summary>Files hashed at once.</summary>
-    public int Workers { get; init; } = Environment.ProcessorCount;
+    public int Workers { get; init; } = System.Environment.ProcessorCount;
 
     /// <summary>Whether to read the next chunk of a file while hashing the current one.</summary>
     public bool ReadAhead { get; init; } = true;

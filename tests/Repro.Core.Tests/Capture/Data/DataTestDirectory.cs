@@ -22,7 +22,7 @@ internal sealed class DataTestDirectory : IDisposable
     public string Store { get; }
 
     /// <summary>Whether file permissions are enforced (they are not for root).</summary>
-    public static bool PermissionsEnforced => !OperatingSystem.IsWindows() && Environment.UserName != "root";
+    public static bool PermissionsEnforced => !OperatingSystem.IsWindows() && System.Environment.UserName != "root";
 
     /// <summary>Writes a file under the project, creating folders, and returns its absolute path.</summary>
     public string Write(string relative, string content) => Write(relative, Encoding.UTF8.GetBytes(content));

@@ -39,10 +39,11 @@ def main() -> int:
     if args.draws < 1:
         parser.error("--draws must be at least 1")
 
-    seed_text = os.environ.get("REPRO_SEED")
+    # An empty variable counts as unset, as Python itself treats an empty PYTHONHASHSEED.
+    seed_text = os.environ.get("REPRO_SEED") or None
     if seed_text is not None:
         random.seed(int(seed_text))
-    if seed_text is not None and os.environ.get("PYTHONHASHSEED") is None:
+    if seed_text is not None and not os.environ.get("PYTHONHASHSEED"):
         print("warning: REPRO_SEED is set but PYTHONHASHSEED is not: set iteration order still varies", file=sys.stderr)
 
     # The order a set of strings iterates in: depends on PYTHONHASHSEED.
@@ -53,7 +54,7 @@ def main() -> int:
     busiest = max(range(len(route)), key=lambda i: (trips.count(i), -i))
 
     result = {
-        "hash_seed": os.environ.get("PYTHONHASHSEED"),
+        "hash_seed": os.environ.get("PYTHONHASHSEED") or None,
         "random_seed": None if seed_text is None else int(seed_text),
         "route": route,
         "first_trips": trips[:10],

@@ -16,7 +16,7 @@ public sealed class ProjectCopy : IDisposable
         {
             var target = System.IO.Path.Combine(_temp.Path, file);
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
-            System.IO.File.Copy(System.IO.Path.Combine(SampleProcess.RepositoryRoot(), file), target);
+            System.IO.File.Copy(System.IO.Path.Combine(DotnetProcess.RepositoryRoot(), file), target);
         }
     }
 

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Reflection;
+using Repro.Sdk.Tests.Support;
 
 namespace Repro.Samples.Tests.Support;
 
@@ -13,78 +13,31 @@ public static class SampleProcess
         "PYTHONHASHSEED", "SOURCE_DATE_EPOCH",
     ];
 
-    public sealed record Result(int ExitCode, string StandardOutput, string StandardError)
-    {
-        public string Describe() => $"exit code {ExitCode}\nstdout:\n{StandardOutput}\nstderr:\n{StandardError}";
-    }
-
     /// <summary>Runs the built sample <paramref name="sample"/> (Bikes, TorchSample) with <c>dotnet</c>.</summary>
-    public static Result Dotnet(string sample, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null) =>
-        Run(DotnetHost(), [SamplePath(sample), .. arguments], workingDirectory, environment);
+    public static DotnetProcess.Result Dotnet(string sample, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null) =>
+        DotnetProcess.Run([SamplePath(sample), .. arguments], workingDirectory, Environment(environment));
 
     /// <summary>Runs a Python script of the repository with <c>python3</c>.</summary>
-    public static Result Python(string script, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null) =>
-        Run("python3", [Path.Combine(RepositoryRoot(), script), .. arguments], workingDirectory, environment);
+    public static DotnetProcess.Result Python(string script, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null) =>
+        DotnetProcess.RunProgram("python3", [Path.Combine(DotnetProcess.RepositoryRoot(), script), .. arguments], workingDirectory, Environment(environment));
 
-    /// <summary>The folder holding Repro.sln, found from the test assembly's location.</summary>
-    public static string RepositoryRoot()
+    /// <summary>How a failed run reads in an assertion message.</summary>
+    public static string Describe(this DotnetProcess.Result result) =>
+        $"exit code {result.ExitCode}\nstdout:\n{result.StandardOutput}\nstderr:\n{result.StandardError}";
+
+    private static Dictionary<string, string?> Environment(IReadOnlyDictionary<string, string?>? given)
     {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        var environment = Cleared.ToDictionary(name => name, _ => (string?)null, StringComparer.Ordinal);
+        foreach (var (name, value) in given ?? new Dictionary<string, string?>())
         {
-            if (File.Exists(Path.Combine(directory.FullName, "Repro.sln")))
-            {
-                return directory.FullName;
-            }
+            environment[name] = value;
         }
 
-        throw new InvalidOperationException($"No Repro.sln above {AppContext.BaseDirectory}");
-    }
-
-    private static Result Run(string fileName, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string?>? environment)
-    {
-        var start = new ProcessStartInfo(fileName)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = workingDirectory,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var name in Cleared)
-        {
-            start.Environment.Remove(name);
-        }
-
-        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{fileName} did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+        return environment;
     }
 
     private static string SamplePath(string sample) =>
         typeof(SampleProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .SingleOrDefault(a => a.Key == $"sample:{sample}")?.Value
         ?? throw new InvalidOperationException($"The test assembly does not know where the sample {sample} is built (see Repro.Samples.Tests.csproj).");
-
-    private static string DotnetHost()
-    {
-        var fromSdk = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(fromSdk) && File.Exists(fromSdk))
-        {
-            return fromSdk;
-        }
-
-        var current = Environment.ProcessPath;
-        return current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet" ? current : "dotnet";
-    }
 }

@@ -2,14 +2,18 @@ using System.Diagnostics;
 
 namespace Repro.Sdk.Tests.Support;
 
-/// <summary>Runs <c>dotnet</c> (the host running these tests) as a child process and captures its output.</summary>
+/// <summary>Runs <c>dotnet</c> (the host running these tests), or another program, as a child process and captures its output.</summary>
 public static class DotnetProcess
 {
     public sealed record Result(int ExitCode, string StandardOutput, string StandardError);
 
-    public static Result Run(IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null)
+    public static Result Run(IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null) =>
+        RunProgram(HostPath(), arguments, workingDirectory, environment);
+
+    /// <summary>Runs <paramref name="fileName"/> (found on PATH when not a path) the same way; a null value in <paramref name="environment"/> removes the variable.</summary>
+    public static Result RunProgram(string fileName, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var start = new ProcessStartInfo(HostPath())
+        var start = new ProcessStartInfo(fileName)
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
@@ -27,10 +31,17 @@ public static class DotnetProcess
         start.Environment["DOTNET_NOLOGO"] = "1";
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
-            start.Environment[name] = value;
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{fileName} did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         process.WaitForExit();

@@ -10,8 +10,10 @@ internal static class CliRoot
     {
         var root = new RootCommand("repro: run ML experiments from MLproject files, record everything needed to re-create them, and verify that they do.");
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(ShowCommand.Create());
         root.Subcommands.Add(ListCommand.Create());
+        root.Subcommands.Add(DiffCommand.Create());
         return root;
     }
 

@@ -1,4 +1,3 @@
-using System.Collections;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -65,7 +64,7 @@ internal static class RunCommand
         command.SetAction((parseResult, cancellationToken) => CommandFailure.GuardAsync(async () =>
         {
             var projectDirectory = parseResult.GetValue(directory)!;
-            var environment = CurrentEnvironment();
+            var environment = ProcessEnvironment.Variables();
             var asJson = parseResult.GetValue(json);
             using var signals = new SignalForwarder();
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Token);
@@ -102,19 +101,5 @@ internal static class RunCommand
             };
         }));
         return command;
-    }
-
-    private static Dictionary<string, string> CurrentEnvironment()
-    {
-        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
-        {
-            if (entry.Key is string name && entry.Value is string value)
-            {
-                variables[name] = value;
-            }
-        }
-
-        return variables;
     }
 }

@@ -71,4 +71,5 @@ internal sealed record RunResultJson(
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(RunResultJson))]
 [JsonSerializable(typeof(IReadOnlyList<RunSummary>))]
+[JsonSerializable(typeof(VerifyResultJson))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

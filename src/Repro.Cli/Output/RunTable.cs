@@ -21,7 +21,7 @@ internal static class RunTable
         {
             run.RunId,
             run.EntryPoint,
-            run.Verifies is null ? run.Status.ToString().ToUpperInvariant() : $"{run.Status.ToString().ToUpperInvariant()} (verify)",
+            StatusText(run),
             run.StartedAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-",
             run.DurationSeconds is { } seconds ? Durations.Format(seconds) : "-",
             Truncate(string.Join(" ", run.Parameters.Select(pair => $"{pair.Key}={pair.Value}"))),
@@ -37,6 +37,19 @@ internal static class RunTable
         }
 
         return text.ToString();
+    }
+
+    private static string StatusText(RunSummary run)
+    {
+        var status = run.Status.ToString().ToUpperInvariant();
+        return run.Verdict switch
+        {
+            Verdict.Reproduced => "verify: REPRODUCED",
+            Verdict.Equivalent => "verify: EQUIVALENT",
+            Verdict.Different => "verify: DIFFERENT",
+            _ when run.Verifies is not null => $"verify: {status}",
+            _ => status,
+        };
     }
 
     private static void AppendRow(StringBuilder text, string[] cells, int[] widths)

@@ -76,7 +76,12 @@ public static class RunService
             var git = await gitTask.ConfigureAwait(false);
             var environment = await environmentTask.ConfigureAwait(false);
             var inputs = await inputsTask.ConfigureAwait(false);
-            warnings.AddRange(git.Warnings);
+            if (request.Replay is null)
+            {
+                // A verification runs in a materialised copy of recorded code, which is not a repository itself.
+                warnings.AddRange(git.Warnings);
+            }
+
             warnings.AddRange(environment.Warnings);
 
             if (request.RequireClean && git.Record.Dirty)

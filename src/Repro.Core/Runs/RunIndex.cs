@@ -11,7 +11,7 @@ namespace Repro.Core.Runs;
 /// </summary>
 public sealed class RunIndex : IDisposable
 {
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
 
     private readonly SqliteConnection _connection;
     private readonly RunStore _store;
@@ -49,11 +49,11 @@ public sealed class RunIndex : IDisposable
     {
         using var command = _connection.CreateCommand();
         command.CommandText = """
-            INSERT INTO runs (run_id, status, entry_point, run_name, experiment, verifies, started_at, duration, parameters, metrics, manifest_ticks)
-            VALUES ($id, $status, $entry, $name, $experiment, $verifies, $started, $duration, $parameters, $metrics, $ticks)
+            INSERT INTO runs (run_id, status, entry_point, run_name, experiment, verifies, verdict, started_at, duration, parameters, metrics, manifest_ticks)
+            VALUES ($id, $status, $entry, $name, $experiment, $verifies, $verdict, $started, $duration, $parameters, $metrics, $ticks)
             ON CONFLICT(run_id) DO UPDATE SET
               status = excluded.status, entry_point = excluded.entry_point, run_name = excluded.run_name,
-              experiment = excluded.experiment, verifies = excluded.verifies, started_at = excluded.started_at,
+              experiment = excluded.experiment, verifies = excluded.verifies, verdict = excluded.verdict, started_at = excluded.started_at,
               duration = excluded.duration, parameters = excluded.parameters, metrics = excluded.metrics,
               manifest_ticks = excluded.manifest_ticks
             """;
@@ -64,6 +64,7 @@ public sealed class RunIndex : IDisposable
         command.Parameters.AddWithValue("$name", (object?)summary.RunName ?? DBNull.Value);
         command.Parameters.AddWithValue("$experiment", (object?)summary.ExperimentName ?? DBNull.Value);
         command.Parameters.AddWithValue("$verifies", (object?)summary.Verifies ?? DBNull.Value);
+        command.Parameters.AddWithValue("$verdict", (object?)summary.Verdict?.ToString() ?? DBNull.Value);
         command.Parameters.AddWithValue("$started", summary.StartedAt?.ToString("O", CultureInfo.InvariantCulture) ?? (object)DBNull.Value);
         command.Parameters.AddWithValue("$duration", (object?)summary.DurationSeconds ?? DBNull.Value);
         command.Parameters.AddWithValue("$parameters", JsonSerializer.Serialize(summary.Parameters, RunIndexJsonContext.Default.IReadOnlyDictionaryStringString));
@@ -150,7 +151,7 @@ public sealed class RunIndex : IDisposable
 
         var where = conditions.Count > 0 ? "WHERE " + string.Join(" AND ", conditions) : string.Empty;
         command.CommandText = $"""
-            SELECT run_id, status, entry_point, run_name, experiment, verifies, started_at, duration, parameters, metrics
+            SELECT run_id, status, entry_point, run_name, experiment, verifies, started_at, duration, parameters, metrics, verdict
             FROM runs {where} ORDER BY run_id DESC LIMIT $limit
             """;
         command.Parameters.AddWithValue("$limit", query.Limit is > 0 ? query.Limit.Value : -1);
@@ -169,7 +170,8 @@ public sealed class RunIndex : IDisposable
                 StartedAt: reader.IsDBNull(6) ? null : DateTimeOffset.Parse(reader.GetString(6), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
                 DurationSeconds: reader.IsDBNull(7) ? null : reader.GetDouble(7),
                 Parameters: JsonSerializer.Deserialize(reader.GetString(8), RunIndexJsonContext.Default.IReadOnlyDictionaryStringString) ?? new Dictionary<string, string>(),
-                Metrics: JsonSerializer.Deserialize(reader.GetString(9), RunIndexJsonContext.Default.IReadOnlyDictionaryStringDouble) ?? new Dictionary<string, double>()));
+                Metrics: JsonSerializer.Deserialize(reader.GetString(9), RunIndexJsonContext.Default.IReadOnlyDictionaryStringDouble) ?? new Dictionary<string, double>(),
+                Verdict: reader.IsDBNull(10) ? null : Enum.Parse<Verdict>(reader.GetString(10))));
         }
 
         return results;
@@ -205,6 +207,7 @@ public sealed class RunIndex : IDisposable
                       run_name TEXT,
                       experiment TEXT,
                       verifies TEXT,
+                      verdict TEXT,
                       started_at TEXT,
                       duration REAL,
                       parameters TEXT NOT NULL,

@@ -13,6 +13,7 @@ namespace Repro.Core.Runs;
 /// <param name="DurationSeconds">Wall time, when ended.</param>
 /// <param name="Parameters">Parameters the user gave (name to value as given).</param>
 /// <param name="Metrics">Metrics the run wrote.</param>
+/// <param name="Verdict">For verification runs, what verify concluded.</param>
 public sealed record RunSummary(
     string RunId,
     RunStatus Status,
@@ -23,7 +24,8 @@ public sealed record RunSummary(
     DateTimeOffset? StartedAt,
     double? DurationSeconds,
     IReadOnlyDictionary<string, string> Parameters,
-    IReadOnlyDictionary<string, double> Metrics)
+    IReadOnlyDictionary<string, double> Metrics,
+    Verdict? Verdict)
 {
     /// <summary>The summary of <paramref name="manifest"/>.</summary>
     public static RunSummary From(RunManifest manifest)
@@ -47,7 +49,8 @@ public sealed record RunSummary(
             manifest.Execution?.StartedAt,
             manifest.Execution?.DurationSeconds,
             parameters,
-            manifest.Metrics?.Values ?? new SortedDictionary<string, double>(StringComparer.Ordinal));
+            manifest.Metrics?.Values ?? new SortedDictionary<string, double>(StringComparer.Ordinal),
+            manifest.Verification?.Verdict);
     }
 }
 

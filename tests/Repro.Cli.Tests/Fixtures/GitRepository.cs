@@ -29,6 +29,14 @@ public sealed class GitRepository
         return repository;
     }
 
+    /// <summary>Clones <paramref name="source"/> (its committed HEAD) into <paramref name="destination"/>.</summary>
+    public static GitRepository Clone(string source, string destination)
+    {
+        var parent = new GitRepository(Path.GetDirectoryName(destination)!);
+        parent.Git("clone", "--quiet", "--no-hardlinks", source, destination);
+        return new GitRepository(destination);
+    }
+
     /// <summary>Stages everything and commits it with a fixed, increasing date; returns the commit id.</summary>
     public string CommitAll(string message = "commit")
     {

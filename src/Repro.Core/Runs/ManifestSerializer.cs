@@ -1,4 +1,6 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Repro.Core.Errors;
 
 namespace Repro.Core.Runs;
@@ -6,10 +8,17 @@ namespace Repro.Core.Runs;
 /// <summary>Reads and writes <c>run.json</c>.</summary>
 public static class ManifestSerializer
 {
+    // Manifests are read by people auditing a run: paths, '+' in versions and non-ASCII names stay legible.
+    // The relaxed encoder is safe here because the JSON is never embedded in HTML or script.
+    private static readonly JsonTypeInfo<RunManifest> TypeInfo = (JsonTypeInfo<RunManifest>)new JsonSerializerOptions(ManifestJsonContext.Default.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    }.GetTypeInfo(typeof(RunManifest));
+
     /// <summary>The manifest as UTF-8 JSON bytes, with a final newline.</summary>
     public static byte[] Serialize(RunManifest manifest)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJsonContext.Default.RunManifest);
+        var json = JsonSerializer.SerializeToUtf8Bytes(manifest, TypeInfo);
         var withNewline = new byte[json.Length + 1];
         json.CopyTo(withNewline, 0);
         withNewline[^1] = (byte)'\n';

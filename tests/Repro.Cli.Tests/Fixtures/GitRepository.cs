@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Repro.Cli.Tests.Fixtures;
 
 /// <summary>
@@ -49,37 +47,6 @@ public sealed class GitRepository
 
     public string Git(params string[] arguments) => Git(new Dictionary<string, string>(), arguments);
 
-    public string Git(IReadOnlyDictionary<string, string> environment, params string[] arguments)
-    {
-        var startInfo = new ProcessStartInfo("git")
-        {
-            WorkingDirectory = Root,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        startInfo.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
-        startInfo.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
-        startInfo.Environment["LC_ALL"] = "C";
-        foreach (var (name, value) in environment)
-        {
-            startInfo.Environment[name] = value;
-        }
-
-        using var process = Process.Start(startInfo)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"git {string.Join(' ', arguments)} failed: {stderr}");
-        }
-
-        return stdout.GetAwaiter().GetResult();
-    }
+    public string Git(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        ProcessRunner.Run("git", arguments, Root, environment);
 }

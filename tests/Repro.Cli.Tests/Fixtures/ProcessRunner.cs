@@ -5,10 +5,15 @@ namespace Repro.Cli.Tests.Fixtures;
 /// <summary>Runs a tool the tests need (git, python3) and fails the test when it fails.</summary>
 public static class ProcessRunner
 {
-    public static string Run(string fileName, IReadOnlyList<string> arguments, string workingDirectory) =>
-        RunAsync(fileName, arguments, workingDirectory).GetAwaiter().GetResult();
+    public static string Run(string fileName, IReadOnlyList<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string>? variables = null) =>
+        RunAsync(fileName, arguments, workingDirectory, variables: variables).GetAwaiter().GetResult();
 
-    public static async Task<string> RunAsync(string fileName, IReadOnlyList<string> arguments, string workingDirectory, IReadOnlyList<string>? removeVariables = null)
+    public static async Task<string> RunAsync(
+        string fileName,
+        IReadOnlyList<string> arguments,
+        string workingDirectory,
+        IReadOnlyList<string>? removeVariables = null,
+        IReadOnlyDictionary<string, string>? variables = null)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -25,6 +30,11 @@ public static class ProcessRunner
         startInfo.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
         startInfo.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
         startInfo.Environment["LC_ALL"] = "C";
+        foreach (var (name, value) in variables ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
+        }
+
         foreach (var name in removeVariables ?? [])
         {
             startInfo.Environment.Remove(name);

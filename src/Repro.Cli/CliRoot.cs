@@ -1,16 +1,19 @@
 using System.CommandLine;
+using Repro.Cli.Commands;
 
 namespace Repro.Cli;
 
 /// <summary>Builds the command tree and runs it with repro's parsing and exit-code rules.</summary>
 internal static class CliRoot
 {
-    /// <summary>Long enough for the run command to stop the child's process tree and still write the manifest.</summary>
-    private static readonly TimeSpan TerminationTimeout = TimeSpan.FromSeconds(30);
-
     public static RootCommand Create()
     {
         var root = new RootCommand("repro: run ML experiments from MLproject files, record everything needed to re-create them, and verify that they do.");
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(ShowCommand.Create());
+        root.Subcommands.Add(ListCommand.Create());
+        root.Subcommands.Add(DiffCommand.Create());
         return root;
     }
 
@@ -31,7 +34,9 @@ internal static class CliRoot
 
         var invocationConfiguration = new InvocationConfiguration
         {
-            ProcessTerminationTimeout = TerminationTimeout,
+            // Commands that start a child install their own SIGINT/SIGTERM handling (Signals/SignalForwarder):
+            // the child's tree must be stopped and the run recorded before repro exits, however long that takes.
+            ProcessTerminationTimeout = null,
             EnableDefaultExceptionHandler = false,
         };
         return await parseResult.InvokeAsync(invocationConfiguration).ConfigureAwait(false);

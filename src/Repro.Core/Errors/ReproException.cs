@@ -73,3 +73,19 @@ public readonly record struct SourceLocation(string File, long Line, long Column
     /// <inheritdoc />
     public override string ToString() => $"{File}:{Line}:{Column}";
 }
+
+/// <summary>The user interrupted repro (Ctrl-C, SIGTERM) before there was a run to record.</summary>
+public sealed class InterruptedException : ReproException
+{
+    /// <summary>Creates the error with a one-line message.</summary>
+    public InterruptedException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the error with a one-line message and the failure that caused it.</summary>
+    public InterruptedException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
+}

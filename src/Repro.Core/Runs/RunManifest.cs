@@ -77,6 +77,9 @@ public sealed record RunManifest
 
     /// <summary>Warnings given while preparing or running, in the order they were given.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>For a verification run, the verdict and every comparison behind it; null otherwise.</summary>
+    public VerificationRecord? Verification { get; init; }
 }
 
 /// <summary>Where a run stands.</summary>
@@ -261,3 +264,57 @@ public sealed record DataRecord(string Spec, string Kind, string Origin, string 
 /// <param name="Sha256">SHA-256 of the file, when it exists.</param>
 /// <param name="Values">Name to number.</param>
 public sealed record MetricsRecord(string? File, string? Sha256, IReadOnlyDictionary<string, double> Values);
+
+/// <summary>What <c>repro verify</c> concluded, stored in the verification run's manifest.</summary>
+/// <param name="Verdict">The verdict.</param>
+/// <param name="Summary">One line saying why.</param>
+/// <param name="Rtol">The relative tolerance given with --rtol.</param>
+/// <param name="Atol">The absolute tolerance given with --atol.</param>
+/// <param name="Outputs">Each recorded (or newly appeared) output file compared.</param>
+/// <param name="Metrics">Each metric compared.</param>
+/// <param name="LikelyCauses">Recorded factors that differ between the two runs.</param>
+public sealed record VerificationRecord(
+    Verdict Verdict,
+    string Summary,
+    double Rtol,
+    double Atol,
+    IReadOnlyList<OutputCheck> Outputs,
+    IReadOnlyList<MetricCheck> Metrics,
+    IReadOnlyList<string> LikelyCauses);
+
+/// <summary>The verdict of <c>repro verify</c>.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<Verdict>))]
+public enum Verdict
+{
+    /// <summary>Every output and metric is bit-identical.</summary>
+    [JsonStringEnumMemberName("REPRODUCED")]
+    Reproduced,
+
+    /// <summary>Same content modulo container metadata, or within the given tolerance.</summary>
+    [JsonStringEnumMemberName("EQUIVALENT")]
+    Equivalent,
+
+    /// <summary>Some output or metric differs beyond tolerance, or the re-run failed.</summary>
+    [JsonStringEnumMemberName("DIFFERENT")]
+    Different,
+
+    /// <summary>The run could not be re-created: a changed or missing input, untracked file or commit.</summary>
+    [JsonStringEnumMemberName("NOT_VERIFIABLE")]
+    NotVerifiable,
+}
+
+/// <summary>One output file compared with its recorded version.</summary>
+/// <param name="Path">Path relative to the project.</param>
+/// <param name="Outcome"><c>identical</c>, <c>equivalent</c> or <c>different</c>.</param>
+/// <param name="Comparer">Which comparison decided (sha256, zip, json, csv, text, binary, missing).</param>
+/// <param name="Summary">One line.</param>
+/// <param name="Details">Where and by how much.</param>
+public sealed record OutputCheck(string Path, string Outcome, string Comparer, string Summary, IReadOnlyList<string> Details);
+
+/// <summary>One metric compared with its recorded value.</summary>
+/// <param name="Name">Metric name.</param>
+/// <param name="Recorded">Recorded value.</param>
+/// <param name="Actual">Re-created value.</param>
+/// <param name="Outcome"><c>identical</c>, <c>equivalent</c> or <c>different</c>.</param>
+/// <param name="Summary">One line.</param>
+public sealed record MetricCheck(string Name, double? Recorded, double? Actual, string Outcome, string Summary);

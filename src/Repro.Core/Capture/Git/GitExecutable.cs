@@ -12,7 +12,7 @@ internal sealed class GitExecutable
 {
     private const int StderrLimit = 4096;
 
-    private static readonly Lazy<GitExecutable?> OnPathLazy = new(() => Find(Environment.GetEnvironmentVariable("PATH")));
+    private static readonly Lazy<GitExecutable?> OnPathLazy = new(() => Find(System.Environment.GetEnvironmentVariable("PATH")));
 
     // Variables that only say which configuration files to read: the user's own settings (excludesFile,
     // safe.directory) should apply exactly as in their `git status`. Every other GIT_* variable can redirect

@@ -19,8 +19,8 @@ internal sealed class TestRepository : IDisposable
     {
         // Every git process this test run starts, the ones repro starts included, inherits these:
         // no user or system configuration, English messages.
-        Environment.SetEnvironmentVariable("GIT_CONFIG_GLOBAL", "/dev/null");
-        Environment.SetEnvironmentVariable("GIT_CONFIG_NOSYSTEM", "1");
+        System.Environment.SetEnvironmentVariable("GIT_CONFIG_GLOBAL", "/dev/null");
+        System.Environment.SetEnvironmentVariable("GIT_CONFIG_NOSYSTEM", "1");
         // A folder that does not exist: LibGit2Sharp then finds no user or system configuration at all.
         var empty = Path.Combine(Path.GetTempPath(), "repro-tests-no-git-config-" + Guid.NewGuid().ToString("N"));
         GlobalSettings.SetConfigSearchPaths(ConfigurationLevel.Global, empty);

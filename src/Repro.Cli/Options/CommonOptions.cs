@@ -1,0 +1,45 @@
+using System.CommandLine;
+
+namespace Repro.Cli.Options;
+
+/// <summary>Options several commands share, so they read and validate the same everywhere.</summary>
+internal static class CommonOptions
+{
+    public static Option<string?> Store() => new("--store")
+    {
+        Description = "The run store folder (default: REPRO_STORE, else .repro in the project directory or the nearest parent that has one).",
+        HelpName = "DIR",
+    };
+
+    public static Option<bool> Json() => new("--json")
+    {
+        Description = "Print one JSON object instead of the human summary.",
+    };
+
+    public static Option<bool> Rehash() => new("--rehash")
+    {
+        Description = "Ignore the hash cache and read every input and output in full.",
+    };
+
+    public static Argument<string> RunReference(string name = "RUN") => new(name)
+    {
+        Description = "A run id, a unique prefix of one, or 'latest'.",
+    };
+
+    public static Option<int?> PositiveInt(string name, string description, string helpName) => new(name)
+    {
+        Description = description,
+        HelpName = helpName,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+            if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0)
+            {
+                return value;
+            }
+
+            result.AddError($"{name} must be a positive integer, not '{text}'");
+            return null;
+        },
+    };
+}

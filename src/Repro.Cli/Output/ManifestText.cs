@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Text;
+using Repro.Core.Capture.Data;
+using Repro.Core.Runs;
+
+namespace Repro.Cli.Output;
+
+/// <summary>The human summary <c>repro show</c> prints of a manifest.</summary>
+internal static class ManifestText
+{
+    public static string Render(RunManifest manifest, string manifestPath)
+    {
+        var text = new StringBuilder();
+        var culture = CultureInfo.InvariantCulture;
+        void Line(string label, string value) => text.Append(culture, $"{label,-12}{value}\n");
+
+        var names = new List<string>();
+        if (manifest.RunName is { } runName)
+        {
+            names.Add($"name {runName}");
+        }
+
+        if (manifest.ExperimentName is { } experiment)
+        {
+            names.Add($"experiment {experiment}");
+        }
+
+        Line("run", manifest.RunId + (names.Count > 0 ? $" ({string.Join(", ", names)})" : string.Empty));
+        if (manifest.Verifies is { } verifies)
+        {
+            Line("verifies", verifies);
+        }
+
+        var execution = manifest.Execution;
+        var status = manifest.Status.ToString().ToUpperInvariant();
+        if (execution?.ExitCode is { } exitCode)
+        {
+            status += $" (exit {exitCode})";
+        }
+
+        if (execution?.DurationSeconds is { } duration)
+        {
+            status += $" in {Durations.Format(duration)}";
+        }
+
+        Line("status", status);
+        if (manifest.StatusMessage is { } message)
+        {
+            Line(string.Empty, message);
+        }
+
+        if (execution is not null)
+        {
+            var resources = new List<string> { $"started {execution.StartedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", culture)}" };
+            if (execution.CpuUserSeconds is { } user && execution.CpuSystemSeconds is { } system)
+            {
+                resources.Add($"cpu {Durations.Format(user + system)}");
+            }
+
+            if (execution.PeakMemoryBytes is { } peak)
+            {
+                resources.Add($"peak memory {HashProgressText.FormatBytes(peak)}");
+            }
+
+            Line("resources", string.Join(", ", resources));
+        }
+
+        Line("project", $"{manifest.Project.Directory} ({manifest.Project.File}{(manifest.Project.Name is { } name ? $", {name}" : string.Empty)})");
+        Line("entry point", $"{manifest.EntryPoint.Name} ({manifest.EntryPoint.Kind})");
+        Line("command", manifest.Command.Rendered);
+        if (manifest.Parameters.Count > 0)
+        {
+            Line("parameters", string.Join(", ", manifest.Parameters.Select(parameter =>
+                $"{parameter.Name}={parameter.Given}{(parameter.Source == "user" ? string.Empty : $" ({parameter.Source})")}")));
+        }
+
+        Line("seed", $"{manifest.Seed.Value} ({manifest.Seed.Source})");
+        Line("code", CodeLine(manifest.Git));
+        Line("os", $"{manifest.Environment.Os.Name} {manifest.Environment.Os.Version} ({manifest.Environment.Os.Architecture}, kernel {manifest.Environment.Os.Kernel ?? "?"})");
+        Line("cpu", $"{manifest.Environment.Cpu.Model ?? "unknown"}, {manifest.Environment.Cpu.LogicalCores} logical cores, {string.Join(" ", manifest.Environment.Cpu.VectorIsa)}");
+        Line(".net", $"runtime {manifest.Environment.Dotnet.Runtime} ({manifest.Environment.Dotnet.Rid}), sdk {manifest.Environment.Dotnet.Sdk ?? "none"}");
+        if (manifest.Environment.Gpus.Count > 0)
+        {
+            Line("gpu", string.Join("; ", manifest.Environment.Gpus.Select(gpu => $"{gpu.Name} (driver {gpu.Driver ?? "?"})")) + $", CUDA {manifest.Environment.CudaVersion ?? "?"}");
+        }
+
+        if (manifest.Environment.Interpreter is { } interpreter)
+        {
+            Line("interpreter", $"{interpreter.Command}: {interpreter.Version ?? "unknown"}");
+        }
+
+        DataLines(Line, "inputs", manifest.Inputs);
+        DataLines(Line, "outputs", manifest.Outputs);
+        if (manifest.Metrics is { Values.Count: > 0 } metrics)
+        {
+            Line("metrics", string.Join(", ", metrics.Values.Select(pair => $"{pair.Key}={pair.Value.ToString("G6", culture)}")));
+        }
+
+        foreach (var warning in manifest.Warnings)
+        {
+            Line("warning", warning);
+        }
+
+        Line("manifest", manifestPath);
+        return text.ToString();
+    }
+
+    private static string CodeLine(GitRecord git)
+    {
+        if (git.Commit is null)
+        {
+            return git.State;
+        }
+
+        var where = git.Branch is { } branch ? $"on {branch}" : "detached";
+        var dirt = git.Dirty
+            ? $", dirty ({(git.Patch is { } patch ? $"patch {patch.File}, {HashProgressText.FormatBytes(patch.Bytes)}" : "no tracked changes")}{(git.Untracked.Count > 0 ? $", {git.Untracked.Count} untracked" : string.Empty)})"
+            : ", clean";
+        var remote = git.RemoteUrl is { } url ? $", {git.RemoteName ?? "remote"} {url}" : string.Empty;
+        return $"{git.Commit[..Math.Min(12, git.Commit.Length)]} {where}{dirt}{remote}";
+    }
+
+    private static void DataLines(Action<string, string> line, string label, IReadOnlyList<DataRecord> records)
+    {
+        foreach (var record in records)
+        {
+            var files = record.Kind == "file" ? string.Empty : $", {record.Files.Count} files";
+            line(label, $"{record.Spec} sha256:{record.Digest[..Math.Min(16, record.Digest.Length)]}{files}");
+            label = string.Empty;
+        }
+    }
+}

@@ -1,0 +1,197 @@
+using Repro.Core.Errors;
+using Repro.Core.Runs;
+
+namespace Repro.Core.Capture.Data;
+
+/// <summary>
+/// Fingerprints a run's data: the declared inputs and <c>path</c> parameters before the child starts, the declared
+/// outputs after it exits. Every file gets its path, size and SHA-256; a directory or glob also gets one digest
+/// over its files (<see cref="DataDigest"/>). Unchanged files are answered by the <see cref="HashCache"/> without
+/// being read; the rest are hashed in parallel by <see cref="FileHasher"/>.
+/// </summary>
+/// <remarks>
+/// Paths are recorded relative to the project with forward slashes; a <c>path</c> parameter outside the project is
+/// recorded with absolute paths. Symbolic links are recorded with their target and followed only when they resolve
+/// inside the project (or, for a parameter outside it, inside the parameter's own target); other links get no
+/// digest. FIFOs, sockets and devices are refused with an <see cref="InputException"/>.
+/// </remarks>
+public sealed class Fingerprinter
+{
+    private readonly FingerprintOptions _options;
+    private readonly HashEngineOptions _engine;
+
+    /// <summary>A fingerprinter with the given cache, progress and object store.</summary>
+    public Fingerprinter(FingerprintOptions? options = null)
+        : this(options ?? new FingerprintOptions(), new HashEngineOptions())
+    {
+    }
+
+    /// <summary>A fingerprinter with engine settings chosen by tests and benchmarks.</summary>
+    internal Fingerprinter(FingerprintOptions options, HashEngineOptions engine)
+    {
+        _options = options;
+        _engine = engine with { Progress = options.Progress };
+    }
+
+    /// <summary>
+    /// Checks, without touching the disk, that every declared entry is a non-empty path inside the project. Call it
+    /// for the outputs before the child starts, so a bad declaration fails before anything runs.
+    /// </summary>
+    /// <exception cref="InputException">An entry is empty, absolute outside the project or escapes it with <c>..</c>.</exception>
+    public static void CheckDeclared(string projectDirectory, IReadOnlyList<DataSpec> specs)
+    {
+        ArgumentNullException.ThrowIfNull(specs);
+        var resolver = new SpecResolver(projectDirectory);
+        foreach (var spec in specs.Where(s => s.ParameterName is null))
+        {
+            resolver.CheckDeclared(spec);
+        }
+    }
+
+    /// <summary>Fingerprints inputs and <c>path</c> parameters, one record per spec in the order given.</summary>
+    /// <exception cref="InputException">
+    /// An input is missing, a glob matches nothing (the message names every one), an entry escapes the project,
+    /// a special file is met, or a file cannot be read.
+    /// </exception>
+    public async Task<IReadOnlyList<DataRecord>> FingerprintInputsAsync(
+        string projectDirectory,
+        IReadOnlyList<DataSpec> specs,
+        CancellationToken cancellationToken)
+    {
+        var resolutions = Resolve(projectDirectory, specs);
+        var missing = resolutions.Where(r => r.MissingMessage is not null).Select(r => r.MissingMessage).ToList();
+        if (missing.Count > 0)
+        {
+            throw new InputException(string.Join("; ", missing));
+        }
+
+        var digests = await HashAsync(resolutions, cancellationToken);
+        return resolutions.Select(r => ToRecord(r, digests, stored: null)).ToList();
+    }
+
+    /// <summary>
+    /// Fingerprints declared outputs, one record per existing output in the order given, and copies their files
+    /// into the object store when one is configured. Missing outputs are returned, not thrown: the caller decides
+    /// the run's status.
+    /// </summary>
+    /// <exception cref="InputException">An entry escapes the project, a special file is met, or a file cannot be read.</exception>
+    public async Task<OutputFingerprints> FingerprintOutputsAsync(
+        string projectDirectory,
+        IReadOnlyList<DataSpec> specs,
+        CancellationToken cancellationToken)
+    {
+        var resolutions = Resolve(projectDirectory, specs);
+        var found = resolutions.Where(r => r.MissingMessage is null).ToList();
+        var digests = await HashAsync(found, cancellationToken);
+        var stored = Store(found, digests);
+        return new OutputFingerprints(
+            found.Select(r => ToRecord(r, digests, stored)).ToList(),
+            resolutions.Where(r => r.MissingMessage is not null).Select(r => new MissingData(r.Spec, r.MissingMessage!)).ToList());
+    }
+
+    private static List<Resolution> Resolve(string projectDirectory, IReadOnlyList<DataSpec> specs)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(projectDirectory);
+        ArgumentNullException.ThrowIfNull(specs);
+        var resolver = new SpecResolver(projectDirectory);
+        return specs.Select(resolver.Resolve).ToList();
+    }
+
+    /// <summary>Digest and size of every content file, by content path: from the cache when it still holds, read otherwise.</summary>
+    private async Task<Dictionary<string, (string Sha256, long Size)>> HashAsync(
+        IReadOnlyList<Resolution> resolutions,
+        CancellationToken cancellationToken)
+    {
+        // A file reached through several specs or links is read once.
+        var files = new Dictionary<string, ResolvedFile>(StringComparer.Ordinal);
+        foreach (var file in resolutions.SelectMany(r => r.Files).Where(f => f.ContentPath is not null))
+        {
+            files.TryAdd(file.ContentPath!, file);
+        }
+
+        var listed = files.Values.ToList();
+        var started = DateTimeOffset.UtcNow;
+        var digests = new Dictionary<string, (string Sha256, long Size)>(StringComparer.Ordinal);
+        var cache = _options.Cache;
+        var cached = cache is not null && !_options.Rehash
+            ? cache.TryGetAll(listed.Select(f => new CacheKey(f.ContentPath!, f.Status!.Value)).ToList())
+            : new string?[listed.Count];
+
+        var toHash = new List<HashJob>();
+        for (var i = 0; i < listed.Count; i++)
+        {
+            var file = listed[i];
+            if (cached[i] is { } sha256)
+            {
+                digests[file.ContentPath!] = (sha256, file.Status!.Value.Size);
+            }
+            else
+            {
+                toHash.Add(new HashJob(file.ContentPath!, file.RecordPath, file.Status!.Value.Size));
+            }
+        }
+
+        var outcomes = await FileHasher.HashAllAsync(toHash, _engine, cancellationToken);
+        for (var i = 0; i < toHash.Count; i++)
+        {
+            digests[toHash[i].Path] = (outcomes[i].Sha256, outcomes[i].Status.Size);
+        }
+
+        cache?.PutAll(toHash.Select((job, i) => new CacheEntry(job.Path, outcomes[i].Status, outcomes[i].Sha256)).ToList(), started);
+        return digests;
+    }
+
+    /// <summary>Copies output files into the object store; returns the content paths now stored.</summary>
+    private HashSet<string> Store(IReadOnlyList<Resolution> resolutions, Dictionary<string, (string Sha256, long Size)> digests)
+    {
+        var stored = new HashSet<string>(StringComparer.Ordinal);
+        if (_options.ObjectStore is not { } objects)
+        {
+            return stored;
+        }
+
+        var bySha = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var path in resolutions.SelectMany(r => r.Files).Select(f => f.ContentPath).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            var (sha256, size) = digests[path];
+            if (size > objects.MaxFileBytes)
+            {
+                continue;
+            }
+
+            if (!bySha.TryGetValue(sha256, out var present))
+            {
+                present = objects.TryPut(path, sha256);
+                bySha[sha256] = present;
+            }
+
+            if (present)
+            {
+                stored.Add(path);
+            }
+        }
+
+        return stored;
+    }
+
+    private static DataRecord ToRecord(Resolution resolution, Dictionary<string, (string Sha256, long Size)> digests, HashSet<string>? stored)
+    {
+        var files = resolution.Files.Select(f =>
+        {
+            if (f.ContentPath is null)
+            {
+                return new FileRecord(f.RecordPath, 0, null) { LinkTarget = f.LinkTarget };
+            }
+
+            var (sha256, size) = digests[f.ContentPath];
+            return new FileRecord(f.RecordPath, size, sha256)
+            {
+                LinkTarget = f.LinkTarget,
+                Stored = stored?.Contains(f.ContentPath) == true,
+            };
+        }).ToList();
+
+        var digest = resolution.Kind == "file" && files[0].Sha256 is { } single ? single : DataDigest.Of(files);
+        return new DataRecord(resolution.Spec.Spec, resolution.Kind, resolution.Spec.Origin, digest, files);
+    }
+}

@@ -1,0 +1,140 @@
+using System.Runtime.InteropServices;
+using Repro.Core.Errors;
+using Repro.Core.Runs;
+
+namespace Repro.Core.Capture.Environment;
+
+/// <summary>
+/// Captures the machine and software a run sees, before every run. Cheap facts (files under /proc, runtime
+/// properties) are read directly; expensive ones (external programs) start first and run concurrently, each with a
+/// timeout, so capture costs about as long as the slowest probe. Capture only produces the record; rendering it is
+/// someone else's job.
+/// </summary>
+public static class EnvironmentCapture
+{
+    /// <summary>How long one external probe may run before it is killed and its fact recorded as unknown.</summary>
+    public static readonly TimeSpan DefaultProbeTimeout = TimeSpan.FromSeconds(10);
+
+    private static readonly IHostDetector[] Detectors =
+        [new LinuxHostDetector(), new MacOsHostDetector(), new WindowsHostDetector(), new RuntimeHostDetector()];
+
+    /// <summary>Captures the environment of a run about to start.</summary>
+    /// <param name="projectDirectory">The project directory: lock files are searched in it and probes run in it.</param>
+    /// <param name="renderedCommand">The command the run will execute; when it starts with <c>python</c> or <c>python3</c> that interpreter's version is recorded.</param>
+    /// <param name="variables">
+    /// The environment the run will inherit (normally repro's own). Only what <see cref="EnvironmentVariablePolicy"/>
+    /// allows is recorded; the rest is used solely to find programs on PATH and to spot container hints.
+    /// </param>
+    /// <param name="cancellationToken">Stops capture and kills running probes.</param>
+    /// <returns>The record and the warnings to report.</returns>
+    /// <exception cref="InputException">The project directory does not exist.</exception>
+    public static Task<EnvironmentCaptureResult> CaptureAsync(
+        string projectDirectory,
+        string renderedCommand,
+        IReadOnlyDictionary<string, string> variables,
+        CancellationToken cancellationToken) =>
+        CaptureAsync(projectDirectory, renderedCommand, variables, DefaultProbeTimeout, cancellationToken);
+
+    /// <summary>Captures the environment with a given limit per external probe.</summary>
+    /// <param name="projectDirectory">The project directory.</param>
+    /// <param name="renderedCommand">The command the run will execute.</param>
+    /// <param name="variables">The environment the run will inherit.</param>
+    /// <param name="probeTimeout">How long each external probe may run.</param>
+    /// <param name="cancellationToken">Stops capture and kills running probes.</param>
+    /// <returns>The record and the warnings to report.</returns>
+    /// <exception cref="InputException">The project directory does not exist.</exception>
+    public static async Task<EnvironmentCaptureResult> CaptureAsync(
+        string projectDirectory,
+        string renderedCommand,
+        IReadOnlyDictionary<string, string> variables,
+        TimeSpan probeTimeout,
+        CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(projectDirectory);
+        ArgumentNullException.ThrowIfNull(renderedCommand);
+        ArgumentNullException.ThrowIfNull(variables);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(probeTimeout, TimeSpan.Zero);
+
+        var project = Path.GetFullPath(projectDirectory);
+        if (!Directory.Exists(project))
+        {
+            throw new InputException($"Project directory {project} does not exist.");
+        }
+
+        // Expensive facts first, so they overlap each other and the cheap reads below.
+        var gpuTask = NvidiaSmiProbe.ProbeAsync(variables, project, probeTimeout, cancellationToken);
+        var sdkTask = DotnetSdkProbe.ProbeAsync(variables, project, probeTimeout, cancellationToken);
+        var interpreterTask = PythonInterpreterProbe.ProbeAsync(renderedCommand, variables, project, probeTimeout, cancellationToken);
+        var lockWarnings = new List<string>();
+        var lockFilesTask = Task.Run(() => LockFileScanner.Scan(project, lockWarnings, cancellationToken), cancellationToken);
+        var hostTask = Detectors.First(detector => detector.IsApplicable).DetectAsync(variables, probeTimeout, cancellationToken);
+
+        // Cheap facts.
+        var filtered = EnvironmentVariablePolicy.Filter(variables);
+        var cudnn = CudnnLocator.Find(variables);
+        var hostname = Try(() => System.Environment.MachineName);
+        var user = Try(() => System.Environment.UserName);
+        var runtime = new DotnetRecord(System.Environment.Version.ToString(), RuntimeInformation.RuntimeIdentifier, null);
+
+        await Task.WhenAll(gpuTask, sdkTask, interpreterTask, lockFilesTask, hostTask);
+        var host = await hostTask;
+        var gpus = await gpuTask;
+        var sdk = await sdkTask;
+        var interpreter = await interpreterTask;
+
+        var record = new EnvironmentRecord
+        {
+            Os = new OsRecord(host.OsName, host.OsVersion, host.Kernel, ArchitectureName(RuntimeInformation.ProcessArchitecture)),
+            Cpu = new CpuRecord(host.CpuModel, System.Environment.ProcessorCount, host.VectorIsa ?? VectorIsa.FromRuntimeIntrinsics()),
+            MemoryBytes = host.MemoryBytes,
+            Hostname = hostname,
+            User = user,
+            Container = host.Container,
+            Dotnet = runtime with { Sdk = sdk.Value },
+            Gpus = gpus.Value.Gpus,
+            CudaVersion = gpus.Value.CudaVersion,
+            CudnnVersion = cudnn,
+            LockFiles = await lockFilesTask,
+            Interpreter = interpreter.Value,
+            Variables = filtered.Recorded,
+            WithheldVariables = filtered.Withheld,
+        };
+
+        string?[] probeWarnings = [sdk.Warning, gpus.Warning, interpreter.Warning];
+        return new EnvironmentCaptureResult(record, [.. probeWarnings.OfType<string>(), .. lockWarnings]);
+    }
+
+    /// <summary>The runtime-identifier spelling of an architecture (x64, arm64).</summary>
+    /// <param name="architecture">The architecture.</param>
+    /// <returns>Its lower-case name as used in RIDs.</returns>
+    internal static string ArchitectureName(Architecture architecture) => architecture switch
+    {
+        Architecture.X86 => "x86",
+        Architecture.X64 => "x64",
+        Architecture.Arm => "arm",
+        Architecture.Arm64 => "arm64",
+        Architecture.Armv6 => "armv6",
+        Architecture.Wasm => "wasm",
+        Architecture.S390x => "s390x",
+        Architecture.LoongArch64 => "loongarch64",
+        Architecture.Ppc64le => "ppc64le",
+        Architecture.RiscV64 => "riscv64",
+        _ => architecture.ToString(),
+    };
+
+    private static string? Try(Func<string> read)
+    {
+        try
+        {
+            return read() is { Length: > 0 } value ? value : null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+        catch (PlatformNotSupportedException)
+        {
+            return null;
+        }
+    }
+}

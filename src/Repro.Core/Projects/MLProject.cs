@@ -1,0 +1,82 @@
+using Repro.Core.Errors;
+
+namespace Repro.Core.Projects;
+
+/// <summary>An MLproject file as repro read it: MLflow's keys plus repro's extensions.</summary>
+/// <param name="Directory">Absolute path of the project directory.</param>
+/// <param name="FilePath">Absolute path of the MLproject file.</param>
+/// <param name="FileName">The MLproject file's name as it is spelled on disk (<c>MLproject</c>, <c>MLproject.yaml</c>, …).</param>
+/// <param name="Name">The <c>name</c> key, when given.</param>
+/// <param name="Environment">The environment the file declares.</param>
+/// <param name="Seed">repro's top-level <c>seed</c>, the default seed of every run; null when absent.</param>
+/// <param name="EntryPoints">Declared entry points by name, in declaration order.</param>
+public sealed record MLProject(
+    string Directory,
+    string FilePath,
+    string FileName,
+    string? Name,
+    ProjectEnvironment Environment,
+    long? Seed,
+    IReadOnlyDictionary<string, EntryPoint> EntryPoints);
+
+/// <summary>The environment an MLproject file declares; at most one of <c>python_env</c>, <c>conda_env</c> and <c>docker_env</c>.</summary>
+/// <param name="Kind"><c>python_env</c>, <c>conda_env</c>, <c>docker_env</c>, or null when none is declared.</param>
+/// <param name="File">For <c>python_env</c> and <c>conda_env</c>, the env file as written, relative to the project.</param>
+/// <param name="Image">For <c>docker_env</c>, the image.</param>
+public sealed record ProjectEnvironment(string? Kind, string? File, string? Image)
+{
+    /// <summary>No environment declared: the command runs on the host as it is.</summary>
+    public static ProjectEnvironment None { get; } = new(null, null, null);
+}
+
+/// <summary>A declared entry point.</summary>
+/// <param name="Name">Its key under <c>entry_points</c>.</param>
+/// <param name="Parameters">Declared parameters, in declaration order.</param>
+/// <param name="Command">The command template, with <c>{name}</c> placeholders and <c>{{</c>/<c>}}</c> for literal braces.</param>
+/// <param name="CommandLocation">Where the command is written, for errors found while rendering it.</param>
+/// <param name="Inputs">repro's <c>inputs</c>: files, directories or globs relative to the project, fingerprinted before the run.</param>
+/// <param name="Outputs">repro's <c>outputs</c>: files, directories or globs relative to the project, fingerprinted after the run.</param>
+/// <param name="Metrics">repro's <c>metrics</c>: where the entry point writes its metrics, and verification tolerances.</param>
+/// <param name="Env">repro's <c>env</c>: extra environment variables for the child, in declaration order.</param>
+public sealed record EntryPoint(
+    string Name,
+    IReadOnlyList<ParameterSpec> Parameters,
+    string Command,
+    SourceLocation CommandLocation,
+    IReadOnlyList<string> Inputs,
+    IReadOnlyList<string> Outputs,
+    MetricsSpec? Metrics,
+    IReadOnlyDictionary<string, string> Env);
+
+/// <summary>A declared parameter.</summary>
+/// <param name="Name">Parameter name (case-sensitive).</param>
+/// <param name="Type">Type word as written: <c>string</c>, <c>float</c>, <c>int</c>, <c>path</c>, <c>uri</c>; any other word acts as <c>string</c>.</param>
+/// <param name="Default">
+/// The default as MLflow would pass it: the YAML source text (so <c>0.10</c> stays <c>0.10</c>), except that YAML booleans
+/// become Python's <c>True</c>/<c>False</c>. Null when the parameter is required.
+/// </param>
+/// <param name="Location">Where the parameter is declared.</param>
+public sealed record ParameterSpec(string Name, string Type, string? Default, SourceLocation Location)
+{
+    /// <summary>Whether a value must be given with <c>-P</c>: the default is missing or null.</summary>
+    public bool IsRequired => Default is null;
+}
+
+/// <summary>repro's <c>metrics</c> extension of an entry point.</summary>
+/// <param name="File">The JSON file (an object of name to number) the entry point writes, relative to the project.</param>
+/// <param name="Tolerances">Per-metric tolerances <c>repro verify</c> allows, by metric name; metrics not listed must match exactly.</param>
+public sealed record MetricsSpec(string File, IReadOnlyDictionary<string, Tolerance> Tolerances);
+
+/// <summary>How far a re-run's metric may drift: it matches when <c>|a - b| &lt;= Atol + Rtol * |b|</c>.</summary>
+/// <param name="Rtol">Relative tolerance, non-negative.</param>
+/// <param name="Atol">Absolute tolerance, non-negative.</param>
+public sealed record Tolerance(double Rtol, double Atol)
+{
+    /// <summary>No drift allowed.</summary>
+    public static Tolerance Exact { get; } = new(0, 0);
+}
+
+/// <summary>A loaded MLproject file and the warnings reading it gave.</summary>
+/// <param name="Project">The project.</param>
+/// <param name="Warnings">Things worth telling the user that did not stop loading (ignored keys), each with its location.</param>
+public sealed record LoadedProject(MLProject Project, IReadOnlyList<string> Warnings);

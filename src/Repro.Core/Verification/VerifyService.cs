@@ -1,0 +1,366 @@
+using Repro.Core.Capture.Data;
+using Repro.Core.Capture.Git;
+using Repro.Core.Errors;
+using Repro.Core.Execution;
+using Repro.Core.Projects;
+using Repro.Core.Runs;
+using Repro.Core.Verification.Checkout;
+using Repro.Core.Verification.Comparison;
+using Repro.Core.Verification.Differences;
+
+namespace Repro.Core.Verification;
+
+/// <summary>
+/// <c>repro verify</c>: re-create a recorded run from its record alone and prove its outputs identical, or say exactly
+/// what differs and which recorded factor changed. Order matters: inputs are checked first (a changed input makes
+/// the run unverifiable, not different), then the recorded code is materialised away from the user's repository,
+/// then the command is re-run with the recorded parameters, seed and determinism variables, then every output and
+/// metric is compared. The original manifest is only ever read.
+/// </summary>
+public static class VerifyService
+{
+    /// <summary>Verifies a run.</summary>
+    /// <exception cref="InputException">The run does not exist.</exception>
+    /// <exception cref="StoreException">The store or a file could not be read or written.</exception>
+    public static async Task<VerifyOutcome> VerifyAsync(VerifyRequest request, Interruption interruption, CancellationToken cancellationToken)
+    {
+        var original = request.Store.Load(request.RunId);
+        var runDirectory = request.Store.GetRunDirectory(original.RunId);
+
+        if (original.Status != RunStatus.Finished)
+        {
+            return NotVerifiable(original, $"run {original.RunId} ended {original.Status.ToString().ToUpperInvariant()}: only a finished run has outputs to re-create");
+        }
+
+        var originalProject = original.Project.Directory;
+        if (!Directory.Exists(originalProject))
+        {
+            return NotVerifiable(original, $"the project directory {originalProject} no longer exists: its inputs cannot be checked");
+        }
+
+        using var hashCache = HashCache.Open(request.Store.Root);
+        var fingerprinter = new Fingerprinter(new FingerprintOptions { Cache = hashCache, Rehash = request.Rehash, Progress = request.HashProgress });
+        var inputProblems = await CheckInputsAsync(original, fingerprinter, cancellationToken).ConfigureAwait(false);
+        if (inputProblems.Count > 0)
+        {
+            return NotVerifiable(original, inputProblems);
+        }
+
+        CodeCheckout? checkout = null;
+        try
+        {
+            string projectDirectory;
+            if (request.InPlace)
+            {
+                var differences = await InPlaceDifferencesAsync(original, cancellationToken).ConfigureAwait(false);
+                if (differences.Count > 0)
+                {
+                    return NotVerifiable(original, differences.Select(difference => $"--in-place: {difference}").ToList());
+                }
+
+                projectDirectory = originalProject;
+            }
+            else
+            {
+                if (original.Git.State != GitCapture.RepositoryState || original.Git.Commit is null)
+                {
+                    return NotVerifiable(original, $"run {original.RunId} recorded no commit (git state '{original.Git.State}'): its code cannot be re-created; use --in-place to re-run it where it is");
+                }
+
+                try
+                {
+                    checkout = await CodeCheckout.MaterializeAsync(original.Git, runDirectory, parentDirectory: request.CheckoutParent, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    if (original.Git.Untracked.Count > 0)
+                    {
+                        await checkout.CopyUntrackedAsync(original.Git.RepositoryRoot!, original.Git.Untracked, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                catch (InputException exception)
+                {
+                    return NotVerifiable(original, exception.Message);
+                }
+
+                projectDirectory = checkout.ProjectDirectory(original.Git.ProjectPath);
+                BringInputsOutsideGit(original, projectDirectory);
+            }
+
+            var outcome = await RunService.RunAsync(
+                new RunRequest
+                {
+                    ProjectDirectory = projectDirectory,
+                    EntryPoint = original.EntryPoint.Name,
+                    Parameters = original.Parameters
+                        .Where(parameter => parameter.Source != "default")
+                        .Select(parameter => KeyValuePair.Create(parameter.Name, parameter.Given))
+                        .ToList(),
+                    RunName = original.RunName is { } name ? $"verify {name}" : null,
+                    ExperimentName = original.ExperimentName,
+                    StoreDirectory = request.Store.Root,
+                    Threads = original.Determinism.Threads,
+                    EnvManager = "local",
+                    Rehash = request.Rehash,
+                    Environment = request.Environment,
+                    EchoStdout = request.EchoStdout,
+                    EchoStderr = request.EchoStderr,
+                    HashProgress = request.HashProgress,
+                    Replay = new RunReplay(original.RunId, original.Seed, original.Determinism.Variables, original.Git),
+                },
+                interruption,
+                cancellationToken).ConfigureAwait(false);
+
+            var verification = outcome.Manifest;
+            if (verification.Status == RunStatus.Killed)
+            {
+                throw new InterruptedException($"verification run {verification.RunId} was interrupted; no verdict");
+            }
+
+            var objects = new ObjectStore(request.Store.Root);
+            var outputs = CompareOutputs(original, verification, projectDirectory, objects, request.Tolerance);
+            var metrics = CompareMetrics(original, verification, projectDirectory, request.Tolerance);
+            var diff = ManifestDifferences.Compare(original, verification);
+            var (verdict, summary) = Decide(original, verification, outputs, metrics);
+            var likelyCauses = ManifestDiffText.RenderLikelyCauses(diff);
+
+            verification = verification with
+            {
+                Verification = new VerificationRecord(
+                    verdict,
+                    summary,
+                    request.Tolerance.Rtol,
+                    request.Tolerance.Atol,
+                    outputs.Select(output => new OutputCheck(output.Path, OutcomeText(output.Result.Outcome), output.Result.Comparer, output.Result.Summary, output.Result.Details)).ToList(),
+                    metrics.Select(metric => new MetricCheck(metric.Name, metric.Recorded, metric.Actual, OutcomeText(metric.Outcome), metric.Summary)).ToList(),
+                    diff.Factors.Select(factor => factor.Summary).ToList()),
+            };
+            request.Store.Save(verification);
+            return new VerifyOutcome(verdict, summary, original, verification, outputs, metrics, [], likelyCauses);
+        }
+        finally
+        {
+            checkout?.Dispose();
+        }
+    }
+
+    private static VerifyOutcome NotVerifiable(RunManifest original, string problem) => NotVerifiable(original, [problem]);
+
+    private static VerifyOutcome NotVerifiable(RunManifest original, IReadOnlyList<string> problems) =>
+        new(Verdict.NotVerifiable, problems.Count == 1 ? problems[0] : $"{problems.Count} problems prevent re-creating the run", original, null, [], [], problems, string.Empty);
+
+    /// <summary>Every recorded input must still hash the same: a changed input makes any comparison meaningless.</summary>
+    private static async Task<List<string>> CheckInputsAsync(RunManifest original, Fingerprinter fingerprinter, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        foreach (var recorded in original.Inputs)
+        {
+            IReadOnlyList<DataRecord> current;
+            try
+            {
+                current = await fingerprinter.FingerprintInputsAsync(original.Project.Directory, [new DataSpec(recorded.Spec, recorded.Origin)], cancellationToken).ConfigureAwait(false);
+            }
+            catch (InputException exception)
+            {
+                problems.Add($"input '{recorded.Spec}' ({recorded.Origin}) cannot be read now: {exception.Message} (recorded sha256 {recorded.Digest})");
+                continue;
+            }
+
+            var now = current[0];
+            if (string.Equals(now.Digest, recorded.Digest, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var before = recorded.Files.ToDictionary(file => file.Path, StringComparer.Ordinal);
+            var after = now.Files.ToDictionary(file => file.Path, StringComparer.Ordinal);
+            foreach (var (path, file) in before)
+            {
+                if (!after.TryGetValue(path, out var currentFile))
+                {
+                    problems.Add($"input {path} is missing (recorded sha256 {file.Sha256})");
+                }
+                else if (!string.Equals(file.Sha256, currentFile.Sha256, StringComparison.Ordinal) || !string.Equals(file.LinkTarget, currentFile.LinkTarget, StringComparison.Ordinal))
+                {
+                    problems.Add($"input {path} changed: recorded sha256 {file.Sha256}, current {currentFile.Sha256}");
+                }
+            }
+
+            foreach (var (path, file) in after)
+            {
+                if (!before.ContainsKey(path))
+                {
+                    problems.Add($"input {path} is new in '{recorded.Spec}' (sha256 {file.Sha256}); the run did not have it");
+                }
+            }
+
+            if (before.Count == after.Count && problems.Count == 0)
+            {
+                problems.Add($"input '{recorded.Spec}' changed: recorded digest {recorded.Digest}, current {now.Digest}");
+            }
+        }
+
+        return problems;
+    }
+
+    /// <summary>With --in-place the working tree itself is re-used, so it must be exactly the recorded code.</summary>
+    private static async Task<List<string>> InPlaceDifferencesAsync(RunManifest original, CancellationToken cancellationToken)
+    {
+        var scratch = Directory.CreateTempSubdirectory("repro-inplace-");
+        try
+        {
+            var now = (await GitCapture.CaptureAsync(original.Project.Directory, scratch.FullName, cancellationToken).ConfigureAwait(false)).Record;
+            var recorded = original.Git;
+            var differences = new List<string>();
+            if (!string.Equals(now.State, recorded.State, StringComparison.Ordinal))
+            {
+                differences.Add($"the project is now '{now.State}', the run recorded '{recorded.State}'");
+                return differences;
+            }
+
+            if (!string.Equals(now.Commit, recorded.Commit, StringComparison.Ordinal))
+            {
+                differences.Add($"HEAD is {now.Commit}, the run recorded {recorded.Commit}");
+            }
+
+            if (!string.Equals(now.Patch?.Sha256, recorded.Patch?.Sha256, StringComparison.Ordinal))
+            {
+                differences.Add($"uncommitted changes differ from the run's code.patch (recorded sha256 {recorded.Patch?.Sha256 ?? "none"}, now {now.Patch?.Sha256 ?? "none"})");
+            }
+
+            var untrackedBefore = recorded.Untracked.ToDictionary(file => file.Path, file => file.Sha256, StringComparer.Ordinal);
+            var untrackedNow = now.Untracked.ToDictionary(file => file.Path, file => file.Sha256, StringComparer.Ordinal);
+            foreach (var path in untrackedBefore.Keys.Union(untrackedNow.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal))
+            {
+                untrackedBefore.TryGetValue(path, out var before);
+                untrackedNow.TryGetValue(path, out var after);
+                if (!string.Equals(before, after, StringComparison.Ordinal))
+                {
+                    differences.Add($"untracked file {path}: recorded sha256 {before ?? "absent"}, now {after ?? "absent"}");
+                }
+            }
+
+            return differences;
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Inputs that git does not hold (ignored data, outputs of an earlier step) are copied into the checkout at the
+    /// same relative paths; their hashes were checked moments ago.
+    /// </summary>
+    private static void BringInputsOutsideGit(RunManifest original, string projectDirectory)
+    {
+        foreach (var file in original.Inputs.SelectMany(record => record.Files))
+        {
+            if (file.Sha256 is null || file.LinkTarget is not null || Path.IsPathRooted(file.Path) || file.Path.StartsWith("../", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var source = Path.Combine(original.Project.Directory, file.Path);
+            var destination = Path.Combine(projectDirectory, file.Path);
+            if (File.Exists(destination) && new FileInfo(destination).Length == file.Size && string.Equals(HashOf(destination), file.Sha256, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(source, destination, overwrite: true);
+        }
+    }
+
+    private static string HashOf(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+    }
+
+    private static List<OutputComparison> CompareOutputs(RunManifest original, RunManifest verification, string projectDirectory, ObjectStore objects, ComparisonTolerance tolerance)
+    {
+        var recordedFiles = original.Outputs.SelectMany(record => record.Files).GroupBy(file => file.Path, StringComparer.Ordinal).Select(group => group.First()).ToList();
+        var newFiles = verification.Outputs.SelectMany(record => record.Files).GroupBy(file => file.Path, StringComparer.Ordinal).ToDictionary(group => group.Key, group => group.First(), StringComparer.Ordinal);
+        var results = new List<OutputComparison>();
+        foreach (var recorded in recordedFiles.OrderBy(file => file.Path, StringComparer.Ordinal))
+        {
+            var recordedSide = new ComparedFile(recorded.Sha256 is { } sha ? objects.PathOf(sha) : null, recorded.Sha256);
+            var actualSide = newFiles.Remove(recorded.Path, out var actual)
+                ? new ComparedFile(Path.Combine(projectDirectory, actual.Path), actual.Sha256)
+                : new ComparedFile(Path.Combine(projectDirectory, recorded.Path), null);
+            results.Add(new OutputComparison(recorded.Path, FileComparer.Compare(recordedSide, actualSide, tolerance)));
+        }
+
+        foreach (var added in newFiles.Values.OrderBy(file => file.Path, StringComparer.Ordinal))
+        {
+            results.Add(new OutputComparison(
+                added.Path,
+                new ComparisonResult(ComparisonOutcome.Different, ComparerNames.Missing, $"{added.Path} was written by the re-run but not by the original run", [])));
+        }
+
+        return results;
+    }
+
+    private static IReadOnlyList<MetricComparison> CompareMetrics(RunManifest original, RunManifest verification, string projectDirectory, ComparisonTolerance tolerance)
+    {
+        var recorded = original.Metrics?.Values ?? new Dictionary<string, double>();
+        var actual = verification.Metrics?.Values ?? new Dictionary<string, double>();
+        if (recorded.Count == 0 && actual.Count == 0)
+        {
+            return [];
+        }
+
+        return MetricsComparer.Compare(recorded, actual, tolerance, DeclaredTolerances(projectDirectory, original.EntryPoint.Name));
+    }
+
+    /// <summary>Per-metric tolerances from the MLproject file of the re-created code.</summary>
+    private static Dictionary<string, ComparisonTolerance> DeclaredTolerances(string projectDirectory, string entryPoint)
+    {
+        var tolerances = new Dictionary<string, ComparisonTolerance>(StringComparer.Ordinal);
+        var project = MLProjectLoader.Load(projectDirectory).Project;
+        if (project.EntryPoints.TryGetValue(entryPoint, out var declared) && declared.Metrics is { } metrics)
+        {
+            foreach (var (name, tolerance) in metrics.Tolerances)
+            {
+                tolerances[name] = new ComparisonTolerance(tolerance.Rtol, tolerance.Atol);
+            }
+        }
+
+        return tolerances;
+    }
+
+    private static (Verdict Verdict, string Summary) Decide(RunManifest original, RunManifest verification, List<OutputComparison> outputs, IReadOnlyList<MetricComparison> metrics)
+    {
+        if (verification.Status != RunStatus.Finished)
+        {
+            return (Verdict.Different, $"the re-run ended {verification.Status.ToString().ToUpperInvariant()}: {verification.StatusMessage}");
+        }
+
+        var differentOutputs = outputs.Where(output => output.Result.Outcome == ComparisonOutcome.Different).ToList();
+        var differentMetrics = metrics.Where(metric => metric.Outcome == ComparisonOutcome.Different).ToList();
+        var checkedCount = $"{outputs.Count} output file(s), {metrics.Count} metric(s)";
+        if (differentOutputs.Count > 0 || differentMetrics.Count > 0)
+        {
+            var named = differentOutputs.Select(output => output.Path).Concat(differentMetrics.Select(metric => $"metric {metric.Name}")).ToList();
+            return (Verdict.Different, $"{named.Count} of {outputs.Count + metrics.Count} differ: {string.Join(", ", named.Take(5))}{(named.Count > 5 ? ", …" : string.Empty)}");
+        }
+
+        var equivalent = outputs.Where(output => output.Result.Outcome == ComparisonOutcome.Equivalent).Select(output => $"{output.Path} ({output.Result.Summary})")
+            .Concat(metrics.Where(metric => metric.Outcome == ComparisonOutcome.Equivalent).Select(metric => $"metric {metric.Name} ({metric.Summary})"))
+            .ToList();
+        if (equivalent.Count > 0)
+        {
+            return (Verdict.Equivalent, $"{checkedCount} match; equivalent but not bit-identical: {string.Join("; ", equivalent)}");
+        }
+
+        return original.Outputs.Count == 0 && metrics.Count == 0
+            ? (Verdict.Reproduced, "the re-run succeeded; the run declared no outputs or metrics to compare")
+            : (Verdict.Reproduced, $"{checkedCount} bit-identical");
+    }
+
+    private static string OutcomeText(ComparisonOutcome outcome) => outcome switch
+    {
+        ComparisonOutcome.Identical => "identical",
+        ComparisonOutcome.Equivalent => "equivalent",
+        _ => "different",
+    };
+}

@@ -1,0 +1,84 @@
+using System.Security.Cryptography;
+using Repro.Cli.Tests.Fixtures;
+
+namespace Repro.Cli.Tests.Samples;
+
+/// <summary>
+/// The promise end to end, on the repository's own MLproject.yaml: from a fresh clone, <c>repro run</c> then
+/// <c>repro verify</c> re-creates each sample bit for bit. The clone is made from the commit under test, so what is
+/// verified is exactly what CI checked out.
+/// </summary>
+public sealed class SampleVerificationTests : ReproTestBase
+{
+    private static readonly TimeSpan SampleTimeout = TimeSpan.FromMinutes(10);
+
+    [Theory]
+    [InlineData("main", "outputs/bikes/train/model.zip")]
+    [InlineData("torch", "outputs/torch/model.bin")]
+    [InlineData("python", "outputs/python/route.json")]
+    public async Task Sample_RunThenVerifyFromAFreshClone_IsReproduced(string entryPoint, string output)
+    {
+        var clone = FreshClone();
+
+        var run = await Repro.RunAsync(clone, ["run", ".", "-e", entryPoint, "--json"], SampleTimeout);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(File.Exists(Path.Combine(clone, output)), $"{output} was not written");
+
+        var verify = await Repro.RunAsync(clone, ["verify", "latest", "--json"], SampleTimeout);
+
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        var report = ParseJson(verify.Stdout);
+        Assert.Equal("REPRODUCED", (string?)report["verdict"]);
+        Assert.Contains(report["outputs"]!.AsArray(), node => (string?)node!["path"] == output && (string?)node["outcome"] == "identical");
+        Assert.NotEmpty(report["metrics"]!.AsArray());
+        Assert.Equal(string.Empty, new GitRepositoryView(clone).Status());
+    }
+
+    [Fact]
+    public async Task PythonSample_BareRunsDifferButRunsUnderReproAreIdentical()
+    {
+        var clone = FreshClone();
+        var script = Path.Combine(clone, "samples", "python", "hashing.py");
+
+        var bare = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            var directory = Temp.Combine($"bare-{i}");
+            await ProcessRunner.RunAsync("python3", [script, "--draws", "1000", "--output-dir", directory], clone, removeVariables: ["PYTHONHASHSEED", "REPRO_SEED"]);
+            bare.Add(Sha256(Path.Combine(directory, "route.json")));
+        }
+
+        var underRepro = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            var run = await Repro.RunAsync(clone, ["run", ".", "-e", "python"], SampleTimeout);
+            Assert.True(run.ExitCode == 0, run.ToString());
+            underRepro.Add(Sha256(Path.Combine(clone, "outputs", "python", "route.json")));
+        }
+
+        Assert.NotEqual(bare[0], bare[1]);
+        Assert.Equal(underRepro[0], underRepro[1]);
+    }
+
+    private string FreshClone()
+    {
+        var clone = Temp.Combine("clone");
+        GitRepository.Clone(RepositoryRoot(), clone);
+        return clone;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Repro.sln")) && File.Exists(Path.Combine(directory.FullName, "MLproject.yaml")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"no repository root above {AppContext.BaseDirectory}");
+    }
+
+    private static string Sha256(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+}

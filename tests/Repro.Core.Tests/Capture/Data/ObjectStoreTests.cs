@@ -1,0 +1,120 @@
+using Repro.Core.Capture.Data;
+
+namespace Repro.Core.Tests.Capture.Data;
+
+public sealed class ObjectStoreTests : IDisposable
+{
+    private readonly DataTestDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public void TryPut_NewContent_StoresItUnderItsDigestReadOnly()
+    {
+        var file = _directory.Write("model.pt", "weights");
+        var sha256 = DataTestDirectory.ReferenceSha256(file);
+        var store = new ObjectStore(_directory.Store);
+
+        Assert.True(store.TryPut(file, sha256));
+
+        var expected = Path.Combine(_directory.Store, "objects", "sha256", sha256[..2], sha256[2..]);
+        Assert.Equal(expected, store.PathOf(sha256));
+        Assert.Equal("weights", File.ReadAllText(expected));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(expected));
+        }
+    }
+
+    [Fact]
+    public void TryPut_SameContentTwice_KeepsOneObjectAndLeavesNoTemporaryFiles()
+    {
+        var first = _directory.Write("a.txt", "same");
+        var second = _directory.Write("b.txt", "same");
+        var sha256 = DataTestDirectory.ReferenceSha256(first);
+        var store = new ObjectStore(_directory.Store);
+        store.TryPut(first, sha256);
+        var written = File.GetLastWriteTimeUtc(store.PathOf(sha256)!);
+
+        Assert.True(store.TryPut(second, sha256));
+
+        var objects = Directory.GetFiles(Path.Combine(_directory.Store, "objects"), "*", SearchOption.AllDirectories);
+        Assert.Equal(store.PathOf(sha256), Assert.Single(objects));
+        Assert.Equal(written, File.GetLastWriteTimeUtc(objects[0]));
+    }
+
+    [Fact]
+    public async Task TryPut_ManyWritersOfTheSameContentAtOnce_AllSucceedWithOneCompleteObject()
+    {
+        var content = new byte[3 << 20];
+        new Random(7).NextBytes(content);
+        var file = _directory.Write("big.bin", content);
+        var sha256 = DataTestDirectory.ReferenceSha256(file);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => new ObjectStore(_directory.Store).TryPut(file, sha256))));
+
+        Assert.All(results, Assert.True);
+        var objects = Directory.GetFiles(Path.Combine(_directory.Store, "objects"), "*", SearchOption.AllDirectories);
+        Assert.Equal(sha256, DataTestDirectory.ReferenceSha256(Assert.Single(objects)));
+    }
+
+    [Fact]
+    public void TryPut_FileOverTheLimit_StoresNothing()
+    {
+        var file = _directory.Write("big.bin", new byte[101]);
+        var store = new ObjectStore(_directory.Store, maxFileBytes: 100);
+
+        Assert.False(store.TryPut(file, DataTestDirectory.ReferenceSha256(file)));
+
+        Assert.False(Directory.Exists(Path.Combine(_directory.Store, "objects")) && Directory.EnumerateFiles(Path.Combine(_directory.Store, "objects"), "*", SearchOption.AllDirectories).Any());
+    }
+
+    [Fact]
+    public void TryPut_ContentNoLongerMatchingTheDigest_StoresNothing()
+    {
+        var file = _directory.Write("changed.txt", "before");
+        var sha256 = DataTestDirectory.ReferenceSha256(file);
+        File.WriteAllText(file, "after!");
+        var store = new ObjectStore(_directory.Store);
+
+        Assert.False(store.TryPut(file, sha256));
+
+        Assert.Null(store.PathOf(sha256));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_directory.Store, "objects"), "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void OpenRead_StoredObject_ReturnsItsContent()
+    {
+        var file = _directory.Write("metrics.json", "{\"loss\": 0.1}");
+        var sha256 = DataTestDirectory.ReferenceSha256(file);
+        var store = new ObjectStore(_directory.Store);
+        store.TryPut(file, sha256);
+
+        using var stream = store.OpenRead(sha256);
+        using var reader = new StreamReader(stream!);
+
+        Assert.Equal("{\"loss\": 0.1}", reader.ReadToEnd());
+        Assert.True(store.Contains(sha256));
+    }
+
+    [Fact]
+    public void OpenRead_UnknownDigest_ReturnsNull()
+    {
+        var store = new ObjectStore(_directory.Store);
+
+        Assert.Null(store.OpenRead(new string('a', 64)));
+        Assert.Null(store.PathOf(new string('a', 64)));
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("ABCDEF0000000000000000000000000000000000000000000000000000000000")]
+    [InlineData("../../../../../../../../../../../../../../../../../../../../etc/")]
+    public void PathOf_NotALowerCaseSha256_IsRejected(string digest)
+    {
+        var store = new ObjectStore(_directory.Store);
+
+        Assert.Throws<ArgumentException>(() => store.PathOf(digest));
+    }
+}

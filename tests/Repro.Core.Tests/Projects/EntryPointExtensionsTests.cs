@@ -1,0 +1,204 @@
+using Repro.Core.Projects;
+
+namespace Repro.Core.Tests.Projects;
+
+/// <summary>repro's extensions: seed (see the loader tests), inputs, outputs, metrics with tolerances, env.</summary>
+public sealed class EntryPointExtensionsTests
+{
+    private static string Entry(string extension) => $"""
+        entry_points:
+          main:
+            command: python train.py
+        {extension}
+        """;
+
+    [Fact]
+    public void Load_NoExtensions_GivesEmptyListsAndNoMetrics()
+    {
+        using var project = new TempProject().WithMLproject(Entry(string.Empty));
+
+        var main = project.Project.EntryPoints["main"];
+
+        Assert.Empty(main.Inputs);
+        Assert.Empty(main.Outputs);
+        Assert.Null(main.Metrics);
+        Assert.Empty(main.Env);
+    }
+
+    [Fact]
+    public void Load_InputsAndOutputs_KeepsFilesDirectoriesAndGlobsInOrder()
+    {
+        using var project = new TempProject().WithMLproject(Entry("""
+                inputs: [data/train.csv, data/images/, "data/**/*.json", data/../config.yaml]
+                outputs:
+                  - model.zip
+                  - ./reports
+            """));
+
+        var main = project.Project.EntryPoints["main"];
+
+        Assert.Equal(["data/train.csv", "data/images/", "data/**/*.json", "data/../config.yaml"], main.Inputs);
+        Assert.Equal(["model.zip", "./reports"], main.Outputs);
+    }
+
+    [Theory]
+    [InlineData("../secrets.txt")]
+    [InlineData("data/../../x")]
+    [InlineData("/etc/passwd")]
+    [InlineData("''")]
+    public void Load_InputEscapingProject_PointsAtTheItem(string item)
+    {
+        using var project = new TempProject().WithMLproject(Entry($"    inputs: [ok.csv, {item}]"));
+
+        project.LoadFailsAt(4, 22, "an input of entry point 'main' must be a path relative to the project directory");
+    }
+
+    [Fact]
+    public void Load_OutputEscapingProject_PointsAtTheItem()
+    {
+        using var project = new TempProject().WithMLproject(Entry("    outputs:\n      - ../model.zip"));
+
+        project.LoadFailsAt(5, 9, "an output of entry point 'main'", "'../model.zip'");
+    }
+
+    [Fact]
+    public void Load_InputsAsString_IsAnError()
+    {
+        using var project = new TempProject().WithMLproject(Entry("    inputs: data.csv"));
+
+        project.LoadFailsAt(4, 13, "'inputs' must be a list");
+    }
+
+    [Fact]
+    public void Load_InputItemAsMapping_IsAnError()
+    {
+        using var project = new TempProject().WithMLproject(Entry("    inputs: [{path: a}]"));
+
+        project.LoadFailsAt(4, 14, "must be a single value");
+    }
+
+    [Fact]
+    public void Load_MetricsAsPath_HasNoTolerances()
+    {
+        using var project = new TempProject().WithMLproject(Entry("    metrics: out/metrics.json"));
+
+        var metrics = project.Project.EntryPoints["main"].Metrics;
+
+        Assert.NotNull(metrics);
+        Assert.Equal("out/metrics.json", metrics.File);
+        Assert.Empty(metrics.Tolerances);
+    }
+
+    [Fact]
+    public void Load_MetricsWithTolerances_ReadsEachMetricDefaultingToZero()
+    {
+        using var project = new TempProject().WithMLproject(Entry("""
+                metrics:
+                  file: metrics.json
+                  tolerance:
+                    rmse: {rtol: 1e-6, atol: 0.001}
+                    r2: {atol: 0.01}
+                    mae: {rtol: 0.5}
+                    loss:
+            """));
+
+        var metrics = project.Project.EntryPoints["main"].Metrics!;
+
+        Assert.Equal("metrics.json", metrics.File);
+        Assert.Equal(["rmse", "r2", "mae", "loss"], metrics.Tolerances.Keys);
+        Assert.Equal(new Tolerance(1e-6, 0.001), metrics.Tolerances["rmse"]);
+        Assert.Equal(new Tolerance(0, 0.01), metrics.Tolerances["r2"]);
+        Assert.Equal(new Tolerance(0.5, 0), metrics.Tolerances["mae"]);
+        Assert.Equal(Tolerance.Exact, metrics.Tolerances["loss"]);
+    }
+
+    [Theory]
+    [InlineData("-0.1", "must be a non-negative number")]
+    [InlineData("abc", "must be a non-negative number")]
+    [InlineData(".nan", "must be a non-negative number")]
+    [InlineData("[1]", "must be a single value")]
+    public void Load_BadTolerance_PointsAtTheValue(string value, string message)
+    {
+        using var project = new TempProject().WithMLproject(Entry($"    metrics:\n      file: m.json\n      tolerance:\n        rmse: {{rtol: {value}}}"));
+
+        project.LoadFailsAt(7, 22, "rtol in the tolerance of metric 'rmse' of entry point 'main'", message);
+    }
+
+    [Fact]
+    public void Load_UnknownToleranceKey_IsAnError()
+    {
+        using var project = new TempProject().WithMLproject(Entry("    metrics:\n      file: m.json\n      tolerance:\n        rmse: {reltol: 1}"));
+
+        project.LoadFailsAt(7, 16, "unknown key 'reltol'", "rtol, atol");
+    }
+
+    [Fact]
+    public void Load_MetricsMappingWithoutFile_IsAnError()
+    {
+        using var project = new TempProject().WithMLproject(Entry("    metrics:\n      tolerance: {}"));
+
+        project.LoadFailsAt(5, 7, "need a file");
+    }
+
+    [Fact]
+    public void Load_UnknownMetricsKey_IsAnError()
+    {
+        using var project = new TempProject().WithMLproject(Entry("    metrics:\n      file: m.json\n      tolerances: {}"));
+
+        project.LoadFailsAt(6, 7, "unknown key 'tolerances'");
+    }
+
+    [Fact]
+    public void Load_MetricsFileOutsideProject_IsAnError()
+    {
+        using var project = new TempProject().WithMLproject(Entry("    metrics: /tmp/metrics.json"));
+
+        project.LoadFailsAt(4, 14, "the metrics file of entry point 'main'");
+    }
+
+    [Fact]
+    public void Load_MetricsAsList_IsAnError()
+    {
+        using var project = new TempProject().WithMLproject(Entry("    metrics: [a.json]"));
+
+        project.LoadFailsAt(4, 14, "the metrics of entry point 'main'", "must be a mapping");
+    }
+
+    [Fact]
+    public void Load_Env_KeepsValuesAsSourceTextInOrder()
+    {
+        using var project = new TempProject().WithMLproject(Entry("""
+                env:
+                  OMP_NUM_THREADS: 1
+                  RATE: 0.10
+                  FLAG: true
+                  _private: "quoted value"
+                  EMPTY:
+            """));
+
+        var env = project.Project.EntryPoints["main"].Env;
+
+        Assert.Equal(["OMP_NUM_THREADS", "RATE", "FLAG", "_private", "EMPTY"], env.Keys);
+        Assert.Equal(["1", "0.10", "true", "quoted value", ""], env.Values);
+    }
+
+    [Theory]
+    [InlineData("1ABC")]
+    [InlineData("A-B")]
+    [InlineData("'A B'")]
+    [InlineData("'É'")]
+    public void Load_InvalidEnvName_PointsAtTheName(string name)
+    {
+        using var project = new TempProject().WithMLproject(Entry($"    env:\n      {name}: x"));
+
+        project.LoadFailsAt(5, 7, "is not a valid environment variable name");
+    }
+
+    [Fact]
+    public void Load_EnvValueAsList_IsAnError()
+    {
+        using var project = new TempProject().WithMLproject(Entry("    env:\n      PATHS: [a, b]"));
+
+        project.LoadFailsAt(5, 14, "environment variable 'PATHS'", "not a list");
+    }
+}

@@ -1,0 +1,2 @@
+// libtorch's generators and determinism switches are process-wide: tests that set them must not interleave.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]

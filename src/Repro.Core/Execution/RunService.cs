@@ -84,9 +84,9 @@ public static class RunService
 
             warnings.AddRange(environment.Warnings);
 
-            if (request.RequireClean && git.Record.Dirty)
+            if (request.RequireClean)
             {
-                throw new InputException($"--require-clean: the working tree of {git.Record.RepositoryRoot} has uncommitted changes ({DescribeDirt(git.Record)})");
+                GitCapture.RequireClean(git);
             }
 
             var gitRecord = request.Replay is null ? git.Record : ReplayedGit(request.Replay.Git, git.Record);
@@ -305,22 +305,6 @@ public static class RunService
         // A verification runs in a materialised copy of the recorded code: the code is the recorded state, and the
         // copy's own (non-)repository status says nothing about it.
         recorded with { RepositoryRoot = checkout.RepositoryRoot ?? recorded.RepositoryRoot };
-
-    private static string DescribeDirt(GitRecord git)
-    {
-        var parts = new List<string>();
-        if (git.Patch is not null)
-        {
-            parts.Add("modified tracked files");
-        }
-
-        if (git.Untracked.Count > 0)
-        {
-            parts.Add($"{git.Untracked.Count} untracked file(s) such as {git.Untracked[0].Path}");
-        }
-
-        return parts.Count > 0 ? string.Join(", ", parts) : "changes against HEAD";
-    }
 
     private static ProjectRecord ProjectRecordOf(MLProject project, string? envManager)
     {

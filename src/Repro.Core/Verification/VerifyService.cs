@@ -283,7 +283,7 @@ public static class VerifyService
         var results = new List<OutputComparison>();
         foreach (var recorded in recordedFiles.OrderBy(file => file.Path, StringComparer.Ordinal))
         {
-            var recordedSide = new ComparedFile(recorded.Sha256 is { } sha ? objects.PathOf(sha) : null, recorded.Sha256);
+            var recordedSide = new ComparedFile(recorded.Sha256 is { } sha ? objects.PathOf(sha) : null, recorded.Sha256) { Name = recorded.Path };
             var actualSide = newFiles.Remove(recorded.Path, out var actual)
                 ? new ComparedFile(Path.Combine(projectDirectory, actual.Path), actual.Sha256)
                 : new ComparedFile(Path.Combine(projectDirectory, recorded.Path), null);

@@ -477,6 +477,41 @@ public sealed class VerifyCommandTests : ReproTestBase
     }
 
     [Fact]
+    public void Verify_PathParameterNamingAnIgnoredFileElsewhereInTheRepository_BringsItIntoTheCheckout()
+    {
+        var repository = GitRepository.Init(Temp.Combine("monorepo"));
+        Temp.Write("monorepo/.gitignore", "data/\n");
+        Temp.Write("monorepo/projects/bikes/MLproject", "entry_points:\n  main:\n    parameters:\n      data: path\n    command: \"sort {data} > sorted.txt\"\n    outputs: [sorted.txt]\n");
+        Temp.Write("monorepo/projects/bikes/.gitignore", "sorted.txt\n");
+        Temp.Write("monorepo/data/hour.csv", "b\na\n");
+        repository.CommitAll("layout");
+        var project = Temp.Combine("monorepo", "projects", "bikes");
+        var original = RunOnce(project, "-P", "data=../../data/hour.csv");
+
+        var (result, report) = VerifyJson(project, original);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("REPRODUCED", (string?)report["verdict"]);
+    }
+
+    [Fact]
+    public void Verify_PathParameterOutsideTheRepository_ReadsTheFileTheRunRead()
+    {
+        var (project, _) = CommittedProject(
+            ("MLproject", "entry_points:\n  main:\n    parameters:\n      data: path\n    command: \"cat {data} > copy.txt\"\n    outputs: [copy.txt]\n"),
+            (".gitignore", "copy.txt\n"));
+        Temp.Write("data/shared.txt", "the recorded data\n");
+        var original = RunOnce(project, "-P", "data=../data/shared.txt");
+
+        // Where the relative path would lead from a checkout in the temporary folder: a different file.
+        Temp.Write("tmp/data/shared.txt", "some other data\n");
+        var (result, report) = VerifyJson(project, original);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("REPRODUCED", (string?)report["verdict"]);
+    }
+
+    [Fact]
     public async Task Verify_InterruptedDuringTheReRun_ExitsWith130RecordsKilledAndRemovesTheCheckout()
     {
         var marker = "repro-test-" + Guid.NewGuid().ToString("N")[..8];
@@ -544,14 +579,6 @@ public sealed class VerifyCommandTests : ReproTestBase
 
     /// <summary>A fresh counter file outside the project.</summary>
     private string State() => Temp.Combine("state-" + Guid.NewGuid().ToString("N")[..8]);
-
-    private string RunOnce(string project, params string[] arguments)
-    {
-        var before = RunIds(StoreOf(project));
-        var result = Repro.Run(project, ["run", ".", .. arguments]);
-        Assert.True(result.ExitCode == 0, result.ToString());
-        return RunIds(StoreOf(project)).Except(before).Single();
-    }
 
     private ReproResult Verify(string project, string runId, params string[] options)
     {

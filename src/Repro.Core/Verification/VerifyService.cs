@@ -24,7 +24,7 @@ public static class VerifyService
     /// <exception cref="StoreException">The store or a file could not be read or written.</exception>
     public static async Task<VerifyOutcome> VerifyAsync(VerifyRequest request, Interruption interruption, CancellationToken cancellationToken)
     {
-        var original = request.Store.Load(request.RunId);
+        var original = request.Store.Load(RunToVerify(request.Store, request.RunId));
         var runDirectory = request.Store.GetRunDirectory(original.RunId);
 
         if (original.Status != RunStatus.Finished)
@@ -136,6 +136,29 @@ public static class VerifyService
         {
             checkout?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The run that verifying <paramref name="runId"/> re-creates: the run itself, or for a verification run the run it
+    /// verified. A verification ran in a temporary checkout that is gone, so only its original can be re-created;
+    /// this is what makes <c>repro verify latest</c> right after a verify check the same run again.
+    /// </summary>
+    /// <exception cref="InputException">The run, or the run a verification verified, is not in the store.</exception>
+    public static string RunToVerify(RunStore store, string runId)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var verifies = store.Load(runId).Verifies;
+        if (verifies is null)
+        {
+            return runId;
+        }
+
+        if (!RunId.IsWellFormed(verifies) || !File.Exists(Path.Combine(store.GetRunDirectory(verifies), RunStore.ManifestFileName)))
+        {
+            throw new InputException($"run {runId} is a verification of run {verifies}, which is no longer in {store.Root}");
+        }
+
+        return verifies;
     }
 
     private static VerifyOutcome NotVerifiable(RunManifest original, string problem) => NotVerifiable(original, [problem]);

@@ -2,7 +2,7 @@ using Repro.Cli.Tests.Fixtures;
 
 namespace Repro.Cli.Tests.Commands;
 
-public sealed class ShowCommandTests : ReproTestBase
+public sealed class ShowCommandTests(ThreeRecordedRuns shared) : ReproTestBase, IClassFixture<ThreeRecordedRuns>
 {
     private const string Project = """
         name: show-project
@@ -100,23 +100,19 @@ public sealed class ShowCommandTests : ReproTestBase
     [InlineData("show", "")]
     public void ReadingCommand_BadRunReference_ExitsTwoWithOneLineAndWritesNothing(string command, string reference)
     {
-        var (project, git) = CommittedProject(("MLproject", Project));
-        RunOnce(project, "-P", "label=a");
-        RunOnce(project, "-P", "label=b");
-        var store = StoreOf(project);
-        var storeBefore = FilesUnder(store);
-        var repositoryBefore = RepositoryState.Of(git);
+        var storeBefore = FilesUnder(shared.Store);
+        var repositoryBefore = RepositoryState.Of(shared.Git);
 
-        var result = Repro.Run(project, command == "diff" ? [command, reference, "latest"] : [command, reference]);
+        var result = shared.Cli.Run(shared.Project, command == "diff" ? [command, reference, "latest"] : [command, reference]);
 
         AssertRefused(result);
         if (reference == "2")
         {
-            Assert.Contains("matches 2 runs", result.Stderr, StringComparison.Ordinal);
+            Assert.Contains("matches 3 runs", result.Stderr, StringComparison.Ordinal);
         }
 
-        Assert.Equal(storeBefore, FilesUnder(store));
-        Assert.Equal(repositoryBefore, RepositoryState.Of(git));
+        Assert.Equal(storeBefore, FilesUnder(shared.Store));
+        Assert.Equal(repositoryBefore, RepositoryState.Of(shared.Git));
     }
 
     [Theory]

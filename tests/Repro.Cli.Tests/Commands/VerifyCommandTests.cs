@@ -144,6 +144,43 @@ public sealed class VerifyCommandTests : ReproTestBase
     }
 
     [Fact]
+    public void Verify_LatestRightAfterAVerify_VerifiesTheOriginalRunAgain()
+    {
+        var (project, _) = DeterministicProject();
+        var original = RunOnce(project);
+        var (first, firstReport) = VerifyJson(project, original);
+        Assert.True(first.ExitCode == 0, first.ToString());
+
+        var again = Verify(project, "latest");
+
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.StartsWith($"verify {original}: REPRODUCED", again.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"run {(string?)firstReport["verificationRunId"]} is a verification of run {original}", again.Stderr, StringComparison.Ordinal);
+        var verifications = RunIds(StoreOf(project)).Where(id => id != original).Select(id => (string?)Manifest(StoreOf(project), id)["verifies"]);
+        Assert.Equal([original, original], verifications);
+    }
+
+    [Fact]
+    public void Verify_StoreOutsideTheProject_WorksFromAnyDirectory()
+    {
+        var (project, _) = DeterministicProject();
+        var store = Temp.Combine("shared-store");
+        Assert.Equal(0, Repro.Run(project, "run", ".", "--store", store).ExitCode);
+        var original = Assert.Single(RunIds(store));
+        var elsewhere = Directory.CreateDirectory(Temp.Combine("elsewhere")).FullName;
+
+        var viaOption = Repro.Run(elsewhere, "verify", original, "--store", store);
+        var viaVariable = Repro.With("REPRO_STORE", store).Run(elsewhere, "verify", "latest");
+
+        Assert.True(viaOption.ExitCode == 0, viaOption.ToString());
+        Assert.True(viaVariable.ExitCode == 0, viaVariable.ToString());
+        Assert.StartsWith($"verify {original}: REPRODUCED", viaVariable.Stdout, StringComparison.Ordinal);
+        Assert.Equal(3, RunIds(store).Count);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(elsewhere));
+        Assert.False(Directory.Exists(StoreOf(project)));
+    }
+
+    [Fact]
     public void Verify_OutputHoldingTheTime_IsDifferentAndNamesTheFile()
     {
         var (project, git) = CommittedProject(("MLproject", "entry_points:\n  main:\n    command: \"date +%s%N > stamp.txt\"\n    outputs: [stamp.txt]\n"), (".gitignore", "stamp.txt\n"));
@@ -188,8 +225,9 @@ public sealed class VerifyCommandTests : ReproTestBase
         var runsBefore = RunIds(StoreOf(project));
         File.WriteAllText(Path.Combine(project, "data.txt"), "changed data\n");
         var before = RepositoryState.Of(git);
+        var junit = Temp.Combine("junit.xml");
 
-        var (result, report) = VerifyJson(project, original);
+        var (result, report) = VerifyJson(project, original, ["--junit", junit]);
 
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Equal("NOT_VERIFIABLE", (string?)report["verdict"]);
@@ -199,6 +237,8 @@ public sealed class VerifyCommandTests : ReproTestBase
         Assert.Contains(Sha256("changed data\n"), problem, StringComparison.Ordinal);
         Assert.Equal(runsBefore, RunIds(StoreOf(project)));
         Assert.Equal(before, RepositoryState.Of(git));
+        var testCase = Assert.Single(XDocument.Load(junit).Descendants("testcase"));
+        Assert.Contains("data.txt", (string?)testCase.Element("failure")!.Attribute("message"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -375,7 +415,7 @@ public sealed class VerifyCommandTests : ReproTestBase
         var manifestBytes = File.ReadAllBytes(ManifestPath(project, original));
         var before = RepositoryState.Of(git);
 
-        foreach (var options in new[] { Array.Empty<string>(), ["--in-place"], ["--rtol", "0.5"] })
+        foreach (var options in new[] { Array.Empty<string>(), ["--in-place"], ["--rehash", "--rtol", "0.5"] })
         {
             var (result, report) = VerifyJson(project, original, options);
 
@@ -558,17 +598,15 @@ public sealed class VerifyCommandTests : ReproTestBase
     [InlineData("--rtol", "-1")]
     [InlineData("--atol", "nan")]
     [InlineData("--rtol", "abc")]
-    public void Verify_BadTolerance_ExitsTwoWithOneLine(string option, string value)
+    public void Verify_BadTolerance_ExitsTwoWithOneLineBeforeLookingForTheRun(string option, string value)
     {
-        var (project, _) = DeterministicProject();
-        var original = RunOnce(project);
-
-        var result = Repro.Run(project, "verify", original, option, value);
+        var result = Repro.Run(Temp.Path, "verify", "latest", option, value);
 
         Assert.Equal(2, result.ExitCode);
         var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(option, line, StringComparison.Ordinal);
-        Assert.Single(RunIds(StoreOf(project)));
+        Assert.DoesNotContain("store", line, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(Temp.Path, ".repro")));
     }
 
     private (string Directory, GitRepository Git) DeterministicProject() =>

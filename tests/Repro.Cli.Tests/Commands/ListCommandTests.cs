@@ -144,6 +144,23 @@ public sealed class ListCommandTests(ThreeRecordedRuns shared) : ReproTestBase, 
     }
 
     [Fact]
+    public void List_ManifestDamagedAfterIndexing_IsLeftOutAsARebuildWouldLeaveItOut()
+    {
+        using var runs = ThreeRecordedRuns.Fresh();
+        ListJson(runs);
+        File.WriteAllText(Path.Combine(runs.Store, "runs", runs.Ids[1], "run.json"), "{ damaged");
+
+        var listed = ListJson(runs);
+        foreach (var file in Directory.EnumerateFiles(runs.Store, "index.db*"))
+        {
+            File.Delete(file);
+        }
+
+        Assert.Equal([runs.Ids[2], runs.Ids[0]], listed.Select(run => (string?)run["runId"]));
+        Assert.Equal(Text(listed), Text(ListJson(runs)));
+    }
+
+    [Fact]
     public void List_VerificationRun_ShowsItsVerdict()
     {
         var (project, _) = CommittedProject(("MLproject", ThreeRecordedRuns.MLproject), (".gitignore", "metrics.json\n"));

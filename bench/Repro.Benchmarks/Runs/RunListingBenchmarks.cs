@@ -1,7 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Repro.Core.Runs;
 
 namespace Repro.Benchmarks.Runs;
@@ -12,7 +9,7 @@ namespace Repro.Benchmarks.Runs;
 /// Warm: the index is current, so synchronising costs one directory listing and one stat per run. Rebuild: the index
 /// was deleted, so every run.json is read and parsed again.
 /// </summary>
-[Config(typeof(Settings))]
+[Config(typeof(OneCallPerIterationConfig))]
 public class RunListingBenchmarks
 {
     /// <summary>Runs in the store.</summary>
@@ -59,18 +56,4 @@ public class RunListingBenchmarks
     /// <summary>Rebuild the index from every manifest, then read all runs.</summary>
     [Benchmark]
     public int RebuildAndQuery() => SynchronizeAndQuery();
-
-    private sealed class Settings : ManualConfig
-    {
-        public Settings()
-        {
-            // The store takes a while to make: keep it in this process, one call per iteration.
-            AddJob(Job.Default
-                .WithToolchain(InProcessEmitToolchain.Instance)
-                .WithInvocationCount(1)
-                .WithUnrollFactor(1)
-                .WithWarmupCount(3)
-                .WithIterationCount(15));
-        }
-    }
 }

@@ -203,8 +203,7 @@ public sealed class VerifyCommandTests : ReproTestBase
     [Fact]
     public void Verify_ZipWhoseEntryTimesChange_IsEquivalentBecauseOnlyContainerMetadataDiffers()
     {
-        var (project, _) = NoisyProject();
-        var original = RunOnce(project, "-e", "zip", "-P", $"state={State()}");
+        var (project, original) = NoisyRun("zip");
 
         var (result, report) = VerifyJson(project, original);
 
@@ -301,8 +300,7 @@ public sealed class VerifyCommandTests : ReproTestBase
     [Fact]
     public void Verify_FloatsThatDriftSlightly_AreDifferentWhenExactAndEquivalentOnlyWithinTolerance()
     {
-        var (project, _) = NoisyProject();
-        var original = RunOnce(project, "-e", "outputs", "-P", $"state={State()}");
+        var (project, original) = NoisyRun("outputs");
 
         var (exact, exactReport) = VerifyJson(project, original);
         Assert.True(exact.ExitCode == 1, exact.ToString());
@@ -333,8 +331,7 @@ public sealed class VerifyCommandTests : ReproTestBase
     [Fact]
     public void Verify_MetricToleranceDeclaredInMLproject_AcceptsDriftWithinIt()
     {
-        var (project, _) = NoisyProject();
-        var original = RunOnce(project, "-e", "metrics", "-P", $"state={State()}");
+        var (project, original) = NoisyRun("metrics");
 
         var (result, report) = VerifyJson(project, original);
 
@@ -348,8 +345,7 @@ public sealed class VerifyCommandTests : ReproTestBase
     [Fact]
     public void Verify_MetricToleranceDeclaredInMLproject_RejectsDriftBeyondIt()
     {
-        var (project, _) = NoisyProject();
-        var original = RunOnce(project, "-e", "strict-metrics", "-P", $"state={State()}");
+        var (project, original) = NoisyRun("strict-metrics");
 
         var (result, report) = VerifyJson(project, original);
 
@@ -432,8 +428,7 @@ public sealed class VerifyCommandTests : ReproTestBase
     [Fact]
     public void Verify_Junit_WritesOneTestCasePerOutputAndMetricWithFailuresMatchingTheVerdict()
     {
-        var (project, _) = NoisyProject();
-        var original = RunOnce(project, "-e", "junit", "-P", $"state={State()}");
+        var (project, original) = NoisyRun("junit");
         var reportPath = Temp.Combine("reports", "verify.xml");
 
         var result = Verify(project, original, "--junit", reportPath);
@@ -612,11 +607,12 @@ public sealed class VerifyCommandTests : ReproTestBase
     private (string Directory, GitRepository Git) DeterministicProject() =>
         CommittedProject(("MLproject", Deterministic), ("train.py", TrainScript), ("data.txt", "hello data\n"), (".gitignore", "model.txt\nmetrics.json\n"));
 
-    private (string Directory, GitRepository Git) NoisyProject() =>
-        CommittedProject(("MLproject", Noisy), ("noisy.py", NoisyScript), (".gitignore", "*.json\n*.csv\n*.zip\n*.txt\n"));
-
-    /// <summary>A fresh counter file outside the project.</summary>
-    private string State() => Temp.Combine("state-" + Guid.NewGuid().ToString("N")[..8]);
+    /// <summary>Runs an entry point of the <see cref="Noisy"/> project once, with its counter outside the project.</summary>
+    private (string Project, string RunId) NoisyRun(string entryPoint)
+    {
+        var (project, _) = CommittedProject(("MLproject", Noisy), ("noisy.py", NoisyScript), (".gitignore", "*.json\n*.csv\n*.zip\n*.txt\n"));
+        return (project, RunOnce(project, "-e", entryPoint, "-P", $"state={Temp.Combine("counter")}"));
+    }
 
     private ReproResult Verify(string project, string runId, params string[] options)
     {

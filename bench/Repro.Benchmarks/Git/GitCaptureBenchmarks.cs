@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using LibGit2Sharp;
 using Repro.Core.Capture.Git;
 
@@ -13,7 +10,7 @@ namespace Repro.Benchmarks.Git;
 /// (100,000 tracked files, one modified) is made by <c>bench/git-capture/make-repo.sh</c>; <c>bench/git-capture/run.sh</c>
 /// makes it and runs this class. The Ratio column is each method's mean over git status's mean.
 /// </summary>
-[Config(typeof(Settings))]
+[Config(typeof(OneCallPerIterationConfig))]
 public class GitCaptureBenchmarks
 {
     /// <summary>Where <c>make-repo.sh</c> made the repository.</summary>
@@ -73,19 +70,5 @@ public class GitCaptureBenchmarks
             DetectRenamesInWorkDir = false,
         };
         return repository.RetrieveStatus(options).Count() + _run;
-    }
-
-    private sealed class Settings : ManualConfig
-    {
-        public Settings()
-        {
-            // Each call takes ~0.1 s and starts processes: one call per iteration, in this process.
-            AddJob(Job.Default
-                .WithToolchain(InProcessEmitToolchain.Instance)
-                .WithInvocationCount(1)
-                .WithUnrollFactor(1)
-                .WithWarmupCount(3)
-                .WithIterationCount(20));
-        }
     }
 }

@@ -31,14 +31,15 @@ internal static class VerifyCommand
         {
             var asJson = parseResult.GetValue(json);
             var runStore = StoreLocator.OpenExisting(parseResult.GetValue(store));
-            var runId = runStore.Resolve(parseResult.GetValue(run)!);
+            var reference = runStore.Resolve(parseResult.GetValue(run)!);
+            var runId = VerifyService.RunToVerify(runStore, reference);
             using var signals = new SignalForwarder();
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Token);
             using var progress = HashProgressBar.ForStandardError(enabled: !asJson);
             var startedAt = DateTimeOffset.UtcNow;
             if (!asJson)
             {
-                Console.Error.WriteLine($"repro: verifying run {runId}");
+                Console.Error.WriteLine(runId == reference ? $"repro: verifying run {runId}" : $"repro: run {reference} is a verification of run {runId}: verifying run {runId}");
             }
 
             var outcome = await VerifyService.VerifyAsync(

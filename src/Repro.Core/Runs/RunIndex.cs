@@ -75,7 +75,8 @@ public sealed class RunIndex : IDisposable
 
     /// <summary>
     /// Brings the index in line with the manifests on disk: adds runs it lacks, re-reads manifests written since
-    /// they were indexed (a crash between writing run.json and the index), and drops runs whose folder is gone.
+    /// they were indexed (a crash between writing run.json and the index), and drops runs whose folder is gone or
+    /// whose manifest can no longer be read.
     /// Costs one directory listing and one stat per run.
     /// </summary>
     public void Synchronize()
@@ -96,8 +97,9 @@ public sealed class RunIndex : IDisposable
         {
             var path = Path.Combine(_store.RunsDirectory, runId, RunStore.ManifestFileName);
             var ticks = File.GetLastWriteTimeUtc(path).Ticks;
-            if (indexed.Remove(runId, out var known) && known == ticks)
+            if (indexed.TryGetValue(runId, out var known) && known == ticks)
             {
+                indexed.Remove(runId);
                 continue;
             }
 
@@ -108,10 +110,12 @@ public sealed class RunIndex : IDisposable
             }
             catch (StoreException)
             {
-                // A manifest another process is replacing this instant, or a damaged one: list what can be read.
+                // A damaged manifest: list what can be read. Its old row goes too (it stays in `indexed`), so the
+                // listing is what a rebuild from the manifests would give.
                 continue;
             }
 
+            indexed.Remove(runId);
             Upsert(manifest, ticks);
         }
 

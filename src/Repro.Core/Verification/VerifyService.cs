@@ -24,7 +24,7 @@ public static class VerifyService
     /// <exception cref="StoreException">The store or a file could not be read or written.</exception>
     public static async Task<VerifyOutcome> VerifyAsync(VerifyRequest request, Interruption interruption, CancellationToken cancellationToken)
     {
-        var original = request.Store.Load(request.RunId);
+        var original = request.Store.Load(RunToVerify(request.Store, request.RunId));
         var runDirectory = request.Store.GetRunDirectory(original.RunId);
 
         if (original.Status != RunStatus.Finished)
@@ -81,7 +81,7 @@ public static class VerifyService
                 }
 
                 projectDirectory = checkout.ProjectDirectory(original.Git.ProjectPath);
-                BringInputsOutsideGit(original, projectDirectory);
+                BringInputsOutsideGit(original, checkout.Root);
             }
 
             var outcome = await RunService.RunAsync(
@@ -89,10 +89,7 @@ public static class VerifyService
                 {
                     ProjectDirectory = projectDirectory,
                     EntryPoint = original.EntryPoint.Name,
-                    Parameters = original.Parameters
-                        .Where(parameter => parameter.Source != "default")
-                        .Select(parameter => KeyValuePair.Create(parameter.Name, parameter.Given))
-                        .ToList(),
+                    Parameters = ReplayedParameters(original, inCheckout: checkout is not null),
                     RunName = original.RunName is { } name ? $"verify {name}" : null,
                     ExperimentName = original.ExperimentName,
                     StoreDirectory = request.Store.Root,
@@ -139,6 +136,29 @@ public static class VerifyService
         {
             checkout?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The run that verifying <paramref name="runId"/> re-creates: the run itself, or for a verification run the run it
+    /// verified. A verification ran in a temporary checkout that is gone, so only its original can be re-created;
+    /// this is what makes <c>repro verify latest</c> right after a verify check the same run again.
+    /// </summary>
+    /// <exception cref="InputException">The run, or the run a verification verified, is not in the store.</exception>
+    public static string RunToVerify(RunStore store, string runId)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var verifies = store.Load(runId).Verifies;
+        if (verifies is null)
+        {
+            return runId;
+        }
+
+        if (!RunId.IsWellFormed(verifies) || !File.Exists(Path.Combine(store.GetRunDirectory(verifies), RunStore.ManifestFileName)))
+        {
+            throw new InputException($"run {runId} is a verification of run {verifies}, which is no longer in {store.Root}");
+        }
+
+        return verifies;
     }
 
     private static VerifyOutcome NotVerifiable(RunManifest original, string problem) => NotVerifiable(original, [problem]);
@@ -246,20 +266,44 @@ public static class VerifyService
     }
 
     /// <summary>
-    /// Inputs that git does not hold (ignored data, outputs of an earlier step) are copied into the checkout at the
-    /// same relative paths; their hashes were checked moments ago.
+    /// The parameters as the run was given them. A <c>path</c> outside the recorded repository is the exception: read
+    /// relative to the checkout it would name another file or none, so the re-run gets the absolute path the run
+    /// used, whose content was checked moments ago.
     /// </summary>
-    private static void BringInputsOutsideGit(RunManifest original, string projectDirectory)
+    private static List<KeyValuePair<string, string>> ReplayedParameters(RunManifest original, bool inCheckout)
+    {
+        var parameters = new List<KeyValuePair<string, string>>();
+        foreach (var parameter in original.Parameters)
+        {
+            if (inCheckout && parameter.Type == "path" && !IsInside(original.Git.RepositoryRoot, parameter.Value))
+            {
+                parameters.Add(KeyValuePair.Create(parameter.Name, parameter.Value));
+            }
+            else if (parameter.Source != "default")
+            {
+                parameters.Add(KeyValuePair.Create(parameter.Name, parameter.Given));
+            }
+        }
+
+        return parameters;
+    }
+
+    /// <summary>
+    /// Inputs that git does not hold (ignored data, outputs of an earlier step, a <c>path</c> parameter naming a file
+    /// elsewhere in the repository) are copied into the checkout at the same place relative to the repository root;
+    /// their hashes were checked moments ago. Inputs outside the repository are read where they are.
+    /// </summary>
+    private static void BringInputsOutsideGit(RunManifest original, string checkoutRoot)
     {
         foreach (var file in original.Inputs.SelectMany(record => record.Files))
         {
-            if (file.Sha256 is null || file.LinkTarget is not null || Path.IsPathRooted(file.Path) || file.Path.StartsWith("../", StringComparison.Ordinal))
+            var source = Path.GetFullPath(file.Path, original.Project.Directory);
+            if (file.Sha256 is null || file.LinkTarget is not null || !IsInside(original.Git.RepositoryRoot, source))
             {
                 continue;
             }
 
-            var source = Path.Combine(original.Project.Directory, file.Path);
-            var destination = Path.Combine(projectDirectory, file.Path);
+            var destination = Path.Combine(checkoutRoot, Path.GetRelativePath(original.Git.RepositoryRoot!, source));
             if (File.Exists(destination) && new FileInfo(destination).Length == file.Size && string.Equals(HashOf(destination), file.Sha256, StringComparison.Ordinal))
             {
                 continue;
@@ -268,6 +312,17 @@ public static class VerifyService
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
             File.Copy(source, destination, overwrite: true);
         }
+    }
+
+    private static bool IsInside(string? root, string path)
+    {
+        if (root is null)
+        {
+            return false;
+        }
+
+        var relative = Path.GetRelativePath(root, Path.GetFullPath(path));
+        return relative != ".." && !relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) && !Path.IsPathRooted(relative);
     }
 
     private static string HashOf(string path)
@@ -283,7 +338,7 @@ public static class VerifyService
         var results = new List<OutputComparison>();
         foreach (var recorded in recordedFiles.OrderBy(file => file.Path, StringComparer.Ordinal))
         {
-            var recordedSide = new ComparedFile(recorded.Sha256 is { } sha ? objects.PathOf(sha) : null, recorded.Sha256);
+            var recordedSide = new ComparedFile(recorded.Sha256 is { } sha ? objects.PathOf(sha) : null, recorded.Sha256) { Name = recorded.Path };
             var actualSide = newFiles.Remove(recorded.Path, out var actual)
                 ? new ComparedFile(Path.Combine(projectDirectory, actual.Path), actual.Sha256)
                 : new ComparedFile(Path.Combine(projectDirectory, recorded.Path), null);

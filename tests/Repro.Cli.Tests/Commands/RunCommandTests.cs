@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Repro.Cli.Tests.Fixtures;
 
@@ -349,14 +348,14 @@ public sealed class RunCommandTests : ReproTestBase
         using var process = Repro.Start(project, ["run", "."]);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        await WaitUntilAsync(() => ProcessesWithMarker(marker) >= 2);
+        await Processes.WaitUntilAsync(() => Processes.WithMarker(marker) >= 2);
 
-        Signal(process.Id, "INT");
+        Processes.Signal(process.Id, "INT");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await process.WaitForExitAsync(timeout.Token);
 
         Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}: {await stderr}");
-        Assert.Equal(0, ProcessesWithMarker(marker));
+        Assert.Equal(0, Processes.WithMarker(marker));
         var manifest = OnlyManifest(StoreOf(project));
         Assert.Equal("KILLED", (string?)manifest["status"]);
         Assert.Equal("SIGINT", (string?)manifest["execution"]!["signal"]);
@@ -374,58 +373,16 @@ public sealed class RunCommandTests : ReproTestBase
         using var process = Repro.Start(project, ["run", "."]);
         _ = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();
-        await WaitUntilAsync(() => ProcessesWithMarker(marker) >= 1);
+        await Processes.WaitUntilAsync(() => Processes.WithMarker(marker) >= 1);
 
-        Signal(process.Id, "TERM");
+        Processes.Signal(process.Id, "TERM");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await process.WaitForExitAsync(timeout.Token);
 
         Assert.Equal(130, process.ExitCode);
-        Assert.Equal(0, ProcessesWithMarker(marker));
+        Assert.Equal(0, Processes.WithMarker(marker));
         var manifest = OnlyManifest(StoreOf(project));
         Assert.Equal("KILLED", (string?)manifest["status"]);
         Assert.Equal("SIGTERM", (string?)manifest["execution"]!["signal"]);
-    }
-
-    private static int ProcessesWithMarker(string marker)
-    {
-        var count = 0;
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            try
-            {
-                var commandLine = File.ReadAllText(Path.Combine(directory, "cmdline"));
-                if (commandLine.StartsWith(marker, StringComparison.Ordinal))
-                {
-                    count++;
-                }
-            }
-            catch (IOException)
-            {
-                // The process ended while being read.
-            }
-            catch (UnauthorizedAccessException)
-            {
-                // Not ours.
-            }
-        }
-
-        return count;
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not reached in time");
-            await Task.Delay(50);
-        }
-    }
-
-    private static void Signal(int pid, string signal)
-    {
-        using var kill = Process.Start("kill", ["-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
-        kill.WaitForExit();
     }
 }

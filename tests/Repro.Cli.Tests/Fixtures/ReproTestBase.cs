@@ -51,6 +51,30 @@ public abstract class ReproTestBase : IDisposable
         return Manifest(store, ids[0]);
     }
 
+    /// <summary>Every file under <paramref name="directory"/> (relative path to SHA-256), to show a command wrote nothing.</summary>
+    protected static SortedDictionary<string, string> FilesUnder(string directory)
+    {
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (Directory.Exists(directory))
+        {
+            foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
+            {
+                files[Path.GetRelativePath(directory, file)] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file)));
+            }
+        }
+
+        return files;
+    }
+
+    /// <summary>Runs <c>repro run . ARGUMENTS</c>, requires success and returns the new run's id.</summary>
+    protected string RunOnce(string project, params string[] arguments)
+    {
+        var before = RunIds(StoreOf(project));
+        var result = Repro.Run(project, ["run", ".", .. arguments]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return RunIds(StoreOf(project)).Except(before).Single();
+    }
+
     protected static JsonObject ParseJson(string text) => JsonNode.Parse(text)!.AsObject();
 
     protected static string Indented(JsonNode node) => node.ToJsonString(new JsonSerializerOptions { WriteIndented = true });

@@ -37,6 +37,21 @@ public sealed class FileComparerTests : IDisposable
     }
 
     [Fact]
+    public void Compare_RecordedContentKeptUnderItsHash_IsComparedByTheNameItHadForTheUser()
+    {
+        var recorded = _dir.Text("objects/ab/ab12cd", "{\"value\": 1.000001}");
+        var actual = _dir.Text("project/result.json", "{\"value\": 1.000002}");
+
+        var result = FileComparer.Compare(
+            new ComparedFile(recorded, null) { Name = "result.json" },
+            new ComparedFile(actual, null),
+            new ComparisonTolerance(0, 1e-3));
+
+        Assert.Equal(ComparisonOutcome.Equivalent, result.Outcome);
+        Assert.Equal(ComparerNames.Json, result.Comparer);
+    }
+
+    [Fact]
     public void Compare_RecordedContentNotKept_SaysTheHashesDifferAndWhyNoMore()
     {
         var actual = _dir.Text("out.txt", "new");

@@ -88,9 +88,9 @@ internal abstract class ContentSource
 }
 
 /// <summary>A file on disk.</summary>
-internal sealed class FileContentSource(string path) : ContentSource
+internal sealed class FileContentSource(string path, string? name = null) : ContentSource
 {
-    public override string Name => path;
+    public override string Name => name ?? path;
 
     public override long Length => new FileInfo(path).Length;
 

@@ -87,7 +87,7 @@ public static class FileComparer
                     []);
             }
 
-            return ContentComparison.Compare(new FileContentSource(recorded.Path), new FileContentSource(actual.Path), tolerance, depth: 0);
+            return ContentComparison.Compare(new FileContentSource(recorded.Path, recorded.Name), new FileContentSource(actual.Path, actual.Name), tolerance, depth: 0);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Text.Json;
 using Repro.Cli.Options;
+using Repro.Cli.Output;
 using Repro.Core.Verification.Differences;
 
 namespace Repro.Cli.Commands;
@@ -22,7 +22,7 @@ internal static class DiffCommand
             var b = runStore.Resolve(parseResult.GetValue(runB)!);
             var diff = RunDiffService.Diff(runStore, a, b);
             Console.Out.Write(parseResult.GetValue(json)
-                ? JsonSerializer.Serialize(diff, DifferencesJsonContext.Default.ManifestDiff) + "\n"
+                ? JsonOutput.Serialize(diff, DifferencesJsonContext.Default.ManifestDiff) + "\n"
                 : ManifestDiffText.Render(diff));
             return Task.FromResult(ExitCodes.Success);
         }));

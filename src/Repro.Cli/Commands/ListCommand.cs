@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Repro.Cli.Options;
 using Repro.Cli.Output;
 using Repro.Core.Runs;
@@ -41,7 +40,7 @@ internal static class ListCommand
             var runs = index.Query(new RunQuery(parseResult.GetValue(entryPoint), parseResult.GetValue(status), parseResult.GetValue(experiment), parseResult.GetValue(limit)));
             if (parseResult.GetValue(json))
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize(runs, CliJsonContext.Default.IReadOnlyListRunSummary));
+                Console.Out.WriteLine(JsonOutput.Serialize(runs, CliJsonContext.Default.IReadOnlyListRunSummary));
             }
             else
             {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Repro.Core.Execution;
 using Repro.Core.Runs;
@@ -25,7 +24,7 @@ internal static class RunReport
                 manifest.Seed.Value,
                 manifest.Metrics?.Values ?? new Dictionary<string, double>(),
                 manifest.Warnings);
-            Console.Out.WriteLine(JsonSerializer.Serialize(report, CliJsonContext.Default.RunResultJson));
+            Console.Out.WriteLine(JsonOutput.Serialize(report, CliJsonContext.Default.RunResultJson));
             return;
         }
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Repro.Core.Runs;
 using Repro.Core.Verification;
 using Repro.Core.Verification.Comparison;
@@ -17,7 +16,7 @@ internal static class VerifyReport
     {
         if (asJson)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(ToJson(outcome), CliJsonContext.Default.VerifyResultJson));
+            Console.Out.WriteLine(JsonOutput.Serialize(ToJson(outcome), CliJsonContext.Default.VerifyResultJson));
             return;
         }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 using Repro.Core.Errors;
@@ -7,9 +8,10 @@ namespace Repro.Core.Capture.Data;
 
 /// <summary>
 /// SHA-256 of files as fast as the machine allows. Files are hashed in parallel, one per processor, largest
-/// first; each is read in <see cref="BufferSize"/> chunks with the next chunk read while the current one is
-/// hashed, so one large file keeps a second core busy copying. Memory is a few buffers per worker whatever the
-/// file sizes. .NET's SHA-256 uses the platform library (OpenSSL on Linux, with SHA extensions where the CPU has them).
+/// first, in <see cref="BufferSize"/> chunks; once no file is left waiting, the next chunk is read on another
+/// thread while the current one is hashed, so one large file keeps a second core busy copying. Memory is two
+/// buffers per worker whatever the file sizes. .NET's SHA-256 uses the platform library (OpenSSL on Linux, with
+/// the CPU's SHA extensions where it has them).
 /// </summary>
 public static class FileHasher
 {
@@ -17,6 +19,7 @@ public static class FileHasher
     public const int BufferSize = 1 << 20;
 
     private const int Attempts = 3;
+    private const int MinimumBufferSize = 4096;
 
     /// <summary>SHA-256 of one file, lower-case hex.</summary>
     /// <param name="path">The file.</param>
@@ -62,13 +65,16 @@ public static class FileHasher
         // Largest first, so the last file to finish is a small one and no core idles at the end.
         var order = Enumerable.Range(0, jobs.Count).OrderByDescending(i => jobs[i].ExpectedSize).ToArray();
         var counter = new ProgressCounter(jobs.Sum(j => j.ExpectedSize), jobs.Count);
+
+        // Small files need small buffers: hashing one lock file should not allocate megabytes.
+        var bufferSize = (int)Math.Clamp(jobs.Max(j => j.ExpectedSize) + 1, Math.Min(MinimumBufferSize, options.BufferSize), options.BufferSize);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         await using var reporter = ProgressReporter.Start(counter, options);
 
         var next = -1;
         void Work()
         {
-            using var worker = new Worker(options, counter);
+            using var worker = new Worker(options, bufferSize, counter, () => Volatile.Read(ref next) >= order.Length - 1);
             int slot;
             while ((slot = Interlocked.Increment(ref next)) < order.Length)
             {
@@ -97,7 +103,9 @@ public static class FileHasher
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             // A sibling's failure cancelled this worker; surface that failure, not the cancellation.
-            throw workers.Select(w => w.Exception?.InnerException).First(e => e is not null and not OperationCanceledException)!;
+            var failure = workers.Select(w => w.Exception?.InnerException).First(e => e is not null and not OperationCanceledException)!;
+            ExceptionDispatchInfo.Throw(failure);
+            throw;
         }
 
         reporter?.Complete();
@@ -121,16 +129,18 @@ public static class FileHasher
     {
         private readonly HashEngineOptions _options;
         private readonly ProgressCounter _counter;
+        private readonly Func<bool> _queueEmpty;
         private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         private byte[] _current;
         private byte[] _ahead;
 
-        public Worker(HashEngineOptions options, ProgressCounter counter)
+        public Worker(HashEngineOptions options, int bufferSize, ProgressCounter counter, Func<bool> queueEmpty)
         {
             _options = options;
             _counter = counter;
-            _current = GC.AllocateUninitializedArray<byte>(options.BufferSize, pinned: true);
-            _ahead = GC.AllocateUninitializedArray<byte>(options.BufferSize, pinned: true);
+            _queueEmpty = queueEmpty;
+            _current = GC.AllocateUninitializedArray<byte>(bufferSize, pinned: true);
+            _ahead = GC.AllocateUninitializedArray<byte>(bufferSize, pinned: true);
         }
 
         public HashOutcome Hash(HashJob job, CancellationToken cancellationToken)
@@ -187,8 +197,10 @@ public static class FileHasher
                 cancellationToken.ThrowIfCancellationRequested();
                 offset += read;
 
-                // A full buffer means more may follow: fetch it on another thread while this chunk is hashed.
-                var ahead = _options.ReadAhead && read == _current.Length
+                // A full buffer means more may follow. Once no file waits in the queue a core is idle or soon will
+                // be: fetch the next chunk there while this one is hashed. Before that every core is hashing, and
+                // handing reads between threads would only add switches.
+                var ahead = _options.ReadAhead && read == _current.Length && _queueEmpty()
                     ? ReadAheadAsync(handle, _ahead, offset, job)
                     : null;
                 _hash.AppendData(_current, 0, read);

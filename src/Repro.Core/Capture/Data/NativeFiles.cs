@@ -38,8 +38,9 @@ internal static partial class NativeFiles
             {
                 result = Statx(AtFdCwd, path, flags, StatxMask, out buffer);
             }
-            catch (EntryPointNotFoundException)
+            catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
             {
+                // A C library without statx (glibc before 2.28, some musl builds): no identity, no cache.
                 Volatile.Write(ref s_statxState, 0);
                 return ManagedStatus(path, followLinks);
             }
@@ -117,7 +118,16 @@ internal static partial class NativeFiles
             return ManagedRealPath(path);
         }
 
-        var resolved = RealPathNative(path, 0);
+        nint resolved;
+        try
+        {
+            resolved = RealPathNative(path, 0);
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return ManagedRealPath(path);
+        }
+
         if (resolved == 0)
         {
             var errno = Marshal.GetLastPInvokeError();

@@ -53,6 +53,28 @@ public sealed class FileHasherTests : IDisposable
         Assert.Equal(paths.Select(p => DataTestDirectory.ReferenceSha256(p)), digests);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task HashAllAsync_ManyFilesOfManyChunks_EqualSha256sumWithAndWithoutReadAhead(bool readAhead)
+    {
+        var random = new Random(3);
+        var paths = Enumerable.Range(0, 9).Select(i =>
+        {
+            var content = new byte[(i * 5000) + 4095 + (i % 2)];
+            random.NextBytes(content);
+            return _directory.Write($"chunks-{i}.bin", content);
+        }).ToList();
+
+        var outcomes = await FileHasher.HashAllAsync(
+            paths.Select(p => new HashJob(p, p, new FileInfo(p).Length)).ToList(),
+            new HashEngineOptions { BufferSize = 4096, ReadAhead = readAhead },
+            CancellationToken.None);
+
+        Assert.Equal(paths.Select(p => DataTestDirectory.ReferenceSha256(p)), outcomes.Select(o => o.Sha256));
+        Assert.Equal(paths.Select(p => new FileInfo(p).Length), outcomes.Select(o => o.Status.Size));
+    }
+
     [Fact]
     public async Task HashFileAsync_MissingFile_ThrowsInputExceptionNamingIt()
     {

@@ -47,6 +47,24 @@ public sealed class FingerprinterTests : IDisposable
     }
 
     [Fact]
+    public async Task FingerprintInputsAsync_Directory_DigestEqualsTheShellPipelineInTheDocs()
+    {
+        _directory.Write("data/a.csv", "a");
+        _directory.Write("data/sub/b c.txt", "b");
+        _directory.Write("data/Z.txt", "z");
+        const string Pipeline = """
+            find data -type f -print0 | LC_ALL=C sort -z |
+              while IFS= read -r -d '' f; do printf '%s\0%s\n' "$f" "$(sha256sum < "$f" | cut -c1-64)"; done |
+              sha256sum
+            """;
+
+        var record = Assert.Single(await Inputs("data"));
+        var shell = DataTestDirectory.Tool("bash", "-c", $"cd '{_directory.Project}' && {Pipeline}");
+
+        Assert.Equal(shell?[..64] ?? IndependentDigest(record.Files), record.Digest);
+    }
+
+    [Fact]
     public async Task FingerprintInputsAsync_TwoRunsOverTheSameData_GiveTheSameDigest()
     {
         _directory.Write("data/a.txt", "a");

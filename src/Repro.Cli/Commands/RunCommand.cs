@@ -55,10 +55,11 @@ internal static class RunCommand
         envManager.AcceptOnlyFromAmong("local");
         var json = CommonOptions.Json();
         var rehash = CommonOptions.Rehash();
+        var objectSizeLimit = CommonOptions.ObjectSizeLimit();
 
         var command = new Command("run", "Run an entry point of an MLproject and record code, data, environment and seed.")
         {
-            directory, entryPoint, parameters, seed, runName, experimentName, store, requireClean, threads, envManager, json, rehash,
+            directory, entryPoint, parameters, seed, runName, experimentName, store, requireClean, threads, envManager, json, rehash, objectSizeLimit,
         };
 
         command.SetAction((parseResult, cancellationToken) => CommandFailure.GuardAsync(async () =>
@@ -83,6 +84,7 @@ internal static class RunCommand
                 Threads = parseResult.GetValue(threads),
                 EnvManager = parseResult.GetValue(envManager),
                 Rehash = parseResult.GetValue(rehash),
+                ObjectSizeLimit = parseResult.GetValue(objectSizeLimit),
                 Environment = environment,
 
                 // With --json, stdout carries only the final JSON object: the child's stdout goes to stderr.

@@ -21,10 +21,11 @@ internal static class VerifyCommand
         var json = CommonOptions.Json();
         var junit = new Option<string?>("--junit") { Description = "Also write a JUnit XML report (one test case per output and metric) to FILE.", HelpName = "FILE" };
         var rehash = CommonOptions.Rehash();
+        var objectSizeLimit = CommonOptions.ObjectSizeLimit();
         var store = CommonOptions.Store();
         var command = new Command("verify", "Re-execute a recorded run from its record and prove its outputs identical, or explain what differs.")
         {
-            run, rtol, atol, inPlace, json, junit, rehash, store,
+            run, rtol, atol, inPlace, json, junit, rehash, objectSizeLimit, store,
         };
 
         command.SetAction((parseResult, cancellationToken) => CommandFailure.GuardAsync(async () =>
@@ -50,6 +51,7 @@ internal static class VerifyCommand
                     Tolerance = new ComparisonTolerance(parseResult.GetValue(rtol), parseResult.GetValue(atol)),
                     InPlace = parseResult.GetValue(inPlace),
                     Rehash = parseResult.GetValue(rehash),
+                    ObjectSizeLimit = parseResult.GetValue(objectSizeLimit),
                     Environment = ProcessEnvironment.Variables(),
                     EchoStdout = asJson ? Console.OpenStandardError() : Console.OpenStandardOutput(),
                     EchoStderr = Console.OpenStandardError(),

@@ -21,6 +21,24 @@ internal static class CommonOptions
         Description = "Ignore the hash cache and read every input and output in full.",
     };
 
+    public static Option<long> ObjectSizeLimit() => new("--object-size-limit")
+    {
+        Description = "Copy output and metrics files up to SIZE into the store's object store, so verify and diff can show what changed (default 100MiB; 0 keeps none).",
+        HelpName = "SIZE",
+        DefaultValueFactory = _ => Core.Capture.Data.ObjectStore.DefaultMaxFileBytes,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+            if (ByteSize.TryParse(text, out var bytes))
+            {
+                return bytes;
+            }
+
+            result.AddError($"--object-size-limit must be a size such as 0, 500KB, 100MiB or 2GiB, not '{text}'");
+            return 0;
+        },
+    };
+
     public static Argument<string> RunReference(string name = "RUN") => new(name)
     {
         Description = "A run id, a unique prefix of one, or 'latest'.",

@@ -39,6 +39,9 @@ public sealed record RunRequest
     /// <summary>Ignore the hash cache and read every file.</summary>
     public bool Rehash { get; init; }
 
+    /// <summary>Output and metrics files up to this size are copied into the store's object store (0: none).</summary>
+    public long ObjectSizeLimit { get; init; } = ObjectStore.DefaultMaxFileBytes;
+
     /// <summary>repro's own environment, from which the child's is built and the allow-list is recorded.</summary>
     public required IReadOnlyDictionary<string, string> Environment { get; init; }
 

@@ -52,7 +52,7 @@ public static class RunService
         var seed = ChooseSeed(request, project);
         var store = RunStore.Open(request.StoreDirectory);
         using var hashCache = HashCache.Open(store.Root);
-        var objects = new ObjectStore(store.Root);
+        var objects = new ObjectStore(store.Root, request.ObjectSizeLimit);
         var fingerprinter = new Fingerprinter(new FingerprintOptions
         {
             Cache = hashCache,

@@ -22,6 +22,9 @@ public sealed record VerifyRequest
     /// <summary>Ignore the hash cache.</summary>
     public bool Rehash { get; init; }
 
+    /// <summary>Re-created output files up to this size are kept in the object store (0: none).</summary>
+    public long ObjectSizeLimit { get; init; } = ObjectStore.DefaultMaxFileBytes;
+
     /// <summary>repro's own environment.</summary>
     public required IReadOnlyDictionary<string, string> Environment { get; init; }
 

@@ -385,4 +385,22 @@ public sealed class RunCommandTests : ReproTestBase
         Assert.Equal("KILLED", (string?)manifest["status"]);
         Assert.Equal("SIGTERM", (string?)manifest["execution"]!["signal"]);
     }
+
+    [Fact]
+    public void Run_Outputs_AreCopiedIntoTheObjectStoreUpToTheSizeLimit()
+    {
+        var (project, _) = CommittedProject(("MLproject", "entry_points:\n  main:\n    outputs: [small.txt, big.bin]\n    command: \"echo hi > small.txt && head -c 2048 /dev/zero > big.bin\"\n"), (".gitignore", "small.txt\nbig.bin\n"));
+
+        var result = Repro.Run(project, "run", ".", "--object-size-limit", "1KiB");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var files = OnlyManifest(StoreOf(project))["outputs"]!.AsArray().SelectMany(record => record!["files"]!.AsArray())
+            .ToDictionary(file => (string)file!["path"]!, file => (Stored: (bool)file!["stored"]!, Sha: (string)file["sha256"]!));
+        Assert.True(files["small.txt"].Stored);
+        Assert.False(files["big.bin"].Stored);
+        var small = files["small.txt"].Sha;
+        var big = files["big.bin"].Sha;
+        Assert.Equal("hi\n", File.ReadAllText(Path.Combine(StoreOf(project), "objects", "sha256", small[..2], small[2..])));
+        Assert.False(File.Exists(Path.Combine(StoreOf(project), "objects", "sha256", big[..2], big[2..])));
+    }
 }

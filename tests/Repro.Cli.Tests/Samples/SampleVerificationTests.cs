@@ -23,6 +23,13 @@ public sealed class SampleVerificationTests : ReproTestBase
         var run = await Repro.RunAsync(clone, ["run", ".", "-e", entryPoint, "--json"], SampleTimeout);
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.True(File.Exists(Path.Combine(clone, output)), $"{output} was not written");
+        var manifest = OnlyManifest(StoreOf(clone));
+        if (entryPoint != "python")
+        {
+            // The .NET samples use Repro.Sdk: its report of what it set lands in the manifest.
+            Assert.Equal((long)manifest["seed"]!["value"]!, (long)manifest["sdk"]!["seed"]!["value"]!);
+            Assert.NotNull(manifest["sdk"]![entryPoint == "torch" ? "torch" : "mlnet"]);
+        }
 
         var verify = await Repro.RunAsync(clone, ["verify", "latest", "--json"], SampleTimeout);
 

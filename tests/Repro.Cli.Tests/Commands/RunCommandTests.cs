@@ -403,4 +403,92 @@ public sealed class RunCommandTests : ReproTestBase
         Assert.Equal("hi\n", File.ReadAllText(Path.Combine(StoreOf(project), "objects", "sha256", small[..2], small[2..])));
         Assert.False(File.Exists(Path.Combine(StoreOf(project), "objects", "sha256", big[..2], big[2..])));
     }
+
+    [Theory]
+    [InlineData("[data/missing.csv]", "data/missing.csv")]
+    [InlineData("[\"data/*.parquet\"]", "data/*.parquet")]
+    public void Run_MissingInputOrEmptyGlob_ExitsTwoNamingItBeforeAnythingRuns(string inputs, string named)
+    {
+        var marker = Path.Combine(Temp.Path, "ran");
+        var (project, _) = CommittedProject(("MLproject", $"entry_points:\n  main:\n    inputs: {inputs}\n    command: \"touch {marker}\"\n"), ("data/present.csv", "a\n"));
+
+        var result = Repro.Run(project, "run", ".");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(named, result.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(marker));
+        Assert.Empty(RunIds(StoreOf(project)));
+    }
+
+    [Fact]
+    public void Run_DeclaredOutputMissingAfterSuccess_RecordsFailedNamingIt()
+    {
+        var (project, _) = CommittedProject(("MLproject", "entry_points:\n  main:\n    outputs: [model.bin]\n    command: \"echo trained\"\n"));
+
+        var result = Repro.Run(project, "run", ".");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("model.bin", result.Stderr, StringComparison.Ordinal);
+        var manifest = OnlyManifest(StoreOf(project));
+        Assert.Equal("FAILED", (string?)manifest["status"]);
+        Assert.Equal(0, (int)manifest["execution"]!["exitCode"]!);
+        Assert.Contains("model.bin", (string?)manifest["statusMessage"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_DockerEnv_IsRefusedUnlessTheUserAsksToRunOnTheHost()
+    {
+        var (project, _) = CommittedProject(("MLproject", "docker_env:\n  image: python:3.11\nentry_points:\n  main:\n    command: \"echo on-host\"\n"));
+
+        var refused = Repro.Run(project, "run", ".");
+        var local = Repro.Run(project, "run", ".", "--env-manager", "local");
+
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("Docker is not supported", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, local.ExitCode);
+        Assert.Equal("on-host\n", local.Stdout);
+        var manifest = OnlyManifest(StoreOf(project));
+        Assert.Equal("docker_env", (string?)manifest["project"]!["environment"]!["kind"]);
+        Assert.Equal("python:3.11", (string?)manifest["project"]!["environment"]!["image"]);
+    }
+
+    [Fact]
+    public void Run_UndeclaredPythonScript_RunsWithPythonAndRecordsTheInterpreter()
+    {
+        var (project, _) = CommittedProject(
+            ("MLproject", "entry_points:\n  main:\n    command: \"true\"\n"),
+            ("train.py", "import sys\nprint('args', sys.argv[1:])\n"));
+        var bin = Temp.Combine("bin");
+        Directory.CreateDirectory(bin);
+        File.CreateSymbolicLink(Path.Combine(bin, "python"), ProcessRunner.Run("bash", ["-c", "command -v python3"], project).Trim());
+        Repro.With("PATH", bin + ":" + Environment.GetEnvironmentVariable("PATH"));
+
+        var result = Repro.Run(project, "run", ".", "-e", "train.py", "-P", "alpha=0.5");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("args ['--alpha', '0.5']\n", result.Stdout);
+        var manifest = OnlyManifest(StoreOf(project));
+        Assert.Equal("python-script", (string?)manifest["entryPoint"]!["kind"]);
+        Assert.Equal("python train.py --alpha 0.5", (string?)manifest["command"]!["rendered"]);
+        Assert.StartsWith("3.", (string?)manifest["environment"]!["interpreter"]!["version"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_Inputs_AreFingerprintedWithTheirSha256()
+    {
+        var (project, _) = CommittedProject(
+            ("MLproject", "entry_points:\n  main:\n    parameters:\n      table: path\n    inputs: [data/]\n    command: \"true\"\n"),
+            ("data/a.csv", "a\n"),
+            ("data/sub dir/b é.csv", "b\n"));
+
+        var result = Repro.Run(project, "run", ".", "-P", "table=data/a.csv", "--rehash");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var inputs = OnlyManifest(StoreOf(project))["inputs"]!.AsArray();
+        var directory = inputs.Single(node => (string?)node!["origin"] == "inputs")!;
+        Assert.Equal("directory", (string?)directory["kind"]);
+        Assert.Equal(["data/a.csv", "data/sub dir/b é.csv"], directory["files"]!.AsArray().Select(file => (string?)file!["path"]));
+        var parameter = inputs.Single(node => (string?)node!["origin"] == "parameter:table")!;
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("a\n"u8)), (string?)parameter["digest"]);
+    }
 }

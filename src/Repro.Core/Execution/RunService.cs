@@ -66,6 +66,7 @@ public static class RunService
         var createdAt = DateTimeOffset.UtcNow;
         var (runId, runDirectory) = store.CreateRun(createdAt);
         var started = false;
+        RunManifest? recorded = null;
         try
         {
             var inputSpecs = InputSpecs(rendered);
@@ -130,6 +131,7 @@ public static class RunService
             };
             store.Save(manifest);
             started = true;
+            recorded = manifest;
 
             var result = await ChildProcessRunner.RunAsync(
                 new ChildProcessRequest(
@@ -146,6 +148,12 @@ public static class RunService
             manifest = await FinishAsync(manifest, result, outputSpecs, projectDirectory, runDirectory, metricsFile, metricsBefore, fingerprinter, objects, warnings, cancellationToken).ConfigureAwait(false);
             store.Save(manifest);
             return new RunOutcome(manifest, runDirectory, Path.Combine(runDirectory, RunStore.ManifestFileName));
+        }
+        catch (Exception exception) when (started && recorded is not null)
+        {
+            // repro itself failed after the child started: the run still happened, so it must not stay RUNNING.
+            TrySave(store, recorded with { Status = RunStatus.Failed, StatusMessage = $"repro failed while recording the run: {exception.Message}" });
+            throw;
         }
         catch (Exception exception) when (!started)
         {
@@ -209,7 +217,21 @@ public static class RunService
             };
         }
 
-        var outputs = await fingerprinter.FingerprintOutputsAsync(projectDirectory, outputSpecs, cancellationToken).ConfigureAwait(false);
+        OutputFingerprints outputs;
+        try
+        {
+            outputs = await fingerprinter.FingerprintOutputsAsync(projectDirectory, outputSpecs, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InputException exception)
+        {
+            // A special file or an unreadable output: the child ran, so the run is recorded, as failed.
+            return manifest with { Status = RunStatus.Failed, StatusMessage = $"the outputs could not be fingerprinted: {exception.Message}", Execution = execution, Sdk = sdk, Warnings = warnings };
+        }
+        catch (OperationCanceledException)
+        {
+            return manifest with { Status = RunStatus.Killed, StatusMessage = "interrupted while fingerprinting the outputs", Execution = execution, Sdk = sdk, Warnings = warnings };
+        }
+
         WarnAboutStaleOutputs(outputs.Records, projectDirectory, result.StartedAt, warnings);
 
         var metrics = ReadMetrics(metricsFile, metricsBefore, projectDirectory, runDirectory, objects, warnings);
@@ -458,6 +480,18 @@ public static class RunService
         {
             warnings.Add($"the Repro.Sdk report {SdkReportFileName} could not be read ({exception.Message.Split('\n')[0]}): not merged");
             return null;
+        }
+    }
+
+    private static void TrySave(RunStore store, RunManifest manifest)
+    {
+        try
+        {
+            store.Save(manifest);
+        }
+        catch (StoreException)
+        {
+            // The store is what failed: the original error says why, and the manifest keeps RUNNING.
         }
     }
 

@@ -491,4 +491,17 @@ public sealed class RunCommandTests : ReproTestBase
         var parameter = inputs.Single(node => (string?)node!["origin"] == "parameter:table")!;
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("a\n"u8)), (string?)parameter["digest"]);
     }
+
+    [Fact]
+    public void Run_OutputThatCannotBeFingerprinted_IsRecordedAsFailedNotLeftRunning()
+    {
+        var (project, _) = CommittedProject(("MLproject", "entry_points:\n  main:\n    outputs: [out.pipe]\n    command: \"mkfifo out.pipe\"\n"), (".gitignore", "out.pipe\n"));
+
+        var result = Repro.Run(project, "run", ".");
+
+        Assert.Equal(1, result.ExitCode);
+        var manifest = OnlyManifest(StoreOf(project));
+        Assert.Equal("FAILED", (string?)manifest["status"]);
+        Assert.Contains("out.pipe", (string?)manifest["statusMessage"], StringComparison.Ordinal);
+    }
 }

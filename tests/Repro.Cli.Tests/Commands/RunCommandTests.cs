@@ -504,4 +504,18 @@ public sealed class RunCommandTests : ReproTestBase
         Assert.Equal("FAILED", (string?)manifest["status"]);
         Assert.Contains("out.pipe", (string?)manifest["statusMessage"], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Run_ProcessLeftRunningAfterTheEntryPointExits_IsStoppedAndReported()
+    {
+        var marker = "repro-test-" + Guid.NewGuid().ToString("N")[..8];
+        var (project, _) = CommittedProject(("MLproject", $"entry_points:\n  main:\n    command: \"(exec -a {marker} sleep 300) > /dev/null 2>&1 & echo done\"\n"));
+
+        var result = Repro.Run(project, "run", ".");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(0, Processes.WithMarker(marker));
+        var warnings = OnlyManifest(StoreOf(project))["warnings"]!.AsArray().Select(node => (string?)node).ToList();
+        Assert.Contains(warnings, warning => warning!.Contains("left 1 process(es) running", StringComparison.Ordinal));
+    }
 }

@@ -59,7 +59,6 @@ public static class ChildProcessRunner
 {
     private static readonly TimeSpan SampleInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
-    private static readonly string? SetsidPath = FindOnPath("setsid");
 
     /// <summary>Runs the child to completion, or until <paramref name="interruption"/> stops it.</summary>
     public static async Task<ChildProcessResult> RunAsync(ChildProcessRequest request, Interruption interruption)
@@ -74,10 +73,11 @@ public static class ChildProcessRunner
         };
 
         // setsid makes the child a session and group leader with the same pid, so -pid addresses its whole tree.
-        var ownSession = SetsidPath is not null && ProcessTable.IsAvailable;
-        if (ownSession)
+        var setsid = ProcessTable.IsAvailable ? ExecutableLocator.Find("setsid", request.Environment, request.WorkingDirectory) : null;
+        var ownSession = setsid is not null;
+        if (setsid is not null)
         {
-            startInfo.FileName = SetsidPath!;
+            startInfo.FileName = setsid;
             foreach (var argument in request.Argv)
             {
                 startInfo.ArgumentList.Add(argument);
@@ -282,25 +282,5 @@ public static class ChildProcessRunner
         }
 
         return peak;
-    }
-
-    private static string? FindOnPath(string program)
-    {
-        var path = Environment.GetEnvironmentVariable("PATH");
-        if (string.IsNullOrEmpty(path) || OperatingSystem.IsWindows())
-        {
-            return null;
-        }
-
-        foreach (var directory in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            var candidate = Path.Combine(directory, program);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
     }
 }

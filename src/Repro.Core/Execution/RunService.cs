@@ -117,7 +117,7 @@ public static class RunService
                 Status = RunStatus.Running,
                 Verifies = request.Replay?.Verifies,
                 Repro = new ToolRecord(ToolVersion),
-                Project = ProjectRecordOf(project, request.EnvManager),
+                Project = await ProjectRecordOfAsync(project, request.EnvManager, environment.Record.LockFiles, cancellationToken).ConfigureAwait(false),
                 EntryPoint = rendered.EntryPointRecord,
                 Parameters = rendered.Parameters,
                 Command = new CommandRecord(rendered.Command, rendered.Argv, projectDirectory),
@@ -328,17 +328,16 @@ public static class RunService
         // copy's own (non-)repository status says nothing about it.
         recorded with { RepositoryRoot = checkout.RepositoryRoot ?? recorded.RepositoryRoot };
 
-    private static ProjectRecord ProjectRecordOf(MLProject project, string? envManager)
+    private static async Task<ProjectRecord> ProjectRecordOfAsync(MLProject project, string? envManager, IReadOnlyList<LockFileRecord> lockFiles, CancellationToken cancellationToken)
     {
         string? sha = null;
         if (project.Environment.File is { } file)
         {
+            // Environment capture has usually hashed it already as a lock file (python_env.yaml, conda.yaml, …).
+            var relative = Path.GetRelativePath(project.Directory, Path.Combine(project.Directory, file)).Replace('\\', '/');
             var path = Path.Combine(project.Directory, file);
-            if (File.Exists(path))
-            {
-                using var stream = File.OpenRead(path);
-                sha = Convert.ToHexStringLower(SHA256.HashData(stream));
-            }
+            sha = lockFiles.FirstOrDefault(lockFile => string.Equals(lockFile.Path, relative, StringComparison.Ordinal))?.Sha256
+                ?? (File.Exists(path) ? await FileHasher.HashFileAsync(path, cancellationToken).ConfigureAwait(false) : null);
         }
 
         return new ProjectRecord(

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Repro.Core.Verification.Comparison;
 
 namespace Repro.Core.Runs;
 
@@ -309,7 +310,7 @@ public enum Verdict
 /// <param name="Comparer">Which comparison decided (sha256, zip, json, csv, text, binary, missing).</param>
 /// <param name="Summary">One line.</param>
 /// <param name="Details">Where and by how much.</param>
-public sealed record OutputCheck(string Path, string Outcome, string Comparer, string Summary, IReadOnlyList<string> Details);
+public sealed record OutputCheck(string Path, ComparisonOutcome Outcome, string Comparer, string Summary, IReadOnlyList<string> Details);
 
 /// <summary>One metric compared with its recorded value.</summary>
 /// <param name="Name">Metric name.</param>
@@ -317,4 +318,4 @@ public sealed record OutputCheck(string Path, string Outcome, string Comparer, s
 /// <param name="Actual">Re-created value.</param>
 /// <param name="Outcome"><c>identical</c>, <c>equivalent</c> or <c>different</c>.</param>
 /// <param name="Summary">One line.</param>
-public sealed record MetricCheck(string Name, double? Recorded, double? Actual, string Outcome, string Summary);
+public sealed record MetricCheck(string Name, double? Recorded, double? Actual, ComparisonOutcome Outcome, string Summary);

@@ -81,7 +81,7 @@ public static class VerifyService
                 }
 
                 projectDirectory = checkout.ProjectDirectory(original.Git.ProjectPath);
-                BringInputsOutsideGit(original, checkout.Root);
+                await BringInputsOutsideGitAsync(original, checkout.Root, cancellationToken).ConfigureAwait(false);
             }
 
             var outcome = await RunService.RunAsync(
@@ -126,8 +126,8 @@ public static class VerifyService
                     summary,
                     request.Tolerance.Rtol,
                     request.Tolerance.Atol,
-                    outputs.Select(output => new OutputCheck(output.Path, OutcomeText(output.Result.Outcome), output.Result.Comparer, output.Result.Summary, output.Result.Details)).ToList(),
-                    metrics.Select(metric => new MetricCheck(metric.Name, metric.Recorded, metric.Actual, OutcomeText(metric.Outcome), metric.Summary)).ToList(),
+                    outputs.Select(output => new OutputCheck(output.Path, output.Result.Outcome, output.Result.Comparer, output.Result.Summary, output.Result.Details)).ToList(),
+                    metrics.Select(metric => new MetricCheck(metric.Name, metric.Recorded, metric.Actual, metric.Outcome, metric.Summary)).ToList(),
                     diff.Factors.Select(factor => factor.Summary).ToList()),
             };
             request.Store.Save(verification);
@@ -294,7 +294,7 @@ public static class VerifyService
     /// elsewhere in the repository) are copied into the checkout at the same place relative to the repository root;
     /// their hashes were checked moments ago. Inputs outside the repository are read where they are.
     /// </summary>
-    private static void BringInputsOutsideGit(RunManifest original, string checkoutRoot)
+    private static async Task BringInputsOutsideGitAsync(RunManifest original, string checkoutRoot, CancellationToken cancellationToken)
     {
         foreach (var file in original.Inputs.SelectMany(record => record.Files))
         {
@@ -305,7 +305,7 @@ public static class VerifyService
             }
 
             var destination = Path.Combine(checkoutRoot, Path.GetRelativePath(original.Git.RepositoryRoot!, source));
-            if (File.Exists(destination) && new FileInfo(destination).Length == file.Size && string.Equals(HashOf(destination), file.Sha256, StringComparison.Ordinal))
+            if (File.Exists(destination) && new FileInfo(destination).Length == file.Size && string.Equals(await FileHasher.HashFileAsync(destination, cancellationToken).ConfigureAwait(false), file.Sha256, StringComparison.Ordinal))
             {
                 continue;
             }
@@ -324,12 +324,6 @@ public static class VerifyService
 
         var relative = Path.GetRelativePath(root, Path.GetFullPath(path));
         return relative != ".." && !relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) && !Path.IsPathRooted(relative);
-    }
-
-    private static string HashOf(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
     }
 
     private static List<OutputComparison> CompareOutputs(RunManifest original, RunManifest verification, string projectDirectory, ObjectStore objects, ComparisonTolerance tolerance)
@@ -412,11 +406,4 @@ public static class VerifyService
             ? (Verdict.Reproduced, "the re-run succeeded; the run declared no outputs or metrics to compare")
             : (Verdict.Reproduced, $"{checkedCount} bit-identical");
     }
-
-    private static string OutcomeText(ComparisonOutcome outcome) => outcome switch
-    {
-        ComparisonOutcome.Identical => "identical",
-        ComparisonOutcome.Equivalent => "equivalent",
-        _ => "different",
-    };
 }

@@ -1,3 +1,5 @@
+using Repro.Core.Execution;
+
 namespace Repro.Core.Capture.Environment;
 
 /// <summary>The .NET SDK the project's global.json resolves to.</summary>

@@ -1,3 +1,4 @@
+using Repro.Core.Execution;
 using Repro.Core.Runs;
 
 namespace Repro.Core.Capture.Environment;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Repro.Core.Errors;
+using Repro.Core.Execution;
 
 namespace Repro.Core.Capture.Git;
 
@@ -31,34 +32,12 @@ internal sealed class GitExecutable
     public string FilePath { get; }
 
     /// <summary>Finds <c>git</c> in a <c>PATH</c>-style list of directories.</summary>
-    public static GitExecutable? Find(string? searchPath)
-    {
-        if (string.IsNullOrEmpty(searchPath))
-        {
-            return null;
-        }
-
-        var name = OperatingSystem.IsWindows() ? "git.exe" : "git";
-        foreach (var directory in searchPath.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            string candidate;
-            try
-            {
-                candidate = Path.Combine(directory, name);
-            }
-            catch (ArgumentException)
-            {
-                continue;
-            }
-
-            if (File.Exists(candidate) && IsExecutable(candidate))
-            {
-                return new GitExecutable(Path.GetFullPath(candidate));
-            }
-        }
-
-        return null;
-    }
+    public static GitExecutable? Find(string? searchPath) =>
+        string.IsNullOrEmpty(searchPath)
+            ? null
+            : ExecutableLocator.Find("git", new Dictionary<string, string> { ["PATH"] = searchPath }, System.Environment.CurrentDirectory) is { } path
+                ? new GitExecutable(path)
+                : null;
 
     /// <summary>
     /// Runs git in <paramref name="workingDirectory"/>, hands its standard output to <paramref name="readOutput"/>,
@@ -202,16 +181,5 @@ internal sealed class GitExecutable
         {
             // It already exited.
         }
-    }
-
-    private static bool IsExecutable(string path)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            return true;
-        }
-
-        const UnixFileMode anyExecute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
-        return (File.GetUnixFileMode(path) & anyExecute) != 0;
     }
 }

@@ -6,7 +6,7 @@ using Repro.Core.Runs;
 namespace Repro.Core.AutoSeed;
 
 /// <summary>
-/// repro's Python start-up hook (<c>sitecustomize.py</c> and <c>_repro_autoseed.py</c>, embedded in this assembly):
+/// repro's Python start-up hook (<c>sitecustomize.py</c>, <c>_repro_autoseed.py</c> and <c>_repro_autoseed_libraries.py</c>, embedded in this assembly):
 /// put first on a child's <c>PYTHONPATH</c>, it seeds <c>random</c>, NumPy, PyTorch and TensorFlow in every Python
 /// process of the run as the program imports them, and reports what it did (docs/python.md).
 /// </summary>
@@ -16,7 +16,7 @@ public static class PythonHook
     public static readonly Version MinimumPython = new(3, 8);
 
     /// <summary>The files of the hook, in the order they are hashed.</summary>
-    public static readonly IReadOnlyList<string> FileNames = ["_repro_autoseed.py", "sitecustomize.py"];
+    public static readonly IReadOnlyList<string> FileNames = ["_repro_autoseed.py", "_repro_autoseed_libraries.py", "sitecustomize.py"];
 
     private const string ResourcePrefix = "Repro.Core.AutoSeed.Hook.";
 

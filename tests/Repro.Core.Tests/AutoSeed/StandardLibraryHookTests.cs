@@ -192,6 +192,19 @@ public sealed class StandardLibraryHookTests : IDisposable
         Assert.Single(result.ReportLines);
     }
 
+    [PythonFact]
+    public void DontWriteBytecode_IsKeptForTheProgramWhileTheHookCachesItsOwn()
+    {
+        var program = Path.Combine(_python.Directory, "program");
+        _python.Write("program/helper.py", "VALUE = 1\n");
+
+        _python.Run(Python, SeedMode.Hooked, 42, ["-c", "import sys, helper; assert sys.dont_write_bytecode"], userPythonPath: program,
+            environment: new Dictionary<string, string> { ["PYTHONDONTWRITEBYTECODE"] = "1" }).Succeeded();
+
+        Assert.False(Directory.Exists(Path.Combine(program, "__pycache__")));
+        Assert.Contains(Directory.GetFiles(Path.Combine(_python.Hook.Path, "__pycache__")), file => Path.GetFileName(file).StartsWith("_repro_autoseed.", StringComparison.Ordinal));
+    }
+
     private PythonResult Plain(long seed) => _python.Run(Python, SeedMode.Hooked, seed, [HookedPython.Script("plain.py")]).Succeeded();
 
     private static Dictionary<string, string> Lines(PythonResult result) =>

@@ -2,14 +2,15 @@
 #
 # What it does in each Python process of a run:
 # - when the program imports `random`, `numpy`, `torch` or `tensorflow`, seeds its global generator (and, for torch
-#   and tensorflow, switches on deterministic algorithms) right after the import, through a meta path finder: this
-#   module imports nothing heavy itself, so a program pays only for what it imports;
+#   and tensorflow, switches on deterministic algorithms) right after the import, through a meta path finder;
 # - makes `numpy.random.default_rng()` called without a seed deterministic;
 # - gives forked children and multiprocessing workers distinct, deterministic seeds;
-# - at exit, appends one JSON line describing what it seeded and what it read back to $REPRO_AUTOSEED_REPORT.
+# - at exit, appends one JSON line saying what it seeded and what it read back to $REPRO_AUTOSEED_REPORT.
 #
-# It never breaks the program: every failure is caught, written to stderr and to the report, and the program goes on.
-# Keep it to Python 3.8 syntax and standard library modules that are cheap to import.
+# Every Python process of a run pays for this module at start-up, so it holds only what start-up and exit need and
+# imports nothing that Python has not loaded already; the seeding itself lives in _repro_autoseed_libraries, loaded
+# when the program first imports a library it seeds. It never breaks the program: every failure is caught, written to
+# stderr and to the report, and the program goes on. Keep both to Python 3.8 syntax.
 import os
 import sys
 
@@ -21,8 +22,12 @@ SEED_VARIABLE = "REPRO_SEED"
 REPORT_VARIABLE = "REPRO_AUTOSEED_REPORT"
 ANNOUNCED_VARIABLE = "REPRO_AUTOSEED_ANNOUNCED"
 
+# The modules whose import is followed by seeding (see _repro_autoseed_libraries.AFTER_IMPORT).
+WATCHED = ("random", "numpy.random", "torch", "tensorflow", "multiprocessing.process")
+LIBRARIES_MODULE = "_repro_autoseed_libraries"
 
-class _State:
+
+class State:
     """Everything this process knows; copied into forked children, which then make it their own."""
 
     def __init__(self, run_seed):
@@ -36,13 +41,13 @@ class _State:
         self.reported = False
 
 
-_state = None
+state = None
 
 
 def install():
     """Called once by sitecustomize. Reads the configuration from the environment and installs the hooks."""
-    global _state
-    if _state is not None:
+    global state
+    if state is not None:
         # A second copy of the hook further down the path (a run started from inside another run's child) chains
         # here as "the user's sitecustomize": this process is already seeded.
         return
@@ -51,21 +56,22 @@ def install():
     if run_seed is None:
         message = "%s is %s, not a whole number from 0 to %d; nothing is seeded" % (
             SEED_VARIABLE, "not set" if text is None else repr(text), SEED_LIMIT - 1)
-        _say(message)
+        say(message)
         _write_line({"status": "not-seeded", "errors": [message]})
         return
-    _state = _State(run_seed)
+    state = State(run_seed)
     _announce(run_seed)
-    _guard("installing the fork handler", lambda: os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child))
-    _guard("installing the import hook", _install_finder)
+    guard("installing the fork handler", lambda: os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child))
+    guard("installing the import hook", _install_finder)
     import atexit
-    atexit.register(_report_once)
+    atexit.register(report_once)
 
 
 def _parse_seed(text):
-    if text is None or not (text.strip().isascii() and text.strip().isdigit()):
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit()):
         return None
-    value = int(text.strip())
+    value = int(text)
     return value if value < SEED_LIMIT else None
 
 
@@ -75,11 +81,11 @@ def _announce(run_seed):
     if os.environ.get(ANNOUNCED_VARIABLE):
         return
     os.environ[ANNOUNCED_VARIABLE] = "1"
-    _say("seeding random, numpy, torch and tensorflow from seed %d as the program imports them; a seed the "
-         "program sets itself wins (docs/python.md)" % run_seed)
+    say("seeding random, numpy, torch and tensorflow from seed %d as the program imports them; a seed the "
+        "program sets itself wins (docs/python.md)" % run_seed)
 
 
-def _say(message):
+def say(message):
     try:
         sys.stderr.write("repro: %s\n" % message)
         sys.stderr.flush()
@@ -87,15 +93,15 @@ def _say(message):
         pass
 
 
-def _guard(what, action):
+def guard(what, action):
     """Runs one step of the hook; a failure is reported and recorded, never raised into the program."""
     try:
         return action()
     except Exception as error:
         message = "%s failed (%s: %s)" % (what, type(error).__name__, error)
-        if _state is not None:
-            _state.errors.append(message)
-        _say("auto-seed: %s; the program goes on" % message)
+        if state is not None:
+            state.errors.append(message)
+        say("auto-seed: %s; the program goes on" % message)
         return None
 
 
@@ -118,183 +124,68 @@ def derive_seed(run_seed, stream):
     return int.from_bytes(sha512(text.encode("utf-8")).digest()[:4], "big")
 
 
-def _child_stream(parent, step):
+def child_stream(parent, step):
     return (parent if parent != ROOT else "") + "/" + step
 
 
-def _enter_stream(stream, how):
-    """Makes this process the given stream: new seed, reseed every library already imported, fresh counters."""
-    _state.stream = stream
-    _state.seed = derive_seed(_state.run_seed, stream)
-    _state.forks = 0
-    _state.default_rng_calls = 0
-    for name in list(_state.libraries):
-        seeder = _SEEDERS.get(name)
-        if seeder is not None and name in _MODULE_OF and _MODULE_OF[name] in sys.modules:
-            _guard("seeding %s in a %s" % (name, how), lambda seeder=seeder: seeder(sys.modules[_MODULE_OF[name]], how))
+def enter_stream(stream, how):
+    """Makes this process the given stream: new seed, fresh counters, every library already seeded seeded again."""
+    state.stream = stream
+    state.seed = derive_seed(state.run_seed, stream)
+    state.forks = 0
+    state.default_rng_calls = 0
+    libraries = sys.modules.get(LIBRARIES_MODULE)
+    if libraries is not None:
+        libraries.reseed_all(how)
 
 
 def _before_fork():
-    if _state is not None:
-        _state.forks += 1
+    if state is not None:
+        state.forks += 1
 
 
 def _after_fork_in_child():
     # A forked child is a copy of its parent: without this every worker would draw the parent's numbers (NumPy,
     # torch) or numbers from os.urandom (random reseeds itself after a fork). The n-th fork of a process gets the
     # stream PARENT/fork:n, which is deterministic as long as the parent forks in a deterministic order.
-    if _state is None:
+    if state is None:
         return
-    _state.reported = False
-    _state.errors = []
-    _guard("reseeding a forked child", lambda: _enter_stream(_child_stream(_state.stream, "fork:%d" % _state.forks), "fork"))
-
-
-# --- Libraries ---------------------------------------------------------------------------------------------------
-
-def _record(name, how):
-    _state.libraries[name] = {"name": name, "seed": _state.seed, "at": how}
-
-
-def _seed_random(module, how):
-    module.seed(_state.seed)
-    _record("random", how)
-
-
-def _after_random_import(module):
-    _seed_random(module, "import")
-    # random reseeds itself from os.urandom in a forked child (a handler it registers at import); this one, registered
-    # later, runs after it and puts the child's own seed back.
-    os.register_at_fork(after_in_child=lambda: _state is not None and _guard(
-        "reseeding random in a forked child", lambda: _seed_random(module, "fork")))
-
-
-def _seed_numpy(random_module, how):
-    random_module.seed(_state.seed)
-    _record("numpy", how)
-
-
-def _after_numpy_random_import(module):
-    _seed_numpy(module, "import")
-    _guard("making numpy.random.default_rng() deterministic", lambda: _wrap_default_rng(module))
-
-
-def _wrap_default_rng(module):
-    original = module.default_rng
-    seed_sequence = module.SeedSequence
-
-    def default_rng(seed=None):
-        # Without a seed, the n-th call (from 0) in a process gets SeedSequence(entropy=process seed, spawn_key=(n,)):
-        # the n-th child of SeedSequence(process seed).spawn(), so it never equals default_rng(process seed).
-        if seed is None:
-            index = _state.default_rng_calls
-            _state.default_rng_calls = index + 1
-            seed = seed_sequence(entropy=_state.seed, spawn_key=(index,))
-        return original(seed)
-
-    default_rng.__doc__ = original.__doc__
-    default_rng.__wrapped__ = original
-    default_rng.__module__ = getattr(original, "__module__", module.__name__)
-    module.default_rng = default_rng
-
-
-def _seed_torch(torch, how):
-    torch.manual_seed(_state.seed)
-    _record("torch", how)
-
-
-def _after_torch_import(torch):
-    # Each step on its own: a torch too old for one of them still gets the others.
-    _guard("torch.manual_seed", lambda: _seed_torch(torch, "import"))
-    _guard("torch.use_deterministic_algorithms(True, warn_only=True)", lambda: torch.use_deterministic_algorithms(True, warn_only=True))
-
-    def cudnn():
-        import torch.backends.cudnn
-        torch.backends.cudnn.deterministic = True
-        torch.backends.cudnn.benchmark = False
-
-    _guard("setting torch.backends.cudnn.deterministic and benchmark", cudnn)
-
-    def tf32():
-        import warnings
-        import torch.backends.cuda
-        import torch.backends.cudnn
-        # Recent torch versions warn that these switches are the legacy interface; they still work everywhere, and
-        # the warning would only be noise in the user's log.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            torch.backends.cuda.matmul.allow_tf32 = False
-            torch.backends.cudnn.allow_tf32 = False
-
-    _guard("switching TF32 off for matmul and cuDNN", tf32)
-
-
-def _seed_tensorflow(tf, how):
-    tf.random.set_seed(_state.seed)
-    _record("tensorflow", how)
-
-
-def _after_tensorflow_import(tf):
-    _guard("tf.random.set_seed", lambda: _seed_tensorflow(tf, "import"))
-    experimental = getattr(getattr(tf, "config", None), "experimental", None)
-    if experimental is not None and hasattr(experimental, "enable_op_determinism"):
-        _guard("tf.config.experimental.enable_op_determinism()", experimental.enable_op_determinism)
-
-
-# --- Multiprocessing ---------------------------------------------------------------------------------------------
-
-def _after_multiprocessing_process_import(module):
-    # Every multiprocessing child (fork, spawn or forkserver) runs BaseProcess._bootstrap. Its creator records its own
-    # stream on the Process object (which travels to spawned children by pickle) and the child takes the stream
-    # CREATOR/mp:N, N being the last number of the Process's _identity: its creation order in the creator.
-    base = module.BaseProcess
-    original_start = base.start
-    original_bootstrap = base._bootstrap
-
-    def start(self, *args, **kwargs):
-        if _state is not None:
-            try:
-                self._repro_autoseed_creator = _state.stream
-            except Exception:
-                pass
-        return original_start(self, *args, **kwargs)
-
-    def _bootstrap(self, *args, **kwargs):
-        if _state is not None:
-            _guard("reseeding a multiprocessing worker", lambda: _enter_worker(self))
-        try:
-            return original_bootstrap(self, *args, **kwargs)
-        finally:
-            _report_once()
-
-    start.__wrapped__ = original_start
-    _bootstrap.__wrapped__ = original_bootstrap
-    base.start = start
-    base._bootstrap = _bootstrap
-
-
-def _enter_worker(process):
-    identity = getattr(process, "_identity", ()) or ()
-    number = identity[-1] if identity else 0
-    creator = getattr(process, "_repro_autoseed_creator", ROOT)
-    _state.reported = False
-    _enter_stream(_child_stream(creator, "mp:%d" % number), "worker")
-
-
-_AFTER_IMPORT = {
-    "random": _after_random_import,
-    "numpy.random": _after_numpy_random_import,
-    "torch": _after_torch_import,
-    "tensorflow": _after_tensorflow_import,
-    "multiprocessing.process": _after_multiprocessing_process_import,
-}
-
-# Library name in the report -> the module its seeder takes, for reseeding in a child.
-_MODULE_OF = {"random": "random", "numpy": "numpy.random", "torch": "torch", "tensorflow": "tensorflow"}
-_SEEDERS = {"random": _seed_random, "numpy": _seed_numpy, "torch": _seed_torch, "tensorflow": _seed_tensorflow}
+    state.reported = False
+    state.errors = []
+    guard("reseeding a forked child", lambda: enter_stream(child_stream(state.stream, "fork:%d" % state.forks), "fork"))
 
 
 # --- The import hook ---------------------------------------------------------------------------------------------
+
+_FOLDER = os.path.dirname(os.path.abspath(__file__))
+
+
+def _after_import(name, module):
+    _libraries().after_import(name, module)
+
+
+def _libraries():
+    # Loaded from this module's folder by path: sitecustomize has taken the folder off sys.path by now. The loaders are
+    # the ones Python imports with, already in memory; importlib.util would cost a process more than it saves.
+    module = sys.modules.get(LIBRARIES_MODULE)
+    if module is not None:
+        return module
+    try:
+        from _frozen_importlib import module_from_spec, spec_from_loader
+        from _frozen_importlib_external import SourceFileLoader
+    except ImportError:
+        from importlib.machinery import SourceFileLoader
+        from importlib.util import module_from_spec, spec_from_loader
+    loader = SourceFileLoader(LIBRARIES_MODULE, os.path.join(_FOLDER, LIBRARIES_MODULE + ".py"))
+    module = module_from_spec(spec_from_loader(LIBRARIES_MODULE, loader))
+    sys.modules[LIBRARIES_MODULE] = module
+    try:
+        loader.exec_module(module)
+    except BaseException:
+        del sys.modules[LIBRARIES_MODULE]
+        raise
+    return module
+
 
 class _SeedingFinder:
     """A meta path finder that finds nothing itself: for the few modules it watches it asks the other finders, and
@@ -302,7 +193,7 @@ class _SeedingFinder:
     the program's own error, unchanged; the module stays watched, so a retried import is seeded."""
 
     def __init__(self, watched):
-        self._watched = dict(watched)
+        self._watched = set(watched)
 
     def find_spec(self, name, path=None, target=None):
         if name not in self._watched:
@@ -312,7 +203,7 @@ class _SeedingFinder:
                 continue
             spec = finder.find_spec(name, path, target)
             if spec is not None:
-                _guard("hooking the import of %s" % name, lambda: self._hook(spec))
+                guard("hooking the import of %s" % name, lambda: self._hook(spec))
                 return spec
         return None
 
@@ -322,6 +213,7 @@ class _SeedingFinder:
             return
         name = spec.name
         original = loader.exec_module
+        watched = self._watched
 
         def exec_module(module):
             # Some loaders (zipimport) serve many modules: only the watched one is followed by seeding.
@@ -332,9 +224,9 @@ class _SeedingFinder:
             except AttributeError:
                 pass
             original(module)
-            action = self._watched.pop(name, None)
-            if action is not None:
-                _guard("seeding %s" % name, lambda: action(module))
+            if name in watched:
+                watched.discard(name)
+                guard("seeding %s" % name, lambda: _after_import(name, module))
 
         # An attribute on this loader object only: the loader keeps its class, so code that inspects
         # module.__loader__ sees what it would see without repro.
@@ -345,17 +237,38 @@ class _SeedingFinder:
 
 
 def _install_finder():
-    finder = _SeedingFinder(_AFTER_IMPORT)
-    for name in list(_AFTER_IMPORT):
+    finder = _SeedingFinder(WATCHED)
+    for name in WATCHED:
         module = sys.modules.get(name)
         if module is not None:
-            # Imported before sitecustomize ran (a .pth file, for example): seed it now.
-            action = finder._watched.pop(name)
-            _guard("seeding %s" % name, lambda: action(module))
+            # Imported before sitecustomize ran (by a .pth file, for example): seed it now.
+            finder._watched.discard(name)
+            guard("seeding %s" % name, lambda: _after_import(name, module))
     sys.meta_path.insert(0, finder)
 
 
 # --- The report --------------------------------------------------------------------------------------------------
+
+def report_once():
+    """Appends this process's line to the report, once: at exit, or when a multiprocessing worker's bootstrap ends."""
+    if state is None or state.reported:
+        return
+    state.reported = True
+    try:
+        libraries = sys.modules.get(LIBRARIES_MODULE)
+        flags = libraries.read_flags() if libraries is not None else {}
+        _write_line({
+            "status": "seeded",
+            "stream": state.stream,
+            "runSeed": state.run_seed,
+            "seed": state.seed,
+            "libraries": [_with_version(library) for library in state.libraries.values()],
+            "flags": flags,
+            "errors": list(state.errors),
+        })
+    except Exception as error:
+        say("auto-seed: writing the report failed (%s: %s)" % (type(error).__name__, error))
+
 
 def _with_version(library):
     # Read at exit: a package's __version__ may not be set yet when one of its submodules (numpy.random) has loaded.
@@ -363,61 +276,6 @@ def _with_version(library):
     if library["name"] != "random":
         version = getattr(sys.modules.get(library["name"]), "__version__", None)
     return dict(library, version=version if isinstance(version, str) else None)
-
-
-def _read_flags():
-    flags = {}
-    torch = sys.modules.get("torch")
-    if torch is not None:
-        _read(flags, "torch.are_deterministic_algorithms_enabled", lambda: torch.are_deterministic_algorithms_enabled())
-        _read(flags, "torch.is_deterministic_algorithms_warn_only_enabled", lambda: torch.is_deterministic_algorithms_warn_only_enabled())
-        _read(flags, "torch.backends.cudnn.deterministic", lambda: torch.backends.cudnn.deterministic)
-        _read(flags, "torch.backends.cudnn.benchmark", lambda: torch.backends.cudnn.benchmark)
-        _read(flags, "torch.backends.cudnn.allow_tf32", lambda: torch.backends.cudnn.allow_tf32)
-        _read(flags, "torch.backends.cuda.matmul.allow_tf32", lambda: torch.backends.cuda.matmul.allow_tf32)
-        _read(flags, "torch.get_float32_matmul_precision", lambda: torch.get_float32_matmul_precision())
-        _read(flags, "torch.initial_seed", lambda: torch.initial_seed())
-        _read(flags, "torch.cuda.is_initialized", lambda: torch.cuda.is_initialized())
-    if "numpy.random" in sys.modules:
-        flags["numpy.random.default_rng.unseeded_calls"] = _state.default_rng_calls
-    tf = sys.modules.get("tensorflow")
-    if tf is not None:
-        def op_determinism():
-            from tensorflow.python.framework import config
-            return config.is_op_determinism_enabled()
-        _read(flags, "tensorflow.config.experimental.is_op_determinism_enabled", op_determinism)
-    return flags
-
-
-def _read(flags, name, read):
-    try:
-        value = read()
-    except AttributeError:
-        # Not in this version of the library: the flag is unknown, which the report shows by leaving it out.
-        return
-    except Exception as error:
-        _state.errors.append("reading %s failed (%s: %s)" % (name, type(error).__name__, error))
-        return
-    flags[name] = value if isinstance(value, (bool, int, float, str)) or value is None else repr(value)
-
-
-def _report_once():
-    if _state is None or _state.reported:
-        return
-    _state.reported = True
-    try:
-        flags = _read_flags()
-        _write_line({
-            "status": "seeded",
-            "stream": _state.stream,
-            "runSeed": _state.run_seed,
-            "seed": _state.seed,
-            "libraries": [_with_version(library) for library in _state.libraries.values()],
-            "flags": flags,
-            "errors": list(_state.errors),
-        })
-    except Exception as error:
-        _say("auto-seed: writing the report failed (%s: %s)" % (type(error).__name__, error))
 
 
 def _write_line(fields):
@@ -444,8 +302,7 @@ def _write_line(fields):
 
 
 def _to_json(value):
-    # The json package imports re, which costs more than all of this hook at exit; _json's string encoder is the
-    # part that matters, and it is a built-in accelerator.
+    # Not the json package: it imports re, which costs a process more than this whole hook.
     if value is None:
         return "null"
     if value is True:
@@ -457,17 +314,31 @@ def _to_json(value):
     if isinstance(value, float):
         return repr(value) if value == value and value not in (float("inf"), float("-inf")) else "null"
     if isinstance(value, str):
-        return _encode_string(value)
+        return _json_string(value)
     if isinstance(value, dict):
-        return "{" + ",".join(_encode_string(str(key)) + ":" + _to_json(item) for key, item in value.items()) + "}"
+        return "{" + ",".join(_json_string(str(key)) + ":" + _to_json(item) for key, item in value.items()) + "}"
     if isinstance(value, (list, tuple)):
         return "[" + ",".join(_to_json(item) for item in value) + "]"
-    return _encode_string(repr(value))
+    return _json_string(repr(value))
 
 
-def _encode_string(text):
-    try:
-        from _json import encode_basestring_ascii
-    except ImportError:
-        from json.encoder import py_encode_basestring_ascii as encode_basestring_ascii
-    return encode_basestring_ascii(text)
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _json_string(text):
+    # ASCII JSON. A lone surrogate (an undecodable byte in a path) becomes U+FFFD: JSON readers refuse it.
+    parts = []
+    for character in text:
+        code = ord(character)
+        if character in _ESCAPES:
+            parts.append(_ESCAPES[character])
+        elif 0x20 <= code < 0x7F:
+            parts.append(character)
+        elif 0xD800 <= code < 0xE000:
+            parts.append("\\ufffd")
+        elif code < 0x10000:
+            parts.append("\\u%04x" % code)
+        else:
+            code -= 0x10000
+            parts.append("\\u%04x\\u%04x" % (0xD800 | (code >> 10), 0xDC00 | (code & 0x3FF)))
+    return '"' + "".join(parts) + '"'

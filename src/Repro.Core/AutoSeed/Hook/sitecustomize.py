@@ -3,6 +3,7 @@
 # repro puts the folder holding this file first on PYTHONPATH, so Python's `site` imports it at start-up in every
 # Python process of a run. It hands over to _repro_autoseed (Python 3.8 and later), takes its folder off sys.path
 # again, then runs the sitecustomize that would have run without repro, so nothing the user had is lost.
+# Its folder also holds _repro_autoseed_libraries, which _repro_autoseed loads by path when it is needed.
 #
 # This file must parse and run on every Python that may find it, Python 2 included: no f-strings, no annotations,
 # and nothing here may raise into `site`, except the user's own sitecustomize, whose errors `site` reports as it
@@ -22,7 +23,14 @@ def _repro_start():
     folder = os.path.normcase(os.path.dirname(os.path.abspath(__file__)))
     try:
         if sys.version_info >= (3, 8):
-            import _repro_autoseed
+            # The folder is repro's own: its bytecode is cached even under PYTHONDONTWRITEBYTECODE, so only the first
+            # process of a run compiles the hook. Nothing else runs yet, so no other module is affected.
+            dont_write_bytecode = sys.dont_write_bytecode
+            sys.dont_write_bytecode = False
+            try:
+                import _repro_autoseed
+            finally:
+                sys.dont_write_bytecode = dont_write_bytecode
             _repro_autoseed.install()
         else:
             _repro_unsupported()
@@ -65,11 +73,16 @@ def _repro_chain(folder):
     # its own name, and replaces this module in sys.modules, as if repro had never been there.
     path = [entry for entry in sys.path if not _repro_same_folder(entry, folder)]
     try:
-        from importlib.machinery import PathFinder
-        from importlib.util import module_from_spec
+        # The import machinery already in memory; importlib.util would cost every process a few milliseconds.
+        from _frozen_importlib import module_from_spec
+        from _frozen_importlib_external import PathFinder
     except ImportError:
-        _repro_chain_python2(path)
-        return
+        try:
+            from importlib.machinery import PathFinder
+            from importlib.util import module_from_spec
+        except ImportError:
+            _repro_chain_python2(path)
+            return
     spec = PathFinder.find_spec("sitecustomize", path)
     if spec is None or spec.loader is None:
         return

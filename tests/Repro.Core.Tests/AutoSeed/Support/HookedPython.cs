@@ -62,7 +62,10 @@ public sealed class HookedPython : IDisposable
     /// <param name="arguments">Script and arguments.</param>
     /// <param name="userPythonPath">What PYTHONPATH would hold without repro.</param>
     /// <param name="seedText">REPRO_SEED exactly, to test bad values.</param>
-    public PythonResult Run(string python, SeedMode mode, long seed, IEnumerable<string> arguments, string? userPythonPath = null, string? seedText = null)
+    /// <param name="environment">More variables the user's environment holds.</param>
+    public PythonResult Run(
+        string python, SeedMode mode, long seed, IEnumerable<string> arguments, string? userPythonPath = null, string? seedText = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var number = Interlocked.Increment(ref _runs).ToString(CultureInfo.InvariantCulture);
         var reportPath = System.IO.Path.Combine(Directory, $"report-{number}.jsonl");
@@ -83,6 +86,11 @@ public sealed class HookedPython : IDisposable
         foreach (var name in ClearedVariables)
         {
             start.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         var seedValue = seed.ToString(CultureInfo.InvariantCulture);

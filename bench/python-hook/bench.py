@@ -3,8 +3,10 @@
 For each case, every repetition starts the bare interpreter and the hooked one back to back, in alternating order,
 so both see the same machine load; the figures are medians over all repetitions. The hook is the one shipped in
 src/Repro.Core/AutoSeed/Hook, copied into a temporary folder and configured as a run configures it (REPRO_SEED,
-PYTHONHASHSEED, REPRO_AUTOSEED_REPORT). "warm" runs find the hook's __pycache__ (every process of a run after the
-first); "cold" runs have it deleted first (the first Python process of a run).
+PYTHONHASHSEED, REPRO_AUTOSEED_REPORT). "warm" runs find the hook's bytecode in its __pycache__; "cold" runs have it
+deleted first, as the first process to use a freshly materialised hook folder finds it: once per hook version and
+interpreter when the folder is shared by runs (PythonHook.VersionedFolderName), once per run when it is in the run
+folder.
 
 Usage: bench.py PYTHON [REPETITIONS]
 """

@@ -47,10 +47,18 @@ public static class PythonHook
     }
 
     /// <summary>
-    /// Writes the hook's files into <paramref name="folder"/> (created if needed; each file replaced atomically), so
-    /// that the folder can go first on the child's <c>PYTHONPATH</c>. Python may add a <c>__pycache__</c> folder there.
+    /// A name for a folder that holds this version of the hook and no other (<c>python-hook-</c> and the first 16 hex
+    /// digits of <see cref="Sha256"/>). Materialised once in a place shared by runs, such as the store, the hook is
+    /// compiled to bytecode once, by the first Python process that uses it, instead of once per run.
     /// </summary>
-    /// <param name="folder">A folder repro owns, such as one inside the run folder.</param>
+    public static string VersionedFolderName => "python-hook-" + Sha256[..16];
+
+    /// <summary>
+    /// Writes the hook's files into <paramref name="folder"/> (created if needed). A file that already holds the
+    /// right bytes is left untouched, so Python's bytecode cache beside it stays valid; any other is replaced
+    /// atomically, so concurrent runs materialising the same folder never see a torn file.
+    /// </summary>
+    /// <param name="folder">A folder repro owns: <see cref="VersionedFolderName"/> in the store, or one in the run folder.</param>
     /// <returns>The folder, as an absolute path, and the hook's digest.</returns>
     public static PythonHookFolder Materialize(string folder)
     {
@@ -59,7 +67,11 @@ public static class PythonHook
         Directory.CreateDirectory(path);
         foreach (var (name, content) in Files.Value)
         {
-            AtomicFile.WriteAllBytes(Path.Combine(path, name), content);
+            var file = Path.Combine(path, name);
+            if (!HoldsExactly(file, content))
+            {
+                AtomicFile.WriteAllBytes(file, content);
+            }
         }
 
         return new PythonHookFolder(path, Sha256);
@@ -72,6 +84,23 @@ public static class PythonHook
     {
         ArgumentException.ThrowIfNullOrEmpty(hookFolder);
         return string.IsNullOrEmpty(inherited) ? hookFolder : hookFolder + Path.PathSeparator + inherited;
+    }
+
+    private static bool HoldsExactly(string file, byte[] content)
+    {
+        try
+        {
+            var info = new FileInfo(file);
+            return info.Exists && info.Length == content.Length && File.ReadAllBytes(file).AsSpan().SequenceEqual(content);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private static IReadOnlyList<(string Name, byte[] Content)> LoadFiles()

@@ -37,6 +37,29 @@ public sealed class PythonHookTests : IDisposable
     }
 
     [Fact]
+    public void Materialize_FolderAlreadyHoldingTheHook_LeavesItsFilesUntouched()
+    {
+        var folder = Path.Combine(_directory, "hook");
+        PythonHook.Materialize(folder);
+        var past = new DateTime(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc);
+        foreach (var name in PythonHook.FileNames)
+        {
+            File.SetLastWriteTimeUtc(Path.Combine(folder, name), past);
+        }
+
+        PythonHook.Materialize(folder);
+
+        // Python's bytecode cache is keyed on the source's modification time: rewriting would make every run recompile.
+        Assert.All(PythonHook.FileNames, name => Assert.Equal(past, File.GetLastWriteTimeUtc(Path.Combine(folder, name))));
+    }
+
+    [Fact]
+    public void VersionedFolderName_NamesTheHooksDigest()
+    {
+        Assert.Equal("python-hook-" + PythonHook.Sha256[..16], PythonHook.VersionedFolderName);
+    }
+
+    [Fact]
     public void Sha256_IsTheDocumentedDigestOfTheWrittenFiles()
     {
         var hook = PythonHook.Materialize(Path.Combine(_directory, "hook"));

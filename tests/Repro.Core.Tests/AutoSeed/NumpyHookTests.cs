@@ -21,8 +21,8 @@ public sealed class NumpyHookTests : IDisposable
     [PythonLibrariesFact]
     public void Draws_TwoSeeds_DifferInEveryUnseededGenerator()
     {
-        var first = Lines(Draw(SeedMode.Hooked, 42));
-        var second = Lines(Draw(SeedMode.Hooked, 43));
+        var first = Draw(SeedMode.Hooked, 42).LinesByKey();
+        var second = Draw(SeedMode.Hooked, 43).LinesByKey();
 
         foreach (var generator in new[] { "random", "set", "numpy", "default_rng" })
         {
@@ -35,8 +35,8 @@ public sealed class NumpyHookTests : IDisposable
     [PythonLibrariesFact]
     public void Draws_WithoutTheHook_DifferInRandomNumpyAndDefaultRng()
     {
-        var first = Lines(Draw(SeedMode.Unhooked, 42));
-        var second = Lines(Draw(SeedMode.Unhooked, 42));
+        var first = Draw(SeedMode.Unhooked, 42).LinesByKey();
+        var second = Draw(SeedMode.Unhooked, 42).LinesByKey();
 
         Assert.NotEqual(first["random"], second["random"]);
         Assert.NotEqual(first["numpy"], second["numpy"]);
@@ -46,8 +46,8 @@ public sealed class NumpyHookTests : IDisposable
     [PythonLibrariesFact]
     public void Draws_FirstProcess_FollowTheDocumentedSeedsAndDefaultRngDerivation()
     {
-        var hooked = Lines(Draw(SeedMode.Hooked, 42));
-        var reference = Lines(_python.Run(PythonInterpreters.RequireWithLibraries(), SeedMode.Unhooked, 42, [HookedPython.Script("numpy_reference.py"), "42"]).Succeeded());
+        var hooked = Draw(SeedMode.Hooked, 42).LinesByKey();
+        var reference = _python.Run(PythonInterpreters.RequireWithLibraries(), SeedMode.Unhooked, 42, [HookedPython.Script("numpy_reference.py"), "42"]).Succeeded().LinesByKey();
 
         Assert.Equal(reference["random"], hooked["random"]);
         Assert.Equal(reference["numpy"], hooked["numpy"]);
@@ -67,8 +67,4 @@ public sealed class NumpyHookTests : IDisposable
 
     private PythonResult Draw(SeedMode mode, long seed) =>
         _python.Run(PythonInterpreters.RequireWithLibraries(), mode, seed, [HookedPython.Script("numpy_random.py")]).Succeeded();
-
-    private static Dictionary<string, string> Lines(PythonResult result) =>
-        result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .ToDictionary(line => line[..line.IndexOf(' ', StringComparison.Ordinal)], line => line[(line.IndexOf(' ', StringComparison.Ordinal) + 1)..], StringComparer.Ordinal);
 }

@@ -33,8 +33,8 @@ public sealed class StandardLibraryHookTests : IDisposable
     [PythonFact]
     public void Plain_WithoutTheHook_RandomDiffers()
     {
-        var first = Lines(_python.Run(Python, SeedMode.Unhooked, 42, [HookedPython.Script("plain.py")]).Succeeded());
-        var second = Lines(_python.Run(Python, SeedMode.Unhooked, 42, [HookedPython.Script("plain.py")]).Succeeded());
+        var first = _python.Run(Python, SeedMode.Unhooked, 42, [HookedPython.Script("plain.py")]).Succeeded().LinesByKey();
+        var second = _python.Run(Python, SeedMode.Unhooked, 42, [HookedPython.Script("plain.py")]).Succeeded().LinesByKey();
 
         Assert.NotEqual(first["random"], second["random"]);
         Assert.Equal(first["set"], second["set"]);
@@ -43,12 +43,12 @@ public sealed class StandardLibraryHookTests : IDisposable
     [PythonFact]
     public void Plain_ForkedChildAndSubprocess_FollowTheDocumentedStreams()
     {
-        var lines = Lines(Plain(42));
-        var reference = Lines(_python.Run(Python, SeedMode.Unhooked, 42, ["-c", """
+        var lines = Plain(42).LinesByKey();
+        var reference = _python.Run(Python, SeedMode.Unhooked, 42, ["-c", """
             import random
             random.seed(42); print("random", repr(random.random()))
             random.seed(int(__import__("sys").argv[1])); print("fork", repr(random.random()))
-            """, StreamSeeds.Derive(42, "/fork:1").ToString(System.Globalization.CultureInfo.InvariantCulture)]).Succeeded());
+            """, StreamSeeds.Derive(42, "/fork:1").ToString(System.Globalization.CultureInfo.InvariantCulture)]).Succeeded().LinesByKey();
 
         Assert.Equal(reference["random"], lines["random"]);
         Assert.Equal(reference["fork"], lines["fork"]);
@@ -206,10 +206,6 @@ public sealed class StandardLibraryHookTests : IDisposable
     }
 
     private PythonResult Plain(long seed) => _python.Run(Python, SeedMode.Hooked, seed, [HookedPython.Script("plain.py")]).Succeeded();
-
-    private static Dictionary<string, string> Lines(PythonResult result) =>
-        result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .ToDictionary(line => line[..line.IndexOf(' ', StringComparison.Ordinal)], line => line[(line.IndexOf(' ', StringComparison.Ordinal) + 1)..], StringComparer.Ordinal);
 
     private static string LastLine(string text) => text.TrimEnd('\n').Split('\n')[^1];
 }

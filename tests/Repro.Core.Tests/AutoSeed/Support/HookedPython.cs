@@ -135,6 +135,11 @@ public sealed record PythonResult(int ExitCode, string Stdout, string Stderr, st
     /// <summary>The report's lines as written.</summary>
     public IReadOnlyList<string> ReportLines => File.Exists(ReportPath) ? File.ReadAllLines(ReportPath) : [];
 
+    /// <summary>Standard output as "KEY rest of line" lines, by key.</summary>
+    public IReadOnlyDictionary<string, string> LinesByKey() =>
+        Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .ToDictionary(line => line[..line.IndexOf(' ', StringComparison.Ordinal)], line => line[(line.IndexOf(' ', StringComparison.Ordinal) + 1)..], StringComparer.Ordinal);
+
     /// <summary>For assertion messages.</summary>
     public string Describe() => $"exit code {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
 

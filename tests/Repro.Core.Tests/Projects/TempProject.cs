@@ -6,22 +6,16 @@ namespace Repro.Core.Tests.Projects;
 /// <summary>A project directory of its own in the temp folder, deleted on dispose.</summary>
 internal sealed class TempProject : IDisposable
 {
-    public TempProject()
-    {
-        Directory = Path.Join(Path.GetTempPath(), "repro-projects-" + Guid.NewGuid().ToString("N"));
-        System.IO.Directory.CreateDirectory(Directory);
-    }
+    private readonly TempDirectory _temp = new("project");
 
-    public string Directory { get; }
+    public string Directory => _temp.Path;
 
     /// <summary>The MLproject path as errors name it when the directory is given absolutely.</summary>
     public string MLprojectPath => Path.Join(Directory, "MLproject");
 
     public TempProject With(string relativePath, string content = "")
     {
-        var path = Path.Join(Directory, relativePath);
-        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, content);
+        _temp.Write(relativePath, content);
         return this;
     }
 
@@ -45,5 +39,5 @@ internal sealed class TempProject : IDisposable
         return error;
     }
 
-    public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
+    public void Dispose() => _temp.Dispose();
 }

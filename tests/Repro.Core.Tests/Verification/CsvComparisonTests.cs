@@ -151,5 +151,5 @@ public sealed class CsvComparisonTests : IDisposable
     }
 
     private ComparisonResult Compare(string recorded, string actual, ComparisonTolerance? tolerance = null, string name = "predictions.csv") =>
-        FileComparer.Compare(_dir.Text($"recorded/{name}", recorded), _dir.Text($"actual/{name}", actual), tolerance ?? ComparisonTolerance.Exact);
+        FileComparer.Compare(_dir.Write($"recorded/{name}", recorded), _dir.Write($"actual/{name}", actual), tolerance ?? ComparisonTolerance.Exact);
 }

@@ -74,7 +74,7 @@ public sealed class JUnitReportTests : IDisposable
     [Fact]
     public void Write_ExistingReport_IsReplacedWithoutLeavingTemporaryFiles()
     {
-        var path = _dir.Text("junit.xml", "old");
+        var path = _dir.Write("junit.xml", "old");
 
         JUnitReport.Write(path, Suite());
 
@@ -85,7 +85,7 @@ public sealed class JUnitReportTests : IDisposable
     [Fact]
     public void Write_UnwritablePath_RaisesStoreErrorNamingIt()
     {
-        var blocker = _dir.Text("file", "x");
+        var blocker = _dir.Write("file", "x");
         var path = Path.Combine(blocker, "junit.xml");
 
         var error = Assert.Throws<StoreException>(() => JUnitReport.Write(path, Suite()));

@@ -143,5 +143,5 @@ public sealed class JsonComparisonTests : IDisposable
     }
 
     private ComparisonResult Compare(string recorded, string actual, ComparisonTolerance? tolerance = null, string name = "result.json") =>
-        FileComparer.Compare(_dir.Text($"recorded/{name}", recorded), _dir.Text($"actual/{name}", actual), tolerance ?? ComparisonTolerance.Exact);
+        FileComparer.Compare(_dir.Write($"recorded/{name}", recorded), _dir.Write($"actual/{name}", actual), tolerance ?? ComparisonTolerance.Exact);
 }

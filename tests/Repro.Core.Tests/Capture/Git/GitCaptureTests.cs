@@ -12,7 +12,7 @@ namespace Repro.Core.Tests.Capture.Git;
 [UnsupportedOSPlatform("windows")]
 public sealed class GitCaptureTests : IDisposable
 {
-    private readonly TestRepository _repo = new();
+    private readonly GitRepository _repo = new();
 
     /// <summary>How the working tree is read: with the git executable, or with LibGit2Sharp alone (no git on PATH).</summary>
     public enum Reader
@@ -296,7 +296,7 @@ public sealed class GitCaptureTests : IDisposable
     [Fact]
     public async Task CaptureAsync_NotARepository_RecordsStateAndWarns()
     {
-        using var folder = new TestRepository(init: false);
+        using var folder = new GitRepository(init: false);
         var project = Directory.CreateDirectory(Path.Combine(folder.Root, "project")).FullName;
         using (File.Create(Path.Combine(project, "MLproject")))
         {
@@ -401,7 +401,7 @@ public sealed class GitCaptureTests : IDisposable
         _repo.Write("train.py", "x\n");
         _repo.CommitAll();
         var nested = Directory.CreateDirectory(Path.Combine(_repo.Root, "vendor", "lib")).FullName;
-        TestRepository.GitIn(nested, "init", "--quiet");
+        GitRepository.Run(nested, "init", "--quiet");
         File.WriteAllText(Path.Combine(nested, "code.py"), "x\n");
 
         var (result, _) = await CaptureAsync(reader);
@@ -436,7 +436,7 @@ public sealed class GitCaptureTests : IDisposable
     [Fact]
     public async Task CaptureAsync_SubmoduleMovedToAnotherCommit_WarnsThatOnlyItsCommitIsRecorded()
     {
-        using var library = new TestRepository();
+        using var library = new GitRepository();
         library.Write("lib.py", "1\n");
         library.CommitAll();
         _repo.Write("train.py", "x\n");
@@ -444,7 +444,7 @@ public sealed class GitCaptureTests : IDisposable
         _repo.CommitAll();
         var submodule = Path.Combine(_repo.Root, "lib");
         File.WriteAllText(Path.Combine(submodule, "lib.py"), "2\n");
-        TestRepository.GitIn(submodule, "-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "--quiet", "-am", "two");
+        GitRepository.Run(submodule, "-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "--quiet", "-am", "two");
 
         var (result, _) = await CaptureAsync(Reader.GitExecutable);
 
@@ -502,7 +502,7 @@ public sealed class GitCaptureTests : IDisposable
     [Fact]
     public async Task RequireClean_NotARepository_Throws()
     {
-        using var folder = new TestRepository(init: false);
+        using var folder = new GitRepository(init: false);
         var result = await GitCapture.CaptureAsync(folder.Root, folder.Scratch("run"), CancellationToken.None);
 
         Assert.Throws<InputException>(() => GitCapture.RequireClean(result));
@@ -530,9 +530,9 @@ public sealed class GitCaptureTests : IDisposable
     private string ApplyToCloneOfHead(string run)
     {
         var clone = Path.Combine(_repo.Folder, "clone");
-        TestRepository.GitIn(_repo.Folder, "clone", "--quiet", "--no-checkout", _repo.Root, clone);
-        TestRepository.GitIn(clone, "checkout", "--quiet", "--detach", _repo.Git("rev-parse", "HEAD").Trim());
-        TestRepository.GitIn(clone, "apply", "--binary", "--whitespace=nowarn", Path.Combine(run, GitCapture.PatchFileName));
+        GitRepository.Run(_repo.Folder, "clone", "--quiet", "--no-checkout", _repo.Root, clone);
+        GitRepository.Run(clone, "checkout", "--quiet", "--detach", _repo.Git("rev-parse", "HEAD").Trim());
+        GitRepository.Run(clone, "apply", "--binary", "--whitespace=nowarn", Path.Combine(run, GitCapture.PatchFileName));
         return clone;
     }
 }

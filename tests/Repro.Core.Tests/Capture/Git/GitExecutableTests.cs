@@ -7,7 +7,7 @@ namespace Repro.Core.Tests.Capture.Git;
 [UnsupportedOSPlatform("windows")]
 public sealed class GitExecutableTests : IDisposable
 {
-    private readonly TestRepository _folder = new(init: false);
+    private readonly GitRepository _folder = new(init: false);
 
     public void Dispose() => _folder.Dispose();
 

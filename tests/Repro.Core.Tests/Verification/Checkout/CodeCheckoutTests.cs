@@ -12,7 +12,7 @@ namespace Repro.Core.Tests.Verification.Checkout;
 [UnsupportedOSPlatform("windows")]
 public sealed class CodeCheckoutTests : IDisposable
 {
-    private readonly TestRepository _repo = new();
+    private readonly GitRepository _repo = new();
 
     public void Dispose() => _repo.Dispose();
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using Repro.Cli.Tests.Fixtures;
+using Repro.Cli.IntegrationTests.Fixtures;
 
-namespace Repro.Cli.Tests.Commands;
+namespace Repro.Cli.IntegrationTests.Commands;
 
 public sealed class RunCommandTests : ReproTestBase
 {
@@ -219,7 +219,7 @@ public sealed class RunCommandTests : ReproTestBase
         Assert.Equal("1", variables["TF_DETERMINISTIC_OPS"]);
         Assert.Equal("3", variables["OMP_NUM_THREADS"]);
         Assert.Equal("FALSE", variables["MKL_DYNAMIC"]);
-        Assert.Equal(new DateTimeOffset(2024, 1, 1, 12, 1, 0, TimeSpan.Zero).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), variables["SOURCE_DATE_EPOCH"]);
+        Assert.Equal(GitRepository.FirstCommitTime.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), variables["SOURCE_DATE_EPOCH"]);
         Assert.Equal("0.5", (string?)ParseJson(File.ReadAllText(variables["REPRO_PARAMS_FILE"]))["alpha"]);
 
         var recorded = OnlyManifest(StoreOf(project))["determinism"]!["variables"]!.AsArray()
@@ -460,7 +460,7 @@ public sealed class RunCommandTests : ReproTestBase
             ("train.py", "import sys\nprint('args', sys.argv[1:])\n"));
         var bin = Temp.Combine("bin");
         Directory.CreateDirectory(bin);
-        File.CreateSymbolicLink(Path.Combine(bin, "python"), ProcessRunner.Run("bash", ["-c", "command -v python3"], project).Trim());
+        File.CreateSymbolicLink(Path.Combine(bin, "python"), ProcessRunner.RunChecked("bash", ["-c", "command -v python3"], project).Trim());
         Repro.With("PATH", bin + ":" + Environment.GetEnvironmentVariable("PATH"));
 
         var result = Repro.Run(project, "run", ".", "-e", "train.py", "-P", "alpha=0.5");

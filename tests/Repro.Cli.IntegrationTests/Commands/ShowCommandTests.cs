@@ -1,6 +1,6 @@
-using Repro.Cli.Tests.Fixtures;
+using Repro.Cli.IntegrationTests.Fixtures;
 
-namespace Repro.Cli.Tests.Commands;
+namespace Repro.Cli.IntegrationTests.Commands;
 
 public sealed class ShowCommandTests(ThreeRecordedRuns shared) : ReproTestBase, IClassFixture<ThreeRecordedRuns>
 {
@@ -164,7 +164,7 @@ public sealed class ShowCommandTests(ThreeRecordedRuns shared) : ReproTestBase, 
         Assert.Empty(Directory.EnumerateFileSystemEntries(empty));
     }
 
-    private static void AssertRefused(ReproResult result)
+    private static void AssertRefused(ProcessResult result)
     {
         Assert.True(result.ExitCode == 2, result.ToString());
         var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));

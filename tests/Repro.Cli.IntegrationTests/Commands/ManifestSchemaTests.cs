@@ -1,6 +1,6 @@
-using Repro.Cli.Tests.Fixtures;
+using Repro.Cli.IntegrationTests.Fixtures;
 
-namespace Repro.Cli.Tests.Commands;
+namespace Repro.Cli.IntegrationTests.Commands;
 
 public sealed class ManifestSchemaTests : ReproTestBase
 {

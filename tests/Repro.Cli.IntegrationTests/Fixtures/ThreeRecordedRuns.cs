@@ -1,4 +1,4 @@
-namespace Repro.Cli.Tests.Fixtures;
+namespace Repro.Cli.IntegrationTests.Fixtures;
 
 /// <summary>
 /// A project with three runs, made once per test class for tests that only read them (each run costs a process start):

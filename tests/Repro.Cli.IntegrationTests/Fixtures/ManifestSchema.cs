@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Json.Schema;
 
-namespace Repro.Cli.Tests.Fixtures;
+namespace Repro.Cli.IntegrationTests.Fixtures;
 
 /// <summary>Validates manifests against docs/run-manifest.schema.json, the schema we publish.</summary>
 public static class ManifestSchema

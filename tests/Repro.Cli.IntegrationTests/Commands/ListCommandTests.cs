@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using Repro.Cli.Tests.Fixtures;
+using Repro.Cli.IntegrationTests.Fixtures;
 
-namespace Repro.Cli.Tests.Commands;
+namespace Repro.Cli.IntegrationTests.Commands;
 
 public sealed class ListCommandTests(ThreeRecordedRuns shared) : ReproTestBase, IClassFixture<ThreeRecordedRuns>
 {

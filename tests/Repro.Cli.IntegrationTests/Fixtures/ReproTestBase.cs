@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Repro.Cli.Tests.Fixtures;
+namespace Repro.Cli.IntegrationTests.Fixtures;
 
 /// <summary>A test with its own temp folder, a private HOME and a repro to call.</summary>
 public abstract class ReproTestBase : IDisposable

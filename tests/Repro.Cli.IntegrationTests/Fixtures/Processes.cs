@@ -1,7 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 
-namespace Repro.Cli.Tests.Fixtures;
+namespace Repro.Cli.IntegrationTests.Fixtures;
 
 /// <summary>Finding and signalling the processes a test's entry point started, through /proc and kill(1).</summary>
 public static class Processes
@@ -35,8 +34,7 @@ public static class Processes
 
     public static void Signal(int pid, string signal)
     {
-        using var kill = Process.Start("kill", ["-" + signal, pid.ToString(CultureInfo.InvariantCulture)])!;
-        kill.WaitForExit();
+        ProcessRunner.Run("kill", ["-" + signal, pid.ToString(CultureInfo.InvariantCulture)], Path.GetTempPath());
     }
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails the test after a minute.</summary>

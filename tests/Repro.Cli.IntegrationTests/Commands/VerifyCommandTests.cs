@@ -2,9 +2,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
-using Repro.Cli.Tests.Fixtures;
+using Repro.Cli.IntegrationTests.Fixtures;
 
-namespace Repro.Cli.Tests.Commands;
+namespace Repro.Cli.IntegrationTests.Commands;
 
 public sealed class VerifyCommandTests : ReproTestBase
 {
@@ -614,14 +614,14 @@ public sealed class VerifyCommandTests : ReproTestBase
         return (project, RunOnce(project, "-e", entryPoint, "-P", $"state={Temp.Combine("counter")}"));
     }
 
-    private ReproResult Verify(string project, string runId, params string[] options)
+    private ProcessResult Verify(string project, string runId, params string[] options)
     {
         var result = Repro.Run(project, ["verify", runId, .. options]);
         Assert.Empty(Directory.EnumerateFileSystemEntries(_tmp, "repro-*"));
         return result;
     }
 
-    private (ReproResult Result, JsonObject Report) VerifyJson(string project, string runId, string[]? options = null)
+    private (ProcessResult Result, JsonObject Report) VerifyJson(string project, string runId, string[]? options = null)
     {
         var result = Verify(project, runId, ["--json", .. options ?? []]);
         Assert.True(result.Stdout.Length > 0, result.ToString());

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
-using Repro.Cli.Tests.Fixtures;
+using Repro.Cli.IntegrationTests.Fixtures;
 
-namespace Repro.Cli.Tests.Samples;
+namespace Repro.Cli.IntegrationTests.Samples;
 
 /// <summary>
 /// The promise end to end, on the repository's own MLproject.yaml: from a fresh clone, <c>repro run</c> then
@@ -38,7 +38,7 @@ public sealed class SampleVerificationTests : ReproTestBase
         Assert.Equal("REPRODUCED", (string?)report["verdict"]);
         Assert.Contains(report["outputs"]!.AsArray(), node => (string?)node!["path"] == output && (string?)node["outcome"] == "identical");
         Assert.NotEmpty(report["metrics"]!.AsArray());
-        Assert.Equal(string.Empty, new GitRepositoryView(clone).Status());
+        Assert.Equal(string.Empty, GitRepository.Run(clone, "status", "--porcelain").Trim());
     }
 
     [Fact]
@@ -51,7 +51,8 @@ public sealed class SampleVerificationTests : ReproTestBase
         for (var i = 0; i < 2; i++)
         {
             var directory = Temp.Combine($"bare-{i}");
-            await ProcessRunner.RunAsync("python3", [script, "--draws", "1000", "--output-dir", directory], clone, removeVariables: ["PYTHONHASHSEED", "REPRO_SEED"]);
+            var result = await ProcessRunner.RunAsync("python3", [script, "--draws", "1000", "--output-dir", directory], clone, new Dictionary<string, string?> { ["PYTHONHASHSEED"] = null, ["REPRO_SEED"] = null });
+            Assert.True(result.ExitCode == 0, result.ToString());
             bare.Add(Sha256(Path.Combine(directory, "route.json")));
         }
 
@@ -70,21 +71,8 @@ public sealed class SampleVerificationTests : ReproTestBase
     private string FreshClone()
     {
         var clone = Temp.Combine("clone");
-        GitRepository.Clone(RepositoryRoot(), clone);
+        GitRepository.Clone(DotnetHost.RepositoryRoot(), clone);
         return clone;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Repro.sln")) && File.Exists(Path.Combine(directory.FullName, "MLproject.yaml")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no repository root above {AppContext.BaseDirectory}");
     }
 
     private static string Sha256(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));

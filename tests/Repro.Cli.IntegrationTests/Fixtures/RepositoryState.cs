@@ -1,4 +1,4 @@
-namespace Repro.Cli.Tests.Fixtures;
+namespace Repro.Cli.IntegrationTests.Fixtures;
 
 /// <summary>
 /// What a user would notice if a command touched their repository: refs, worktrees, stash, HEAD and the exact bytes

@@ -15,7 +15,7 @@ namespace Repro.Core.Execution;
 public sealed record ChildEnvironmentInputs(
     string RunId,
     string RunDirectory,
-    long Seed,
+    uint Seed,
     string ParametersFile,
     string MetricsFile,
     DateTimeOffset? CommitTime,
@@ -79,12 +79,12 @@ public static class ChildEnvironmentBuilder
             {
                 if (environment.TryGetValue(name, out var existing))
                 {
-                    determinism.Add(new DeterminismVariable(name, existing, inputs.ProjectVariables.ContainsKey(name) ? "mlproject" : "user", reason));
+                    determinism.Add(new DeterminismVariable(name, existing, inputs.ProjectVariables.ContainsKey(name) ? VariableSetter.MLproject : VariableSetter.User, reason));
                 }
                 else
                 {
                     environment[name] = value;
-                    determinism.Add(new DeterminismVariable(name, value, "repro", reason));
+                    determinism.Add(new DeterminismVariable(name, value, VariableSetter.Repro, reason));
                 }
             }
         }
@@ -92,7 +92,7 @@ public static class ChildEnvironmentBuilder
         foreach (var (name, value, reason) in runVariables)
         {
             environment[name] = value;
-            determinism.Add(new DeterminismVariable(name, value, "repro", reason));
+            determinism.Add(new DeterminismVariable(name, value, VariableSetter.Repro, reason));
         }
 
         return new ChildEnvironment(environment, determinism);

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Repro.Core.Runs;
+namespace Repro.Core.FileSystem;
 
 /// <summary>
 /// Writes files so a reader sees either the old content or the new, never a torn file:

@@ -1,93 +1,30 @@
 using System.Globalization;
 using System.Text;
 
-namespace Repro.Core.Verification.Comparison;
-
-/// <summary>The kinds of JSON value.</summary>
-internal enum JsonKind
-{
-    Object,
-    Array,
-    String,
-    Number,
-    Boolean,
-    Null,
-}
-
-/// <summary>
-/// A parsed JSON value. Numbers keep their source text next to their value so that "1" against "1.0" is seen as
-/// equal in value and different in spelling, and integers too long for a double still compare exactly.
-/// </summary>
-internal sealed class JsonTree
-{
-    /// <summary>Shared by every scalar and array, so a million numbers do not cost a million empty dictionaries.</summary>
-    private static readonly IReadOnlyDictionary<string, JsonTree> NoMembers = new Dictionary<string, JsonTree>(StringComparer.Ordinal);
-
-    private JsonTree(JsonKind kind, string text)
-    {
-        Kind = kind;
-        Text = text;
-    }
-
-    public JsonKind Kind { get; }
-
-    /// <summary>A string's value, a number's source text, or "true", "false", "null".</summary>
-    public string Text { get; }
-
-    public double Number { get; private init; }
-
-    /// <summary>An object's keys in source order (a repeated key keeps its first position and its last value, as Python does).</summary>
-    public IReadOnlyList<string> Keys { get; private init; } = [];
-
-    public IReadOnlyDictionary<string, JsonTree> Members { get; private init; } = NoMembers;
-
-    public IReadOnlyList<JsonTree> Items { get; private init; } = [];
-
-    public static JsonTree Object(IReadOnlyList<string> keys, IReadOnlyDictionary<string, JsonTree> members) =>
-        new(JsonKind.Object, "{}") { Keys = keys, Members = members };
-
-    public static JsonTree Array(IReadOnlyList<JsonTree> items) => new(JsonKind.Array, "[]") { Items = items };
-
-    public static JsonTree String(string value) => new(JsonKind.String, value);
-
-    public static JsonTree NumberValue(string text, double value) => new(JsonKind.Number, text) { Number = value };
-
-    public static JsonTree Literal(JsonKind kind, string text) => new(kind, text);
-
-    /// <summary>How the value appears in a detail line: scalars as written, containers by size.</summary>
-    public string Describe() => Kind switch
-    {
-        JsonKind.Object => $"object with {DisplayText.Count(Keys.Count, "key")}",
-        JsonKind.Array => $"array of {DisplayText.Count(Items.Count, "item")}",
-        JsonKind.String => DisplayText.Quote(Text),
-        _ => Text,
-    };
-
-    public string KindName => Kind switch
-    {
-        JsonKind.Object => "object",
-        JsonKind.Array => "array",
-        JsonKind.String => "string",
-        JsonKind.Number => "number",
-        JsonKind.Boolean => "boolean",
-        _ => "null",
-    };
-}
+namespace Repro.Core.Json;
 
 /// <summary>A JSON syntax error with its 1-based position.</summary>
+/// <param name="line">1-based line of the error.</param>
+/// <param name="column">1-based column of the error.</param>
+/// <param name="message">What is wrong there.</param>
 internal sealed class JsonSyntaxException(long line, long column, string message) : Exception(message)
 {
+    /// <summary>1-based line of the error.</summary>
     public long Line { get; } = line;
 
+    /// <summary>1-based column of the error.</summary>
     public long Column { get; } = column;
 
+    /// <summary>"line L, column C: message".</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture, $"line {Line}, column {Column}: {Message}");
 }
 
 /// <summary>
-/// A strict JSON parser (RFC 8259) that also accepts the NaN, Infinity and -Infinity that Python's json module
-/// writes by default, so metrics and results from Python code can be compared.
-/// System.Text.Json rejects those bare literals, and rewriting them beforehand would need a tokenizer anyway.
+/// The one way repro reads JSON that programs write (metrics files, reports, JSON outputs compared by verify): strict
+/// JSON (RFC 8259) plus the bare NaN, Infinity and -Infinity that Python's json module writes by default, read as the
+/// numbers they stand for, so that one NaN never costs the other values of a file. System.Text.Json rejects those bare
+/// literals, and rewriting them beforehand would need a tokenizer anyway. repro's own files (manifests, the index) are
+/// read with System.Text.Json, since repro writes them itself.
 /// </summary>
 internal sealed class LenientJsonParser
 {

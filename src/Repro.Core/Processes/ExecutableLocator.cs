@@ -1,4 +1,4 @@
-namespace Repro.Core.Execution;
+namespace Repro.Core.Processes;
 
 /// <summary>Resolves a command word to an executable file the way a shell does, from a given <c>PATH</c>.</summary>
 internal static class ExecutableLocator

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Repro.Core.Execution;
+namespace Repro.Core.Processes;
 
 /// <summary>The few POSIX calls .NET does not expose: signalling a process group and the children's resource usage.</summary>
 internal static partial class NativeProcess

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Repro.Core.Execution;
+namespace Repro.Core.Processes;
 
 /// <summary>
 /// Reads Linux's /proc to find the processes of a session and their memory. Pure parsing lives in static methods
@@ -67,7 +67,7 @@ internal static class ProcessTable
         {
             if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
             {
-                var parts = line["VmHWM:".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                var parts = line["VmHWM:".Length..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
                 if (parts.Length >= 1 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var kib))
                 {
                     return kib * 1024;

@@ -18,7 +18,7 @@ public static class CommandRenderer
     /// </summary>
     /// <param name="project">The loaded project.</param>
     /// <param name="entryPointName">The name given with <c>-e</c> (<see cref="DefaultEntryPoint"/> when none was given).</param>
-    /// <param name="userParameters">The <c>-P</c> pairs from <see cref="ParameterArguments.Parse"/>, in order.</param>
+    /// <param name="userParameters">The <c>-P</c> pairs from <see cref="ParameterArguments.Parse"/>, in order, each name once.</param>
     /// <param name="shell">The value of <c>$SHELL</c>, used for <c>.sh</c> scripts; null or empty means <c>bash</c>.</param>
     /// <exception cref="InputException">
     /// The entry point does not exist, a required parameter has no value, a value does not fit its type, or the command
@@ -27,31 +27,26 @@ public static class CommandRenderer
     public static RenderedCommand Render(
         MLProject project,
         string entryPointName,
-        IReadOnlyList<KeyValuePair<string, string>> userParameters,
+        GivenParameters userParameters,
         string? shell)
     {
         ArgumentNullException.ThrowIfNull(project);
         ArgumentNullException.ThrowIfNull(entryPointName);
         ArgumentNullException.ThrowIfNull(userParameters);
 
-        var given = new OrderedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in userParameters)
         {
             RejectNul(key, key + value);
-            if (!given.TryAdd(key, value))
-            {
-                throw new InputException($"parameter '{key}' is given more than once with -P");
-            }
         }
 
         return project.EntryPoints.TryGetValue(entryPointName, out var entryPoint)
-            ? RenderDeclared(project, entryPoint, given)
-            : RenderScript(project, entryPointName, given, shell);
+            ? RenderDeclared(project, entryPoint, userParameters)
+            : RenderScript(project, entryPointName, userParameters, shell);
     }
 
-    private static RenderedCommand RenderDeclared(MLProject project, EntryPoint entryPoint, OrderedDictionary<string, string> given)
+    private static RenderedCommand RenderDeclared(MLProject project, EntryPoint entryPoint, GivenParameters given)
     {
-        var missing = entryPoint.Parameters.Where(parameter => parameter.IsRequired && !given.ContainsKey(parameter.Name)).ToList();
+        var missing = entryPoint.Parameters.Where(parameter => parameter.IsRequired && !given.Contains(parameter.Name)).ToList();
         if (missing.Count > 0)
         {
             var names = string.Join(", ", missing.Select(parameter => $"'{parameter.Name}'"));
@@ -73,16 +68,16 @@ public static class CommandRenderer
             }
 
             var value = ParameterValues.Resolve(parameter.Name, parameter.Type, text, project.Directory);
-            records.Add(new ParameterRecord(parameter.Name, parameter.Type, isUser ? "user" : "default", text, value));
+            records.Add(new ParameterRecord(parameter.Name, new ParameterType(parameter.Type), isUser ? ParameterSource.User : ParameterSource.Default, text, value));
             quoted[parameter.Name] = ShellQuote.Quote(value);
         }
 
         var extras = given.Where(pair => !quoted.ContainsKey(pair.Key)).ToList();
         var command = CommandTemplate.Fill(entryPoint, quoted) + Extras(extras, records);
-        return Rendered(entryPoint, new EntryPointRecord(entryPoint.Name, "declared"), records, command, warnings);
+        return Rendered(entryPoint, new EntryPointRecord(entryPoint.Name, EntryPointKind.Declared), records, command, warnings);
     }
 
-    private static RenderedCommand RenderScript(MLProject project, string name, OrderedDictionary<string, string> given, string? shell)
+    private static RenderedCommand RenderScript(MLProject project, string name, GivenParameters given, string? shell)
     {
         var extension = Path.GetExtension(name);
         var interpreter = extension switch
@@ -101,7 +96,7 @@ public static class CommandRenderer
 
         var records = new List<ParameterRecord>();
         var command = $"{interpreter} {ShellQuote.Quote(name)}" + Extras([.. given], records);
-        var kind = extension == ".py" ? "python-script" : "shell-script";
+        var kind = extension == ".py" ? EntryPointKind.PythonScript : EntryPointKind.ShellScript;
         return Rendered(null, new EntryPointRecord(name, kind), records, command, []);
     }
 
@@ -111,7 +106,7 @@ public static class CommandRenderer
         var appended = new StringBuilder();
         foreach (var (key, value) in extras)
         {
-            records.Add(new ParameterRecord(key, "string", "extra", value, value));
+            records.Add(new ParameterRecord(key, ParameterType.String, ParameterSource.Extra, value, value));
             appended.Append(" --").Append(ShellQuote.Quote(key)).Append(' ').Append(ShellQuote.Quote(value));
         }
 

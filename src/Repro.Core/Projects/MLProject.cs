@@ -16,7 +16,7 @@ public sealed record MLProject(
     string FileName,
     string? Name,
     ProjectEnvironment Environment,
-    long? Seed,
+    uint? Seed,
     IReadOnlyDictionary<string, EntryPoint> EntryPoints);
 
 /// <summary>The environment an MLproject file declares; at most one of <c>python_env</c>, <c>conda_env</c> and <c>docker_env</c>.</summary>

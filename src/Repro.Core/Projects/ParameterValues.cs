@@ -1,15 +1,14 @@
 using System.Text.RegularExpressions;
 using Repro.Core.Errors;
+using Repro.Core.Runs;
 
 namespace Repro.Core.Projects;
 
 /// <summary>Checks a parameter value against its declared type and turns it into what the command receives.</summary>
 internal static partial class ParameterValues
 {
-    private static readonly string[] s_knownTypes = ["string", "float", "int", "path", "uri"];
-
     /// <summary>Whether repro knows the type word; any other word acts as <c>string</c>.</summary>
-    public static bool IsKnownType(string type) => s_knownTypes.Contains(type, StringComparer.Ordinal);
+    public static bool IsKnownType(string type) => new ParameterType(type).IsKnown;
 
     /// <summary>The value the command receives: unchanged, except that a <c>path</c> becomes an absolute path.</summary>
     /// <param name="name">Parameter name, for messages.</param>

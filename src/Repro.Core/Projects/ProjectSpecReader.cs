@@ -1,5 +1,6 @@
 using System.Globalization;
 using Repro.Core.Errors;
+using Repro.Core.Runs;
 
 namespace Repro.Core.Projects;
 
@@ -61,7 +62,7 @@ internal static class ProjectSpecReader
     private static string? ReadName(YamlTreeEntry? entry) =>
         entry is null || entry.Value.IsNull ? null : entry.Value.ExpectScalar("name").Text;
 
-    private static long? ReadSeed(YamlTreeEntry? entry)
+    private static uint? ReadSeed(YamlTreeEntry? entry)
     {
         if (entry is null || entry.Value.IsNull)
         {
@@ -69,10 +70,9 @@ internal static class ProjectSpecReader
         }
 
         var scalar = entry.Value.ExpectScalar("seed");
-        var isDigits = scalar.Text.Length > 0 && scalar.Text.All(char.IsAsciiDigit);
-        return isDigits && uint.TryParse(scalar.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var seed)
+        return RunSeed.TryParse(scalar.Text, out var seed)
             ? seed
-            : throw scalar.Error($"seed must be an integer from 0 to {uint.MaxValue}, not '{scalar.Text}'");
+            : throw scalar.Error($"seed must be {RunSeed.Range}, not '{scalar.Text}'");
     }
 
     private static ProjectEnvironment ReadEnvironment(YamlTreeMapping mapping, string directory, List<string> warnings)

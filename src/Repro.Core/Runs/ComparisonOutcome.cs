@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Repro.Core.Verification.Comparison;
+namespace Repro.Core.Runs;
 
 /// <summary>How a re-created output or metric compares with the recorded one.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<ComparisonOutcome>))]

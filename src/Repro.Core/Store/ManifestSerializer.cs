@@ -2,8 +2,9 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Repro.Core.Errors;
+using Repro.Core.Runs;
 
-namespace Repro.Core.Runs;
+namespace Repro.Core.Store;
 
 /// <summary>Reads and writes <c>run.json</c>.</summary>
 public static class ManifestSerializer

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Repro.Core.Runs;
 
-namespace Repro.Core.Runs;
+namespace Repro.Core.Store;
 
 /// <summary>
 /// Run ids: <c>yyyyMMdd-HHmmss-fff-xxxxxxxx</c> (UTC start time, then 32 random bits in hex).

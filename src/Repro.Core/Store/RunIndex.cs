@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Repro.Core.Errors;
+using Repro.Core.Runs;
 
-namespace Repro.Core.Runs;
+namespace Repro.Core.Store;
 
 /// <summary>
 /// SQLite index of the runs in a store, for fast listing. It holds nothing that is not in some <c>run.json</c>:
@@ -95,7 +96,7 @@ public sealed class RunIndex : IDisposable
         using var transaction = _connection.BeginTransaction();
         foreach (var runId in _store.ListRunIds())
         {
-            var path = Path.Combine(_store.RunsDirectory, runId, RunStore.ManifestFileName);
+            var path = Path.Combine(_store.RunsDirectory, runId, RunFolder.ManifestFileName);
             var ticks = File.GetLastWriteTimeUtc(path).Ticks;
             if (indexed.TryGetValue(runId, out var known) && known == ticks)
             {

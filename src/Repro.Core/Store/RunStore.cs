@@ -1,7 +1,9 @@
 using System.Runtime.InteropServices;
 using Repro.Core.Errors;
+using Repro.Core.FileSystem;
+using Repro.Core.Runs;
 
-namespace Repro.Core.Runs;
+namespace Repro.Core.Store;
 
 /// <summary>
 /// The embedded run store: a folder holding one sub-folder per run (<c>runs/RUN-ID/run.json</c> plus logs and patch),
@@ -10,15 +12,6 @@ namespace Repro.Core.Runs;
 /// </summary>
 public sealed partial class RunStore
 {
-    /// <summary>Name of the store folder in a project when neither --store nor REPRO_STORE says otherwise.</summary>
-    public const string DefaultFolderName = ".repro";
-
-    /// <summary>Environment variable that overrides the default store location.</summary>
-    public const string StoreVariable = "REPRO_STORE";
-
-    /// <summary>File name of a run's manifest inside its folder.</summary>
-    public const string ManifestFileName = "run.json";
-
     private RunStore(string root)
     {
         Root = root;
@@ -28,10 +21,10 @@ public sealed partial class RunStore
     public string Root { get; }
 
     /// <summary>Folder holding one sub-folder per run.</summary>
-    public string RunsDirectory => Path.Combine(Root, "runs");
+    public string RunsDirectory => Path.Combine(Root, StoreLayout.RunsFolderName);
 
     /// <summary>Path of the SQLite index.</summary>
-    public string IndexPath => Path.Combine(Root, "index.db");
+    public string IndexPath => Path.Combine(Root, StoreLayout.IndexFileName);
 
     /// <summary>
     /// Picks the store folder: an explicit <paramref name="storeOption"/>, else <c>REPRO_STORE</c>, else <c>.repro</c>
@@ -49,7 +42,7 @@ public sealed partial class RunStore
             return Path.GetFullPath(storeVariable);
         }
 
-        return Path.Combine(Path.GetFullPath(projectDirectory), DefaultFolderName);
+        return Path.Combine(Path.GetFullPath(projectDirectory), StoreLayout.DefaultFolderName);
     }
 
     /// <summary>
@@ -65,14 +58,14 @@ public sealed partial class RunStore
 
         for (var directory = new DirectoryInfo(Path.GetFullPath(currentDirectory)); directory is not null; directory = directory.Parent)
         {
-            var candidate = Path.Combine(directory.FullName, DefaultFolderName);
-            if (Directory.Exists(Path.Combine(candidate, "runs")))
+            var candidate = Path.Combine(directory.FullName, StoreLayout.DefaultFolderName);
+            if (Directory.Exists(Path.Combine(candidate, StoreLayout.RunsFolderName)))
             {
                 return candidate;
             }
         }
 
-        return Path.Combine(Path.GetFullPath(currentDirectory), DefaultFolderName);
+        return Path.Combine(Path.GetFullPath(currentDirectory), StoreLayout.DefaultFolderName);
     }
 
     /// <summary>Opens the store at <paramref name="root"/>, creating its layout when needed.</summary>
@@ -103,31 +96,35 @@ public sealed partial class RunStore
     public static RunStore OpenExisting(string root)
     {
         var full = Path.GetFullPath(root);
-        if (!Directory.Exists(Path.Combine(full, "runs")))
+        if (!Directory.Exists(Path.Combine(full, StoreLayout.RunsFolderName)))
         {
-            throw new InputException($"no run store at {full} (run `repro run` first, or pass --store DIR / set {StoreVariable})");
+            throw new InputException($"no run store at {full} (run `repro run` first, or pass --store DIR / set {StoreLayout.StoreVariable})");
         }
 
         return new RunStore(full);
     }
 
     /// <summary>Allocates a new run id and creates its folder; never reuses an existing folder.</summary>
-    public (string RunId, string Directory) CreateRun(DateTimeOffset startedAt)
+    public RunFolder CreateRun(DateTimeOffset startedAt)
     {
         for (var attempt = 0; attempt < 16; attempt++)
         {
-            var runId = RunId.New(startedAt);
-            var directory = Path.Combine(RunsDirectory, runId);
+            var directory = Path.Combine(RunsDirectory, RunId.New(startedAt));
             if (TryCreateDirectoryExclusively(directory))
             {
-                return (runId, directory);
+                return new RunFolder(directory);
             }
         }
 
         throw new StoreException($"cannot allocate a run folder in {RunsDirectory}");
     }
 
+    /// <summary>The folder of a run and the files in it, for a well-formed id.</summary>
+    /// <exception cref="InputException"><paramref name="runId"/> is not a run id.</exception>
+    public RunFolder GetRunFolder(string runId) => new(GetRunDirectory(runId));
+
     /// <summary>The folder of a run, for a well-formed id.</summary>
+    /// <exception cref="InputException"><paramref name="runId"/> is not a run id.</exception>
     public string GetRunDirectory(string runId)
     {
         if (!RunId.IsWellFormed(runId))
@@ -141,7 +138,7 @@ public sealed partial class RunStore
     /// <summary>Writes a run's manifest atomically, then brings the index up to date.</summary>
     public void Save(RunManifest manifest)
     {
-        var path = Path.Combine(GetRunDirectory(manifest.RunId), ManifestFileName);
+        var path = GetRunFolder(manifest.RunId).Manifest;
         try
         {
             AtomicFile.WriteAllBytes(path, ManifestSerializer.Serialize(manifest));
@@ -158,7 +155,7 @@ public sealed partial class RunStore
     /// <summary>Reads a run's manifest.</summary>
     public RunManifest Load(string runId)
     {
-        var path = Path.Combine(GetRunDirectory(runId), ManifestFileName);
+        var path = GetRunFolder(runId).Manifest;
         byte[] bytes;
         try
         {
@@ -220,7 +217,7 @@ public sealed partial class RunStore
         foreach (var directory in Directory.EnumerateDirectories(RunsDirectory))
         {
             var name = Path.GetFileName(directory);
-            if (RunId.IsWellFormed(name) && File.Exists(Path.Combine(directory, ManifestFileName)))
+            if (RunId.IsWellFormed(name) && File.Exists(Path.Combine(directory, RunFolder.ManifestFileName)))
             {
                 ids.Add(name);
             }

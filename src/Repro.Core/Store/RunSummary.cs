@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
+using Repro.Core.Runs;
 
-namespace Repro.Core.Runs;
+namespace Repro.Core.Store;
 
 /// <summary>What <c>repro list</c> shows of a run; derived from its manifest.</summary>
 /// <param name="RunId">The run id.</param>
@@ -33,7 +34,7 @@ public sealed record RunSummary(
         var parameters = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var parameter in manifest.Parameters)
         {
-            if (!string.Equals(parameter.Source, "default", StringComparison.Ordinal))
+            if (parameter.Source != ParameterSource.Default)
             {
                 parameters[parameter.Name] = parameter.Given;
             }

@@ -1,5 +1,6 @@
 using Repro.Core.Capture.Data;
 using Repro.Core.Runs;
+using Repro.Core.Store;
 using Repro.Core.Verification.Comparison;
 
 namespace Repro.Core.Verification;

@@ -110,35 +110,6 @@ public sealed class RunCommandTests : ReproTestBase
         Assert.Empty(RunIds(StoreOf(project)));
     }
 
-    [Theory]
-    [InlineData("-P", "novalue")]
-    [InlineData("-P", "=x")]
-    [InlineData("--seed", "-1")]
-    [InlineData("--seed", "4294967296")]
-    [InlineData("--threads", "0")]
-    [InlineData("--env-manager", "conda")]
-    public void Run_BadCommandLine_ExitsTwoWithOneLine(string option, string value)
-    {
-        var (project, _) = CommittedProject(("MLproject", Greeter));
-
-        var result = Repro.Run(project, "run", ".", option, value);
-
-        Assert.Equal(2, result.ExitCode);
-        Assert.StartsWith("repro: ", result.Stderr, StringComparison.Ordinal);
-        Assert.Empty(RunIds(StoreOf(project)));
-    }
-
-    [Fact]
-    public void Run_RepeatedParameterKey_ExitsTwoNamingTheKey()
-    {
-        var (project, _) = CommittedProject(("MLproject", Greeter));
-
-        var result = Repro.Run(project, "run", ".", "-e", "greeter", "-P", "name=a", "-P", "name=b");
-
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("name", result.Stderr, StringComparison.Ordinal);
-    }
-
     [Fact]
     public void Run_HostileParameterValuesAndKeys_ArePassedLiterallyAndNeverExecuted()
     {
@@ -490,6 +461,24 @@ public sealed class RunCommandTests : ReproTestBase
         Assert.Equal(["data/a.csv", "data/sub dir/b é.csv"], directory["files"]!.AsArray().Select(file => (string?)file!["path"]));
         var parameter = inputs.Single(node => (string?)node!["origin"] == "parameter:table")!;
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("a\n"u8)), (string?)parameter["digest"]);
+    }
+
+    [Fact]
+    public void Run_MetricsFileWithANaNAsPythonWritesIt_RecordsEveryMetric()
+    {
+        var (project, _) = CommittedProject(
+            ("MLproject", "entry_points:\n  main:\n    command: \"python3 train.py\"\n"),
+            ("train.py", "import json, os\njson.dump({'loss': float('nan'), 'acc': 0.9}, open(os.environ['REPRO_METRICS_FILE'], 'w'))\n"));
+
+        var result = Repro.Run(project, "run", ".");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var manifest = OnlyManifest(StoreOf(project));
+        var values = manifest["metrics"]!["values"]!.AsObject();
+        Assert.Equal("NaN", (string?)values["loss"]);
+        Assert.Equal(0.9, (double)values["acc"]!);
+        Assert.DoesNotContain(manifest["warnings"]!.AsArray(), warning => ((string?)warning)!.Contains("metrics", StringComparison.Ordinal));
+        ManifestSchema.AssertValid(Path.Combine(StoreOf(project), "runs", RunIds(StoreOf(project)).Single(), "run.json"));
     }
 
     [Fact]

@@ -589,21 +589,6 @@ public sealed class VerifyCommandTests : ReproTestBase
         Assert.Single(RunIds(StoreOf(project)));
     }
 
-    [Theory]
-    [InlineData("--rtol", "-1")]
-    [InlineData("--atol", "nan")]
-    [InlineData("--rtol", "abc")]
-    public void Verify_BadTolerance_ExitsTwoWithOneLineBeforeLookingForTheRun(string option, string value)
-    {
-        var result = Repro.Run(Temp.Path, "verify", "latest", option, value);
-
-        Assert.Equal(2, result.ExitCode);
-        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains(option, line, StringComparison.Ordinal);
-        Assert.DoesNotContain("store", line, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(Path.Combine(Temp.Path, ".repro")));
-    }
-
     private (string Directory, GitRepository Git) DeterministicProject() =>
         CommittedProject(("MLproject", Deterministic), ("train.py", TrainScript), ("data.txt", "hello data\n"), (".gitignore", "model.txt\nmetrics.json\n"));
 

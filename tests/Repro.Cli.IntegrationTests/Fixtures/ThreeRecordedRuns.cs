@@ -43,6 +43,50 @@ public sealed class ThreeRecordedRuns : ReproTestBase
     /// <summary>A repro to call; tests must not change its environment.</summary>
     public ReproProcess Cli => Repro;
 
-    /// <summary>Makes the same project with the same three runs in a new folder, for tests that change the store.</summary>
-    public static ThreeRecordedRuns Fresh() => new();
+    /// <summary>
+    /// A copy of the store (manifests, logs and index), for tests that change it: a copy costs no process, where
+    /// recording the three runs again would cost three.
+    /// </summary>
+    public StoreCopy CopyStore() => new(this);
+}
+
+/// <summary>A private copy of <see cref="ThreeRecordedRuns"/>' store, deleted on dispose.</summary>
+public sealed class StoreCopy : IDisposable
+{
+    private readonly TempDirectory _temp = new("store-copy");
+
+    internal StoreCopy(ThreeRecordedRuns shared)
+    {
+        Shared = shared;
+        Store = _temp.Combine("store");
+        Copy(shared.Store, Store);
+    }
+
+    public ThreeRecordedRuns Shared { get; }
+
+    /// <summary>The copied store.</summary>
+    public string Store { get; }
+
+    /// <summary>Where commands run; outside any store, so only --store names one.</summary>
+    public string WorkingDirectory => _temp.Path;
+
+    public IReadOnlyList<string> Ids => Shared.Ids;
+
+    public IEnumerable<string> Newest() => Shared.Newest();
+
+    public void Dispose() => _temp.Dispose();
+
+    private static void Copy(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(from))
+        {
+            Copy(directory, Path.Combine(to, Path.GetFileName(directory)));
+        }
+    }
 }

@@ -111,8 +111,8 @@ public sealed class CommandRendererTests
 
         Assert.Equal("python train.py --alpha 0.5", rendered.Command);
         Assert.Null(rendered.EntryPoint);
-        Assert.Equal(new EntryPointRecord("train.py", "python-script"), rendered.EntryPointRecord);
-        Assert.Equal([new ParameterRecord("alpha", "string", "extra", "0.5", "0.5")], rendered.Parameters);
+        Assert.Equal(new EntryPointRecord("train.py", EntryPointKind.PythonScript), rendered.EntryPointRecord);
+        Assert.Equal([new ParameterRecord("alpha", ParameterType.String, ParameterSource.Extra, "0.5", "0.5")], rendered.Parameters);
     }
 
     [Theory]
@@ -126,7 +126,7 @@ public sealed class CommandRendererTests
         var rendered = CommandRenderer.Render(project.Project, "my_script.sh", [], shell);
 
         Assert.Equal(expected, rendered.Command);
-        Assert.Equal(new EntryPointRecord("my_script.sh", "shell-script"), rendered.EntryPointRecord);
+        Assert.Equal(new EntryPointRecord("my_script.sh", EntryPointKind.ShellScript), rendered.EntryPointRecord);
     }
 
     [Fact]
@@ -188,15 +188,15 @@ public sealed class CommandRendererTests
 
         Assert.Equal(
             [
-                new ParameterRecord("greeting", "string", "default", "hi", "hi"),
-                new ParameterRecord("name", "string", "user", "friend", "friend"),
-                new ParameterRecord("zeta", "string", "extra", "1", "1"),
-                new ParameterRecord("alpha", "string", "extra", "2", "2"),
+                new ParameterRecord("greeting", ParameterType.String, ParameterSource.Default, "hi", "hi"),
+                new ParameterRecord("name", ParameterType.String, ParameterSource.User, "friend", "friend"),
+                new ParameterRecord("zeta", ParameterType.String, ParameterSource.Extra, "1", "1"),
+                new ParameterRecord("alpha", ParameterType.String, ParameterSource.Extra, "2", "2"),
             ],
             rendered.Parameters);
         Assert.Equal("python greeter.py hi friend --zeta 1 --alpha 2", rendered.Command);
         Assert.Equal("python greeter.py {greeting} {name}", rendered.EntryPoint?.Command);
-        Assert.Equal(new EntryPointRecord("greeter", "declared"), rendered.EntryPointRecord);
+        Assert.Equal(new EntryPointRecord("greeter", EntryPointKind.Declared), rendered.EntryPointRecord);
     }
 
     [Fact]
@@ -236,7 +236,7 @@ public sealed class CommandRendererTests
         var rendered = Render(project, "main");
 
         Assert.Equal("run 0.10 007 True", rendered.Command);
-        Assert.Equal(new ParameterRecord("on", "string", "default", "True", "True"), rendered.Parameters[2]);
+        Assert.Equal(new ParameterRecord("on", ParameterType.String, ParameterSource.Default, "True", "True"), rendered.Parameters[2]);
     }
 
     [Fact]
@@ -370,7 +370,7 @@ public sealed class CommandRendererTests
         var rendered = Render(project, "main", "data=data/./train.csv");
 
         Assert.Equal($"run {absolute}", rendered.Command);
-        Assert.Equal(new ParameterRecord("data", "path", "user", "data/./train.csv", absolute), Assert.Single(rendered.Parameters));
+        Assert.Equal(new ParameterRecord("data", ParameterType.Path, ParameterSource.User, "data/./train.csv", absolute), Assert.Single(rendered.Parameters));
     }
 
     [Fact]

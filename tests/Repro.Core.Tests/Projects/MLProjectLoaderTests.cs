@@ -104,7 +104,7 @@ public sealed class MLProjectLoaderTests
         var loaded = project.Project;
 
         Assert.Equal("tutorial", loaded.Name);
-        Assert.Equal(42, loaded.Seed);
+        Assert.Equal(42u, loaded.Seed);
         Assert.Equal(new ProjectEnvironment("python_env", "python_env.yaml", null), loaded.Environment);
         Assert.Equal(["validate", "main"], loaded.EntryPoints.Keys);
         var main = loaded.EntryPoints["main"];
@@ -288,10 +288,10 @@ public sealed class MLProjectLoaderTests
     }
 
     [Theory]
-    [InlineData("0", 0L)]
-    [InlineData("4294967295", 4294967295L)]
-    [InlineData("1234", 1234L)]
-    public void Load_SeedInRange_IsRead(string seed, long expected)
+    [InlineData("0", 0u)]
+    [InlineData("4294967295", 4294967295u)]
+    [InlineData("1234", 1234u)]
+    public void Load_SeedInRange_IsRead(string seed, uint expected)
     {
         using var project = new TempProject().WithMLproject($"seed: {seed}\n" + Minimal);
 

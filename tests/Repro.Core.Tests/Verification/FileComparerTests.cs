@@ -1,4 +1,5 @@
 using Repro.Core.Errors;
+using Repro.Core.Runs;
 using Repro.Core.Verification.Comparison;
 
 namespace Repro.Core.Tests.Verification;
@@ -18,7 +19,7 @@ public sealed class FileComparerTests : IDisposable
         var result = FileComparer.Compare(recorded, actual, ComparisonTolerance.Exact);
 
         Assert.Equal(ComparisonOutcome.Identical, result.Outcome);
-        Assert.Equal(ComparerNames.Sha256, result.Comparer);
+        Assert.Equal(ComparerName.Sha256, result.Comparer);
         Assert.StartsWith("bit-identical (sha256 ", result.Summary, StringComparison.Ordinal);
         Assert.Empty(result.Details);
     }
@@ -48,7 +49,7 @@ public sealed class FileComparerTests : IDisposable
             new ComparisonTolerance(0, 1e-3));
 
         Assert.Equal(ComparisonOutcome.Equivalent, result.Outcome);
-        Assert.Equal(ComparerNames.Json, result.Comparer);
+        Assert.Equal(ComparerName.Json, result.Comparer);
     }
 
     [Fact]
@@ -59,7 +60,7 @@ public sealed class FileComparerTests : IDisposable
         var result = FileComparer.Compare(new ComparedFile(null, new string('0', 64)), new ComparedFile(actual, null), ComparisonTolerance.Exact);
 
         Assert.Equal(ComparisonOutcome.Different, result.Outcome);
-        Assert.Equal(ComparerNames.Sha256, result.Comparer);
+        Assert.Equal(ComparerName.Sha256, result.Comparer);
         Assert.Contains("recorded content was not kept", result.Summary, StringComparison.Ordinal);
     }
 
@@ -71,7 +72,7 @@ public sealed class FileComparerTests : IDisposable
         var result = FileComparer.Compare(recorded, Path.Combine(_dir.Path, "none.txt"), ComparisonTolerance.Exact);
 
         Assert.Equal(ComparisonOutcome.Different, result.Outcome);
-        Assert.Equal(ComparerNames.Missing, result.Comparer);
+        Assert.Equal(ComparerName.Missing, result.Comparer);
         Assert.Equal("missing from the re-created run", result.Summary);
     }
 
@@ -101,7 +102,7 @@ public sealed class FileComparerTests : IDisposable
 
         var result = FileComparer.Compare(recorded, actual, ComparisonTolerance.Exact);
 
-        Assert.Equal(ComparerNames.Text, result.Comparer);
+        Assert.Equal(ComparerName.Text, result.Comparer);
         Assert.Equal(ComparisonOutcome.Different, result.Outcome);
         Assert.Equal("recorded is not valid JSON (line 2, column 2: expected a quoted key); compared as text", result.Details[0]);
     }

@@ -1,3 +1,4 @@
+using Repro.Core.Runs;
 using Repro.Core.Verification.Comparison;
 
 namespace Repro.Core.Tests.Verification;
@@ -14,7 +15,7 @@ public sealed class JsonComparisonTests : IDisposable
         var result = Compare("{\"a\": 1, \"b\": {\"x\": [1, 2], \"y\": null}}", "{\n  \"b\": {\"y\": null, \"x\": [1,2]},\n  \"a\": 1\n}");
 
         Assert.Equal(ComparisonOutcome.Equivalent, result.Outcome);
-        Assert.Equal(ComparerNames.Json, result.Comparer);
+        Assert.Equal(ComparerName.Json, result.Comparer);
         Assert.Equal("same JSON content; differs only in key order and formatting", result.Summary);
         Assert.Empty(result.Details);
     }

@@ -1,3 +1,4 @@
+using Repro.Core.Runs;
 using Repro.Core.Verification.Comparison;
 
 namespace Repro.Core.Tests.Verification;
@@ -14,7 +15,7 @@ public sealed class TextAndBinaryComparisonTests : IDisposable
         var result = Compare("model: a\nseed: 42\nend\n", "model: a\nseed: 43\nend\n");
 
         Assert.Equal(ComparisonOutcome.Different, result.Outcome);
-        Assert.Equal(ComparerNames.Text, result.Comparer);
+        Assert.Equal(ComparerName.Text, result.Comparer);
         Assert.Equal("text differs from line 2, column 8", result.Summary);
         Assert.Equal(["recorded:   \"seed: 42\"", "re-created: \"seed: 43\"", "lines: recorded 3, re-created 3"], result.Details);
     }
@@ -58,7 +59,7 @@ public sealed class TextAndBinaryComparisonTests : IDisposable
 
         var result = FileComparer.Compare(recorded, actual, ComparisonTolerance.Exact);
 
-        Assert.Equal(ComparerNames.Binary, result.Comparer);
+        Assert.Equal(ComparerName.Binary, result.Comparer);
         Assert.Equal("binary content differs: 2 of 7 bytes differ, first at byte offset 3 (0x3)", result.Summary);
         Assert.Equal(["sizes: recorded 7 bytes, re-created 7 bytes", "first difference at byte offset 3 (0x3): recorded 0x03, re-created 0x09"], result.Details);
     }
@@ -89,7 +90,7 @@ public sealed class TextAndBinaryComparisonTests : IDisposable
     {
         var result = FileComparer.Compare(_dir.Write("a/x.txt", [0x61, 0xc3, 0x28]), _dir.Write("b/x.txt", [0x61, 0xc3, 0x29]), ComparisonTolerance.Exact);
 
-        Assert.Equal(ComparerNames.Binary, result.Comparer);
+        Assert.Equal(ComparerName.Binary, result.Comparer);
     }
 
     private ComparisonResult Compare(string recorded, string actual) =>

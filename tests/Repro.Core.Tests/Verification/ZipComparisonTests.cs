@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using Repro.Core.Runs;
 using Repro.Core.Verification.Comparison;
 
 namespace Repro.Core.Tests.Verification;
@@ -22,7 +23,7 @@ public sealed class ZipComparisonTests : IDisposable
         var result = FileComparer.Compare(recorded, actual, ComparisonTolerance.Exact);
 
         Assert.Equal(ComparisonOutcome.Equivalent, result.Outcome);
-        Assert.Equal(ComparerNames.Zip, result.Comparer);
+        Assert.Equal(ComparerName.Zip, result.Comparer);
         Assert.Equal("same content, container metadata differs", result.Summary);
         Assert.Contains("entry times differ for 3 of 3 entries", result.Details);
         Assert.Contains("entry order differs", result.Details);
@@ -90,7 +91,7 @@ public sealed class ZipComparisonTests : IDisposable
         var result = FileComparer.Compare(recorded, actual, ComparisonTolerance.Exact);
 
         Assert.Equal(ComparisonOutcome.Different, result.Outcome);
-        Assert.Equal(ComparerNames.Binary, result.Comparer);
+        Assert.Equal(ComparerName.Binary, result.Comparer);
         Assert.Equal("recorded is a zip archive, re-created is not", result.Details[0]);
     }
 

@@ -4,7 +4,7 @@ using Repro.Core.Capture.Git;
 using Repro.Core.Errors;
 using Repro.Core.Runs;
 
-namespace Repro.Core.Verification.Checkout;
+namespace Repro.Core.Checkout;
 
 /// <summary>
 /// A recorded commit, and the run's <c>code.patch</c> on top of it, written into a temporary folder for
@@ -47,7 +47,8 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
     /// <param name="cancellationToken">Stops writing; the folder is removed.</param>
     /// <returns>The checkout; dispose it to delete the folder.</returns>
     /// <exception cref="InputException">The repository or the commit does not exist.</exception>
-    /// <exception cref="StoreException">The folder could not be written, git is missing, or the patch does not apply.</exception>
+    /// <exception cref="StoreException">The folder could not be written.</exception>
+    /// <exception cref="GitException">git is missing, or the patch does not apply.</exception>
     public static async Task<CodeCheckout> MaterializeAsync(
         string repositoryRoot, string commit, string? patchFile, string? parentDirectory = null, CancellationToken cancellationToken = default)
     {
@@ -59,7 +60,7 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
         }
 
         var git = patchFile is null ? null : GitExecutable.OnPath
-            ?? throw new StoreException($"git is needed to apply {patchFile} but was not found on PATH");
+            ?? throw new GitException($"git is needed to apply {patchFile} but was not found on PATH");
         using var repository = Open(repositoryRoot);
         var target = repository.Lookup<Commit>(commit)
             ?? throw new InputException($"commit {commit} is not in the repository at {repositoryRoot}; fetch it there first");
@@ -97,15 +98,16 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
     /// <param name="parentDirectory">Where to create the folder; the system temporary folder when null.</param>
     /// <param name="cancellationToken">Stops writing; the folder is removed.</param>
     /// <exception cref="InputException">The run recorded no commit, or the repository or commit is missing.</exception>
-    /// <exception cref="StoreException">The stored patch is missing or differs from its record, or does not apply.</exception>
+    /// <exception cref="StoreException">The stored patch is missing or differs from its record.</exception>
+    /// <exception cref="GitException">The patch does not apply.</exception>
     public static async Task<CodeCheckout> MaterializeAsync(
         GitRecord record, string runDirectory, string? repositoryRoot = null, string? parentDirectory = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(runDirectory);
-        if (record.State != GitCapture.RepositoryState || record.Commit is null)
+        if (record.State != GitState.Repository || record.Commit is null)
         {
-            throw new InputException($"the run in {runDirectory} recorded no commit (git state '{record.State}'), so its code cannot be checked out");
+            throw new InputException($"the run in {runDirectory} recorded no commit (git state '{record.State.Name()}'), so its code cannot be checked out");
         }
 
         var root = repositoryRoot ?? record.RepositoryRoot
@@ -260,9 +262,9 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
         {
             await git.RunAsync(Root, arguments, userConfiguration: false, (output, ct) => output.CopyToAsync(Stream.Null, ct), cancellationToken, environment);
         }
-        catch (StoreException e)
+        catch (GitException e)
         {
-            throw new StoreException($"{patchFile} does not apply to commit {Commit}: {e.Message}", e);
+            throw new GitException($"{patchFile} does not apply to commit {Commit}: {e.Message}", e);
         }
     }
 
@@ -295,7 +297,7 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
         }
         catch (LibGit2SharpException e)
         {
-            throw new StoreException($"cannot open the git repository at {repositoryRoot}: {e.Message}", e);
+            throw new GitException($"cannot open the git repository at {repositoryRoot}: {e.Message}", e);
         }
     }
 

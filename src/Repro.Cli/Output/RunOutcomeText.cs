@@ -2,11 +2,12 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using Repro.Core.Execution;
 using Repro.Core.Runs;
+using Repro.Core.Store;
 
 namespace Repro.Cli.Output;
 
 /// <summary>What <c>repro run</c> prints at the end: a short human summary, or one JSON object with --json.</summary>
-internal static class RunReport
+internal static class RunOutcomeText
 {
     public static void Write(RunOutcome outcome, bool asJson)
     {
@@ -35,7 +36,7 @@ internal static class RunReport
 
         var duration = manifest.Execution?.DurationSeconds is { } seconds ? Durations.Format(seconds) : "?";
         var exit = manifest.Execution?.ExitCode is { } code ? $"exit {code}" : "no exit code";
-        Console.Error.WriteLine($"repro: run {manifest.RunId} {manifest.Status.ToString().ToUpperInvariant()} ({exit}) in {duration}");
+        Console.Error.WriteLine($"repro: run {manifest.RunId} {manifest.Status.Name()} ({exit}) in {duration}");
         if (manifest.StatusMessage is { } message)
         {
             Console.Error.WriteLine($"repro: {message}");
@@ -59,16 +60,6 @@ internal sealed record RunResultJson(
     double? DurationSeconds,
     string RunDirectory,
     string ManifestPath,
-    long Seed,
+    uint Seed,
     IReadOnlyDictionary<string, double> Metrics,
     IReadOnlyList<string> Warnings);
-
-/// <summary>Source-generated JSON for the CLI's own reports.</summary>
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    WriteIndented = true,
-    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
-[JsonSerializable(typeof(RunResultJson))]
-[JsonSerializable(typeof(IReadOnlyList<RunSummary>))]
-[JsonSerializable(typeof(VerifyResultJson))]
-internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -1,6 +1,6 @@
-using Repro.Core.Verification.Comparison;
+using Repro.Core.Json;
 
-namespace Repro.Core.Tests.Verification;
+namespace Repro.Core.Tests.Json;
 
 public sealed class LenientJsonParserTests
 {

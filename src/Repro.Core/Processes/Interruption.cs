@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace Repro.Core.Execution;
+namespace Repro.Core.Processes;
 
 /// <summary>A signal repro forwards to the child's process group.</summary>
 public enum InterruptSignal

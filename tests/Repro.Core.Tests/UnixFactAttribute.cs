@@ -1,6 +1,6 @@
-namespace Repro.Core.Tests.Capture.Environment;
+namespace Repro.Core.Tests;
 
-/// <summary>A fact that needs /bin/sh to run fake tools; skipped on Windows.</summary>
+/// <summary>A fact that needs a Unix (/bin/sh, signals, /proc or file modes); skipped on Windows.</summary>
 public sealed class UnixFactAttribute : FactAttribute
 {
     public UnixFactAttribute()

@@ -4,9 +4,9 @@ using Repro.Core.Capture.Git;
 using Repro.Core.Errors;
 using Repro.Core.Runs;
 using Repro.Core.Tests.Capture.Git;
-using Repro.Core.Verification.Checkout;
+using Repro.Core.Checkout;
 
-namespace Repro.Core.Tests.Verification.Checkout;
+namespace Repro.Core.Tests.Checkout;
 
 // Executable bits and symbolic links are part of what is materialised.
 [UnsupportedOSPlatform("windows")]
@@ -138,7 +138,7 @@ public sealed class CodeCheckoutTests : IDisposable
     }
 
     [Fact]
-    public async Task MaterializeAsync_PatchThatDoesNotApply_IsAStoreErrorAndLeavesNothingBehind()
+    public async Task MaterializeAsync_PatchThatDoesNotApply_IsAGitErrorAndLeavesNothingBehind()
     {
         _repo.Write("train.py", "a\n");
         var first = _repo.CommitAll();
@@ -149,10 +149,10 @@ public sealed class CodeCheckoutTests : IDisposable
         var capture = await GitCapture.CaptureAsync(_repo.Root, run, CancellationToken.None);
         var parent = _repo.Scratch("checkouts");
 
-        var error = await Assert.ThrowsAsync<StoreException>(
+        var error = await Assert.ThrowsAsync<GitException>(
             () => CodeCheckout.MaterializeAsync(_repo.Root, first, Path.Combine(run, capture.Record.Patch!.File), parent));
 
-        Assert.Contains(GitCapture.PatchFileName, error.Message, StringComparison.Ordinal);
+        Assert.Contains(RunFolder.PatchFileName, error.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFileSystemEntries(parent));
     }
 
@@ -164,7 +164,7 @@ public sealed class CodeCheckoutTests : IDisposable
         _repo.Write("train.py", "b\n");
         var run = _repo.Scratch("run");
         var capture = await GitCapture.CaptureAsync(_repo.Root, run, CancellationToken.None);
-        File.AppendAllText(Path.Combine(run, GitCapture.PatchFileName), "\n");
+        File.AppendAllText(Path.Combine(run, RunFolder.PatchFileName), "\n");
 
         var error = await Assert.ThrowsAsync<StoreException>(() => CodeCheckout.MaterializeAsync(capture.Record, run, parentDirectory: _repo.Scratch("checkouts")));
 
@@ -174,7 +174,7 @@ public sealed class CodeCheckoutTests : IDisposable
     [Fact]
     public async Task MaterializeAsync_RunWithoutCommit_IsAnInputError()
     {
-        var record = new GitRecord { State = GitCapture.NotARepositoryState };
+        var record = new GitRecord { State = GitState.NotARepository };
 
         await Assert.ThrowsAsync<InputException>(() => CodeCheckout.MaterializeAsync(record, _repo.Scratch("run")));
     }

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
+using Repro.Core.Processes;
 
-namespace Repro.Core.Execution;
+namespace Repro.Core.Execution.Backends;
 
 /// <summary>What to start and where its output goes.</summary>
 /// <param name="Argv">The program and its arguments, passed without a shell in between.</param>
@@ -52,8 +52,9 @@ public sealed record ChildProcessResult(
 public sealed record CapturedStream(string Path, string Sha256, long Bytes);
 
 /// <summary>
-/// Starts an entry point's command and watches it to the end. The child gets its own session (via <c>setsid</c>) so that
-/// a forwarded signal reaches every process it started and nothing it started can outlive the run unnoticed.
+/// Starts an entry point's command through <see cref="ProcessLauncher"/> and watches it to the end. The child gets its own
+/// session (via <c>setsid</c>) so that a forwarded signal reaches every process it started and nothing it started can
+/// outlive the run unnoticed.
 /// </summary>
 public static class ChildProcessRunner
 {
@@ -61,62 +62,32 @@ public static class ChildProcessRunner
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>Runs the child to completion, or until <paramref name="interruption"/> stops it.</summary>
+    /// <exception cref="System.ComponentModel.Win32Exception">The command could not be started.</exception>
     public static async Task<ChildProcessResult> RunAsync(ChildProcessRequest request, Interruption interruption)
     {
-        var startInfo = new ProcessStartInfo
-        {
-            UseShellExecute = false,
-            WorkingDirectory = request.WorkingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = false,
-        };
-
-        // setsid makes the child a session and group leader with the same pid, so -pid addresses its whole tree.
-        var setsid = ProcessTable.IsAvailable ? ExecutableLocator.Find("setsid", request.Environment, request.WorkingDirectory) : null;
-        var ownSession = setsid is not null;
-        if (setsid is not null)
-        {
-            startInfo.FileName = setsid;
-            foreach (var argument in request.Argv)
-            {
-                startInfo.ArgumentList.Add(argument);
-            }
-        }
-        else
-        {
-            startInfo.FileName = request.Argv[0];
-            foreach (var argument in request.Argv.Skip(1))
-            {
-                startInfo.ArgumentList.Add(argument);
-            }
-        }
-
-        startInfo.Environment.Clear();
-        foreach (var (name, value) in request.Environment)
-        {
-            startInfo.Environment[name] = value;
-        }
-
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(interruption);
         var usageBefore = NativeProcess.ChildrenUsageNow();
-        using var process = new Process { StartInfo = startInfo };
         var startedAt = DateTimeOffset.UtcNow;
-        process.Start();
-        var pid = process.Id;
+        using var process = ProcessLauncher.Start(new ProcessStart(request.Argv[0], request.Argv.Skip(1).ToList(), request.WorkingDirectory, request.Environment)
+        {
+            InheritStandardInput = true,
+            OwnSession = true,
+        });
 
-        var stdoutTask = PumpAsync(process.StandardOutput.BaseStream, request.StdoutPath, request.EchoStdout);
-        var stderrTask = PumpAsync(process.StandardError.BaseStream, request.StderrPath, request.EchoStderr);
+        var stdoutTask = PumpAsync(process.StandardOutput, request.StdoutPath, request.EchoStdout);
+        var stderrTask = PumpAsync(process.StandardError, request.StderrPath, request.EchoStderr);
         using var samplerStop = new CancellationTokenSource();
-        var samplerTask = ownSession ? SampleMemoryAsync(pid, samplerStop.Token) : Task.FromResult(0L);
+        var samplerTask = process.OwnsSession ? SampleMemoryAsync(process.Id, samplerStop.Token) : Task.FromResult(0L);
 
-        await WaitHandlingInterruptsAsync(process, pid, ownSession, request.GracePeriod, interruption).ConfigureAwait(false);
+        await WaitHandlingInterruptsAsync(process, request.GracePeriod, interruption).ConfigureAwait(false);
 
         // Output ends when every holder of the pipes is gone; a background process the child left behind may hold them.
         // Whatever is still in the child's session after that is killed: the run is the whole tree, and nothing it
         // started may go on writing outputs after they are fingerprinted.
         var drained = Task.WhenAll(stdoutTask, stderrTask);
         await Task.WhenAny(drained, Task.Delay(DrainTimeout)).ConfigureAwait(false);
-        var stragglers = ownSession ? KillSession(pid) : 0;
+        var stragglers = process.KillSession();
 
         var stdout = await stdoutTask.ConfigureAwait(false);
         var stderr = await stderrTask.ConfigureAwait(false);
@@ -139,7 +110,7 @@ public static class ChildProcessRunner
         return new ChildProcessResult(process.ExitCode, interruption.FirstSignal, startedAt, endedAt, user, system, peak, stdout, stderr, stragglers);
     }
 
-    private static async Task WaitHandlingInterruptsAsync(Process process, int pid, bool ownSession, TimeSpan gracePeriod, Interruption interruption)
+    private static async Task WaitHandlingInterruptsAsync(LaunchedProcess process, TimeSpan gracePeriod, Interruption interruption)
     {
         var exited = process.WaitForExitAsync();
         var signalled = false;
@@ -166,60 +137,23 @@ public static class ChildProcessRunner
             if (!requested || !interruption.Requests.TryRead(out var signal))
             {
                 // The grace period ran out: nothing more is asked, the tree is stopped.
-                KillTree(process, pid, ownSession);
+                process.KillTree();
                 break;
             }
 
             if (signalled)
             {
                 // A second Ctrl-C means now.
-                KillTree(process, pid, ownSession);
+                process.KillTree();
                 break;
             }
 
             signalled = true;
-            if (ownSession)
-            {
-                NativeProcess.SignalGroup(pid, (int)signal);
-            }
-            else
-            {
-                NativeProcess.Signal(pid, (int)signal);
-            }
-
+            process.Signal((int)signal);
             graceEnded.CancelAfter(gracePeriod);
         }
 
         await exited.ConfigureAwait(false);
-    }
-
-    private static void KillTree(Process process, int pid, bool ownSession)
-    {
-        if (ownSession)
-        {
-            NativeProcess.SignalGroup(pid, NativeProcess.SigKill);
-            KillSession(pid);
-        }
-
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-    }
-
-    private static int KillSession(int sessionId)
-    {
-        var members = ProcessTable.SessionMembers(sessionId);
-        foreach (var member in members)
-        {
-            NativeProcess.Signal(member, NativeProcess.SigKill);
-        }
-
-        return members.Count;
     }
 
     private static async Task<CapturedStream> PumpAsync(Stream source, string path, Stream? echo)

@@ -1,0 +1,105 @@
+using Repro.Cli.Commands;
+using Repro.Core.Projects;
+
+namespace Repro.Cli.Tests.Commands;
+
+public sealed class RunCommandTests
+{
+    private static readonly Dictionary<string, string> NoVariables = [];
+
+    [Theory]
+    [InlineData("-P", "novalue", "-P 'novalue' is not KEY=VALUE")]
+    [InlineData("-P", "=x", "-P '=x' has an empty parameter name; write KEY=VALUE")]
+    [InlineData("--seed", "-1", "--seed must be an integer from 0 to 4294967295, not '-1'")]
+    [InlineData("--seed", "4294967296", "--seed must be an integer from 0 to 4294967295, not '4294967296'")]
+    [InlineData("--seed", "+5", "--seed must be an integer from 0 to 4294967295, not '+5'")]
+    [InlineData("--seed", "1e3", "--seed must be an integer from 0 to 4294967295, not '1e3'")]
+    [InlineData("--threads", "0", "--threads must be a positive integer, not '0'")]
+    [InlineData("--object-size-limit", "lots", "--object-size-limit must be a size such as 0, 500KB, 100MiB or 2GiB, not 'lots'")]
+    public void Parse_BadValue_IsOneErrorNamingTheOptionAndValue(string option, string value, string expected)
+    {
+        Assert.Equal(expected, CommandLine.SingleError("run", ".", option, value));
+    }
+
+    [Fact]
+    public void Parse_UnknownEnvironmentManager_IsRefused()
+    {
+        var error = CommandLine.SingleError("run", "--env-manager", "conda");
+
+        Assert.Contains("conda", error, StringComparison.Ordinal);
+        Assert.Contains("local", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_RepeatedParameterKey_IsOneErrorNamingTheKey()
+    {
+        Assert.Equal("parameter 'name' is given more than once with -P", CommandLine.SingleError("run", "-P", "name=a", "--param", "name=b"));
+    }
+
+    [Fact]
+    public void Parse_Parameters_KeepTheirOrderAndSplitAtTheFirstEquals()
+    {
+        var (command, result) = CommandLine.ParseFor<RunCommand>("run", "-P", "b=1", "-P", "a=x=y", "-P", "empty=");
+
+        var request = command.ToRequest(result, NoVariables);
+
+        Assert.Equal([new("b", "1"), new("a", "x=y"), new("empty", "")], request.Parameters.ToList());
+    }
+
+    [Fact]
+    public void Parse_LargestSeed_IsAccepted()
+    {
+        var (command, result) = CommandLine.ParseFor<RunCommand>("run", "--seed", "4294967295");
+
+        Assert.Equal(uint.MaxValue, command.ToRequest(result, NoVariables).Seed);
+    }
+
+    [Fact]
+    public void Parse_NothingGiven_RunsMainInTheCurrentDirectoryIntoItsStore()
+    {
+        var (command, result) = CommandLine.ParseFor<RunCommand>("run");
+
+        var request = command.ToRequest(result, NoVariables);
+
+        Assert.Equal(".", request.ProjectDirectory);
+        Assert.Equal(CommandRenderer.DefaultEntryPoint, request.EntryPoint);
+        Assert.Empty(request.Parameters);
+        Assert.Null(request.Seed);
+        Assert.Null(request.Threads);
+        Assert.False(request.RequireClean);
+        Assert.Equal(Path.Combine(Path.GetFullPath("."), ".repro"), request.StoreDirectory);
+        Assert.Equal(100L << 20, request.ObjectSizeLimit);
+    }
+
+    [Fact]
+    public void Parse_StoreOption_WinsOverTheVariable()
+    {
+        var variables = new Dictionary<string, string> { ["REPRO_STORE"] = "/from/variable" };
+
+        var (withOption, optionResult) = CommandLine.ParseFor<RunCommand>("run", "project", "--store", "/from/option");
+        var (withoutOption, variableResult) = CommandLine.ParseFor<RunCommand>("run", "project");
+
+        Assert.Equal("/from/option", withOption.ToRequest(optionResult, variables).StoreDirectory);
+        Assert.Equal("/from/variable", withoutOption.ToRequest(variableResult, variables).StoreDirectory);
+    }
+
+    [Fact]
+    public void Parse_EveryOption_ReachesTheRequest()
+    {
+        var (command, result) = CommandLine.ParseFor<RunCommand>(
+            "run", "proj", "-e", "train", "--seed", "7", "--run-name", "r", "--experiment-name", "x", "--require-clean",
+            "--threads", "3", "--env-manager", "local", "--rehash", "--object-size-limit", "1KiB");
+
+        var request = command.ToRequest(result, NoVariables);
+
+        Assert.Equal(("proj", "train", 7u, "r", "x", true, 3, "local", true, 1024L), (request.ProjectDirectory, request.EntryPoint, request.Seed, request.RunName, request.ExperimentName, request.RequireClean, request.Threads, request.EnvManager, request.Rehash, request.ObjectSizeLimit));
+    }
+
+    [Fact]
+    public void Parse_ArgumentStartingWithAt_IsAValueNotAResponseFile()
+    {
+        var (command, result) = CommandLine.ParseFor<RunCommand>("run", "-P", "@file=x");
+
+        Assert.Equal([new("@file", "x")], command.ToRequest(result, NoVariables).Parameters.ToList());
+    }
+}

@@ -20,7 +20,20 @@ public sealed record ChildEnvironmentInputs(
     string MetricsFile,
     DateTimeOffset? CommitTime,
     int? Threads,
-    IReadOnlyDictionary<string, string> ProjectVariables);
+    IReadOnlyDictionary<string, string> ProjectVariables)
+{
+    /// <summary>
+    /// Switches beyond repro's own that a stage needs in place before the child starts (a library's seed variable,
+    /// for one); treated like repro's: set unless the user or the project already set them, and recorded either way.
+    /// </summary>
+    public IReadOnlyList<DeterminismSwitch> AdditionalSwitches { get; init; } = [];
+}
+
+/// <summary>A variable that must be in the child's environment before it starts.</summary>
+/// <param name="Name">Variable name.</param>
+/// <param name="Value">The value repro sets when nobody set it already.</param>
+/// <param name="Reason">Why it must exist before the child starts, for the manifest.</param>
+public sealed record DeterminismSwitch(string Name, string Value, string Reason);
 
 /// <summary>The child's environment and the record of every determinism variable in it.</summary>
 /// <param name="Variables">The complete environment of the child.</param>
@@ -75,7 +88,7 @@ public static class ChildEnvironmentBuilder
         }
         else
         {
-            foreach (var (name, value, reason) in Switches(inputs))
+            foreach (var (name, value, reason) in Switches(inputs).Concat(inputs.AdditionalSwitches.Select(extra => (extra.Name, extra.Value, extra.Reason))))
             {
                 if (environment.TryGetValue(name, out var existing))
                 {

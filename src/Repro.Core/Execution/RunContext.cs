@@ -59,6 +59,12 @@ public sealed class RunContext : IDisposable
     /// </summary>
     public Dictionary<string, string> InheritedEnvironment { get; }
 
+    /// <summary>
+    /// Determinism switches that stages before the start add to repro's own (set in the child's environment unless
+    /// already set, and recorded either way); a verification replays the recorded switches instead.
+    /// </summary>
+    public List<DeterminismSwitch> AdditionalSwitches { get; } = [];
+
     /// <summary>The project directory, absolute.</summary>
     public string ProjectDirectory { get => Known(_projectDirectory); set => _projectDirectory = value; }
 

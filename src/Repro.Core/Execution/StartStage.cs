@@ -27,7 +27,10 @@ public sealed class StartStage : IRunStage
                 run.MetricsFile.Path,
                 run.Git.CommitTime,
                 request.Threads,
-                run.Command.EntryPoint?.Env ?? new Dictionary<string, string>()),
+                run.Command.EntryPoint?.Env ?? new Dictionary<string, string>())
+            {
+                AdditionalSwitches = run.AdditionalSwitches,
+            },
             run.InheritedEnvironment,
             request.Replay?.Determinism);
 

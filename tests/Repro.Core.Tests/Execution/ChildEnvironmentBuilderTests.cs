@@ -87,6 +87,22 @@ public sealed class ChildEnvironmentBuilderTests
     }
 
     [Fact]
+    public void Build_AdditionalSwitch_IsSetUnlessAlreadySetAndRecordedEitherWay()
+    {
+        var inputs = Inputs() with
+        {
+            AdditionalSwitches = [new("PL_GLOBAL_SEED", "42", "Lightning seeds from it"), new("PL_SEED_WORKERS", "1", "Lightning seeds workers")],
+        };
+
+        var child = ChildEnvironmentBuilder.Build(inputs, new Dictionary<string, string> { ["PL_SEED_WORKERS"] = "0" });
+
+        Assert.Equal("42", child.Variables["PL_GLOBAL_SEED"]);
+        Assert.Equal(new DeterminismVariable("PL_GLOBAL_SEED", "42", VariableSetter.Repro, "Lightning seeds from it"), Variable(child, "PL_GLOBAL_SEED"));
+        Assert.Equal("0", child.Variables["PL_SEED_WORKERS"]);
+        Assert.Equal(VariableSetter.User, Variable(child, "PL_SEED_WORKERS").SetBy);
+    }
+
+    [Fact]
     public void Build_Inherited_IsNotChanged()
     {
         var inherited = new Dictionary<string, string> { ["PATH"] = "/bin" };

@@ -103,6 +103,21 @@ public sealed class RunServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_StageBeforeTheStart_ShapesTheChildsEnvironmentAndItsRecord()
+    {
+        var request = Project("echo \"$PATH|$EXTRA_SEED\"");
+        var tools = _temp.Folder("tools");
+        var stages = RunStages.Default.ToList();
+        stages.Insert(stages.FindIndex(stage => stage is CaptureStage), new PrepareEnvironment(tools));
+
+        var outcome = await RunService.RunAsync(request, new Interruption(), stages, CancellationToken.None);
+
+        Assert.Equal($"{tools}:{request.Environment["PATH"]}|7\n", File.ReadAllText(new RunFolder(outcome.RunDirectory).Stdout));
+        var recorded = outcome.Manifest.Determinism.Variables.Single(variable => variable.Name == "EXTRA_SEED");
+        Assert.Equal(("7", VariableSetter.Repro), (recorded.Value, recorded.SetBy));
+    }
+
+    [Fact]
     public async Task Run_StagesOutOfOrder_SayWhichFactIsMissing()
     {
         var request = Project("true");
@@ -171,6 +186,17 @@ public sealed class RunServiceTests : IDisposable
     private sealed class Throwing(Exception exception) : IRunStage
     {
         public Task RunAsync(RunContext run, CancellationToken cancellationToken) => throw exception;
+    }
+
+    /// <summary>What an environment-building stage does: a folder first on PATH, a seed variable for a library.</summary>
+    private sealed class PrepareEnvironment(string binFolder) : IRunStage
+    {
+        public Task RunAsync(RunContext run, CancellationToken cancellationToken)
+        {
+            run.InheritedEnvironment["PATH"] = binFolder + Path.PathSeparator + run.InheritedEnvironment["PATH"];
+            run.AdditionalSwitches.Add(new DeterminismSwitch("EXTRA_SEED", run.Seed.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), "a library seeds from it at import"));
+            return Task.CompletedTask;
+        }
     }
 
     private sealed class UseBackend(IExecutionBackend backend) : IRunStage

@@ -21,7 +21,7 @@ internal static class EntryPointReader
         var diagnostics = new List<ProjectDiagnostic>();
         void Warn(YamlTreeNode node, string message) => diagnostics.Add(ProjectDiagnostic.Warn(node.Location, message, name));
 
-        WarnAboutNonTextKey(entry.Key, what, Warn);
+        WarnAboutNonTextKey(entry.Key, what, $"mlflow run -e {name} cannot select it", Warn);
         var mapping = entry.Value.ExpectMapping(what);
         foreach (var (key, first) in mapping.DescendantsAndSelf().OfType<YamlTreeMapping>().SelectMany(node => node.Duplicates))
         {
@@ -68,18 +68,18 @@ internal static class EntryPointReader
         $"duplicate key '{key.Text}' (first at line {first.Location.Line}, column {first.Location.Column}); the last one is used, as MLflow's YAML reader (PyYAML) does";
 
     /// <summary>The warning for a key repro and MLflow do not read; <paramref name="where"/> reads "in entry point 'main'".</summary>
-    public static string UnknownKeyMessage(string key, string where, IReadOnlyCollection<string> known)
+    public static string UnknownKeyMessage(string key, string where, IReadOnlyCollection<string> known, string consequence = "")
     {
         var hint = KeySuggestions.For(key, known) is { } suggestion ? "; " + suggestion : string.Empty;
-        return $"unknown key '{key}' {where} ignored, as MLflow ignores it{hint}";
+        return $"unknown key '{key}' {where} ignored, as MLflow ignores it{consequence}{hint}";
     }
 
     /// <summary>A warning when MLflow's YAML reader reads a key as something other than text (<c>on</c>, <c>1</c>, <c>null</c>).</summary>
-    public static void WarnAboutNonTextKey(YamlTreeScalar key, string what, Action<YamlTreeNode, string> warn)
+    public static void WarnAboutNonTextKey(YamlTreeScalar key, string what, string consequence, Action<YamlTreeNode, string> warn)
     {
         if (key.TryResolve(out var value, out _) && value is not PythonString)
         {
-            warn(key, $"MLflow's YAML reader (PyYAML) reads the name of {what} as the {value.TypeName} {value.Str()}, not as text, so MLflow cannot select it by name; quote it ('{key.Text}')");
+            warn(key, $"MLflow's YAML reader (PyYAML) reads the name of {what} as the {value.TypeName} {value.Str()}, not as text, so {consequence}; quote it ('{key.Text}')");
         }
     }
 
@@ -95,7 +95,7 @@ internal static class EntryPointReader
     private static ParameterSpec ReadParameter(YamlTreeEntry entry, string entryPoint, Action<YamlTreeNode, string> warn)
     {
         var what = $"parameter '{entry.Name}' of {entryPoint}";
-        WarnAboutNonTextKey(entry.Key, what, warn);
+        WarnAboutNonTextKey(entry.Key, what, $"MLflow matches neither -P {entry.Name}=VALUE nor {{{entry.Name}}} to it", warn);
         switch (entry.Value)
         {
             case YamlTreeScalar { IsString: true } type:
@@ -105,7 +105,7 @@ internal static class EntryPointReader
             case YamlTreeMapping mapping:
                 foreach (var unknown in mapping.Entries.Where(item => !s_parameterKeys.Contains(item.Name, StringComparer.Ordinal)))
                 {
-                    warn(unknown.Key, UnknownKeyMessage(unknown.Name, "in " + what, s_parameterKeys) + NoDefaultNote(unknown.Name, mapping));
+                    warn(unknown.Key, UnknownKeyMessage(unknown.Name, "in " + what, s_parameterKeys, NoDefaultNote(unknown.Name, mapping)));
                 }
 
                 var typeWord = ReadType(mapping.Find("type")?.Value, what, warn);
@@ -169,10 +169,10 @@ internal static class EntryPointReader
         return new DefaultValue(node.ToPython(), (node as YamlTreeScalar)?.Text, node.Location);
     }
 
-    // `{type:int, default:10}` and `default="x"` are single keys to YAML, so the parameter has no default at all.
+    // `{type:int, default:10}`, `default="x"` and `defualt: 1` are not the key `default`, so the parameter has no default at all.
     private static string NoDefaultNote(string key, YamlTreeMapping mapping) =>
-        key.StartsWith("default", StringComparison.Ordinal) && mapping.Find("default") is null
-            ? ", so the parameter has no default and must be given with -P, as in MLflow"
+        mapping.Find("default") is null && KeySuggestions.For(key, ["default"]) is not null
+            ? ", so the parameter has no default and must be given with -P"
             : string.Empty;
 
     private static string MisspeltHint(YamlTreeMapping mapping, string key) =>

@@ -145,7 +145,7 @@ internal sealed class LocatedYamlReader
 
             if (places.TryGetValue(identity, out var place))
             {
-                entries[place] = entry;
+                entries[place] = entry with { DictKey = entries[place].DictKey };
             }
             else
             {

@@ -179,7 +179,7 @@ internal sealed record YamlTreeMapping(
     /// <inheritdoc />
     public override PythonValue ToPython() => (Tag is null or "!" ? null : PyYamlScalars.Expand(Tag)) switch
     {
-        null or PyYamlScalars.TagPrefix + "map" => new PythonDict([.. Entries.Select(entry => new KeyValuePair<PythonValue, PythonValue>(entry.Key.ToPython(), entry.Value.ToPython()))]),
+        null or PyYamlScalars.TagPrefix + "map" => new PythonDict([.. Entries.Select(entry => new KeyValuePair<PythonValue, PythonValue>(entry.DictKey.ToPython(), entry.Value.ToPython()))]),
         PyYamlScalars.TagPrefix + "set" => throw Error("a !!set default cannot be rendered the way MLflow renders it: Python orders a set by hash, which changes from one process to the next"),
         var other => throw Error($"a mapping tagged {PyYamlScalars.Short(other)} cannot be read; MLflow's YAML reader (PyYAML) fails on it"),
     };
@@ -188,6 +188,12 @@ internal sealed record YamlTreeMapping(
 /// <summary>One key and its value in a mapping.</summary>
 internal sealed record YamlTreeEntry(YamlTreeScalar Key, YamlTreeNode Value)
 {
+    /// <summary>
+    /// For a key written again, the first spelling: a Python dict keeps its first key object and takes the last value,
+    /// so <c>{1: x, 1.0: y}</c> is <c>{1: 'y'}</c>. <see cref="Key"/> is the last spelling, where the value was written.
+    /// </summary>
+    public YamlTreeScalar DictKey { get; init; } = Key;
+
     /// <summary>The key's text.</summary>
     public string Name => Key.Text;
 }

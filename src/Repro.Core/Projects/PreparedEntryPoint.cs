@@ -39,7 +39,9 @@ public sealed record PreparedEntryPoint(
         var environmentWarnings = new List<string>();
         CheckEnvironmentManager(loaded.Project, envManager, environmentWarnings);
         var rendered = CommandRenderer.Render(loaded.Project, entryPoint, parameters, shell);
-        List<ProjectDiagnostic> diagnostics = [.. loaded.Diagnostics, .. rendered.Diagnostics];
+        List<ProjectDiagnostic> diagnostics = [.. loaded.Diagnostics.Concat(rendered.Diagnostics)
+            .OrderBy(diagnostic => diagnostic.Location?.Line ?? 0)
+            .ThenBy(diagnostic => diagnostic.Location?.Column ?? 0)];
         if (strict)
         {
             ProjectDiagnostic.ThrowIfAny(diagnostics);

@@ -91,6 +91,8 @@ internal static class ConformanceCases
         yield return new("scalar-unknown-tag", OneParameter("{default: !foo x}"), "main", [], null, "no constructor for the tag '!foo'", "4:20", ["fails on this value"]);
         yield return new("scalar-set", OneParameter("{default: !!set {a, b}}"), "main", [], null, "!!set default cannot be rendered", "4:20");
         yield return new("scalar-bool-user", OneParameter("{default: true}"), "main", ["p=true"], "echo true");
+        yield return new("scalar-int-4301-digits", OneParameter("{default: 1" + new string('0', 4300) + "}"), "main", [], null, "has more than 4300 digits", "4:20", ["fails on this value"]);
+        yield return new("scalar-int-4300-digits", OneParameter("{default: 1" + new string('0', 4299) + "}"), "main", [], "echo 1" + new string('0', 4299));
     }
 
     // Keys MLflow never reads: a warning each, with a did-you-mean where one is close, and MLflow's reading kept.

@@ -133,6 +133,12 @@ internal static class RunCommand
                 Environment = environment,
             });
             DryRunReport.Write(plan, asJson);
+            if (plan.Refusal is { } refusal)
+            {
+                Console.Error.WriteLine($"repro: {refusal}");
+                return ExitCodes.BadInput;
+            }
+
             return ExitCodes.Success;
         }
     }

@@ -22,7 +22,13 @@ public sealed record RunPlan(
     PlannedSeed Seed,
     IReadOnlyList<DeterminismVariable> Environment,
     IReadOnlyList<PlannedInput> Inputs,
-    IReadOnlyList<string> Outputs);
+    IReadOnlyList<string> Outputs)
+{
+    /// <summary>Why the run would stop before its child starts (missing inputs, as the run reports them), or null.</summary>
+    public string? Refusal => Inputs.Any(input => input.Problem is not null)
+        ? string.Join("; ", Inputs.Where(input => input.Problem is not null).Select(input => input.Problem))
+        : null;
+}
 
 /// <summary>The seed a run would use.</summary>
 /// <param name="Value">The seed, or null when a fresh random one is drawn when the run starts.</param>

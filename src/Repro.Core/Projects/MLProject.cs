@@ -25,7 +25,7 @@ public sealed record MLProject(
     /// </summary>
     public IReadOnlyDictionary<string, ProjectDiagnostic> BrokenEntryPoints { get; init; } = new Dictionary<string, ProjectDiagnostic>();
 
-    /// <summary>Every entry point name, valid or broken, in declaration order.</summary>
+    /// <summary>Every entry point name: the valid ones, then the broken ones, each in declaration order.</summary>
     public IEnumerable<string> EntryPointNames => EntryPoints.Keys.Concat(BrokenEntryPoints.Keys);
 }
 

@@ -105,6 +105,20 @@ public sealed class DryRunAndStrictTests : ReproTestBase
     }
 
     [Fact]
+    public void DryRun_MissingInput_ShowsThePlanAndExitsTwoAsTheRunWould()
+    {
+        var (project, _) = CommittedProject(("MLproject", Project.Replace("inputs: [data/]", "inputs: [data/, gone.csv]", StringComparison.Ordinal)), ("data/a.csv", "1\n"));
+        var before = Snapshot(project);
+
+        var result = Repro.Run(project, "run", ".", "--dry-run");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("             gone.csv: MISSING (input 'gone.csv' does not exist)\n", result.Stdout, StringComparison.Ordinal);
+        Assert.EndsWith("repro: input 'gone.csv' does not exist\n", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before, Snapshot(project));
+    }
+
+    [Fact]
     public void Run_Warnings_AreRecordedInTheManifestWithTheirLocation()
     {
         var (project, _) = CommittedProject(("MLproject", Project), ("data/a.csv", "1\n"));

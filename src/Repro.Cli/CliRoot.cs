@@ -14,6 +14,7 @@ internal static class CliRoot
         root.Subcommands.Add(ShowCommand.Create());
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(DiffCommand.Create());
+        root.Subcommands.Add(CheckCommand.Create());
         return root;
     }
 

@@ -5,6 +5,7 @@ using Repro.Cli.Options;
 using Repro.Cli.Output;
 using Repro.Cli.Signals;
 using Repro.Core.Execution;
+using Repro.Core.Planning;
 using Repro.Core.Runs;
 
 namespace Repro.Cli.Commands;
@@ -56,10 +57,16 @@ internal static class RunCommand
         var json = CommonOptions.Json();
         var rehash = CommonOptions.Rehash();
         var objectSizeLimit = CommonOptions.ObjectSizeLimit();
+        var strict = StrictOption.Create();
+        var dryRun = new Option<bool>("--dry-run")
+        {
+            Description = "Print the command, argv, parameters with their source, environment variables and inputs the run would use; run, write and hash nothing.",
+        };
 
         var command = new Command("run", "Run an entry point of an MLproject and record code, data, environment and seed.")
         {
             directory, entryPoint, parameters, seed, runName, experimentName, store, requireClean, threads, envManager, json, rehash, objectSizeLimit,
+            strict, dryRun,
         };
 
         command.SetAction((parseResult, cancellationToken) => CommandFailure.GuardAsync(async () =>
@@ -67,6 +74,11 @@ internal static class RunCommand
             var projectDirectory = parseResult.GetValue(directory)!;
             var environment = ProcessEnvironment.Variables();
             var asJson = parseResult.GetValue(json);
+            if (parseResult.GetValue(dryRun))
+            {
+                return DryRun(parseResult, projectDirectory, environment, asJson);
+            }
+
             using var signals = new SignalForwarder();
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Token);
             using var progress = HashProgressBar.ForStandardError(enabled: !asJson);
@@ -84,6 +96,7 @@ internal static class RunCommand
                 Threads = parseResult.GetValue(threads),
                 EnvManager = parseResult.GetValue(envManager),
                 Rehash = parseResult.GetValue(rehash),
+                Strict = parseResult.GetValue(strict),
                 ObjectSizeLimit = parseResult.GetValue(objectSizeLimit),
                 Environment = environment,
 
@@ -103,5 +116,30 @@ internal static class RunCommand
             };
         }));
         return command;
+
+        // --dry-run: the same request, planned instead of run (Core's RunPlanner reads and never writes).
+        int DryRun(ParseResult parseResult, string projectDirectory, IReadOnlyDictionary<string, string> environment, bool asJson)
+        {
+            var plan = RunPlanner.Plan(new RunRequest
+            {
+                ProjectDirectory = projectDirectory,
+                EntryPoint = parseResult.GetValue(entryPoint)!,
+                Parameters = parseResult.GetValue(parameters) ?? [],
+                Seed = parseResult.GetValue(seed),
+                StoreDirectory = RunStore.ChooseLocation(parseResult.GetValue(store), environment.GetValueOrDefault(RunStore.StoreVariable), projectDirectory),
+                Threads = parseResult.GetValue(threads),
+                EnvManager = parseResult.GetValue(envManager),
+                Strict = parseResult.GetValue(strict),
+                Environment = environment,
+            });
+            DryRunReport.Write(plan, asJson);
+            if (plan.Refusal is { } refusal)
+            {
+                Console.Error.WriteLine($"repro: {refusal}");
+                return ExitCodes.BadInput;
+            }
+
+            return ExitCodes.Success;
+        }
     }
 }

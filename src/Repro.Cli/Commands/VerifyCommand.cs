@@ -23,9 +23,10 @@ internal static class VerifyCommand
         var rehash = CommonOptions.Rehash();
         var objectSizeLimit = CommonOptions.ObjectSizeLimit();
         var store = CommonOptions.Store();
+        var strict = StrictOption.Create();
         var command = new Command("verify", "Re-execute a recorded run from its record and prove its outputs identical, or explain what differs.")
         {
-            run, rtol, atol, inPlace, json, junit, rehash, objectSizeLimit, store,
+            run, rtol, atol, inPlace, json, junit, rehash, objectSizeLimit, store, strict,
         };
 
         command.SetAction((parseResult, cancellationToken) => CommandFailure.GuardAsync(async () =>
@@ -51,6 +52,7 @@ internal static class VerifyCommand
                     Tolerance = new ComparisonTolerance(parseResult.GetValue(rtol), parseResult.GetValue(atol)),
                     InPlace = parseResult.GetValue(inPlace),
                     Rehash = parseResult.GetValue(rehash),
+                    Strict = parseResult.GetValue(strict),
                     ObjectSizeLimit = parseResult.GetValue(objectSizeLimit),
                     Environment = ProcessEnvironment.Variables(),
                     EchoStdout = asJson ? Console.OpenStandardError() : Console.OpenStandardOutput(),

@@ -39,15 +39,11 @@ public static class RunService
             throw new InputException($"project directory {request.ProjectDirectory} does not exist");
         }
 
-        var warnings = new List<string>();
-        var loaded = MLProjectLoader.Load(projectDirectory);
-        var project = loaded.Project;
-        warnings.AddRange(loaded.Warnings);
-        CheckEnvironmentManager(project, request.EnvManager, warnings);
-
         request.Environment.TryGetValue("SHELL", out var shell);
-        var rendered = CommandRenderer.Render(project, request.EntryPoint, request.Parameters, shell);
-        warnings.AddRange(rendered.Warnings);
+        var prepared = PreparedEntryPoint.Prepare(projectDirectory, request.EntryPoint, request.Parameters, shell, request.EnvManager, request.Strict);
+        var project = prepared.Project;
+        var rendered = prepared.Command;
+        var warnings = new List<string>(prepared.Warnings);
 
         var seed = ChooseSeed(request, project);
         var store = RunStore.Open(request.StoreDirectory);
@@ -259,26 +255,6 @@ public static class RunService
             Sdk = sdk,
             Warnings = warnings,
         };
-    }
-
-    private static void CheckEnvironmentManager(MLProject project, string? envManager, List<string> warnings)
-    {
-        if (envManager is not null && !string.Equals(envManager, "local", StringComparison.Ordinal))
-        {
-            throw new InputException($"--env-manager {envManager}: only 'local' (run on this host) is supported");
-        }
-
-        switch (project.Environment.Kind)
-        {
-            case "docker_env" when envManager is null:
-                throw new InputException($"{project.FilePath}: docker_env is declared, but running inside Docker is not supported yet; pass --env-manager local to run on this host instead");
-            case "docker_env":
-                warnings.Add($"docker_env (image {project.Environment.Image}) recorded but not used: running on this host (--env-manager local)");
-                break;
-            case { } kind when envManager is null:
-                warnings.Add($"{kind} ({project.Environment.File}) recorded but not created: running with the interpreters on this host's PATH (--env-manager local)");
-                break;
-        }
     }
 
     private static SeedRecord ChooseSeed(RunRequest request, MLProject project)

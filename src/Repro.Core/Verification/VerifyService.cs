@@ -96,6 +96,7 @@ public static class VerifyService
                     Threads = original.Determinism.Threads,
                     EnvManager = "local",
                     Rehash = request.Rehash,
+                    Strict = request.Strict,
                     ObjectSizeLimit = request.ObjectSizeLimit,
                     Environment = request.Environment,
                     EchoStdout = request.EchoStdout,

@@ -17,6 +17,7 @@ internal static class CliRoot
             new ShowCommand(),
             new ListCommand(),
             new DiffCommand(),
+            new CheckCommand(),
         };
 
     /// <summary>Parses <paramref name="args"/> exactly as <see cref="InvokeAsync"/> does, without running anything.</summary>

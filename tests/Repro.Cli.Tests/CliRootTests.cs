@@ -9,6 +9,7 @@ public sealed class CliRootTests
     [InlineData("verify")]
     [InlineData("diff", "onlyone")]
     [InlineData("show", "a", "b")]
+    [InlineData("check", "a", "b")]
     public async Task Invoke_BadCommandLine_ExitsTwoWithReproPrefixedLinesAndRunsNothing(params string[] args)
     {
         using var errors = new StringWriter();
@@ -29,7 +30,7 @@ public sealed class CliRootTests
         var exitCode = await CliRoot.InvokeAsync(CliRoot.Create(), ["--help"], output: output);
 
         Assert.Equal(ExitCodes.Success, exitCode);
-        foreach (var command in new[] { "run", "verify", "show", "list", "diff" })
+        foreach (var command in new[] { "run", "verify", "show", "list", "diff", "check" })
         {
             Assert.Contains($"  {command} ", output.ToString(), StringComparison.Ordinal);
         }

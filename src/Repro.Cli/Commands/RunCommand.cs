@@ -3,6 +3,7 @@ using Repro.Cli.Options;
 using Repro.Cli.Output;
 using Repro.Cli.Signals;
 using Repro.Core.Execution;
+using Repro.Core.Planning;
 using Repro.Core.Projects;
 using Repro.Core.Runs;
 using Repro.Core.Store;
@@ -17,7 +18,7 @@ internal sealed class RunCommand : Command
     {
         EnvManager.AcceptOnlyFromAmong(EnvironmentManagerStage.Local);
         Add(ProjectDirectory);
-        foreach (var option in new Option[] { EntryPoint, Parameters, Seed, RunName, ExperimentName, Store, RequireClean, Threads, EnvManager, Json, Rehash, ObjectSizeLimit })
+        foreach (var option in new Option[] { EntryPoint, Parameters, Seed, RunName, ExperimentName, Store, RequireClean, Threads, EnvManager, Json, Rehash, ObjectSizeLimit, Strict, DryRun })
         {
             Add(option);
         }
@@ -25,11 +26,7 @@ internal sealed class RunCommand : Command
         SetAction((parseResult, cancellationToken) => CommandFailure.GuardAsync(() => ExecuteAsync(parseResult, cancellationToken)));
     }
 
-    public Argument<string> ProjectDirectory { get; } = new("DIR")
-    {
-        Description = "The project directory (holding MLproject, MLproject.yaml or MLproject.yml).",
-        DefaultValueFactory = _ => ".",
-    };
+    public Argument<string> ProjectDirectory { get; } = CommonOptions.ProjectDirectory();
 
     public Option<string> EntryPoint { get; } = new("--entry-point", "-e")
     {
@@ -79,6 +76,13 @@ internal sealed class RunCommand : Command
 
     public Option<long> ObjectSizeLimit { get; } = CommonOptions.ObjectSizeLimit();
 
+    public Option<bool> Strict { get; } = CommonOptions.Strict();
+
+    public Option<bool> DryRun { get; } = new("--dry-run")
+    {
+        Description = "Print the command, argv, parameters with their source, environment variables and inputs the run would use; run, write and hash nothing.",
+    };
+
     /// <summary>
     /// The run the parsed command line asks for, in repro's <paramref name="environment"/>, without the console
     /// streams (those belong to the invocation): what option tests check without starting anything.
@@ -100,6 +104,7 @@ internal sealed class RunCommand : Command
             Threads = parseResult.GetValue(Threads),
             EnvManager = parseResult.GetValue(EnvManager),
             Rehash = parseResult.GetValue(Rehash),
+            Strict = parseResult.GetValue(Strict),
             ObjectSizeLimit = parseResult.GetValue(ObjectSizeLimit),
             Environment = environment,
         };
@@ -108,6 +113,11 @@ internal sealed class RunCommand : Command
     private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var asJson = parseResult.GetValue(Json);
+        if (parseResult.GetValue(DryRun))
+        {
+            return await DryRunAsync(parseResult, asJson, cancellationToken).ConfigureAwait(false);
+        }
+
         using var signals = new SignalForwarder();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Token);
         using var progress = HashProgressBar.ForStandardError(enabled: !asJson);
@@ -127,5 +137,19 @@ internal sealed class RunCommand : Command
             RunStatus.Killed => ExitCodes.Interrupted,
             _ => ExitCodes.Failure,
         };
+    }
+
+    // --dry-run: the same request, planned instead of run (Core's RunPlanner runs only the stages that read).
+    private async Task<int> DryRunAsync(ParseResult parseResult, bool asJson, CancellationToken cancellationToken)
+    {
+        var plan = await RunPlanner.PlanAsync(ToRequest(parseResult, ProcessEnvironment.Variables()), cancellationToken).ConfigureAwait(false);
+        DryRunReport.Write(plan, asJson);
+        if (plan.Refusal is { } refusal)
+        {
+            Console.Error.WriteLine($"repro: {refusal}");
+            return ExitCodes.BadInput;
+        }
+
+        return ExitCodes.Success;
     }
 }

@@ -16,7 +16,7 @@ internal sealed class VerifyCommand : Command
         : base("verify", "Re-execute a recorded run from its record and prove its outputs identical, or explain what differs.")
     {
         Add(Run);
-        foreach (var option in new Option[] { Rtol, Atol, InPlace, Json, Junit, Rehash, ObjectSizeLimit, Store })
+        foreach (var option in new Option[] { Rtol, Atol, InPlace, Json, Junit, Rehash, ObjectSizeLimit, Store, Strict })
         {
             Add(option);
         }
@@ -41,6 +41,8 @@ internal sealed class VerifyCommand : Command
     public Option<long> ObjectSizeLimit { get; } = CommonOptions.ObjectSizeLimit();
 
     public Option<string?> Store { get; } = CommonOptions.Store();
+
+    public Option<bool> Strict { get; } = CommonOptions.Strict();
 
     /// <summary>The tolerance the parsed command line gives, for numbers without their own.</summary>
     public ComparisonTolerance ToleranceOf(ParseResult parseResult)
@@ -90,6 +92,7 @@ internal sealed class VerifyCommand : Command
                 Tolerance = ToleranceOf(parseResult),
                 InPlace = parseResult.GetValue(InPlace),
                 Rehash = parseResult.GetValue(Rehash),
+                Strict = parseResult.GetValue(Strict),
                 ObjectSizeLimit = parseResult.GetValue(ObjectSizeLimit),
                 Environment = ProcessEnvironment.Variables(),
                 EchoStdout = asJson ? Console.OpenStandardError() : Console.OpenStandardOutput(),

@@ -11,4 +11,6 @@ namespace Repro.Cli.Output;
 [JsonSerializable(typeof(RunResultJson))]
 [JsonSerializable(typeof(IReadOnlyList<RunSummary>))]
 [JsonSerializable(typeof(VerifyResultJson))]
+[JsonSerializable(typeof(CheckResultJson))]
+[JsonSerializable(typeof(DryRunJson))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

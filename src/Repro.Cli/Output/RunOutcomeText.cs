@@ -31,7 +31,7 @@ internal static class RunOutcomeText
 
         foreach (var warning in manifest.Warnings)
         {
-            Console.Error.WriteLine($"repro: warning: {warning}");
+            Console.Error.WriteLine(WarningLines.Format(warning));
         }
 
         var duration = manifest.Execution?.DurationSeconds is { } seconds ? Durations.Format(seconds) : "?";

@@ -6,8 +6,9 @@ namespace Repro.Core.Execution;
 
 /// <summary>
 /// Resolve: the entry point's parameters (checked against their types) and its command, rendered as <c>mlflow run</c>
-/// would; then what to fingerprint: the declared inputs and <c>path</c> parameters, and the declared outputs, which are
-/// checked now so that a bad declaration fails before anything runs.
+/// would, with the MLproject's warnings about it (errors under <c>--strict</c>); then what to fingerprint: the declared
+/// inputs and <c>path</c> parameters, and the declared outputs, which are checked now so that a bad declaration fails
+/// before anything runs.
 /// </summary>
 public sealed class RenderCommandStage : IRunStage
 {
@@ -16,9 +17,10 @@ public sealed class RenderCommandStage : IRunStage
     {
         ArgumentNullException.ThrowIfNull(run);
         run.Request.Environment.TryGetValue("SHELL", out var shell);
-        var rendered = CommandRenderer.Render(run.Project, run.Request.EntryPoint, run.Request.Parameters, shell);
+        var prepared = PreparedEntryPoint.Prepare(run.Loaded, run.Request.EntryPoint, run.Request.Parameters, shell, run.Request.Strict);
+        var rendered = prepared.Command;
         run.Command = rendered;
-        run.Warnings.AddRange(rendered.Warnings);
+        run.Warnings.AddRange(prepared.Warnings);
 
         var inputs = rendered.EntryPoint?.Inputs.Select(DataSpec.Input).ToList() ?? [];
         inputs.AddRange(rendered.Parameters

@@ -3,7 +3,10 @@ using Repro.Core.Projects;
 
 namespace Repro.Core.Execution;
 
-/// <summary>Resolve: the project directory must exist, and its MLproject file must load.</summary>
+/// <summary>
+/// Resolve: the project directory must exist, and its MLproject file must load. Its warnings are reported with the
+/// entry point's by <see cref="RenderCommandStage"/>, in the order of the file.
+/// </summary>
 public sealed class ResolveProjectStage : IRunStage
 {
     /// <inheritdoc />
@@ -16,10 +19,8 @@ public sealed class ResolveProjectStage : IRunStage
             throw new InputException($"project directory {run.Request.ProjectDirectory} does not exist");
         }
 
-        var loaded = MLProjectLoader.Load(projectDirectory);
         run.ProjectDirectory = projectDirectory;
-        run.Project = loaded.Project;
-        run.Warnings.AddRange(loaded.Warnings);
+        run.Loaded = MLProjectLoader.Load(projectDirectory);
         return Task.CompletedTask;
     }
 }

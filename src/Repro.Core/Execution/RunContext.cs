@@ -16,7 +16,7 @@ namespace Repro.Core.Execution;
 public sealed class RunContext : IDisposable
 {
     private string? _projectDirectory;
-    private MLProject? _project;
+    private LoadedProject? _loaded;
     private RenderedCommand? _command;
     private SeedRecord? _seed;
     private RunStore? _store;
@@ -68,8 +68,11 @@ public sealed class RunContext : IDisposable
     /// <summary>The project directory, absolute.</summary>
     public string ProjectDirectory { get => Known(_projectDirectory); set => _projectDirectory = value; }
 
+    /// <summary>The MLproject file as loaded, with its file-wide warnings.</summary>
+    public LoadedProject Loaded { get => Known(_loaded); set => _loaded = value; }
+
     /// <summary>The MLproject file as loaded.</summary>
-    public MLProject Project { get => Known(_project); set => _project = value; }
+    public MLProject Project => Loaded.Project;
 
     /// <summary>The entry point's command with its parameters.</summary>
     public RenderedCommand Command { get => Known(_command); set => _command = value; }

@@ -40,6 +40,9 @@ public sealed record RunRequest
     /// <summary>Ignore the hash cache and read every file.</summary>
     public bool Rehash { get; init; }
 
+    /// <summary>--strict: every MLproject warning about this entry point is an error, and nothing runs.</summary>
+    public bool Strict { get; init; }
+
     /// <summary>Output and metrics files up to this size are copied into the store's object store (0: none).</summary>
     public long ObjectSizeLimit { get; init; } = ObjectStore.DefaultMaxFileBytes;
 

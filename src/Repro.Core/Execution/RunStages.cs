@@ -4,12 +4,28 @@ namespace Repro.Core.Execution;
 public static class RunStages
 {
     /// <summary>
-    /// Resolve (nothing written yet), prepare, capture, start, execute, collect, record:
+    /// The resolve stages: they read the project and the request and write nothing, so <c>repro run --dry-run</c> runs
+    /// exactly these and shows what they found. A stage that writes nothing and must run before the run folder exists
+    /// belongs here.
     /// <list type="number">
     /// <item><see cref="ResolveProjectStage"/>: the project directory and its MLproject file.</item>
     /// <item><see cref="EnvironmentManagerStage"/>: how the declared environment is provided.</item>
-    /// <item><see cref="RenderCommandStage"/>: parameters, the command, and the declared inputs and outputs.</item>
+    /// <item><see cref="RenderCommandStage"/>: parameters, the command, the MLproject's warnings, and the declared inputs and outputs.</item>
     /// <item><see cref="ChooseSeedStage"/>: the seed.</item>
+    /// </list>
+    /// </summary>
+    public static IReadOnlyList<IRunStage> Resolve { get; } =
+    [
+        new ResolveProjectStage(),
+        new EnvironmentManagerStage(),
+        new RenderCommandStage(),
+        new ChooseSeedStage(),
+    ];
+
+    /// <summary>
+    /// Resolve (<see cref="Resolve"/>, nothing written yet), prepare, capture, start, execute, collect, record:
+    /// <list type="number">
+    /// <item>The <see cref="Resolve"/> stages.</item>
     /// <item><see cref="CreateRunFolderStage"/>: the store and the run's folder.</item>
     /// <item><see cref="PrepareRunFilesStage"/>: <c>params.json</c>, and the metrics file's state before the run.</item>
     /// <item><see cref="CaptureStage"/>: code, environment and inputs.</item>
@@ -23,10 +39,7 @@ public static class RunStages
     /// </summary>
     public static IReadOnlyList<IRunStage> Default { get; } =
     [
-        new ResolveProjectStage(),
-        new EnvironmentManagerStage(),
-        new RenderCommandStage(),
-        new ChooseSeedStage(),
+        .. Resolve,
         new CreateRunFolderStage(),
         new PrepareRunFilesStage(),
         new CaptureStage(),

@@ -59,7 +59,7 @@ public sealed record DataOrigin
 }
 
 /// <summary>Writes a <see cref="DataOrigin"/> in its text form.</summary>
-internal sealed class DataOriginJsonConverter : JsonConverter<DataOrigin>
+public sealed class DataOriginJsonConverter : JsonConverter<DataOrigin>
 {
     /// <inheritdoc />
     public override DataOrigin Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)

@@ -17,4 +17,8 @@ public enum EntryPointKind
     /// <summary>A <c>.sh</c> file of the project, run with the shell.</summary>
     [JsonStringEnumMemberName("shell-script")]
     ShellScript,
+
+    /// <summary>A <c>.R</c> file of the project, run with <c>Rscript</c> through <c>mlflow::mlflow_source</c>, as MLflow does.</summary>
+    [JsonStringEnumMemberName("r-script")]
+    RScript,
 }

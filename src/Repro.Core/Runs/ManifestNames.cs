@@ -33,7 +33,7 @@ public static class ManifestNames
     /// <summary>The manifest's word for who set a variable (repro, user, mlproject).</summary>
     public static string Name(this VariableSetter value) => Of(value);
 
-    /// <summary>The manifest's word for an entry point kind (declared, python-script, shell-script).</summary>
+    /// <summary>The manifest's word for an entry point kind (declared, python-script, shell-script, r-script).</summary>
     public static string Name(this EntryPointKind value) => Of(value);
 
     /// <summary>The manifest's word for a data kind (file, directory, glob).</summary>

@@ -27,6 +27,9 @@ public sealed record ParameterType
 
     private static readonly ParameterType[] Known = [String, Float, Int, Path, Uri];
 
+    /// <summary>The types repro checks values against, in the order the documentation lists them.</summary>
+    public static IReadOnlyList<ParameterType> KnownTypes => Known;
+
     /// <summary>The type as the MLproject file spells it.</summary>
     /// <param name="word">The type word; any word is accepted.</param>
     public ParameterType(string word)
@@ -46,7 +49,7 @@ public sealed record ParameterType
 }
 
 /// <summary>Writes a <see cref="ParameterType"/> as its word.</summary>
-internal sealed class ParameterTypeJsonConverter : JsonConverter<ParameterType>
+public sealed class ParameterTypeJsonConverter : JsonConverter<ParameterType>
 {
     /// <inheritdoc />
     public override ParameterType Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>

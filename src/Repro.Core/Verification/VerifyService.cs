@@ -99,6 +99,7 @@ public static class VerifyService
                     Threads = original.Determinism.Threads,
                     EnvManager = EnvironmentManagerStage.Local,
                     Rehash = request.Rehash,
+                    Strict = request.Strict,
                     ObjectSizeLimit = request.ObjectSizeLimit,
                     Environment = request.Environment,
                     EchoStdout = request.EchoStdout,

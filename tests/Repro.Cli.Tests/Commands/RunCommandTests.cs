@@ -67,6 +67,8 @@ public sealed class RunCommandTests
         Assert.Null(request.Seed);
         Assert.Null(request.Threads);
         Assert.False(request.RequireClean);
+        Assert.False(request.Strict);
+        Assert.False(result.GetValue(command.DryRun));
         Assert.Equal(Path.Combine(Path.GetFullPath("."), ".repro"), request.StoreDirectory);
         Assert.Equal(100L << 20, request.ObjectSizeLimit);
     }
@@ -93,6 +95,27 @@ public sealed class RunCommandTests
         var request = command.ToRequest(result, NoVariables);
 
         Assert.Equal(("proj", "train", 7u, "r", "x", true, 3, "local", true, 1024L), (request.ProjectDirectory, request.EntryPoint, request.Seed, request.RunName, request.ExperimentName, request.RequireClean, request.Threads, request.EnvManager, request.Rehash, request.ObjectSizeLimit));
+    }
+
+    [Fact]
+    public void Parse_Strict_ReachesTheRequest()
+    {
+        var (command, result) = CommandLine.ParseFor<RunCommand>("run", "proj", "--strict");
+
+        Assert.True(command.ToRequest(result, NoVariables).Strict);
+    }
+
+    [Fact]
+    public void Parse_DryRun_PlansTheSameRequestTheRunWouldMake()
+    {
+        var (command, result) = CommandLine.ParseFor<RunCommand>("run", "proj", "--dry-run", "-e", "train", "-P", "a=1", "--seed", "9", "--threads", "2", "--strict", "--json");
+
+        var request = command.ToRequest(result, NoVariables);
+
+        Assert.True(result.GetValue(command.DryRun));
+        Assert.True(result.GetValue(command.Json));
+        Assert.Equal(("proj", "train", 9u, 2, true), (request.ProjectDirectory, request.EntryPoint, request.Seed, request.Threads, request.Strict));
+        Assert.Equal([new("a", "1")], request.Parameters.ToList());
     }
 
     [Fact]

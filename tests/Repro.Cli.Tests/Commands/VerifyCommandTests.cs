@@ -30,6 +30,16 @@ public sealed class VerifyCommandTests
         Assert.Equal((1e-6, 0.5), (tolerance.Rtol, tolerance.Atol));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true, "--strict")]
+    public void Parse_Strict_IsOffUnlessGiven(bool expected, params string[] options)
+    {
+        var (command, result) = CommandLine.ParseFor<VerifyCommand>(["verify", "latest", .. options]);
+
+        Assert.Equal(expected, result.GetValue(command.Strict));
+    }
+
     [Fact]
     public void Parse_NoTolerance_IsExact()
     {

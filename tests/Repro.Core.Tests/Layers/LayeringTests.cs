@@ -18,7 +18,7 @@ public sealed partial class LayeringTests
         ["Capture"],
         ["Checkout"],
         ["Execution"],
-        ["Verification"],
+        ["Planning", "Verification"],
     ];
 
     private static readonly Lazy<IReadOnlyList<SourceFile>> Sources = new(ReadSources);

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Repro.Core.Capture.Data;
 using Repro.Core.Errors;
+using Repro.Core.FileSystem;
 using Repro.Core.Runs;
 
 namespace Repro.Core.Tests.Capture.Data;

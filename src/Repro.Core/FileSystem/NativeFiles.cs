@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace Repro.Core.Capture.Data;
+namespace Repro.Core.FileSystem;
 
 /// <summary>
 /// File facts .NET does not expose: inode, device and change time (Linux <c>statx</c>), and the canonical

@@ -1,4 +1,4 @@
-namespace Repro.Core.Capture.Data;
+namespace Repro.Core.FileSystem;
 
 /// <summary>What kind of file system object a path names.</summary>
 public enum FileKind

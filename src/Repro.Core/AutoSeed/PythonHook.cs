@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Repro.Core.Runs;
+using Repro.Core.FileSystem;
 
 namespace Repro.Core.AutoSeed;
 

@@ -18,7 +18,7 @@ internal sealed class RunCommand : Command
     {
         EnvManager.AcceptOnlyFromAmong(EnvironmentManagerStage.Local);
         Add(ProjectDirectory);
-        foreach (var option in new Option[] { EntryPoint, Parameters, Seed, RunName, ExperimentName, Store, RequireClean, Threads, EnvManager, Json, Rehash, ObjectSizeLimit, Strict, DryRun })
+        foreach (var option in new Option[] { EntryPoint, Parameters, Seed, NoAutoSeed, RunName, ExperimentName, Store, RequireClean, Threads, EnvManager, Json, Rehash, ObjectSizeLimit, Strict, DryRun })
         {
             Add(option);
         }
@@ -52,6 +52,11 @@ internal sealed class RunCommand : Command
             result.AddError($"--seed must be {RunSeed.Range}, not '{text}'");
             return null;
         },
+    };
+
+    public Option<bool> NoAutoSeed { get; } = new("--no-auto-seed")
+    {
+        Description = "Do not seed random, NumPy, PyTorch and TensorFlow in the run's Python processes (repro's start-up hook, docs/python.md); REPRO_SEED and PYTHONHASHSEED are still set. Recorded, and replayed by verify.",
     };
 
     public Option<string?> RunName { get; } = new("--run-name") { Description = "A name for the run.", HelpName = "NAME" };
@@ -97,6 +102,7 @@ internal sealed class RunCommand : Command
             EntryPoint = parseResult.GetValue(EntryPoint)!,
             Parameters = parseResult.GetValue(Parameters) ?? GivenParameters.None,
             Seed = parseResult.GetValue(Seed),
+            AutoSeed = !parseResult.GetValue(NoAutoSeed),
             RunName = parseResult.GetValue(RunName),
             ExperimentName = parseResult.GetValue(ExperimentName),
             StoreDirectory = RunStore.ChooseLocation(parseResult.GetValue(Store), environment.GetValueOrDefault(StoreLayout.StoreVariable), projectDirectory),

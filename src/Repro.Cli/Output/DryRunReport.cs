@@ -24,6 +24,7 @@ internal static class DryRunReport
                 plan.ProjectDirectory,
                 rendered.Parameters,
                 new SeedJson(plan.Seed.Value, plan.Seed.Source),
+                new AutoSeedJson(plan.AutoSeed.On, plan.AutoSeed.Because),
                 plan.Environment,
                 [.. plan.Inputs.Select(PlannedInputJson.Of)],
                 plan.Outputs,
@@ -61,6 +62,7 @@ internal static class DryRunReport
         Line("working dir", plan.ProjectDirectory);
         Lines("parameters", rendered.Parameters, ShowParameter, "(none)");
         Line("seed", plan.Seed.Value is { } seed ? $"{seed.ToString(CultureInfo.InvariantCulture)} ({plan.Seed.Source.Name()})" : $"a random seed, drawn when the run starts ({plan.Seed.Source.Name()})");
+        Line("auto-seed", $"{(plan.AutoSeed.On ? "on: repro's hook seeds random, numpy, torch and tensorflow in every Python process" : "off")} ({plan.AutoSeed.Because})");
         Lines("environment", plan.Environment, variable => $"{variable.Name}={variable.Value} ({variable.SetBy.Name()})", "(none)");
         Lines("inputs", plan.Inputs, ShowInput, "(none)");
         Lines("outputs", plan.Outputs, output => output, "(none)");
@@ -87,6 +89,9 @@ internal static class DryRunReport
 /// <summary>The seed in a dry run: its value is null when a random one would be drawn.</summary>
 internal sealed record SeedJson(uint? Value, SeedSource Source);
 
+/// <summary>Whether the Python hook would seed the run, and what decided it.</summary>
+internal sealed record AutoSeedJson(bool On, string Because);
+
 /// <summary>One input in a dry run: its kind is <c>missing</c> when it does not exist.</summary>
 internal sealed record PlannedInputJson(string Spec, DataOrigin Origin, string Kind, int FileCount, string? Problem)
 {
@@ -105,6 +110,7 @@ internal sealed record DryRunJson(
     string WorkingDirectory,
     IReadOnlyList<ParameterRecord> Parameters,
     SeedJson Seed,
+    AutoSeedJson AutoSeed,
     IReadOnlyList<DeterminismVariable> Environment,
     IReadOnlyList<PlannedInputJson> Inputs,
     IReadOnlyList<string> Outputs,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Repro.Core.AutoSeed;
 using Repro.Core.Capture.Data;
 using Repro.Core.Runs;
 
@@ -89,6 +90,11 @@ internal static class ManifestText
             Line("interpreter", $"{interpreter.Command}: {interpreter.Version ?? "unknown"}");
         }
 
+        if (manifest.Python is { } python)
+        {
+            PythonLines(Line, python);
+        }
+
         DataLines(Line, "inputs", manifest.Inputs);
         DataLines(Line, "outputs", manifest.Outputs);
         if (manifest.Metrics is { Values.Count: > 0 } metrics)
@@ -118,6 +124,43 @@ internal static class ManifestText
             : ", clean";
         var remote = git.RemoteUrl is { } url ? $", {git.RemoteName ?? "remote"} {url}" : string.Empty;
         return $"{git.Commit[..Math.Min(12, git.Commit.Length)]} {where}{dirt}{remote}";
+    }
+
+    // What the Python hook did: on or off, each interpreter with how many of its processes it seeded, then the
+    // libraries' versions and the flags read back, as diff compares them (a value per line, several when processes differ).
+    private static void PythonLines(Action<string, string> line, PythonRecord python)
+    {
+        if (!python.AutoSeed)
+        {
+            line("auto-seed", "off: repro's Python hook did not run");
+            return;
+        }
+
+        var count = python.Processes.Count;
+        line("auto-seed", $"on (hook {python.Hook?[..Math.Min(12, python.Hook.Length)] ?? "?"}), {count} Python process{(count == 1 ? string.Empty : "es")} reported");
+        foreach (var interpreter in python.Processes.GroupBy(process => $"{process.Implementation ?? "python"} {process.PythonVersion ?? "?"} {process.Executable ?? "?"}"))
+        {
+            var statuses = interpreter.GroupBy(process => process.Status).Select(status => $"{status.Count()} {status.Key.Name()}");
+            line("python", $"{interpreter.Key}: {string.Join(", ", statuses)}");
+        }
+
+        var facts = PythonFacts.Of(python);
+        const string libraryPrefix = "python.libraries.";
+        var libraries = facts.Where(fact => fact.Key.StartsWith(libraryPrefix, StringComparison.Ordinal))
+            .Select(fact => $"{fact.Key[libraryPrefix.Length..^".version".Length]} {fact.Value}")
+            .ToList();
+        if (libraries.Count > 0)
+        {
+            line("seeded", string.Join(", ", libraries));
+        }
+
+        const string flagPrefix = "python.flags.";
+        var label = "flags";
+        foreach (var (key, value) in facts.Where(fact => fact.Key.StartsWith(flagPrefix, StringComparison.Ordinal)))
+        {
+            line(label, $"{key[flagPrefix.Length..]}={value}");
+            label = string.Empty;
+        }
     }
 
     private static void DataLines(Action<string, string> line, string label, IReadOnlyList<DataRecord> records)

@@ -35,6 +35,9 @@ public static class AutoSeedEnvironment
     /// <summary>Where Python looks for <c>sitecustomize</c> first.</summary>
     public const string PythonPathVariable = "PYTHONPATH";
 
+    /// <summary>PyTorch Lightning's global seed, which <see cref="Switches"/> sets to the run's seed.</summary>
+    public const string LightningSeedVariable = "PL_GLOBAL_SEED";
+
     /// <summary>Variables that must not reach the child from repro's own environment.</summary>
     public static readonly IReadOnlyList<string> VariablesToClear = [AnnouncedVariable];
 
@@ -65,7 +68,7 @@ public static class AutoSeedEnvironment
     /// <param name="seed">The run's seed.</param>
     public static IReadOnlyList<AutoSeedVariable> Switches(long seed) =>
     [
-        new("PL_GLOBAL_SEED", seed.ToString(CultureInfo.InvariantCulture),
+        new(LightningSeedVariable, seed.ToString(CultureInfo.InvariantCulture),
             "PyTorch Lightning's seed_everything() without a seed, and reset_seed() in the processes its DDP strategies start, seed torch, numpy and random from it",
             LightningSeedSource),
         new("PL_SEED_WORKERS", "1",

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Repro.Core.Runs;
 
 namespace Repro.Core.AutoSeed;
 

@@ -25,6 +25,12 @@ public sealed record MLProject(
     /// </summary>
     public IReadOnlyDictionary<string, ProjectDiagnostic> BrokenEntryPoints { get; init; } = new Dictionary<string, ProjectDiagnostic>();
 
+    /// <summary>
+    /// repro's top-level <c>auto_seed</c>: whether the Python start-up hook seeds runs of every entry point that does
+    /// not say otherwise (docs/python.md); null when absent.
+    /// </summary>
+    public bool? AutoSeed { get; init; }
+
     /// <summary>Every entry point name: the valid ones, then the broken ones, each in declaration order.</summary>
     public IEnumerable<string> EntryPointNames => EntryPoints.Keys.Concat(BrokenEntryPoints.Keys);
 }
@@ -60,6 +66,9 @@ public sealed record EntryPoint(
 {
     /// <summary>Warnings about this entry point found while reading it (unknown keys, duplicates, unknown types).</summary>
     public IReadOnlyList<ProjectDiagnostic> Diagnostics { get; init; } = [];
+
+    /// <summary>repro's per-entry-point <c>auto_seed</c>, which wins over the top-level one; null when absent.</summary>
+    public bool? AutoSeed { get; init; }
 }
 
 /// <summary>A declared parameter.</summary>

@@ -26,7 +26,7 @@ internal static class ProjectSpecReader
     private const string DockerEnv = "docker_env";
 
     private static readonly string[] s_environmentKeys = [PythonEnv, CondaEnv, DockerEnv];
-    private static readonly string[] s_knownKeys = ["name", "entry_points", "seed", "databricks_spark_job", .. s_environmentKeys];
+    private static readonly string[] s_knownKeys = ["name", "entry_points", "seed", "auto_seed", "databricks_spark_job", .. s_environmentKeys];
     private static readonly string[] s_dockerKeys = ["image", "volumes", "environment"];
 
     /// <summary>Builds the project, or raises the first problem with the file as a whole at its location.</summary>
@@ -83,6 +83,7 @@ internal static class ProjectSpecReader
             ReadSeed(mapping.Find("seed")),
             entryPoints)
         {
+            AutoSeed = EntryPointExtensionsReader.ReadAutoSeed(mapping.Find("auto_seed"), "at the top level"),
             BrokenEntryPoints = broken,
         };
         return new LoadedProject(project, diagnostics);

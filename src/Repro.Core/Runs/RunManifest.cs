@@ -75,6 +75,12 @@ public sealed record RunManifest
     /// <summary>What Repro.Sdk reported it set and read back inside the child; null when the child did not use it.</summary>
     public JsonObject? Sdk { get; init; }
 
+    /// <summary>
+    /// Whether repro's start-up hook seeded the run's Python processes, and what each reported (docs/python.md); null
+    /// in a manifest written before repro had the hook, whose child ran without it.
+    /// </summary>
+    public PythonRecord? Python { get; init; }
+
     /// <summary>Warnings given while preparing or running, in the order they were given.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 

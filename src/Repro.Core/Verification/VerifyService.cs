@@ -105,7 +105,7 @@ public static class VerifyService
                     EchoStdout = request.EchoStdout,
                     EchoStderr = request.EchoStderr,
                     HashProgress = request.HashProgress,
-                    Replay = new RunReplay(original.RunId, original.Seed, original.Determinism.Variables, original.Git),
+                    Replay = new RunReplay(original.RunId, original.Seed, original.Determinism.Variables, original.Git, original.Python?.AutoSeed ?? false),
                 },
                 interruption,
                 cancellationToken).ConfigureAwait(false);

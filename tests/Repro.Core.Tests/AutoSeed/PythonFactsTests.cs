@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Repro.Core.AutoSeed;
+using Repro.Core.Runs;
 
 namespace Repro.Core.Tests.AutoSeed;
 

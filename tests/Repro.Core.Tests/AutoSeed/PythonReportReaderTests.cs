@@ -1,4 +1,5 @@
 using Repro.Core.AutoSeed;
+using Repro.Core.Runs;
 
 namespace Repro.Core.Tests.AutoSeed;
 

@@ -1,4 +1,5 @@
 using Repro.Core.AutoSeed;
+using Repro.Core.Runs;
 using Repro.Core.Tests.AutoSeed.Support;
 
 namespace Repro.Core.Tests.AutoSeed;

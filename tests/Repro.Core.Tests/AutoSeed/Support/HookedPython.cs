@@ -21,24 +21,16 @@ public enum SeedMode
 /// </summary>
 public sealed class HookedPython : IDisposable
 {
-    /// <summary>Variables of the test host that would change what a child does: every child starts without them.</summary>
-    public static readonly IReadOnlyList<string> ClearedVariables =
-    [
-        "PYTHONPATH", "PYTHONHASHSEED", "PYTHONSTARTUP", "PYTHONHOME", "PYTHONSAFEPATH", "PYTHONDONTWRITEBYTECODE",
-        "REPRO_RUN_ID", "REPRO_RUN_DIR", "REPRO_SEED", "REPRO_PARAMS_FILE", "REPRO_METRICS_FILE",
-        AutoSeedEnvironment.ReportVariable, AutoSeedEnvironment.AnnouncedVariable, "PL_GLOBAL_SEED", "PL_SEED_WORKERS",
-    ];
-
+    private readonly TempDirectory _temp = new("autoseed");
     private int _runs;
 
     public HookedPython()
     {
-        Directory = System.IO.Directory.CreateTempSubdirectory("repro-autoseed-").FullName;
-        Hook = PythonHook.Materialize(System.IO.Path.Combine(Directory, "hook"));
+        Hook = PythonHook.Materialize(_temp.Combine("hook"));
     }
 
     /// <summary>The test's own folder: the children's working directory.</summary>
-    public string Directory { get; }
+    public string Directory => _temp.Path;
 
     /// <summary>The hook, as the run pipeline will materialise it.</summary>
     public PythonHookFolder Hook { get; }
@@ -47,13 +39,7 @@ public sealed class HookedPython : IDisposable
     public static string Script(string name) => System.IO.Path.Combine(AppContext.BaseDirectory, "AutoSeed", "Scripts", name);
 
     /// <summary>Writes a file under the test's folder and returns its path.</summary>
-    public string Write(string relativePath, string content)
-    {
-        var path = System.IO.Path.Combine(Directory, relativePath);
-        System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, content, new UTF8Encoding(false));
-        return path;
-    }
+    public string Write(string relativePath, string content) => _temp.Write(relativePath, content);
 
     /// <summary>Runs <paramref name="python"/> with <paramref name="arguments"/> and waits for it.</summary>
     /// <param name="python">The interpreter.</param>
@@ -83,7 +69,7 @@ public sealed class HookedPython : IDisposable
             start.ArgumentList.Add(argument);
         }
 
-        foreach (var name in ClearedVariables)
+        foreach (var name in PythonInterpreters.HostVariablesToClear)
         {
             start.Environment.Remove(name);
         }
@@ -123,7 +109,7 @@ public sealed class HookedPython : IDisposable
         return new PythonResult(process.ExitCode, stdout.Result, stderr.Result, reportPath);
     }
 
-    public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
+    public void Dispose() => _temp.Dispose();
 }
 
 /// <summary>How a Python child ended, and its report.</summary>

@@ -8,10 +8,7 @@ public sealed class PythonLibrariesFactAttribute : FactAttribute
 {
     public PythonLibrariesFactAttribute()
     {
-        if (!PythonInterpreters.InCi && PythonInterpreters.WithLibraries is null)
-        {
-            Skip = $"No python3 imports numpy and torch: {PythonInterpreters.LibrariesHint}.";
-        }
+        Skip = PythonInterpreters.LibrariesSkipReason;
     }
 }
 

@@ -1,27 +1,16 @@
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 
-namespace Repro.Core.AutoSeed;
+namespace Repro.Core.Runs;
 
 /// <summary>
-/// The manifest's <c>python</c> section: whether repro seeded the run's Python processes, with which hook, and what
-/// each process reported. docs/python.md describes it; docs/python-section.schema.json is its JSON Schema.
+/// The manifest's <c>python</c> section: whether repro's start-up hook seeded the run's Python processes, with which
+/// hook, and what each process reported (docs/python.md; <c>$defs/python</c> of docs/run-manifest.schema.json).
 /// </summary>
 /// <param name="AutoSeed">Whether the hook was on for the run.</param>
-/// <param name="Hook">The hook's digest (<see cref="PythonHook.Sha256"/>); null when the hook was off.</param>
-/// <param name="Processes">One record per Python process that reported, ordered by <see cref="PythonProcessRecord.Stream"/>.</param>
+/// <param name="Hook">SHA-256 of the hook's files; null when the hook was off.</param>
+/// <param name="Processes">One record per Python process that reported, ordered by <see cref="PythonProcessRecord.Stream"/>; empty until the child has exited.</param>
 public sealed record PythonRecord(bool AutoSeed, string? Hook, IReadOnlyList<PythonProcessRecord> Processes)
 {
-    /// <summary>The section for a run whose child ran with the hook, from what its processes reported.</summary>
-    /// <param name="hook">The hook folder the run used.</param>
-    /// <param name="report">What <see cref="PythonReportReader"/> read from the run's report file.</param>
-    public static PythonRecord Seeded(PythonHookFolder hook, PythonReport report)
-    {
-        ArgumentNullException.ThrowIfNull(hook);
-        ArgumentNullException.ThrowIfNull(report);
-        return new PythonRecord(true, hook.Sha256, report.Processes);
-    }
-
     /// <summary>The section for a run whose child ran without the hook.</summary>
     public static PythonRecord Off { get; } = new(false, null, []);
 }
@@ -62,20 +51,3 @@ public sealed record PythonProcessRecord(
 /// <param name="Seed">The seed it was given last.</param>
 /// <param name="At">When it was seeded last: at <c>import</c>, after a <c>fork</c>, or at the start of a multiprocessing <c>worker</c>.</param>
 public sealed record PythonLibraryRecord(string Name, string? Version, long Seed, string At);
-
-/// <summary>Whether the hook seeded a Python process.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<PythonHookStatus>))]
-public enum PythonHookStatus
-{
-    /// <summary>The hook ran; <see cref="PythonProcessRecord.Libraries"/> lists what it seeded.</summary>
-    [JsonStringEnumMemberName("seeded")]
-    Seeded,
-
-    /// <summary>The hook ran but had no usable seed (<c>REPRO_SEED</c> unset or invalid) and seeded nothing.</summary>
-    [JsonStringEnumMemberName("not-seeded")]
-    NotSeeded,
-
-    /// <summary>The interpreter is older than <see cref="PythonHook.MinimumPython"/>: the process ran unseeded.</summary>
-    [JsonStringEnumMemberName("unsupported")]
-    Unsupported,
-}

@@ -1,10 +1,24 @@
 using System.Diagnostics;
 
-namespace Repro.Core.Tests.AutoSeed.Support;
+namespace Repro.TestInfrastructure;
 
-/// <summary>The real interpreters the hook is tested under.</summary>
+/// <summary>
+/// The real Python interpreters repro's Python hook is tested under: the <c>python3</c> on PATH, one that imports
+/// NumPy and PyTorch (Debian's packages serve /usr/bin/python3), and pyenv's older versions.
+/// </summary>
 public static class PythonInterpreters
 {
+    /// <summary>
+    /// Variables of the test host that would change what a Python child does (a hook, seeds or a run of the host's
+    /// own): every child a test starts begins without them.
+    /// </summary>
+    public static readonly IReadOnlyList<string> HostVariablesToClear =
+    [
+        "PYTHONPATH", "PYTHONHASHSEED", "PYTHONSTARTUP", "PYTHONHOME", "PYTHONSAFEPATH", "PYTHONDONTWRITEBYTECODE",
+        "REPRO_RUN_ID", "REPRO_RUN_DIR", "REPRO_SEED", "REPRO_PARAMS_FILE", "REPRO_METRICS_FILE",
+        "REPRO_AUTOSEED_REPORT", "REPRO_AUTOSEED_ANNOUNCED", "PL_GLOBAL_SEED", "PL_SEED_WORKERS",
+    ];
+
     /// <summary>What CI installs for these tests (.ci/run); Debian's packages serve /usr/bin/python3.</summary>
     public const string LibrariesHint = "apt-get install -y python3-torch python3-numpy (they install for /usr/bin/python3)";
 
@@ -25,6 +39,13 @@ public static class PythonInterpreters
 
     /// <summary>The interpreter <c>python3</c> on PATH starts (through pyenv's shim, the real one), or null.</summary>
     public static string? Default => DefaultPath.Value;
+
+    /// <summary>
+    /// Why a test that needs numpy and torch is skipped here, or null when it runs: always in CI (CI=true), where it
+    /// fails without them because CI installs them (.ci/run), and elsewhere when a Python has them.
+    /// </summary>
+    public static string? LibrariesSkipReason =>
+        InCi || WithLibraries is not null ? null : $"No python3 imports numpy and torch: {LibrariesHint}.";
 
     /// <summary>A Python 3 with numpy and torch; fails the test when there is none.</summary>
     public static string RequireWithLibraries() =>
@@ -68,7 +89,7 @@ public static class PythonInterpreters
             start.ArgumentList.Add(argument);
         }
 
-        foreach (var name in HookedPython.ClearedVariables)
+        foreach (var name in HostVariablesToClear)
         {
             start.Environment.Remove(name);
         }

@@ -126,7 +126,7 @@ internal static class ManifestText
         return $"{git.Commit[..Math.Min(12, git.Commit.Length)]} {where}{dirt}{remote}";
     }
 
-    // What the Python hook did: on or off, each interpreter with how many of its processes it seeded, then the
+    // What the Python hook did: off, or each interpreter with how many of its processes it seeded, then the
     // libraries' versions and the flags read back, as diff compares them (a value per line, several when processes differ).
     private static void PythonLines(Action<string, string> line, PythonRecord python)
     {
@@ -137,6 +137,12 @@ internal static class ManifestText
         }
 
         var count = python.Processes.Count;
+        if (count == 0)
+        {
+            // The hook was on, but the entry point started no Python: nothing to show.
+            return;
+        }
+
         line("auto-seed", $"on (hook {python.Hook?[..Math.Min(12, python.Hook.Length)] ?? "?"}), {count} Python process{(count == 1 ? string.Empty : "es")} reported");
         foreach (var interpreter in python.Processes.GroupBy(process => $"{process.Implementation ?? "python"} {process.PythonVersion ?? "?"} {process.Executable ?? "?"}"))
         {

@@ -39,6 +39,10 @@ public sealed class AutoSeedTests : ReproTestBase
         Assert.Equal("ran", (string?)firstDraws["user_sitecustomize"]);
 
         var store = StoreOf(project);
+
+        // One line says what repro seeds, however many Python processes the run starts.
+        var announcements = File.ReadAllLines(Path.Combine(store, "runs", first, "stderr.log")).Where(line => line.StartsWith("repro: seeding ", StringComparison.Ordinal)).ToList();
+        Assert.Matches("^repro: seeding random, numpy, torch and tensorflow from seed 11 ", Assert.Single(announcements));
         ManifestSchema.AssertValid(Path.Combine(store, "runs", first, "run.json"));
         var python = Manifest(store, first)["python"]!.AsObject();
         Assert.True((bool)python["autoSeed"]!);
@@ -152,6 +156,58 @@ public sealed class AutoSeedTests : ReproTestBase
         Assert.Equal(2, result.ExitCode);
         Assert.Equal($"repro: {Path.Combine(project, expected)}", result.Stderr.TrimEnd('\n'));
         Assert.Empty(RunIds(StoreOf(project)));
+    }
+
+    [Fact]
+    public void LightningSwitches_SetByTheProject_AreLeftAloneRecordedAsTheProjectsAndReplayedByVerify()
+    {
+        var python = PythonInterpreters.RequireDefault();
+        var (project, _) = CommittedProject(
+            ("MLproject", $"""
+                entry_points:
+                  main:
+                    command: "{python} -c 'import os; print(os.environ[\"PL_GLOBAL_SEED\"], os.environ[\"PL_SEED_WORKERS\"])'"
+                    env:
+                      PL_GLOBAL_SEED: "3"
+                """));
+
+        var run = RunOnce(project, "--seed", "8");
+        var verify = Repro.Run(project, "verify", run, "--json");
+
+        var store = StoreOf(project);
+        Assert.Equal("3 1\n", File.ReadAllText(Path.Combine(store, "runs", run, "stdout.log")));
+        var variables = Manifest(store, run)["determinism"]!["variables"]!.AsArray().ToDictionary(variable => (string)variable!["name"]!, variable => variable!);
+        Assert.Equal(("3", "mlproject"), ((string)variables["PL_GLOBAL_SEED"]["value"]!, (string)variables["PL_GLOBAL_SEED"]["setBy"]!));
+        Assert.Equal(("1", "repro"), ((string)variables["PL_SEED_WORKERS"]["value"]!, (string)variables["PL_SEED_WORKERS"]["setBy"]!));
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        var verification = (string)ParseJson(verify.Stdout)["verificationRunId"]!;
+        Assert.Equal("3 1\n", File.ReadAllText(Path.Combine(store, "runs", verification, "stdout.log")));
+    }
+
+    [PyenvFact("3.7")]
+    public void OldPython_RunGoesOnUnseeded_AndStderrAndTheManifestSaySo()
+    {
+        var python = PythonInterpreters.Pyenv("3.7")!;
+        var (project, _) = CommittedProject(
+            ("MLproject", $"""
+                entry_points:
+                  main:
+                    command: "{python} -c 'print(\"program ran\")'"
+                """));
+
+        var result = Repro.Run(project, "run", ".", "--seed", "4");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("program ran\n", result.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^repro: Python 3\.7\.[0-9]+ is older than 3\.8; repro does not seed its generators \(docs/python\.md\)$", result.Stderr);
+        Assert.Matches(@"(?m)^repro: warning: Python 3\.7\.[0-9]+ \(\S+, 1 process\) is older than 3\.8: repro's hook did not seed its generators and the program ran unseeded \(docs/python\.md\)$", result.Stderr);
+        var store = StoreOf(project);
+        var manifest = OnlyManifest(store);
+        Assert.Contains(manifest["warnings"]!.AsArray(), warning => ((string?)warning)?.Contains("is older than 3.8", StringComparison.Ordinal) == true);
+        var process = Assert.Single(manifest["python"]!["processes"]!.AsArray())!;
+        Assert.Equal("unsupported", (string?)process["status"]);
+        Assert.Null(process["seed"]);
+        ManifestSchema.AssertValid(Path.Combine(store, "runs", RunIds(store)[0], "run.json"));
     }
 
     private string TrainingProject()

@@ -55,7 +55,7 @@ internal static class DryRunReport
         }
 
         Line("dry run", "nothing was run, written or hashed");
-        Line("project", $"{plan.ProjectDirectory} ({plan.Project.FileName})");
+        Line("project", $"{plan.ProjectDirectory} ({plan.Project.FileDescription})");
         Line("entry point", $"{rendered.EntryPointRecord.Name} ({rendered.EntryPointRecord.Kind.Name()})");
         Line("command", rendered.Command);
         Line("argv", "[" + string.Join(", ", rendered.Argv.Select(Quote)) + "]");
@@ -103,7 +103,7 @@ internal sealed record PlannedInputJson(string Spec, DataOrigin Origin, string K
 internal sealed record DryRunJson(
     bool DryRun,
     string ProjectDirectory,
-    string MlprojectFile,
+    string? MlprojectFile,
     EntryPointRecord EntryPoint,
     string Command,
     IReadOnlyList<string> Argv,

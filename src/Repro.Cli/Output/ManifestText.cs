@@ -66,7 +66,7 @@ internal static class ManifestText
             Line("resources", string.Join(", ", resources));
         }
 
-        Line("project", $"{manifest.Project.Directory} ({manifest.Project.File}{(manifest.Project.Name is { } name ? $", {name}" : string.Empty)})");
+        Line("project", $"{manifest.Project.Directory} ({manifest.Project.File ?? "no MLproject file"}{(manifest.Project.Name is { } name ? $", {name}" : string.Empty)})");
         Line("entry point", $"{manifest.EntryPoint.Name} ({manifest.EntryPoint.Kind.Name()})");
         Line("command", manifest.Command.Rendered);
         if (manifest.Parameters.Count > 0)

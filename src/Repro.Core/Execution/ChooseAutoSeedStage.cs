@@ -49,12 +49,12 @@ public sealed class ChooseAutoSeedStage : IRunStage
 
         if (entryPoint?.AutoSeed is { } forEntryPoint)
         {
-            return new AutoSeedChoice(forEntryPoint, $"auto_seed: {Word(forEntryPoint)} in entry point '{entryPoint.Name}' of {project.FileName}");
+            return new AutoSeedChoice(forEntryPoint, $"auto_seed: {Word(forEntryPoint)} in entry point '{entryPoint.Name}' of {project.FileDescription}");
         }
 
         if (project.AutoSeed is { } forProject)
         {
-            return new AutoSeedChoice(forProject, $"auto_seed: {Word(forProject)} in {project.FileName}");
+            return new AutoSeedChoice(forProject, $"auto_seed: {Word(forProject)} in {project.FileDescription}");
         }
 
         return new AutoSeedChoice(true, "the default");

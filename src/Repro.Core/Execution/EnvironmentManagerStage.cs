@@ -26,7 +26,7 @@ public sealed class EnvironmentManagerStage : IRunStage
         switch (declared.Kind)
         {
             case "docker_env" when envManager is null:
-                throw new InputException($"{run.Project.FilePath}: docker_env is declared, but running inside Docker is not supported yet; pass --env-manager local to run on this host instead");
+                throw new InputException($"{run.Project.FilePath ?? run.Project.Directory}: docker_env is declared, but running inside Docker is not supported yet; pass --env-manager local to run on this host instead");
             case "docker_env":
                 run.Warnings.Add($"docker_env (image {declared.Image}) recorded but not used: running on this host (--env-manager local)");
                 break;

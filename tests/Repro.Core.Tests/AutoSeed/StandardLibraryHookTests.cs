@@ -125,6 +125,39 @@ public sealed class StandardLibraryHookTests : IDisposable
         Assert.Equal(LastLine(unhooked.Stderr), LastLine(hooked.Stderr));
     }
 
+    // Debian packages no TensorFlow and CI cannot reach PyPI, so a stand-in package with the part of TensorFlow's API the
+    // hook calls (tf.random.set_seed, tf.config.experimental.enable_op_determinism, config.is_op_determinism_enabled)
+    // records what the hook does with it.
+    [PythonFact]
+    public void TensorFlowImport_SeedsItEnablesOpDeterminismAndReportsBoth()
+    {
+        var fake = Path.Combine(_python.Directory, "fake");
+        _python.Write("fake/tensorflow/__init__.py", """
+            import types
+            __version__ = "2.16.1"
+            calls = []
+            determinism = [False]
+            def _set_seed(seed):
+                calls.append(("set_seed", seed))
+            def _enable_op_determinism():
+                calls.append(("enable_op_determinism",))
+                determinism[0] = True
+            random = types.SimpleNamespace(set_seed=_set_seed)
+            config = types.SimpleNamespace(experimental=types.SimpleNamespace(enable_op_determinism=_enable_op_determinism))
+            """);
+        _python.Write("fake/tensorflow/python/__init__.py", string.Empty);
+        _python.Write("fake/tensorflow/python/framework/__init__.py", string.Empty);
+        _python.Write("fake/tensorflow/python/framework/config.py", "import tensorflow\ndef is_op_determinism_enabled():\n    return tensorflow.determinism[0]\n");
+
+        var result = _python.Run(Python, SeedMode.Hooked, 42, ["-c", "import tensorflow; print(tensorflow.calls)"], userPythonPath: fake).Succeeded();
+
+        Assert.Equal("[('set_seed', 42), ('enable_op_determinism',)]\n", result.Stdout);
+        var process = Assert.Single(result.Report.Processes);
+        Assert.Contains(new PythonLibraryRecord("tensorflow", "2.16.1", 42, "import"), process.Libraries);
+        Assert.True(process.Flags["tensorflow.config.experimental.is_op_determinism_enabled"]!.GetValue<bool>());
+        Assert.Empty(process.Errors);
+    }
+
     [PythonFact]
     public void ExceptionInsideTheHook_IsReportedAndTheProgramGoesOn()
     {

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using LibGit2Sharp;
 using Repro.Core.Capture.Git;
 using Repro.Core.Errors;
+using Repro.Core.FileSystem;
 using Repro.Core.Runs;
 
 namespace Repro.Core.Checkout;
@@ -17,12 +18,16 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
     private const UnixFileMode ExecutableFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
         | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
 
+    private const string LockSuffix = ".lock";
+
     private readonly List<string> _warnings = [];
+    private readonly FileLock? _lock;
     private bool _disposed;
 
-    private CodeCheckout(string root, string commit)
+    private CodeCheckout((string Root, FileLock? Lock) folder, string commit)
     {
-        Root = root;
+        Root = folder.Root;
+        _lock = folder.Lock;
         Commit = commit;
     }
 
@@ -191,7 +196,14 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
         }
 
         _disposed = true;
-        DeleteFolder(Root);
+        try
+        {
+            DeleteFolder(Root);
+        }
+        finally
+        {
+            ReleaseLock(_lock);
+        }
     }
 
     /// <summary>Deletes the folder.</summary>
@@ -301,19 +313,111 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
         }
     }
 
-    private static string CreateFolder(string? parentDirectory)
+    // Each checkout folder has a lock file beside it (FOLDER.lock), taken before the folder exists and held while the
+    // checkout lives: a checkout whose lock is free was left by a verify that was killed, and the next one removes it.
+    private static (string Root, FileLock? Lock) CreateFolder(string? parentDirectory)
     {
         var parent = Path.GetFullPath(parentDirectory ?? Path.GetTempPath());
         Directory.CreateDirectory(parent);
+        RemoveAbandoned(parent);
         while (true)
         {
             var folder = Path.Combine(parent, FolderPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
-            if (!Path.Exists(folder))
+            if (Path.Exists(folder) || Path.Exists(folder + LockSuffix))
+            {
+                continue;
+            }
+
+            var held = FileLock.IsSupported ? FileLock.TryAcquire(folder + LockSuffix) : null;
+            if (FileLock.IsSupported && held is null)
+            {
+                continue;
+            }
+
+            try
             {
                 Directory.CreateDirectory(folder);
-                return folder;
             }
+            catch
+            {
+                ReleaseLock(held);
+                throw;
+            }
+
+            return (folder, held);
         }
+    }
+
+    /// <summary>
+    /// Removes checkouts in <paramref name="parent"/> whose lock no process holds: their verify was killed before it
+    /// could clean up. A checkout without a lock file (made by an older repro) is left alone: its owner cannot be told.
+    /// </summary>
+    internal static void RemoveAbandoned(string parent)
+    {
+        if (!FileLock.IsSupported)
+        {
+            return;
+        }
+
+        IEnumerable<string> locks;
+        try
+        {
+            locks = Directory.EnumerateFiles(parent, FolderPrefix + "*" + LockSuffix).ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+
+        foreach (var lockFile in locks)
+        {
+            FileLock? taken;
+            try
+            {
+                taken = FileLock.Probe(lockFile) == LockState.Free ? FileLock.TryAcquire(lockFile) : null;
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            if (taken is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                DeleteFolder(lockFile[..^LockSuffix.Length]);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another user's, or still in use in a way the lock does not show: left as it is.
+                taken.Dispose();
+                continue;
+            }
+
+            ReleaseLock(taken);
+        }
+    }
+
+    private static void ReleaseLock(FileLock? held)
+    {
+        if (held is null)
+        {
+            return;
+        }
+
+        try
+        {
+            File.Delete(held.Path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The lock is released below all the same; the next verify removes the file.
+        }
+
+        held.Dispose();
     }
 
     private static void DeleteFolder(string folder)

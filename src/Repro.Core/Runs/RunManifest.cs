@@ -101,6 +101,18 @@ public enum RunStatus
     /// <summary>The run was interrupted (Ctrl-C, SIGTERM) and its process tree stopped.</summary>
     [JsonStringEnumMemberName("KILLED")]
     Killed,
+
+    /// <summary>
+    /// Never written into a manifest: what reading commands show for a run whose manifest says RUNNING (or that has no
+    /// manifest at all) while no repro process holds its lock any more. repro was killed, or its disk filled, before it
+    /// could record the end.
+    /// </summary>
+    [JsonStringEnumMemberName("ABANDONED")]
+    Abandoned,
+
+    /// <summary>Never written into a manifest: what <c>repro list</c> shows for a run whose <c>run.json</c> cannot be read.</summary>
+    [JsonStringEnumMemberName("DAMAGED")]
+    Damaged,
 }
 
 /// <summary>The repro build that wrote a manifest.</summary>

@@ -27,12 +27,19 @@ public static class VerifyService
     /// <exception cref="StoreException">The store or a file could not be read or written.</exception>
     public static async Task<VerifyOutcome> VerifyAsync(VerifyRequest request, Interruption interruption, CancellationToken cancellationToken)
     {
-        var original = request.Store.Load(RunToVerify(request.Store, request.RunId));
+        var warnings = new List<string>();
+        var original = request.Store.Load(RunToVerify(request.Store, request.RunId), warnings);
         var runDirectory = request.Store.GetRunDirectory(original.RunId);
 
-        if (original.Status != RunStatus.Finished)
+        var status = request.Store.DisplayStatus(original);
+        if (status == RunStatus.Abandoned)
         {
-            return NotVerifiable(original, $"run {original.RunId} ended {original.Status.Name()}: only a finished run has outputs to re-create");
+            return NotVerifiable(original, $"run {original.RunId} was abandoned: its manifest says RUNNING but no repro process records it any more (repro was killed, or its disk filled, before it recorded the end); only a finished run has outputs to re-create");
+        }
+
+        if (status != RunStatus.Finished)
+        {
+            return NotVerifiable(original, $"run {original.RunId} {(status == RunStatus.Running ? "is still RUNNING" : $"ended {status.Name()}")}: only a finished run has outputs to re-create");
         }
 
         var originalProject = original.Project.Directory;
@@ -41,7 +48,13 @@ public static class VerifyService
             return NotVerifiable(original, $"the project directory {originalProject} no longer exists: its inputs cannot be checked");
         }
 
-        using var hashCache = HashCache.Open(request.Store.Root);
+        using var hashCache = HashCache.Open(request.Store.Root, warning =>
+        {
+            lock (warnings)
+            {
+                warnings.Add(warning);
+            }
+        });
         var fingerprinter = new Fingerprinter(new FingerprintOptions { Cache = hashCache, Rehash = request.Rehash, Progress = request.HashProgress });
         var inputProblems = await CheckInputsAsync(original, fingerprinter, cancellationToken).ConfigureAwait(false);
         if (inputProblems.Count > 0)
@@ -135,7 +148,7 @@ public static class VerifyService
                     diff.Factors.Select(factor => factor.Summary).ToList()),
             };
             request.Store.Save(verification);
-            return new VerifyOutcome(verdict, summary, original, verification, outputs, metrics, [], likelyCauses);
+            return new VerifyOutcome(verdict, summary, original, verification, outputs, metrics, [], likelyCauses) { Warnings = warnings };
         }
         finally
         {

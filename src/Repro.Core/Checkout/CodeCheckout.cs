@@ -183,7 +183,7 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
 
         if (problems.Count > 0)
         {
-            throw new InputException($"untracked files differ from the run: {string.Join("; ", problems)}");
+            throw new InputException($"untracked files differ from the run: {MessageList.Join(problems, separator: "; ")}");
         }
     }
 

@@ -1,5 +1,6 @@
 using Repro.Core.Capture.Data;
 using Repro.Core.Capture.Git;
+using Repro.Core.Checkout;
 using Repro.Core.Errors;
 using Repro.Core.Execution;
 using Repro.Core.FileSystem;
@@ -7,7 +8,6 @@ using Repro.Core.Processes;
 using Repro.Core.Projects;
 using Repro.Core.Runs;
 using Repro.Core.Store;
-using Repro.Core.Checkout;
 using Repro.Core.Verification.Comparison;
 using Repro.Core.Verification.Differences;
 
@@ -407,7 +407,7 @@ public static class VerifyService
             .ToList();
         if (equivalent.Count > 0)
         {
-            return (Verdict.Equivalent, $"{checkedCount} match; equivalent but not bit-identical: {string.Join("; ", equivalent)}");
+            return (Verdict.Equivalent, $"{checkedCount} match; equivalent but not bit-identical: {MessageList.Join(equivalent, separator: "; ")}");
         }
 
         return original.Outputs.Count == 0 && metrics.Count == 0

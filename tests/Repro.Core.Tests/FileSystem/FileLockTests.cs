@@ -29,7 +29,7 @@ public sealed class FileLockTests : IDisposable
     public void TryAcquire_HolderKilled_LeavesTheLockFree()
     {
         var path = _temp.Combine("run.lock");
-        using var holder = ProcessRunner.Start("flock", ["--exclusive", path, "sleep", "300"], _temp.Path);
+        using var holder = ProcessRunner.Start("flock", ["--exclusive", "--no-fork", path, "sleep", "300"], _temp.Path);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (FileLock.Probe(path) != LockState.Held && DateTime.UtcNow < deadline)
         {
@@ -39,6 +39,11 @@ public sealed class FileLockTests : IDisposable
         Assert.Equal(LockState.Held, FileLock.Probe(path));
         holder.Kill(entireProcessTree: true);
         holder.WaitForExit();
+        deadline = DateTime.UtcNow.AddSeconds(30);
+        while (FileLock.Probe(path) == LockState.Held && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(20);
+        }
 
         Assert.Equal(LockState.Free, FileLock.Probe(path));
     }

@@ -73,7 +73,7 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
         var checkout = new CodeCheckout(CreateFolder(parentDirectory), target.Sha);
         try
         {
-            checkout.WriteTree(target.Tree, checkout.Root, "", cancellationToken);
+            await checkout.WriteTreeAsync(repositoryRoot, target.Tree, checkout.Root, "", cancellationToken);
             if (patchFile is not null)
             {
                 await checkout.ApplyAsync(git!, Path.GetFullPath(patchFile), cancellationToken);
@@ -152,25 +152,25 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
         var problems = new List<string>();
         foreach (var file in files)
         {
-            var relative = RelativeInside(file.Path, "untracked file");
+            var relative = RelativeInside(PathText.FromRecorded(file.Path), "untracked file");
             var source = Path.Combine(sourceRoot, relative);
             var destination = Path.Combine(Root, relative);
-            var info = new FileInfo(source);
-            if (!info.Exists && info.LinkTarget is null)
+            var status = NativeFiles.Status(source, followLinks: false);
+            if (status is null)
             {
                 problems.Add($"{file.Path} (recorded sha256 {file.Sha256}, now missing)");
                 continue;
             }
 
-            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            File.Delete(destination);
-            if (info.LinkTarget is { } target)
+            NativeFiles.CreateDirectories(Path.GetDirectoryName(destination)!);
+            NativeFiles.DeleteFile(destination);
+            if (status.Value.Kind == FileKind.SymbolicLink && NativeFiles.ReadLink(source) is { } target)
             {
-                File.CreateSymbolicLink(destination, target);
+                NativeFiles.CreateSymbolicLink(destination, target);
             }
             else
             {
-                File.Copy(source, destination);
+                NativeFiles.CopyFile(source, destination);
             }
 
             // The copy is what verify runs on, so the copy is what gets checked.
@@ -213,26 +213,32 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private void WriteTree(Tree tree, string folder, string treePath, CancellationToken cancellationToken)
+    private async Task WriteTreeAsync(string repositoryRoot, Tree tree, string folder, string treePath, CancellationToken cancellationToken)
     {
+        // libgit2 decodes names as UTF-8 and replaces bytes that are not (U+FFFD); git lists the tree's names as bytes.
+        var rawNames = tree.Any(entry => entry.Name.Contains('\uFFFD', StringComparison.Ordinal))
+            ? await RawNamesAsync(repositoryRoot, tree, cancellationToken)
+            : null;
+        var index = 0;
         foreach (var entry in tree)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var name = CheckedName(entry.Name, treePath);
+            var name = CheckedName(rawNames?[index] ?? entry.Name, treePath);
+            index++;
             var path = Path.Combine(folder, name);
             var entryPath = treePath + name;
             switch (entry.Mode)
             {
                 case Mode.Directory:
-                    Directory.CreateDirectory(path);
-                    WriteTree((Tree)entry.Target, path, entryPath + "/", cancellationToken);
+                    NativeFiles.CreateDirectories(path);
+                    await WriteTreeAsync(repositoryRoot, (Tree)entry.Target, path, entryPath + "/", cancellationToken);
                     break;
                 case Mode.SymbolicLink:
-                    File.CreateSymbolicLink(path, ReadText((Blob)entry.Target));
+                    NativeFiles.CreateSymbolicLink(path, ReadLinkTarget((Blob)entry.Target));
                     break;
                 case Mode.GitLink:
-                    Directory.CreateDirectory(path);
-                    _warnings.Add($"submodule {entryPath} (commit {entry.Target.Sha}) is checked out as an empty folder");
+                    NativeFiles.CreateDirectories(path);
+                    _warnings.Add($"submodule {PathText.ToRecorded(entryPath)} (commit {entry.Target.Sha}) is checked out as an empty folder");
                     break;
                 default:
                     WriteBlob((Blob)entry.Target, path, entry.Mode == Mode.ExecutableFile);
@@ -241,18 +247,45 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>The names of a tree's entries as git stores them (native form), in the tree's order.</summary>
+    private static async Task<List<string>> RawNamesAsync(string repositoryRoot, Tree tree, CancellationToken cancellationToken)
+    {
+        var git = GitExecutable.OnPath
+            ?? throw new GitException($"git is needed to read the file names of tree {tree.Sha} that are not valid UTF-8, but was not found on PATH");
+        var output = await git.ReadAllAsync(repositoryRoot, ["ls-tree", "-z", "--full-tree", tree.Sha], userConfiguration: false, cancellationToken);
+        var names = new List<string>();
+        var start = 0;
+        for (var i = 0; i < output.Length; i++)
+        {
+            if (output[i] == 0)
+            {
+                // "<mode> SP <type> SP <object> TAB <name>"
+                var line = output.AsSpan(start, i - start);
+                names.Add(PathText.FromBytes(line[(line.IndexOf((byte)'\t') + 1)..]));
+                start = i + 1;
+            }
+        }
+
+        if (names.Count != tree.Count)
+        {
+            throw new GitException($"git ls-tree listed {names.Count} entries of tree {tree.Sha}, which holds {tree.Count}");
+        }
+
+        return names;
+    }
+
     private static void WriteBlob(Blob blob, string path, bool executable)
     {
         // The raw blob, without smudge filters or line-ending conversion: exactly what code.patch was made against.
         using (var content = blob.GetContentStream())
-        using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920))
+        using (var file = new FileStream(NativeFiles.CreateWrite(path), FileAccess.Write, 81920))
         {
             content.CopyTo(file);
         }
 
         if (executable && !OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(path, ExecutableFileMode);
+            NativeFiles.SetMode(path, ExecutableFileMode);
         }
     }
 
@@ -433,16 +466,9 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
-            // A verified entry point may have left read-only folders behind; open them up and try once more.
-            if (!OperatingSystem.IsWindows())
-            {
-                foreach (var sub in Directory.EnumerateDirectories(folder, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true }))
-                {
-                    File.SetUnixFileMode(sub, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-                }
-            }
-
-            Directory.Delete(folder, recursive: true);
+            // A verified entry point may have left read-only folders behind, or files whose names are not valid
+            // UTF-8, which .NET's delete cannot name: remove it byte-exactly, opening folders up on the way.
+            NativeFiles.DeleteTree(folder);
         }
     }
 
@@ -469,10 +495,13 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
         return Path.Combine(segments);
     }
 
-    private static string ReadText(Blob blob)
+    private static string ReadLinkTarget(Blob blob)
     {
-        using var reader = new StreamReader(blob.GetContentStream(), System.Text.Encoding.UTF8);
-        return reader.ReadToEnd();
+        // A link target is bytes too; kept exactly, like a name.
+        using var content = blob.GetContentStream();
+        using var bytes = new MemoryStream();
+        content.CopyTo(bytes);
+        return PathText.FromBytes(bytes.ToArray());
     }
 
     private static bool IsFullCommitId(string commit) =>

@@ -315,20 +315,21 @@ public static class VerifyService
     {
         foreach (var file in original.Inputs.SelectMany(record => record.Files))
         {
-            var source = Path.GetFullPath(file.Path, original.Project.Directory);
+            var source = Path.GetFullPath(PathText.FromRecorded(file.Path), original.Project.Directory);
             if (file.Sha256 is null || file.LinkTarget is not null || !IsInside(original.Git.RepositoryRoot, source))
             {
                 continue;
             }
 
             var destination = Path.Combine(checkoutRoot, Path.GetRelativePath(original.Git.RepositoryRoot!, source));
-            if (File.Exists(destination) && new FileInfo(destination).Length == file.Size && string.Equals(await FileHasher.HashFileAsync(destination, cancellationToken).ConfigureAwait(false), file.Sha256, StringComparison.Ordinal))
+            if (NativeFiles.Status(destination, followLinks: true) is { Kind: FileKind.Regular } existing && existing.Size == file.Size
+                && string.Equals(await FileHasher.HashFileAsync(destination, cancellationToken).ConfigureAwait(false), file.Sha256, StringComparison.Ordinal))
             {
                 continue;
             }
 
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            File.Copy(source, destination, overwrite: true);
+            NativeFiles.CopyFile(source, destination);
         }
     }
 
@@ -343,8 +344,8 @@ public static class VerifyService
         {
             var recordedSide = new ComparedFile(recorded.Sha256 is { } sha ? objects.PathOf(sha) : null, recorded.Sha256) { Name = recorded.Path };
             var actualSide = newFiles.Remove(recorded.Path, out var actual)
-                ? new ComparedFile(Path.Combine(projectDirectory, actual.Path), actual.Sha256)
-                : new ComparedFile(Path.Combine(projectDirectory, recorded.Path), null);
+                ? new ComparedFile(Path.Combine(projectDirectory, PathText.FromRecorded(actual.Path)), actual.Sha256)
+                : new ComparedFile(Path.Combine(projectDirectory, PathText.FromRecorded(recorded.Path)), null);
             results.Add(new OutputComparison(recorded.Path, FileComparer.Compare(recordedSide, actualSide, tolerance)));
         }
 

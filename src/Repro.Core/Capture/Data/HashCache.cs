@@ -163,7 +163,7 @@ public sealed class HashCache : IDisposable
                         continue;
                     }
 
-                    pathParameter.Value = path;
+                    pathParameter.Value = PathText.ToRecorded(path);
                     using var reader = command.ExecuteReader();
                     if (reader.Read() && Matches(reader, status))
                     {
@@ -214,7 +214,7 @@ public sealed class HashCache : IDisposable
                 var sha256 = command.Parameters.Add("$sha256", SqliteType.Text);
                 foreach (var entry in safe)
                 {
-                    path.Value = entry.Path;
+                    path.Value = PathText.ToRecorded(entry.Path);
                     size.Value = entry.Status.Size;
                     mtime.Value = entry.Status.ModifiedNs;
                     ctime.Value = entry.Status.ChangedNs;

@@ -38,7 +38,8 @@ for round in $(seq 1 "$rounds"); do
   rm -f "$work/tee.out"
 
   start=$(seconds)
-  "${repro[@]}" run "$project" --store "$work/store" --json >/dev/null 2>"$work/stderr" || { cat "$work/stderr"; exit 1; }
+  # Without --json the child's stdout is echoed to repro's stdout (/dev/null here), as tee's copy goes to /dev/null.
+  "${repro[@]}" run "$project" --store "$work/store" >/dev/null 2>"$work/stderr" || { cat "$work/stderr"; exit 1; }
   end=$(seconds)
   wall_s=$(python3 -c "print(f'{$end-$start:.3f}')")
   manifest=$(ls -d "$work"/store/runs/*/ | tail -1)run.json

@@ -124,7 +124,65 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
             CheckStoredPatch(patchFile, patch);
         }
 
-        return await MaterializeAsync(root, record.Commit, patchFile, parentDirectory, cancellationToken);
+        var checkout = await MaterializeAsync(root, record.Commit, patchFile, parentDirectory, cancellationToken);
+        try
+        {
+            for (var index = 0; index < record.Submodules.Count; index++)
+            {
+                await checkout.WriteSubmoduleAsync(root, record.Submodules[index], runDirectory, cancellationToken);
+            }
+
+            return checkout;
+        }
+        catch (Exception e)
+        {
+            checkout.Dispose();
+            if (e is IOException or UnauthorizedAccessException)
+            {
+                throw new StoreException($"cannot write the submodules of {record.Commit} in {checkout.Root}: {e.Message}", e);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Writes a recorded submodule into its (empty) folder: its commit, read from the submodule's repository in the
+    /// user's working tree, then its patch. A submodule recorded as not initialised stays an empty folder.
+    /// </summary>
+    private async Task WriteSubmoduleAsync(string superprojectRoot, SubmoduleRecord submodule, string runDirectory, CancellationToken cancellationToken)
+    {
+        var relative = RelativeInside(submodule.Path, "submodule path");
+        var destination = Path.Combine(Root, relative);
+        if (submodule.Commit is null)
+        {
+            _warnings.RemoveAll(warning => warning.StartsWith($"submodule {submodule.Path} ", StringComparison.Ordinal));
+            return;
+        }
+
+        var source = Path.Combine(superprojectRoot, relative);
+        var gitDirectory = Directory.Exists(source) ? Repository.Discover(source) : null;
+        using var repository = gitDirectory is null ? null : new Repository(gitDirectory);
+        var fix = $"run `git submodule update --init {submodule.Path}` in {superprojectRoot}, or fetch the commit there";
+        if (repository?.Info.WorkingDirectory is not { } workingDirectory
+            || !string.Equals(Path.TrimEndingDirectorySeparator(workingDirectory), Path.TrimEndingDirectorySeparator(Path.GetFullPath(source)), StringComparison.Ordinal))
+        {
+            throw new InputException($"submodule {submodule.Path}: its repository is missing from {source}; {fix}");
+        }
+
+        var commit = repository.Lookup<Commit>(submodule.Commit)
+            ?? throw new InputException($"submodule {submodule.Path}: commit {submodule.Commit} is not in its repository at {source}; {fix}");
+
+        NativeFiles.CreateDirectories(destination);
+        await WriteTreeAsync(source, commit.Tree, destination, submodule.Path + "/", cancellationToken);
+        _warnings.RemoveAll(warning => warning.StartsWith($"submodule {submodule.Path} ", StringComparison.Ordinal));
+        if (submodule.Patch is { } patch)
+        {
+            var patchFile = Path.Combine(runDirectory, patch.File);
+            CheckStoredPatch(patchFile, patch);
+            var git = GitExecutable.OnPath ?? throw new GitException($"git is needed to apply {patchFile} but was not found on PATH");
+            await ApplyAsync(git, patchFile, destination, $"submodule {submodule.Path} at commit {submodule.Commit}", cancellationToken);
+        }
     }
 
     /// <summary>Synchronous form of <see cref="MaterializeAsync(string, string, string?, string?, CancellationToken)"/>.</summary>
@@ -289,7 +347,10 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
         }
     }
 
-    private async Task ApplyAsync(GitExecutable git, string patchFile, CancellationToken cancellationToken)
+    private Task ApplyAsync(GitExecutable git, string patchFile, CancellationToken cancellationToken) =>
+        ApplyAsync(git, patchFile, Root, $"commit {Commit}", cancellationToken);
+
+    private async Task ApplyAsync(GitExecutable git, string patchFile, string directory, string appliedTo, CancellationToken cancellationToken)
     {
         if (!File.Exists(patchFile))
         {
@@ -305,11 +366,11 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
         string[] arguments = ["apply", "--binary", "--whitespace=nowarn", "-p1", patchFile];
         try
         {
-            await git.RunAsync(Root, arguments, userConfiguration: false, (output, ct) => output.CopyToAsync(Stream.Null, ct), cancellationToken, environment);
+            await git.RunAsync(directory, arguments, userConfiguration: false, (output, ct) => output.CopyToAsync(Stream.Null, ct), cancellationToken, environment);
         }
         catch (GitException e)
         {
-            throw new GitException($"{patchFile} does not apply to commit {Commit}: {e.Message}", e);
+            throw new GitException($"{patchFile} does not apply to {appliedTo}: {e.Message}", e);
         }
     }
 

@@ -208,6 +208,31 @@ public sealed record GitRecord
 
     /// <summary>Untracked, non-ignored files: listed, never copied.</summary>
     public IReadOnlyList<FileRecord> Untracked { get; init; } = [];
+
+    /// <summary>The repository's submodules (top level), each with the commit checked out when the run started.</summary>
+    public IReadOnlyList<SubmoduleRecord> Submodules { get; init; } = [];
+}
+
+/// <summary>A git submodule as the run found it.</summary>
+public sealed record SubmoduleRecord
+{
+    /// <summary>Its path in the superproject's working tree, forward slashes.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>Its URL from <c>.gitmodules</c>, with any credentials removed.</summary>
+    public string? Url { get; init; }
+
+    /// <summary>The commit checked out in it (full SHA); null when it was not initialised (an empty folder).</summary>
+    public string? Commit { get; init; }
+
+    /// <summary>Whether its files differ from that commit or it holds untracked, non-ignored files.</summary>
+    public bool Dirty { get; init; }
+
+    /// <summary>The patch of its tracked changes against its commit (a file in the run folder), when there are any.</summary>
+    public StoredFileRecord? Patch { get; init; }
+
+    /// <summary>Its untracked, non-ignored files, with paths relative to the superproject's working tree: listed, never copied.</summary>
+    public IReadOnlyList<FileRecord> Untracked { get; init; } = [];
 }
 
 /// <summary>A file written into the run folder.</summary>

@@ -86,9 +86,11 @@ public static class VerifyService
                 try
                 {
                     checkout = await CodeCheckout.MaterializeAsync(original.Git, runDirectory, parentDirectory: request.CheckoutParent, cancellationToken: cancellationToken).ConfigureAwait(false);
-                    if (original.Git.Untracked.Count > 0)
+                    // A submodule's untracked files are recorded relative to the superproject, like its own.
+                    var untracked = original.Git.Untracked.Concat(original.Git.Submodules.SelectMany(submodule => submodule.Untracked)).ToList();
+                    if (untracked.Count > 0)
                     {
-                        await checkout.CopyUntrackedAsync(original.Git.RepositoryRoot!, original.Git.Untracked, cancellationToken).ConfigureAwait(false);
+                        await checkout.CopyUntrackedAsync(original.Git.RepositoryRoot!, untracked, cancellationToken).ConfigureAwait(false);
                     }
                 }
                 catch (InputException exception)

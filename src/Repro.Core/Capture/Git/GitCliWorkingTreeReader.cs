@@ -96,7 +96,7 @@ internal static class GitCliWorkingTreeReader
             return null;
         }
 
-        return new StoredFileRecord(RunFolder.PatchFileName, Convert.ToHexStringLower(hash.GetHashAndReset()), length);
+        return new StoredFileRecord(Path.GetFileName(patchFile), Convert.ToHexStringLower(hash.GetHashAndReset()), length);
     }
 
     private static async Task<(List<FileRecord>, List<string>, List<string>)> FingerprintUntrackedAsync(

@@ -24,7 +24,18 @@ internal static class SubmoduleCapture
     {
         var records = new List<SubmoduleRecord>();
         var warnings = new List<string>();
-        var submodules = repository.Submodules.OrderBy(submodule => submodule.Path, StringComparer.Ordinal).ToList();
+        List<Submodule> submodules;
+        try
+        {
+            submodules = [.. repository.Submodules.OrderBy(submodule => submodule.Path, StringComparer.Ordinal)];
+        }
+        catch (LibGit2SharpException e)
+        {
+            // A malformed .gitmodules: git itself carries on, and so does the run, without submodule records.
+            warnings.Add($"the submodules of {root} could not be read ({e.Message}): they are not recorded, and verify checks them out as empty folders");
+            return (records, warnings);
+        }
+
         for (var index = 0; index < submodules.Count; index++)
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -74,6 +74,10 @@ public sealed class TempDirectory : IDisposable
             RestorePermissions(Path);
             Directory.Delete(Path, recursive: true);
         }
+        catch (IOException) when (!OperatingSystem.IsWindows() && RemoveWithRm(Path))
+        {
+            // .NET cannot name a file whose name is not valid UTF-8 (tests make such files); rm works on bytes.
+        }
         catch (IOException)
         {
             // A process a failed test left behind may still hold a file; the OS cleans temp eventually.
@@ -82,6 +86,13 @@ public sealed class TempDirectory : IDisposable
         {
             // Same as above.
         }
+    }
+
+    private static bool RemoveWithRm(string path)
+    {
+        using var rm = System.Diagnostics.Process.Start("rm", ["-rf", "--", path]);
+        rm.WaitForExit();
+        return !Directory.Exists(path);
     }
 
     private static void RestorePermissions(string directory)

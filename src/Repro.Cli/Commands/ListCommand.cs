@@ -6,7 +6,7 @@ using Repro.Core.Store;
 
 namespace Repro.Cli.Commands;
 
-/// <summary><c>repro list</c>: the runs in the store, newest first, served from the SQLite index.</summary>
+/// <summary><c>repro list</c>: the runs in the store, newest first, served from the SQLite index (or the manifests, when the index cannot be used).</summary>
 internal sealed class ListCommand : Command
 {
     public ListCommand()
@@ -26,7 +26,7 @@ internal sealed class ListCommand : Command
 
     public Option<RunStatus?> Status { get; } = new("--status")
     {
-        Description = "Only runs with this status: RUNNING, FINISHED, FAILED or KILLED.",
+        Description = "Only runs with this status: RUNNING, FINISHED, FAILED, KILLED, ABANDONED (repro died before recording the end) or DAMAGED (run.json cannot be read).",
         HelpName = "STATUS",
         CustomParser = result =>
         {
@@ -58,9 +58,12 @@ internal sealed class ListCommand : Command
     private int Execute(ParseResult parseResult)
     {
         var runStore = StoreLocator.OpenExisting(parseResult.GetValue(Store));
-        using var index = RunIndex.Open(runStore);
-        index.Synchronize();
-        var runs = index.Query(QueryOf(parseResult));
+        var (runs, warnings) = RunListing.List(runStore, QueryOf(parseResult));
+        foreach (var warning in warnings)
+        {
+            Console.Error.WriteLine(WarningLines.Format(warning));
+        }
+
         if (parseResult.GetValue(Json))
         {
             Console.Out.WriteLine(JsonOutput.Serialize(runs, CliJsonContext.Default.IReadOnlyListRunSummary));

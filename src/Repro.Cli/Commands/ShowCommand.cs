@@ -34,7 +34,14 @@ internal sealed class ShowCommand : Command
             return ExitCodes.Success;
         }
 
-        Console.Out.Write(ManifestText.Render(runStore.Load(folder.RunId), folder.Manifest));
+        var warnings = new List<string>();
+        var manifest = runStore.Load(folder.RunId, warnings);
+        foreach (var warning in warnings)
+        {
+            Console.Error.WriteLine(WarningLines.Format(warning));
+        }
+
+        Console.Out.Write(ManifestText.Render(manifest, folder.Manifest, runStore.DisplayStatus(manifest)));
         return ExitCodes.Success;
     }
 }

@@ -9,6 +9,18 @@ internal static class CommonOptions
     {
         Description = "The run store folder (default: REPRO_STORE, else .repro in the project directory or the nearest parent that has one).",
         HelpName = "DIR",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                // An empty value would silently mean the default store: the user meant some folder.
+                result.AddError("--store must name a folder, not an empty string (leave the option out for the default store)");
+                return null;
+            }
+
+            return text;
+        },
     };
 
     public static Argument<string> ProjectDirectory() => new("DIR")

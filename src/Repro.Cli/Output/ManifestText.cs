@@ -9,7 +9,7 @@ namespace Repro.Cli.Output;
 /// <summary>The human summary <c>repro show</c> prints of a manifest.</summary>
 internal static class ManifestText
 {
-    public static string Render(RunManifest manifest, string manifestPath)
+    public static string Render(RunManifest manifest, string manifestPath, RunStatus? shownStatus = null)
     {
         var text = new StringBuilder();
         var culture = CultureInfo.InvariantCulture;
@@ -33,7 +33,7 @@ internal static class ManifestText
         }
 
         var execution = manifest.Execution;
-        var status = manifest.Status.Name();
+        var status = (shownStatus ?? manifest.Status).Name();
         if (execution?.ExitCode is { } exitCode)
         {
             status += $" (exit {exitCode})";
@@ -45,6 +45,11 @@ internal static class ManifestText
         }
 
         Line("status", status);
+        if (shownStatus == RunStatus.Abandoned && manifest.Status == RunStatus.Running)
+        {
+            Line(string.Empty, "recorded RUNNING, but no repro process records it any more: repro was killed (or its disk filled) before it could record the end");
+        }
+
         if (manifest.StatusMessage is { } message)
         {
             Line(string.Empty, message);

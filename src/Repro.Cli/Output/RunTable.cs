@@ -18,7 +18,9 @@ internal static class RunTable
         }
 
         var header = new[] { "RUN", "ENTRY", "STATUS", "STARTED (UTC)", "DURATION", "PARAMETERS", "METRICS" };
-        var rows = runs.Select(run => new[]
+        var rows = runs.Select(run => run.Problem is { } problem
+            ? [run.RunId, "-", StatusText(run), "-", "-", "-", problem]
+            : new[]
         {
             run.RunId,
             run.EntryPoint,

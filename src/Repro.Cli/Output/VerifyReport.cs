@@ -14,6 +14,11 @@ internal static class VerifyReport
 
     public static void Write(VerifyOutcome outcome, bool asJson)
     {
+        foreach (var warning in outcome.Warnings)
+        {
+            Console.Error.WriteLine(WarningLines.Format(warning));
+        }
+
         if (asJson)
         {
             Console.Out.WriteLine(JsonOutput.Serialize(ToJson(outcome), CliJsonContext.Default.VerifyResultJson));

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using LibGit2Sharp;
 using Repro.Core.Capture.Git;
 using Repro.Core.Errors;
+using Repro.Core.FileSystem;
 using Repro.Core.Runs;
 
 namespace Repro.Core.Checkout;
@@ -17,12 +18,16 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
     private const UnixFileMode ExecutableFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
         | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
 
+    private const string LockSuffix = ".lock";
+
     private readonly List<string> _warnings = [];
+    private readonly FileLock? _lock;
     private bool _disposed;
 
-    private CodeCheckout(string root, string commit)
+    private CodeCheckout((string Root, FileLock? Lock) folder, string commit)
     {
-        Root = root;
+        Root = folder.Root;
+        _lock = folder.Lock;
         Commit = commit;
     }
 
@@ -68,7 +73,7 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
         var checkout = new CodeCheckout(CreateFolder(parentDirectory), target.Sha);
         try
         {
-            checkout.WriteTree(target.Tree, checkout.Root, "", cancellationToken);
+            await checkout.WriteTreeAsync(repositoryRoot, target.Tree, checkout.Root, "", cancellationToken);
             if (patchFile is not null)
             {
                 await checkout.ApplyAsync(git!, Path.GetFullPath(patchFile), cancellationToken);
@@ -119,7 +124,65 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
             CheckStoredPatch(patchFile, patch);
         }
 
-        return await MaterializeAsync(root, record.Commit, patchFile, parentDirectory, cancellationToken);
+        var checkout = await MaterializeAsync(root, record.Commit, patchFile, parentDirectory, cancellationToken);
+        try
+        {
+            for (var index = 0; index < record.Submodules.Count; index++)
+            {
+                await checkout.WriteSubmoduleAsync(root, record.Submodules[index], runDirectory, cancellationToken);
+            }
+
+            return checkout;
+        }
+        catch (Exception e)
+        {
+            checkout.Dispose();
+            if (e is IOException or UnauthorizedAccessException)
+            {
+                throw new StoreException($"cannot write the submodules of {record.Commit} in {checkout.Root}: {e.Message}", e);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Writes a recorded submodule into its (empty) folder: its commit, read from the submodule's repository in the
+    /// user's working tree, then its patch. A submodule recorded as not initialised stays an empty folder.
+    /// </summary>
+    private async Task WriteSubmoduleAsync(string superprojectRoot, SubmoduleRecord submodule, string runDirectory, CancellationToken cancellationToken)
+    {
+        var relative = RelativeInside(submodule.Path, "submodule path");
+        var destination = Path.Combine(Root, relative);
+        if (submodule.Commit is null)
+        {
+            _warnings.RemoveAll(warning => warning.StartsWith($"submodule {submodule.Path} ", StringComparison.Ordinal));
+            return;
+        }
+
+        var source = Path.Combine(superprojectRoot, relative);
+        var gitDirectory = Directory.Exists(source) ? Repository.Discover(source) : null;
+        using var repository = gitDirectory is null ? null : new Repository(gitDirectory);
+        var fix = $"run `git submodule update --init {submodule.Path}` in {superprojectRoot}, or fetch the commit there";
+        if (repository?.Info.WorkingDirectory is not { } workingDirectory
+            || !string.Equals(Path.TrimEndingDirectorySeparator(workingDirectory), Path.TrimEndingDirectorySeparator(Path.GetFullPath(source)), StringComparison.Ordinal))
+        {
+            throw new InputException($"submodule {submodule.Path}: its repository is missing from {source}; {fix}");
+        }
+
+        var commit = repository.Lookup<Commit>(submodule.Commit)
+            ?? throw new InputException($"submodule {submodule.Path}: commit {submodule.Commit} is not in its repository at {source}; {fix}");
+
+        NativeFiles.CreateDirectories(destination);
+        await WriteTreeAsync(source, commit.Tree, destination, submodule.Path + "/", cancellationToken);
+        _warnings.RemoveAll(warning => warning.StartsWith($"submodule {submodule.Path} ", StringComparison.Ordinal));
+        if (submodule.Patch is { } patch)
+        {
+            var patchFile = Path.Combine(runDirectory, patch.File);
+            CheckStoredPatch(patchFile, patch);
+            var git = GitExecutable.OnPath ?? throw new GitException($"git is needed to apply {patchFile} but was not found on PATH");
+            await ApplyAsync(git, patchFile, destination, $"submodule {submodule.Path} at commit {submodule.Commit}", cancellationToken);
+        }
     }
 
     /// <summary>Synchronous form of <see cref="MaterializeAsync(string, string, string?, string?, CancellationToken)"/>.</summary>
@@ -147,25 +210,25 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
         var problems = new List<string>();
         foreach (var file in files)
         {
-            var relative = RelativeInside(file.Path, "untracked file");
+            var relative = RelativeInside(PathText.FromRecorded(file.Path), "untracked file");
             var source = Path.Combine(sourceRoot, relative);
             var destination = Path.Combine(Root, relative);
-            var info = new FileInfo(source);
-            if (!info.Exists && info.LinkTarget is null)
+            var status = NativeFiles.Status(source, followLinks: false);
+            if (status is null)
             {
                 problems.Add($"{file.Path} (recorded sha256 {file.Sha256}, now missing)");
                 continue;
             }
 
-            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            File.Delete(destination);
-            if (info.LinkTarget is { } target)
+            NativeFiles.CreateDirectories(Path.GetDirectoryName(destination)!);
+            NativeFiles.DeleteFile(destination);
+            if (status.Value.Kind == FileKind.SymbolicLink && NativeFiles.ReadLink(source) is { } target)
             {
-                File.CreateSymbolicLink(destination, target);
+                NativeFiles.CreateSymbolicLink(destination, target);
             }
             else
             {
-                File.Copy(source, destination);
+                NativeFiles.CopyFile(source, destination);
             }
 
             // The copy is what verify runs on, so the copy is what gets checked.
@@ -178,7 +241,7 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
 
         if (problems.Count > 0)
         {
-            throw new InputException($"untracked files differ from the run: {string.Join("; ", problems)}");
+            throw new InputException($"untracked files differ from the run: {MessageList.Join(problems, separator: "; ")}");
         }
     }
 
@@ -191,7 +254,14 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
         }
 
         _disposed = true;
-        DeleteFolder(Root);
+        try
+        {
+            DeleteFolder(Root);
+        }
+        finally
+        {
+            ReleaseLock(_lock);
+        }
     }
 
     /// <summary>Deletes the folder.</summary>
@@ -201,26 +271,32 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private void WriteTree(Tree tree, string folder, string treePath, CancellationToken cancellationToken)
+    private async Task WriteTreeAsync(string repositoryRoot, Tree tree, string folder, string treePath, CancellationToken cancellationToken)
     {
+        // libgit2 decodes names as UTF-8 and replaces bytes that are not (U+FFFD); git lists the tree's names as bytes.
+        var rawNames = tree.Any(entry => entry.Name.Contains('\uFFFD', StringComparison.Ordinal))
+            ? await RawNamesAsync(repositoryRoot, tree, cancellationToken)
+            : null;
+        var index = 0;
         foreach (var entry in tree)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var name = CheckedName(entry.Name, treePath);
+            var name = CheckedName(rawNames?[index] ?? entry.Name, treePath);
+            index++;
             var path = Path.Combine(folder, name);
             var entryPath = treePath + name;
             switch (entry.Mode)
             {
                 case Mode.Directory:
-                    Directory.CreateDirectory(path);
-                    WriteTree((Tree)entry.Target, path, entryPath + "/", cancellationToken);
+                    NativeFiles.CreateDirectories(path);
+                    await WriteTreeAsync(repositoryRoot, (Tree)entry.Target, path, entryPath + "/", cancellationToken);
                     break;
                 case Mode.SymbolicLink:
-                    File.CreateSymbolicLink(path, ReadText((Blob)entry.Target));
+                    NativeFiles.CreateSymbolicLink(path, ReadLinkTarget((Blob)entry.Target));
                     break;
                 case Mode.GitLink:
-                    Directory.CreateDirectory(path);
-                    _warnings.Add($"submodule {entryPath} (commit {entry.Target.Sha}) is checked out as an empty folder");
+                    NativeFiles.CreateDirectories(path);
+                    _warnings.Add($"submodule {PathText.ToRecorded(entryPath)} (commit {entry.Target.Sha}) is checked out as an empty folder");
                     break;
                 default:
                     WriteBlob((Blob)entry.Target, path, entry.Mode == Mode.ExecutableFile);
@@ -229,22 +305,52 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>The names of a tree's entries as git stores them (native form), in the tree's order.</summary>
+    private static async Task<List<string>> RawNamesAsync(string repositoryRoot, Tree tree, CancellationToken cancellationToken)
+    {
+        var git = GitExecutable.OnPath
+            ?? throw new GitException($"git is needed to read the file names of tree {tree.Sha} that are not valid UTF-8, but was not found on PATH");
+        var output = await git.ReadAllAsync(repositoryRoot, ["ls-tree", "-z", "--full-tree", tree.Sha], userConfiguration: false, cancellationToken);
+        var names = new List<string>();
+        var start = 0;
+        for (var i = 0; i < output.Length; i++)
+        {
+            if (output[i] == 0)
+            {
+                // "<mode> SP <type> SP <object> TAB <name>"
+                var line = output.AsSpan(start, i - start);
+                names.Add(PathText.FromBytes(line[(line.IndexOf((byte)'\t') + 1)..]));
+                start = i + 1;
+            }
+        }
+
+        if (names.Count != tree.Count)
+        {
+            throw new GitException($"git ls-tree listed {names.Count} entries of tree {tree.Sha}, which holds {tree.Count}");
+        }
+
+        return names;
+    }
+
     private static void WriteBlob(Blob blob, string path, bool executable)
     {
         // The raw blob, without smudge filters or line-ending conversion: exactly what code.patch was made against.
         using (var content = blob.GetContentStream())
-        using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920))
+        using (var file = new FileStream(NativeFiles.CreateWrite(path), FileAccess.Write, 81920))
         {
             content.CopyTo(file);
         }
 
         if (executable && !OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(path, ExecutableFileMode);
+            NativeFiles.SetMode(path, ExecutableFileMode);
         }
     }
 
-    private async Task ApplyAsync(GitExecutable git, string patchFile, CancellationToken cancellationToken)
+    private Task ApplyAsync(GitExecutable git, string patchFile, CancellationToken cancellationToken) =>
+        ApplyAsync(git, patchFile, Root, $"commit {Commit}", cancellationToken);
+
+    private async Task ApplyAsync(GitExecutable git, string patchFile, string directory, string appliedTo, CancellationToken cancellationToken)
     {
         if (!File.Exists(patchFile))
         {
@@ -260,11 +366,11 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
         string[] arguments = ["apply", "--binary", "--whitespace=nowarn", "-p1", patchFile];
         try
         {
-            await git.RunAsync(Root, arguments, userConfiguration: false, (output, ct) => output.CopyToAsync(Stream.Null, ct), cancellationToken, environment);
+            await git.RunAsync(directory, arguments, userConfiguration: false, (output, ct) => output.CopyToAsync(Stream.Null, ct), cancellationToken, environment);
         }
         catch (GitException e)
         {
-            throw new GitException($"{patchFile} does not apply to commit {Commit}: {e.Message}", e);
+            throw new GitException($"{patchFile} does not apply to {appliedTo}: {e.Message}", e);
         }
     }
 
@@ -301,19 +407,111 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
         }
     }
 
-    private static string CreateFolder(string? parentDirectory)
+    // Each checkout folder has a lock file beside it (FOLDER.lock), taken before the folder exists and held while the
+    // checkout lives: a checkout whose lock is free was left by a verify that was killed, and the next one removes it.
+    private static (string Root, FileLock? Lock) CreateFolder(string? parentDirectory)
     {
         var parent = Path.GetFullPath(parentDirectory ?? Path.GetTempPath());
         Directory.CreateDirectory(parent);
+        RemoveAbandoned(parent);
         while (true)
         {
             var folder = Path.Combine(parent, FolderPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
-            if (!Path.Exists(folder))
+            if (Path.Exists(folder) || Path.Exists(folder + LockSuffix))
+            {
+                continue;
+            }
+
+            var held = FileLock.IsSupported ? FileLock.TryAcquire(folder + LockSuffix) : null;
+            if (FileLock.IsSupported && held is null)
+            {
+                continue;
+            }
+
+            try
             {
                 Directory.CreateDirectory(folder);
-                return folder;
             }
+            catch
+            {
+                ReleaseLock(held);
+                throw;
+            }
+
+            return (folder, held);
         }
+    }
+
+    /// <summary>
+    /// Removes checkouts in <paramref name="parent"/> whose lock no process holds: their verify was killed before it
+    /// could clean up. A checkout without a lock file (made by an older repro) is left alone: its owner cannot be told.
+    /// </summary>
+    internal static void RemoveAbandoned(string parent)
+    {
+        if (!FileLock.IsSupported)
+        {
+            return;
+        }
+
+        IEnumerable<string> locks;
+        try
+        {
+            locks = Directory.EnumerateFiles(parent, FolderPrefix + "*" + LockSuffix).ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+
+        foreach (var lockFile in locks)
+        {
+            FileLock? taken;
+            try
+            {
+                taken = FileLock.Probe(lockFile) == LockState.Free ? FileLock.TryAcquire(lockFile) : null;
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            if (taken is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                DeleteFolder(lockFile[..^LockSuffix.Length]);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another user's, or still in use in a way the lock does not show: left as it is.
+                taken.Dispose();
+                continue;
+            }
+
+            ReleaseLock(taken);
+        }
+    }
+
+    private static void ReleaseLock(FileLock? held)
+    {
+        if (held is null)
+        {
+            return;
+        }
+
+        try
+        {
+            File.Delete(held.Path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The lock is released below all the same; the next verify removes the file.
+        }
+
+        held.Dispose();
     }
 
     private static void DeleteFolder(string folder)
@@ -329,16 +527,9 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
-            // A verified entry point may have left read-only folders behind; open them up and try once more.
-            if (!OperatingSystem.IsWindows())
-            {
-                foreach (var sub in Directory.EnumerateDirectories(folder, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true }))
-                {
-                    File.SetUnixFileMode(sub, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-                }
-            }
-
-            Directory.Delete(folder, recursive: true);
+            // A verified entry point may have left read-only folders behind, or files whose names are not valid
+            // UTF-8, which .NET's delete cannot name: remove it byte-exactly, opening folders up on the way.
+            NativeFiles.DeleteTree(folder);
         }
     }
 
@@ -365,10 +556,13 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
         return Path.Combine(segments);
     }
 
-    private static string ReadText(Blob blob)
+    private static string ReadLinkTarget(Blob blob)
     {
-        using var reader = new StreamReader(blob.GetContentStream(), System.Text.Encoding.UTF8);
-        return reader.ReadToEnd();
+        // A link target is bytes too; kept exactly, like a name.
+        using var content = blob.GetContentStream();
+        using var bytes = new MemoryStream();
+        content.CopyTo(bytes);
+        return PathText.FromBytes(bytes.ToArray());
     }
 
     private static bool IsFullCommitId(string commit) =>

@@ -46,7 +46,7 @@ public sealed class CaptureStage : IRunStage
     private static async Task<ProjectRecord> ProjectRecordOfAsync(MLProject project, string? envManager, IReadOnlyList<LockFileRecord> lockFiles, CancellationToken cancellationToken)
     {
         string? sha = null;
-        if (project.Environment.File is { } file)
+        if (project.Environment.File is { } file && !project.Environment.FileOutsideProject)
         {
             // Environment capture has usually hashed it already as a lock file (python_env.yaml, conda.yaml, …).
             var path = Path.Combine(project.Directory, file);

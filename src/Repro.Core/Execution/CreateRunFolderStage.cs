@@ -5,7 +5,8 @@ namespace Repro.Core.Execution;
 
 /// <summary>
 /// Prepare: opens the store (its hash cache and object store) and creates the run's folder, exclusively, so that
-/// concurrent runs never share one. From here until the run starts, a failure removes the folder again.
+/// concurrent runs never share one, and takes its lock for as long as this process records the run. From here until the
+/// run starts, a failure removes the folder again.
 /// </summary>
 public sealed class CreateRunFolderStage : IRunStage
 {
@@ -15,7 +16,7 @@ public sealed class CreateRunFolderStage : IRunStage
         ArgumentNullException.ThrowIfNull(run);
         var request = run.Request;
         run.Store = RunStore.Open(request.StoreDirectory);
-        run.HashCache = HashCache.Open(run.Store.Root);
+        run.HashCache = HashCache.Open(run.Store.Root, run.Warn);
         run.Objects = new ObjectStore(run.Store.Root, request.ObjectSizeLimit);
         run.Fingerprinter = new Fingerprinter(new FingerprintOptions
         {
@@ -25,6 +26,7 @@ public sealed class CreateRunFolderStage : IRunStage
             ObjectStore = run.Objects,
         });
         run.Folder = run.Store.CreateRun(DateTimeOffset.UtcNow);
+        run.FolderLock = RunStore.LockRun(run.Folder);
         return Task.CompletedTask;
     }
 }

@@ -1,3 +1,4 @@
+using Repro.Core.Errors;
 using Repro.Core.Execution.Backends;
 using Repro.Core.Processes;
 using Repro.Core.Runs;
@@ -24,7 +25,10 @@ public sealed class ExecuteStage : IRunStage
                 run.Folder.Stderr,
                 request.EchoStdout,
                 request.EchoStderr,
-                request.GracePeriod),
+                request.GracePeriod)
+            {
+                TreeMarker = $"REPRO_RUN_DIR={run.Folder.Path}",
+            },
             run.Interruption,
             cancellationToken).ConfigureAwait(false);
         run.Result = result;
@@ -49,7 +53,18 @@ public sealed class ExecuteStage : IRunStage
 
         if (result.StragglersKilled > 0)
         {
-            run.Warnings.Add($"the entry point left {result.StragglersKilled} process(es) running after it exited; repro stopped them");
+            run.Warnings.Add($"the entry point left {result.StragglersKilled} process(es) running after it exited; repro stopped them: {ChildProcessRunner.DescribeStragglers(result.Stragglers)}");
+        }
+
+        if (result.OutputCutOff is { } cutOff)
+        {
+            run.Warnings.Add(cutOff);
+        }
+
+        if (result.SaveFailure is { } failure)
+        {
+            // The run cannot be recorded whole: the run service saves what it can (FAILED, with this message) and repro exits 3.
+            throw new StoreException($"{failure}; the entry point's process tree was stopped");
         }
 
         if (signal is not null)

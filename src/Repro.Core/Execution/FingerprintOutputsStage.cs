@@ -1,4 +1,5 @@
 using Repro.Core.Errors;
+using Repro.Core.FileSystem;
 using Repro.Core.Runs;
 
 namespace Repro.Core.Execution;
@@ -40,10 +41,11 @@ public sealed class FingerprintOutputsStage : IRunStage
     {
         foreach (var file in outputs.SelectMany(record => record.Files))
         {
-            var info = new FileInfo(Path.Combine(projectDirectory, file.Path));
-            if (info.Exists && info.LastWriteTimeUtc < childStarted.UtcDateTime.AddSeconds(-1))
+            // Recorded paths may be escaped (a name that is not valid UTF-8); the file is found by its bytes.
+            var status = NativeFiles.Status(Path.Combine(projectDirectory, PathText.FromRecorded(file.Path)), followLinks: true);
+            if (status is { } found && DateTime.UnixEpoch.AddTicks(found.ModifiedNs / 100) is var modified && modified < childStarted.UtcDateTime.AddSeconds(-1))
             {
-                warnings.Add($"output {file.Path} was not written by this run (last modified {info.LastWriteTimeUtc:O}, before the entry point started)");
+                warnings.Add($"output {file.Path} was not written by this run (last modified {modified:O}, before the entry point started)");
             }
         }
     }

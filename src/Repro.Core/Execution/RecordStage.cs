@@ -22,7 +22,7 @@ public sealed class RecordStage : IRunStage
                     : (RunStatus.Finished, (string?)null);
 
         run.Manifest = run.Manifest with { Status = status, StatusMessage = message, Warnings = [.. run.Warnings] };
-        run.Store.Save(run.Manifest);
+        run.Store.Save(run.Manifest, run.Warnings);
         return Task.CompletedTask;
     }
 }

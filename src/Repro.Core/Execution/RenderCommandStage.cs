@@ -1,4 +1,5 @@
 using Repro.Core.Capture.Data;
+using Repro.Core.Capture.Environment;
 using Repro.Core.Projects;
 using Repro.Core.Runs;
 
@@ -21,6 +22,14 @@ public sealed class RenderCommandStage : IRunStage
         var rendered = prepared.Command;
         run.Command = rendered;
         run.Warnings.AddRange(prepared.Warnings);
+        foreach (var parameter in rendered.Parameters.Where(parameter => parameter.Source != ParameterSource.Default))
+        {
+            if (SecretPatterns.IsSecretParameterName(parameter.Name) || SecretPatterns.LooksLikeSecret(parameter.Given))
+            {
+                // Recorded all the same: verify passes every parameter again, and a secret it did not record it could not pass.
+                run.Warnings.Add($"parameter '{parameter.Name}' looks like a secret and is recorded in the manifest, because verify passes it again; pass secrets through the environment instead (repro never records variables whose name or value looks like one)");
+            }
+        }
 
         var inputs = rendered.EntryPoint?.Inputs.Select(DataSpec.Input).ToList() ?? [];
         inputs.AddRange(rendered.Parameters

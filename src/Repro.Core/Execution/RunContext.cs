@@ -1,6 +1,7 @@
 using Repro.Core.Capture.Data;
 using Repro.Core.Capture.Results;
 using Repro.Core.Execution.Backends;
+using Repro.Core.FileSystem;
 using Repro.Core.Processes;
 using Repro.Core.Projects;
 using Repro.Core.Runs;
@@ -111,6 +112,9 @@ public sealed class RunContext : IDisposable
     /// <summary>Whether the run's folder has been created.</summary>
     public bool HasFolder => _folder is not null;
 
+    /// <summary>The lock of the run's folder, held while this process records the run (<see cref="RunFolder.LockFileName"/>); released with the run.</summary>
+    public FileLock? FolderLock { get; set; }
+
     /// <summary>The store's hash cache, closed with the run.</summary>
     public HashCache? HashCache { get; set; }
 
@@ -169,12 +173,25 @@ public sealed class RunContext : IDisposable
     public void Start(RunManifest manifest)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        Store.Save(manifest);
+        Store.Save(manifest, Warnings);
         _manifest = manifest;
     }
 
+    /// <summary>Adds a warning from any thread (a cache that reports damage while files are hashed).</summary>
+    public void Warn(string warning)
+    {
+        lock (Warnings)
+        {
+            Warnings.Add(warning);
+        }
+    }
+
     /// <inheritdoc />
-    public void Dispose() => HashCache?.Dispose();
+    public void Dispose()
+    {
+        HashCache?.Dispose();
+        FolderLock?.Dispose();
+    }
 
     private static T Known<T>(T? value, [System.Runtime.CompilerServices.CallerMemberName] string name = "")
         where T : class =>

@@ -1,4 +1,8 @@
 using System.Reflection;
+using System.Text;
+using Repro.Core.Errors;
+using Repro.Core.FileSystem;
+using Repro.Core.Projects;
 using Repro.Core.Runs;
 
 namespace Repro.Core.Execution;
@@ -13,11 +17,17 @@ public sealed class StartStage : IRunStage
     public static string ToolVersion { get; } =
         typeof(StartStage).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
+    /// <summary>
+    /// The longest single argument Linux passes to a program (MAX_ARG_STRLEN: 32 pages of 4 KiB, the final NUL included).
+    /// </summary>
+    public const int MaxArgumentBytes = 128 * 1024;
+
     /// <inheritdoc />
     public Task RunAsync(RunContext run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
         var request = run.Request;
+        UseScriptForLongCommand(run);
         run.ChildEnvironment = ChildEnvironmentBuilder.Build(
             new ChildEnvironmentInputs(
                 run.Folder.RunId,
@@ -57,5 +67,27 @@ public sealed class StartStage : IRunStage
             Warnings = [.. run.Warnings],
         });
         return Task.CompletedTask;
+    }
+
+    // A command longer than one argument may be would fail to start ("Argument list too long"): it goes into a script in
+    // the run folder, which bash reads in place of -c. The manifest still records the command itself.
+    private static void UseScriptForLongCommand(RunContext run)
+    {
+        if (run.Command.Argv.All(argument => Encoding.UTF8.GetByteCount(argument) < MaxArgumentBytes))
+        {
+            return;
+        }
+
+        var script = run.Folder.CommandScript;
+        try
+        {
+            AtomicFile.WriteAllBytes(script, Encoding.UTF8.GetBytes(run.Command.Command + "\n"));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreException($"cannot write {script}: {exception.Message}", exception);
+        }
+
+        run.Command = run.Command with { Argv = ["bash", "-c", ". " + ShellQuote.Quote(script)] };
     }
 }

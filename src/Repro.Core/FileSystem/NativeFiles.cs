@@ -17,8 +17,17 @@ internal static partial class NativeFiles
     // STATX_TYPE | STATX_MODE | STATX_INO | STATX_SIZE | STATX_MTIME | STATX_CTIME
     private const uint StatxMask = 0x1 | 0x2 | 0x100 | 0x200 | 0x40 | 0x80;
 
+    private const int EPermission = 1;
     private const int ENoEnt = 2;
+    private const int EAccess = 13;
+    private const int EExist = 17;
     private const int ENotDir = 20;
+    private const int DirentNameOffset = 19;
+    private const int OReadOnly = 0;
+    private const int OWriteOnly = 1;
+    private const int OCreate = 0x40;
+    private const int OTruncate = 0x200;
+    private const int OCloseOnExec = 0x80000;
     private const int ENoSys = 38;
     private const int ELoop = 40;
 
@@ -36,7 +45,7 @@ internal static partial class NativeFiles
             StatxBuffer buffer;
             try
             {
-                result = Statx(AtFdCwd, path, flags, StatxMask, out buffer);
+                result = Statx(AtFdCwd, PathText.ToNullTerminatedBytes(path), flags, StatxMask, out buffer);
             }
             catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
             {
@@ -79,7 +88,7 @@ internal static partial class NativeFiles
             {
                 handle.DangerousAddRef(ref added);
                 var fd = (int)handle.DangerousGetHandle();
-                if (Statx(fd, string.Empty, AtEmptyPath, StatxMask, out var buffer) == 0)
+                if (Statx(fd, [0], AtEmptyPath, StatxMask, out var buffer) == 0)
                 {
                     return FromStatx(in buffer);
                 }
@@ -121,7 +130,7 @@ internal static partial class NativeFiles
         nint resolved;
         try
         {
-            resolved = RealPathNative(path, 0);
+            resolved = RealPathNative(PathText.ToNullTerminatedBytes(path), 0);
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
@@ -141,7 +150,10 @@ internal static partial class NativeFiles
 
         try
         {
-            return Marshal.PtrToStringUTF8(resolved);
+            unsafe
+            {
+                return PathText.FromBytes(System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpanFromNullTerminated((byte*)resolved));
+            }
         }
         finally
         {
@@ -219,11 +231,299 @@ internal static partial class NativeFiles
         return target is { Exists: true } ? target.FullName : null;
     }
 
-    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Statx(int dirFd, string path, int flags, uint mask, out StatxBuffer buffer);
+    /// <summary>
+    /// The entries of a folder (not <c>.</c> and <c>..</c>) as full paths in <see cref="PathText"/>'s native form, so a
+    /// name that is not valid UTF-8 is listed, and can be opened, like any other.
+    /// </summary>
+    /// <exception cref="UnauthorizedAccessException">The folder cannot be read.</exception>
+    /// <exception cref="IOException">It cannot be listed for another reason.</exception>
+    public static List<string> ListDirectory(string directory)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return [.. Directory.GetFileSystemEntries(directory)];
+        }
 
-    [LibraryImport("libc", EntryPoint = "realpath", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial nint RealPathNative(string path, nint resolved);
+        var entries = new List<string>();
+        var stream = OpenDir(PathText.ToNullTerminatedBytes(directory));
+        if (stream == 0)
+        {
+            throw Error(directory, Marshal.GetLastPInvokeError());
+        }
+
+        try
+        {
+            while (true)
+            {
+                Marshal.SetLastPInvokeError(0);
+                var entry = ReadDir(stream);
+                if (entry == 0)
+                {
+                    var errno = Marshal.GetLastPInvokeError();
+                    if (errno != 0)
+                    {
+                        throw Error(directory, errno);
+                    }
+
+                    break;
+                }
+
+                unsafe
+                {
+                    // struct dirent on Linux (glibc and musl, 64-bit): d_ino, d_off, d_reclen, d_type, then d_name.
+                    var name = MemoryMarshal.CreateReadOnlySpanFromNullTerminated((byte*)entry + DirentNameOffset);
+                    if (name.SequenceEqual("."u8) || name.SequenceEqual(".."u8))
+                    {
+                        continue;
+                    }
+
+                    entries.Add(Path.Join(directory, PathText.FromBytes(name)));
+                }
+            }
+        }
+        finally
+        {
+            _ = CloseDir(stream);
+        }
+
+        return entries;
+    }
+
+    /// <summary>The target stored in a symbolic link, in native form; null when the path is not a link.</summary>
+    public static string? ReadLink(string path)
+    {
+        if (!OperatingSystem.IsLinux() || PathText.IsPlain(path))
+        {
+            return new FileInfo(path).LinkTarget;
+        }
+
+        var buffer = new byte[4096];
+        var length = ReadLinkNative(PathText.ToNullTerminatedBytes(path), buffer, (nuint)buffer.Length);
+        return length < 0 ? null : PathText.FromBytes(buffer.AsSpan(0, (int)length));
+    }
+
+    /// <summary>Opens a file for reading (without blocking writers or deleters), whatever bytes its name holds.</summary>
+    /// <exception cref="FileNotFoundException">Nothing is there.</exception>
+    /// <exception cref="UnauthorizedAccessException">It cannot be read.</exception>
+    /// <exception cref="IOException">It cannot be opened for another reason.</exception>
+    public static SafeFileHandle OpenRead(string path)
+    {
+        if (!OperatingSystem.IsLinux() || PathText.IsPlain(path))
+        {
+            return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
+        }
+
+        return OpenNative(path, OReadOnly | OCloseOnExec, 0);
+    }
+
+    /// <summary>Creates (or truncates) a file for writing, whatever bytes its name holds.</summary>
+    public static SafeFileHandle CreateWrite(string path)
+    {
+        if (!OperatingSystem.IsLinux() || PathText.IsPlain(path))
+        {
+            return File.OpenHandle(path, FileMode.Create, FileAccess.Write, FileShare.None);
+        }
+
+        return OpenNative(path, OWriteOnly | OCreate | OTruncate | OCloseOnExec, Convert.ToUInt32("644", 8));
+    }
+
+    /// <summary>Copies a regular file's bytes, whatever bytes either name holds.</summary>
+    public static void CopyFile(string source, string destination)
+    {
+        using var from = new FileStream(OpenRead(source), FileAccess.Read, 1 << 16);
+        using var to = new FileStream(CreateWrite(destination), FileAccess.Write, 1 << 16);
+        from.CopyTo(to);
+    }
+
+    /// <summary>Creates a folder and its missing parents, whatever bytes the names hold.</summary>
+    public static void CreateDirectories(string directory)
+    {
+        if (!OperatingSystem.IsLinux() || PathText.IsPlain(directory))
+        {
+            Directory.CreateDirectory(directory);
+            return;
+        }
+
+        if (Status(directory, followLinks: true) is { Kind: FileKind.Directory })
+        {
+            return;
+        }
+
+        if (Path.GetDirectoryName(directory) is { Length: > 0 } parent)
+        {
+            CreateDirectories(parent);
+        }
+
+        if (MakeDirectory(PathText.ToNullTerminatedBytes(directory), Convert.ToUInt32("755", 8)) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != EExist)
+            {
+                throw Error(directory, errno);
+            }
+        }
+    }
+
+    /// <summary>Creates a symbolic link at <paramref name="path"/> holding <paramref name="target"/>, both in native form.</summary>
+    public static void CreateSymbolicLink(string path, string target)
+    {
+        if (!OperatingSystem.IsLinux() || (PathText.IsPlain(path) && PathText.IsPlain(target)))
+        {
+            File.CreateSymbolicLink(path, target);
+            return;
+        }
+
+        if (SymbolicLink(PathText.ToNullTerminatedBytes(target), PathText.ToNullTerminatedBytes(path)) != 0)
+        {
+            throw Error(path, Marshal.GetLastPInvokeError());
+        }
+    }
+
+    /// <summary>Sets a file's permission bits, whatever bytes its name holds.</summary>
+    public static void SetMode(string path, UnixFileMode mode)
+    {
+        if (!OperatingSystem.IsLinux() || PathText.IsPlain(path))
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, mode);
+            }
+
+            return;
+        }
+
+        if (ChangeMode(PathText.ToNullTerminatedBytes(path), (uint)mode) != 0)
+        {
+            throw Error(path, Marshal.GetLastPInvokeError());
+        }
+    }
+
+    /// <summary>Deletes a file or link if it is there, whatever bytes its name holds.</summary>
+    public static void DeleteFile(string path)
+    {
+        if (!OperatingSystem.IsLinux() || PathText.IsPlain(path))
+        {
+            File.Delete(path);
+            return;
+        }
+
+        if (Unlink(PathText.ToNullTerminatedBytes(path)) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != ENoEnt)
+            {
+                throw Error(path, errno);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Deletes a folder and everything in it, whatever bytes the names hold (.NET's own recursive delete cannot
+    /// remove a file whose name is not valid UTF-8). Folders are opened up (owner rwx) first, so read-only folders a
+    /// child left behind go too. Links are removed, never followed.
+    /// </summary>
+    public static void DeleteTree(string directory)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                foreach (var sub in Directory.EnumerateDirectories(directory, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true }))
+                {
+                    File.SetUnixFileMode(sub, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                }
+            }
+
+            Directory.Delete(directory, recursive: true);
+            return;
+        }
+
+        var bytes = PathText.ToNullTerminatedBytes(directory);
+        _ = ChangeMode(bytes, Convert.ToUInt32("700", 8));
+        foreach (var entry in ListDirectory(directory))
+        {
+            if (Status(entry, followLinks: false) is { Kind: FileKind.Directory })
+            {
+                DeleteTree(entry);
+            }
+            else if (Unlink(PathText.ToNullTerminatedBytes(entry)) != 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno != ENoEnt)
+                {
+                    throw Error(entry, errno);
+                }
+            }
+        }
+
+        if (RemoveDirectory(bytes) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != ENoEnt)
+            {
+                throw Error(directory, errno);
+            }
+        }
+    }
+
+    private static SafeFileHandle OpenNative(string path, int flags, uint mode)
+    {
+        var fd = OpenFile(PathText.ToNullTerminatedBytes(path), flags, mode);
+        if (fd < 0)
+        {
+            throw Error(path, Marshal.GetLastPInvokeError());
+        }
+
+        return new SafeFileHandle(fd, ownsHandle: true);
+    }
+
+    private static Exception Error(string path, int errno)
+    {
+        var shown = PathText.ToRecorded(path);
+        var message = $"{shown}: {Marshal.GetPInvokeErrorMessage(errno)}";
+        return errno switch
+        {
+            ENoEnt or ENotDir => new FileNotFoundException(message, shown),
+            EAccess or EPermission => new UnauthorizedAccessException(message),
+            _ => new IOException(message),
+        };
+    }
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true)]
+    private static partial int Statx(int dirFd, byte[] path, int flags, uint mask, out StatxBuffer buffer);
+
+    [LibraryImport("libc", EntryPoint = "realpath", SetLastError = true)]
+    private static partial nint RealPathNative(byte[] path, nint resolved);
+
+    [LibraryImport("libc", EntryPoint = "opendir", SetLastError = true)]
+    private static partial nint OpenDir(byte[] path);
+
+    [LibraryImport("libc", EntryPoint = "readdir", SetLastError = true)]
+    private static partial nint ReadDir(nint stream);
+
+    [LibraryImport("libc", EntryPoint = "closedir", SetLastError = true)]
+    private static partial int CloseDir(nint stream);
+
+    [LibraryImport("libc", EntryPoint = "readlink", SetLastError = true)]
+    private static partial nint ReadLinkNative(byte[] path, byte[] buffer, nuint size);
+
+    [LibraryImport("libc", EntryPoint = "mkdir", SetLastError = true)]
+    private static partial int MakeDirectory(byte[] path, uint mode);
+
+    [LibraryImport("libc", EntryPoint = "symlink", SetLastError = true)]
+    private static partial int SymbolicLink(byte[] target, byte[] path);
+
+    [LibraryImport("libc", EntryPoint = "unlink", SetLastError = true)]
+    private static partial int Unlink(byte[] path);
+
+    [LibraryImport("libc", EntryPoint = "rmdir", SetLastError = true)]
+    private static partial int RemoveDirectory(byte[] path);
+
+    [LibraryImport("libc", EntryPoint = "chmod", SetLastError = true)]
+    private static partial int ChangeMode(byte[] path, uint mode);
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
+    private static partial int OpenFile(byte[] path, int flags, uint mode);
 
     /// <summary>
     /// <c>struct statx</c>: the kernel fixes its layout with explicit padding, so it is the same on every

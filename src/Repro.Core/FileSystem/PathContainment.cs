@@ -45,6 +45,19 @@ public static class PathContainment
         return relative.Replace(Path.DirectorySeparatorChar, '/');
     }
 
+    /// <summary>
+    /// Where <paramref name="path"/> really leads, every symbolic link followed, and whether that lies inside
+    /// <paramref name="root"/> (its links followed too): the check for files repro reads because a project names them,
+    /// which must not lead out of it. <c>Target</c> is null when the path does not exist or ends in a dangling link
+    /// (then <c>Inside</c> is false).
+    /// </summary>
+    public static (bool Inside, string? Target) ResolvesInside(string root, string path)
+    {
+        var realRoot = NativeFiles.RealPath(Normalize(root)) ?? Normalize(root);
+        var target = NativeFiles.RealPath(Normalize(path));
+        return (target is not null && IsInsideFullPath(realRoot, target), target);
+    }
+
     private static string Normalize(string path) => Path.GetFullPath(path);
 
     private static bool IsSeparator(char c) => c == Path.DirectorySeparatorChar || c == Path.AltDirectorySeparatorChar;

@@ -34,7 +34,7 @@ public sealed record RunPlan(
 {
     /// <summary>Why the run would stop before its child starts (missing inputs, as the run reports them), or null.</summary>
     public string? Refusal => Inputs.Any(input => input.Problem is not null)
-        ? string.Join("; ", Inputs.Where(input => input.Problem is not null).Select(input => input.Problem))
+        ? MessageList.Join(Inputs.Where(input => input.Problem is not null).Select(input => input.Problem!), separator: "; ")
         : null;
 }
 

@@ -2,11 +2,70 @@ using System.Runtime.InteropServices;
 
 namespace Repro.Core.Processes;
 
-/// <summary>The few POSIX calls .NET does not expose: signalling a process group and the children's resource usage.</summary>
+/// <summary>
+/// The few POSIX calls .NET does not expose: signalling a process group, the children's resource usage, becoming a
+/// child subreaper and reaping the orphans that brings.
+/// </summary>
 internal static partial class NativeProcess
 {
     public const int SigKill = 9;
 
+    public const int SigTerm = 15;
+
+    public const int SigStop = 19;
+
+    private const int PrSetChildSubreaper = 36;
+    private const int WNoHang = 1;
+
+    private static int s_subreaper;
+
+    /// <summary>
+    /// Makes this process a child subreaper (Linux <c>PR_SET_CHILD_SUBREAPER</c>): a process below it whose parent
+    /// exits is re-parented here instead of to init, so a descendant that daemonises or calls <c>setsid</c> can still be
+    /// found by walking parent ids. Idempotent; false where the call does not exist.
+    /// </summary>
+    public static bool BecomeSubreaper()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        if (Volatile.Read(ref s_subreaper) == 1)
+        {
+            return true;
+        }
+
+        try
+        {
+            if (Prctl(PrSetChildSubreaper, 1, 0, 0, 0) != 0)
+            {
+                return false;
+            }
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return false;
+        }
+
+        Volatile.Write(ref s_subreaper, 1);
+        return true;
+    }
+
+    /// <summary>Whether <see cref="BecomeSubreaper"/> succeeded.</summary>
+    public static bool IsSubreaper => Volatile.Read(ref s_subreaper) == 1;
+
+    /// <summary>
+    /// Collects the exit status of <paramref name="pid"/> if it is a child of this process that has ended, so it does not
+    /// stay a zombie. Only for processes .NET did not start (orphans re-parented here): those .NET started it reaps itself.
+    /// </summary>
+    public static void ReapIfEnded(int pid)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            _ = WaitPid(pid, out _, WNoHang);
+        }
+    }
     /// <summary>Sends <paramref name="signal"/> to every process in the group led by <paramref name="groupId"/>.</summary>
     public static void SignalGroup(int groupId, int signal)
     {
@@ -22,6 +81,37 @@ internal static partial class NativeProcess
         if (!OperatingSystem.IsWindows())
         {
             _ = Kill(pid, signal);
+        }
+    }
+
+    /// <summary>
+    /// Asks Linux to give a pipe <paramref name="bytes"/> of buffer (<c>F_SETPIPE_SZ</c>), so a fast writer and its
+    /// reader exchange fewer, larger chunks; quietly keeps the default where that is refused or unknown.
+    /// </summary>
+    public static void TryEnlargePipe(SafeHandle pipe, int bytes)
+    {
+        if (!OperatingSystem.IsLinux() || pipe.IsInvalid)
+        {
+            return;
+        }
+
+        const int fSetPipeSize = 1031;
+        var added = false;
+        try
+        {
+            pipe.DangerousAddRef(ref added);
+            _ = Fcntl((int)pipe.DangerousGetHandle(), fSetPipeSize, bytes);
+        }
+        catch (EntryPointNotFoundException)
+        {
+            // Not a Linux C library: the default size stays.
+        }
+        finally
+        {
+            if (added)
+            {
+                pipe.DangerousRelease();
+            }
         }
     }
 
@@ -49,6 +139,15 @@ internal static partial class NativeProcess
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
+
+    [LibraryImport("libc", EntryPoint = "prctl", SetLastError = true)]
+    private static partial int Prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
+
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    private static partial int Fcntl(int fd, int command, int argument);
+
+    [LibraryImport("libc", EntryPoint = "waitpid", SetLastError = true)]
+    private static partial int WaitPid(int pid, out int status, int options);
 
     [LibraryImport("libc", EntryPoint = "getrusage", SetLastError = true)]
     private static partial int GetRusage(int who, out RUsage usage);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace Repro.Core.Processes;
@@ -32,6 +33,12 @@ public sealed record ProcessStart(
     /// otherwise the program starts as a plain child (see <see cref="LaunchedProcess.OwnsSession"/>).
     /// </summary>
     public bool OwnSession { get; init; }
+
+    /// <summary>
+    /// Whether repro keeps the write end of the program's standard input (<see cref="LaunchedProcess.StandardInput"/>)
+    /// instead of closing it: a pipe that only repro holds, so the program sees end-of-file when repro is gone.
+    /// </summary>
+    public bool KeepStandardInput { get; init; }
 }
 
 /// <summary>
@@ -41,6 +48,14 @@ public sealed record ProcessStart(
 /// </summary>
 public static class ProcessLauncher
 {
+    // Programs started here and not yet disposed. A process tree watcher tells them apart from orphans that were
+    // re-parented to repro (see ProcessTree): those were started by an entry point, these by repro itself.
+    private static readonly ConcurrentDictionary<int, byte> s_running = new();
+
+    /// <summary>Whether <paramref name="pid"/> is a program this process started here and has not disposed yet.</summary>
+    internal static bool StartedHere(int pid) => s_running.ContainsKey(pid);
+
+    internal static void Forget(int pid) => s_running.TryRemove(pid, out _);
     /// <summary>Starts the program with standard output and standard error redirected to the returned streams.</summary>
     /// <param name="start">What to start.</param>
     /// <returns>The running program.</returns>
@@ -96,7 +111,8 @@ public static class ProcessLauncher
             throw;
         }
 
-        if (!start.InheritStandardInput)
+        s_running[process.Id] = 0;
+        if (!start.InheritStandardInput && !start.KeepStandardInput)
         {
             process.StandardInput.Close();
         }
@@ -122,6 +138,9 @@ public sealed class LaunchedProcess : IDisposable
 
     /// <summary>Whether it leads a session and process group of its own.</summary>
     public bool OwnsSession { get; }
+
+    /// <summary>Its standard input, when started with <see cref="ProcessStart.KeepStandardInput"/>.</summary>
+    public Stream StandardInput => _process.StandardInput.BaseStream;
 
     /// <summary>Its standard output, to be read to the end by the caller.</summary>
     public Stream StandardOutput => _process.StandardOutput.BaseStream;
@@ -192,5 +211,9 @@ public sealed class LaunchedProcess : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _process.Dispose();
+    public void Dispose()
+    {
+        ProcessLauncher.Forget(Id);
+        _process.Dispose();
+    }
 }

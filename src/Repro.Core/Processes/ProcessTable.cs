@@ -40,6 +40,83 @@ internal static class ProcessTable
         return members;
     }
 
+    /// <summary>Every process now, by id, with the fields of its stat line; processes that end while being read are left out.</summary>
+    public static Dictionary<int, StatFields> Snapshot()
+    {
+        var processes = new Dictionary<int, StatFields>();
+        if (!IsAvailable)
+        {
+            return processes;
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            var name = Path.GetFileName(directory.AsSpan());
+            if (int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && TryRead(Path.Combine(directory, "stat")) is { } stat
+                && TryParseStat(stat, out var fields))
+            {
+                processes[pid] = fields;
+            }
+        }
+
+        return processes;
+    }
+
+    /// <summary>The stat fields of one process, or null when it is gone.</summary>
+    public static StatFields? Stat(int pid) =>
+        IsAvailable && TryRead($"/proc/{pid}/stat") is { } stat && TryParseStat(stat, out var fields) ? fields : null;
+
+    /// <summary>The command line of <paramref name="pid"/> with its arguments separated by spaces, or its name in brackets when it has none (a kernel thread, a zombie); null when it is gone.</summary>
+    public static string? CommandLine(int pid)
+    {
+        var bytes = TryReadBytes($"/proc/{pid}/cmdline");
+        if (bytes is null)
+        {
+            return null;
+        }
+
+        var text = System.Text.Encoding.UTF8.GetString(bytes).TrimEnd('\0').Replace('\0', ' ');
+        if (text.Length > 0)
+        {
+            return text;
+        }
+
+        var stat = TryRead($"/proc/{pid}/stat");
+        var open = stat?.IndexOf('(', StringComparison.Ordinal) ?? -1;
+        var close = stat?.LastIndexOf(')') ?? -1;
+        return open >= 0 && close > open ? $"[{stat![(open + 1)..close]}]" : null;
+    }
+
+    /// <summary>
+    /// Whether the environment <paramref name="pid"/> started with holds exactly <paramref name="entry"/> (<c>NAME=VALUE</c>):
+    /// true, false, or null when it cannot be read (gone, another user's, or a kernel thread).
+    /// </summary>
+    public static bool? EnvironmentHolds(int pid, string entry, string name)
+    {
+        var bytes = TryReadBytes($"/proc/{pid}/environ");
+        if (bytes is null)
+        {
+            return null;
+        }
+
+        var wanted = System.Text.Encoding.UTF8.GetBytes(entry);
+        var prefix = System.Text.Encoding.UTF8.GetBytes(name + "=");
+        var holdsName = false;
+        foreach (var range in ((ReadOnlySpan<byte>)bytes).Split((byte)0))
+        {
+            var variable = bytes.AsSpan(range);
+            if (variable.SequenceEqual(wanted))
+            {
+                return true;
+            }
+
+            holdsName |= variable.StartsWith(prefix);
+        }
+
+        return holdsName ? false : null;
+    }
+
     /// <summary>Resident set size of <paramref name="pid"/> in bytes, or 0 when it is gone.</summary>
     public static long ResidentBytes(int pid)
     {
@@ -92,17 +169,30 @@ internal static class ProcessTable
         }
 
         var rest = stat[(close + 2)..].Split(' ');
-        if (rest.Length < 4
+        if (rest.Length < 20
             || rest[0].Length != 1
             || !int.TryParse(rest[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parent)
             || !int.TryParse(rest[2], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var group)
-            || !int.TryParse(rest[3], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var session))
+            || !int.TryParse(rest[3], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var session)
+            || !long.TryParse(rest[19], NumberStyles.None, CultureInfo.InvariantCulture, out var startTime))
         {
             return false;
         }
 
-        fields = new StatFields(rest[0][0], parent, group, session);
+        fields = new StatFields(rest[0][0], parent, group, session, startTime);
         return true;
+    }
+
+    private static byte[]? TryReadBytes(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private static string? TryRead(string path)
@@ -123,5 +213,10 @@ internal static class ProcessTable
     /// <param name="ParentId">Parent process id.</param>
     /// <param name="GroupId">Process group id.</param>
     /// <param name="Session">Session id.</param>
-    internal readonly record struct StatFields(char State, int ParentId, int GroupId, int Session);
+    /// <param name="StartTime">When it started, in clock ticks after boot: with the id, it names one process even after the id is reused.</param>
+    internal readonly record struct StatFields(char State, int ParentId, int GroupId, int Session, long StartTime)
+    {
+        /// <summary>Whether it has exited and only waits to be reaped (or is a thread group being torn down).</summary>
+        public bool IsGone => State is 'Z' or 'X' or 'x';
+    }
 }

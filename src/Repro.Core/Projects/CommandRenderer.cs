@@ -1,5 +1,6 @@
 using System.Text;
 using Repro.Core.Errors;
+using Repro.Core.FileSystem;
 using Repro.Core.Projects.Python;
 using Repro.Core.Runs;
 
@@ -70,7 +71,7 @@ public static class CommandRenderer
         var missing = entryPoint.Parameters.Where(parameter => parameter.IsRequired && !given.Contains(parameter.Name)).ToList();
         if (missing.Count > 0 && !leaveRequired)
         {
-            var names = string.Join(", ", missing.Select(parameter => $"'{parameter.Name}'"));
+            var names = MessageList.Join(missing.Select(parameter => $"'{parameter.Name}'"));
             var noun = missing.Count == 1 ? "parameter" : "parameters";
             throw new InputException($"entry point '{entryPoint.Name}' needs a value for {noun} {names}; give it with -P NAME=VALUE");
         }
@@ -157,7 +158,8 @@ public static class CommandRenderer
             ".R" => ($"Rscript -e \"mlflow::mlflow_source('{ShellQuote.Quote(name)}')\" --args", EntryPointKind.RScript),
             _ => null,
         };
-        var exists = ProjectRelativePath.StaysInside(name) && File.Exists(Path.Join(project.Directory, name));
+        var path = Path.Join(project.Directory, name);
+        var exists = ProjectRelativePath.StaysInside(name) && File.Exists(path);
         if (script is null || !exists)
         {
             var notScript = script is null ? "is not a .py, .sh or .R file" : "is not a file in the project";
@@ -167,8 +169,15 @@ public static class CommandRenderer
                     $"entry point '{name}' {notScript}, and the project has no MLproject file to declare it ({ProjectFileLocator.LookedFor}); name a script of the project, such as -e train.py");
             }
 
-            var declared = !project.EntryPointNames.Any() ? "it declares none" : "declared: " + string.Join(", ", project.EntryPointNames);
+            var declared = !project.EntryPointNames.Any() ? "it declares none" : "declared: " + MessageList.Join(project.EntryPointNames);
             throw new InputException($"entry point '{name}' is not declared in {project.FileName} ({declared}) and {notScript}");
+        }
+
+        // A script run as the entry point is the run's code: one that leads out of the project (a symbolic link) is code
+        // that git does not record and verify could not re-create.
+        if (PathContainment.ResolvesInside(project.Directory, path) is { Inside: false } resolved)
+        {
+            throw new InputException($"entry point '{name}' leads to {resolved.Target}, outside the project: repro runs only scripts inside the project, whose code it records; copy it in, or declare an entry point that runs it");
         }
 
         var records = new List<ParameterRecord>();

@@ -110,7 +110,7 @@ internal static class CommandTemplate
     }
 
     private static string Declared(EntryPoint entryPoint) =>
-        entryPoint.Parameters.Count == 0 ? "it declares none" : "declared: " + string.Join(", ", entryPoint.Parameters.Select(parameter => parameter.Name));
+        entryPoint.Parameters.Count == 0 ? "it declares none" : "declared: " + MessageList.Join(entryPoint.Parameters.Select(parameter => parameter.Name));
 
     private static InputException Error(EntryPoint entryPoint, string message) => new(entryPoint.CommandLocation, "the command " + message);
 }

@@ -44,6 +44,9 @@ public sealed record MLProject(
 /// <param name="Image">For <c>docker_env</c>, the image.</param>
 public sealed record ProjectEnvironment(string? Kind, string? File, string? Image)
 {
+    /// <summary>Whether the env file leads outside the project (by <c>..</c> or a symbolic link): repro then never reads it.</summary>
+    public bool FileOutsideProject { get; init; }
+
     /// <summary>No environment declared: the command runs on the host as it is.</summary>
     public static ProjectEnvironment None { get; } = new(null, null, null);
 }

@@ -40,13 +40,53 @@ public static class MLProjectLoader
 
     private static string ReadText(ProjectFile file)
     {
+        byte[] bytes;
         try
         {
-            return File.ReadAllText(file.FullPath);
+            bytes = File.ReadAllBytes(file.FullPath);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             throw new StoreException($"cannot read '{file.DisplayPath}': {exception.Message}", exception);
         }
+
+        return DecodeUtf8(bytes, file.DisplayPath);
+    }
+
+    /// <summary>
+    /// The file's text. MLflow reads the file as UTF-8 text and fails on anything else; decoding it leniently would
+    /// record replacement characters instead of what is written, so the first invalid byte is an error at its place.
+    /// A UTF-8 byte-order mark is skipped, as Python's YAML reader skips it.
+    /// </summary>
+    internal static string DecodeUtf8(ReadOnlySpan<byte> bytes, string displayPath)
+    {
+        ReadOnlySpan<byte> byteOrderMark = [0xEF, 0xBB, 0xBF];
+        var body = bytes.StartsWith(byteOrderMark) ? bytes[3..] : bytes;
+        long line = 1, column = 1;
+        var rest = body;
+        while (!rest.IsEmpty)
+        {
+            var status = System.Text.Rune.DecodeFromUtf8(rest, out var rune, out var consumed);
+            if (status != System.Buffers.OperationStatus.Done)
+            {
+                throw new InputException(
+                    new SourceLocation(displayPath, line, column),
+                    $"the file is not valid UTF-8 (byte 0x{rest[0]:X2}); MLflow reads MLproject files as UTF-8: save it in that encoding");
+            }
+
+            if (rune.Value == '\n')
+            {
+                line++;
+                column = 1;
+            }
+            else
+            {
+                column++;
+            }
+
+            rest = rest[consumed..];
+        }
+
+        return System.Text.Encoding.UTF8.GetString(body);
     }
 }

@@ -1,4 +1,5 @@
 using Repro.Core.Errors;
+using Repro.Core.FileSystem;
 using Repro.Core.Projects.Python;
 using Repro.Core.Runs;
 
@@ -182,7 +183,7 @@ internal static class ProjectSpecReader
             return DefaultEnvironment(directory);
         }
 
-        return entry.Name == DockerEnv ? ReadDocker(entry, warn) : ReadEnvFile(entry, directory);
+        return entry.Name == DockerEnv ? ReadDocker(entry, warn) : ReadEnvFile(entry, directory, warn);
     }
 
     // With no environment declared MLflow takes python_env.yaml, else conda.yaml, from the project directory.
@@ -191,7 +192,7 @@ internal static class ProjectSpecReader
         : File.Exists(Path.Join(directory, DefaultCondaFile)) ? new ProjectEnvironment(CondaEnv, DefaultCondaFile, null)
         : ProjectEnvironment.None;
 
-    private static ProjectEnvironment ReadEnvFile(YamlTreeEntry entry, string directory)
+    private static ProjectEnvironment ReadEnvFile(YamlTreeEntry entry, string directory, Action<YamlTreeNode, string> warn)
     {
         var scalar = entry.Value.ExpectScalar(entry.Name);
         var value = scalar.ToPython();
@@ -200,9 +201,20 @@ internal static class ProjectSpecReader
             throw scalar.Error($"{entry.Name} is read by MLflow's YAML reader as the {value.TypeName} {value.Str()}, not a file name, and MLflow fails on it; quote it");
         }
 
-        return File.Exists(Path.Join(directory, scalar.Text))
-            ? new ProjectEnvironment(entry.Name, scalar.Text, null)
-            : throw scalar.Error($"{entry.Name} file '{scalar.Text}' does not exist in the project directory");
+        var path = Path.Join(directory, scalar.Text);
+        if (!File.Exists(path))
+        {
+            throw scalar.Error($"{entry.Name} file '{scalar.Text}' does not exist in the project directory");
+        }
+
+        // MLflow reads the file wherever it is; repro reads nothing outside the project, so it records the name only.
+        var inside = ProjectRelativePath.StaysInside(scalar.Text) && PathContainment.ResolvesInside(directory, path).Inside;
+        if (!inside)
+        {
+            warn(scalar, $"{entry.Name} file '{scalar.Text}' leads outside the project directory: repro does not read it, so its hash is not recorded; keep it in the project");
+        }
+
+        return new ProjectEnvironment(entry.Name, scalar.Text, null) { FileOutsideProject = !inside };
     }
 
     // The checks of mlflow/projects/_project_spec.py for docker_env: an image, volumes a list of strings, environment a

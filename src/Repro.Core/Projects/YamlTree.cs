@@ -171,7 +171,7 @@ internal sealed record YamlTreeMapping(
             if (!allowed.Contains(entry.Name, StringComparer.Ordinal))
             {
                 var suggestion = KeySuggestions.For(entry.Name, allowed) is { } hint ? $"; {hint}" : string.Empty;
-                throw entry.Key.Error($"unknown key '{entry.Name}' in {what}{suggestion}; expected one of: {string.Join(", ", allowed)}");
+                throw entry.Key.Error($"unknown key '{entry.Name}' in {what}{suggestion}; expected one of: {MessageList.Join(allowed)}");
             }
         }
     }

@@ -34,6 +34,15 @@ public sealed record RunFolder(string Path)
     /// <summary>Where the entry point writes metrics (<c>REPRO_METRICS_FILE</c>) when its MLproject entry declares no <c>metrics:</c> file.</summary>
     public const string DefaultMetricsFileName = "metrics.json";
 
+    /// <summary>
+    /// Locked by the repro process recording the run for as long as it lives (<c>flock</c>): a run whose manifest says
+    /// RUNNING while nobody holds this lock was abandoned (repro was killed).
+    /// </summary>
+    public const string LockFileName = "run.lock";
+
+    /// <summary>A script holding the command, for a command longer than one argument may be (see the execute stage).</summary>
+    public const string CommandScriptFileName = "command.sh";
+
     /// <summary>The run's id: the folder's name.</summary>
     public string RunId => System.IO.Path.GetFileName(Path);
 
@@ -57,6 +66,12 @@ public sealed record RunFolder(string Path)
 
     /// <summary>The Python hook's report.</summary>
     public string PythonReport => File(PythonReportFileName);
+
+    /// <summary>The lock file.</summary>
+    public string Lock => File(LockFileName);
+
+    /// <summary>The command script, when the command was too long for an argument.</summary>
+    public string CommandScript => File(CommandScriptFileName);
 
     /// <summary>The metrics file repro chooses when the entry point declares none.</summary>
     public string DefaultMetrics => File(DefaultMetricsFileName);

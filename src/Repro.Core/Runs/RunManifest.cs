@@ -107,6 +107,18 @@ public enum RunStatus
     /// <summary>The run was interrupted (Ctrl-C, SIGTERM) and its process tree stopped.</summary>
     [JsonStringEnumMemberName("KILLED")]
     Killed,
+
+    /// <summary>
+    /// Never written into a manifest: what reading commands show for a run whose manifest says RUNNING (or that has no
+    /// manifest at all) while no repro process holds its lock any more. repro was killed, or its disk filled, before it
+    /// could record the end.
+    /// </summary>
+    [JsonStringEnumMemberName("ABANDONED")]
+    Abandoned,
+
+    /// <summary>Never written into a manifest: what <c>repro list</c> shows for a run whose <c>run.json</c> cannot be read.</summary>
+    [JsonStringEnumMemberName("DAMAGED")]
+    Damaged,
 }
 
 /// <summary>The repro build that wrote a manifest.</summary>
@@ -201,6 +213,31 @@ public sealed record GitRecord
     public StoredFileRecord? Patch { get; init; }
 
     /// <summary>Untracked, non-ignored files: listed, never copied.</summary>
+    public IReadOnlyList<FileRecord> Untracked { get; init; } = [];
+
+    /// <summary>The repository's submodules (top level), each with the commit checked out when the run started.</summary>
+    public IReadOnlyList<SubmoduleRecord> Submodules { get; init; } = [];
+}
+
+/// <summary>A git submodule as the run found it.</summary>
+public sealed record SubmoduleRecord
+{
+    /// <summary>Its path in the superproject's working tree, forward slashes.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>Its URL from <c>.gitmodules</c>, with any credentials removed.</summary>
+    public string? Url { get; init; }
+
+    /// <summary>The commit checked out in it (full SHA); null when it was not initialised (an empty folder).</summary>
+    public string? Commit { get; init; }
+
+    /// <summary>Whether its files differ from that commit or it holds untracked, non-ignored files.</summary>
+    public bool Dirty { get; init; }
+
+    /// <summary>The patch of its tracked changes against its commit (a file in the run folder), when there are any.</summary>
+    public StoredFileRecord? Patch { get; init; }
+
+    /// <summary>Its untracked, non-ignored files, with paths relative to the superproject's working tree: listed, never copied.</summary>
     public IReadOnlyList<FileRecord> Untracked { get; init; } = [];
 }
 

@@ -24,30 +24,53 @@ public sealed class RunIndex : IDisposable
     }
 
     /// <summary>Opens (creating or rebuilding when needed) the index of <paramref name="store"/>.</summary>
-    public static RunIndex Open(RunStore store)
+    /// <param name="store">The store.</param>
+    /// <param name="warnings">Receives a line when a damaged index was set aside.</param>
+    /// <exception cref="StoreException">The index cannot be opened or created (a read-only or full store, a folder in its place).</exception>
+    public static RunIndex Open(RunStore store, ICollection<string>? warnings = null)
     {
+        ArgumentNullException.ThrowIfNull(store);
+        if (Directory.Exists(store.IndexPath))
+        {
+            throw new StoreException($"the run index {store.IndexPath} is a folder, not a file; move it away and repro rebuilds the index from the manifests");
+        }
+
         try
         {
             return OpenOrCreate(store);
         }
-        catch (SqliteException)
+        catch (SqliteException exception) when (SqliteFiles.IsDamage(exception))
         {
             // A corrupt or foreign file: the manifests are the truth, so start the index again from them.
-            DeleteIndexFiles(store.IndexPath);
+            var aside = SqliteFiles.SetAside(store.IndexPath);
+            warnings?.Add($"the run index {store.IndexPath} was damaged ({exception.Message}); set aside as {aside} and rebuilt from the manifests");
             try
             {
                 return OpenOrCreate(store);
             }
-            catch (SqliteException exception)
+            catch (SqliteException again)
             {
-                throw new StoreException($"cannot open the run index {store.IndexPath}: {exception.Message}", exception);
+                throw new StoreException($"cannot open the run index {store.IndexPath}: {again.Message}", again);
             }
+        }
+        catch (SqliteException exception)
+        {
+            throw new StoreException($"cannot open the run index {store.IndexPath}: {exception.Message}", exception);
         }
     }
 
-    /// <summary>Records or replaces one run.</summary>
+    /// <summary>Records or replaces one run, under the id its manifest gives.</summary>
     public void Upsert(RunManifest manifest, long manifestWriteTicks)
     {
+        ArgumentNullException.ThrowIfNull(manifest);
+        Upsert(manifest, manifest.RunId, manifestWriteTicks);
+    }
+
+    /// <summary>Records or replaces one run, under <paramref name="runId"/> (its folder name, whatever the manifest says).</summary>
+    public void Upsert(RunManifest manifest, string runId, long manifestWriteTicks)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        manifest = manifest with { RunId = runId };
         using var command = _connection.CreateCommand();
         command.CommandText = """
             INSERT INTO runs (run_id, status, entry_point, run_name, experiment, verifies, verdict, started_at, duration, parameters, metrics, manifest_ticks)
@@ -80,8 +103,11 @@ public sealed class RunIndex : IDisposable
     /// whose manifest can no longer be read.
     /// Costs one directory listing and one stat per run.
     /// </summary>
-    public void Synchronize()
+    /// <returns>The runs whose manifest cannot be read (left out of the index), and warnings about the ones read.</returns>
+    public SyncReport Synchronize()
     {
+        var damaged = new List<DamagedRun>();
+        var warnings = new List<string>();
         var indexed = new Dictionary<string, long>(StringComparer.Ordinal);
         using (var command = _connection.CreateCommand())
         {
@@ -107,17 +133,18 @@ public sealed class RunIndex : IDisposable
             RunManifest manifest;
             try
             {
-                manifest = _store.Load(runId);
+                manifest = _store.Load(runId, warnings);
             }
-            catch (StoreException)
+            catch (Exception exception) when (exception is StoreException or InputException)
             {
-                // A damaged manifest: list what can be read. Its old row goes too (it stays in `indexed`), so the
-                // listing is what a rebuild from the manifests would give.
+                // A damaged manifest: listed as DAMAGED, not indexed. Its old row goes too (it stays in `indexed`), so
+                // the listing is what a rebuild from the manifests would give.
+                damaged.Add(new DamagedRun(runId, exception.Message));
                 continue;
             }
 
             indexed.Remove(runId);
-            Upsert(manifest, ticks);
+            Upsert(manifest, runId, ticks);
         }
 
         foreach (var gone in indexed.Keys)
@@ -129,6 +156,7 @@ public sealed class RunIndex : IDisposable
         }
 
         transaction.Commit();
+        return new SyncReport(damaged, warnings);
     }
 
     /// <summary>Runs matching <paramref name="query"/>, newest first.</summary>
@@ -249,19 +277,14 @@ public sealed class RunIndex : IDisposable
         return command.ExecuteScalar();
     }
 
-    private static void DeleteIndexFiles(string path)
-    {
-        SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { path, path + "-wal", path + "-shm", path + "-journal" })
-        {
-            try
-            {
-                File.Delete(file);
-            }
-            catch (IOException)
-            {
-                // Opening again reports the real problem if the file is still unusable.
-            }
-        }
-    }
 }
+
+/// <summary>A run whose manifest cannot be read.</summary>
+/// <param name="RunId">The run id (its folder).</param>
+/// <param name="Problem">One line naming the file and what is wrong with it.</param>
+public sealed record DamagedRun(string RunId, string Problem);
+
+/// <summary>What <see cref="RunIndex.Synchronize"/> found beside the readable manifests.</summary>
+/// <param name="Damaged">Runs whose manifest cannot be read.</param>
+/// <param name="Warnings">Lines about manifests that were read (a runId that disagrees with its folder).</param>
+public sealed record SyncReport(IReadOnlyList<DamagedRun> Damaged, IReadOnlyList<string> Warnings);

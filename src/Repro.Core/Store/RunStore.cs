@@ -135,9 +135,47 @@ public sealed partial class RunStore
         return Path.Combine(RunsDirectory, runId);
     }
 
-    /// <summary>Writes a run's manifest atomically, then brings the index up to date.</summary>
-    public void Save(RunManifest manifest)
+    /// <summary>
+    /// Takes the lock of a new run's folder, for as long as this process records the run (see
+    /// <see cref="RunFolder.LockFileName"/>): while it is held, reading commands know the run is alive.
+    /// </summary>
+    /// <exception cref="StoreException">The lock file cannot be created, or another process holds it.</exception>
+    public static FileLock LockRun(RunFolder folder)
     {
+        ArgumentNullException.ThrowIfNull(folder);
+        try
+        {
+            return FileLock.TryAcquire(folder.Lock) ?? throw new StoreException($"{folder.Lock} is locked by another process");
+        }
+        catch (IOException exception)
+        {
+            throw new StoreException(exception.Message, exception);
+        }
+    }
+
+    /// <summary>
+    /// Whether a repro process is still recording the run in <paramref name="runId"/>'s folder: false once its lock is
+    /// free or gone (its repro exited or was killed); true when a live process holds it or it cannot be told.
+    /// </summary>
+    public bool IsRecording(string runId) => FileLock.Probe(GetRunFolder(runId).Lock) is LockState.Held or LockState.Unknown;
+
+    /// <summary>
+    /// The status to show for a run: its manifest's, except that a RUNNING run that no repro process records any more is
+    /// ABANDONED. Never written back: the manifest stays as repro last wrote it.
+    /// </summary>
+    public RunStatus DisplayStatus(RunManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        return manifest.Status == RunStatus.Running && !IsRecording(manifest.RunId) ? RunStatus.Abandoned : manifest.Status;
+    }
+
+    /// <summary>Writes a run's manifest atomically, then brings the index up to date.</summary>
+    /// <param name="manifest">The manifest.</param>
+    /// <param name="warnings">Receives a line when the index could not be updated (the manifest is saved all the same: the index is rebuilt from the manifests).</param>
+    /// <exception cref="StoreException">The manifest could not be written.</exception>
+    public void Save(RunManifest manifest, ICollection<string>? warnings = null)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
         var path = GetRunFolder(manifest.RunId).Manifest;
         try
         {
@@ -148,12 +186,32 @@ public sealed partial class RunStore
             throw new StoreException($"cannot write {path}: {exception.Message}", exception);
         }
 
-        using var index = RunIndex.Open(this);
-        index.Upsert(manifest, File.GetLastWriteTimeUtc(path).Ticks);
+        var problems = new List<string>();
+        try
+        {
+            using var index = RunIndex.Open(this, problems);
+            index.Upsert(manifest, manifest.RunId, File.GetLastWriteTimeUtc(path).Ticks);
+        }
+        catch (Exception exception) when (exception is StoreException or Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        {
+            problems.Add($"the run index {IndexPath} could not be updated ({exception.Message}); repro lists from the manifests and rebuilds it");
+        }
+
+        if (warnings is not null)
+        {
+            foreach (var problem in problems)
+            {
+                warnings.Add(problem);
+            }
+        }
     }
 
     /// <summary>Reads a run's manifest.</summary>
-    public RunManifest Load(string runId)
+    /// <param name="runId">The run id: the folder's name.</param>
+    /// <param name="warnings">Receives a line when the manifest's <c>runId</c> disagrees with its folder (the folder name wins).</param>
+    /// <exception cref="InputException">There is no such run.</exception>
+    /// <exception cref="StoreException">The manifest cannot be read or parsed.</exception>
+    public RunManifest Load(string runId, ICollection<string>? warnings = null)
     {
         var path = GetRunFolder(runId).Manifest;
         byte[] bytes;
@@ -170,7 +228,16 @@ public sealed partial class RunStore
             throw new StoreException($"cannot read {path}: {exception.Message}", exception);
         }
 
-        return ManifestSerializer.Deserialize(bytes, path);
+        var manifest = ManifestSerializer.Deserialize(bytes, path);
+        if (string.Equals(manifest.RunId, runId, StringComparison.Ordinal))
+        {
+            return manifest;
+        }
+
+        // The folder is what every command names a run by; an id inside that says otherwise (edited, copied, crafted)
+        // must never be shown or used as a path.
+        warnings?.Add($"{path}: its runId '{Printable(manifest.RunId)}' disagrees with its folder; the run is {runId}");
+        return manifest with { RunId = runId };
     }
 
     /// <summary>
@@ -206,7 +273,11 @@ public sealed partial class RunStore
     }
 
     /// <summary>Ids of every run folder that holds a manifest, oldest first.</summary>
-    public IReadOnlyList<string> ListRunIds()
+    public IReadOnlyList<string> ListRunIds() =>
+        ListRunFolders().Where(id => File.Exists(Path.Combine(RunsDirectory, id, RunFolder.ManifestFileName))).ToList();
+
+    /// <summary>Ids of every run folder, with a manifest or not, oldest first.</summary>
+    public IReadOnlyList<string> ListRunFolders()
     {
         if (!Directory.Exists(RunsDirectory))
         {
@@ -217,7 +288,7 @@ public sealed partial class RunStore
         foreach (var directory in Directory.EnumerateDirectories(RunsDirectory))
         {
             var name = Path.GetFileName(directory);
-            if (RunId.IsWellFormed(name) && File.Exists(Path.Combine(directory, RunFolder.ManifestFileName)))
+            if (RunId.IsWellFormed(name))
             {
                 ids.Add(name);
             }
@@ -225,6 +296,30 @@ public sealed partial class RunStore
 
         ids.Sort(StringComparer.Ordinal);
         return ids;
+    }
+
+    /// <summary>
+    /// What the folder of a run without a manifest is: a run being prepared right now (its lock is held, or the folder
+    /// is too new to have one yet), or one abandoned before it started.
+    /// </summary>
+    public bool IsAbandonedBeforeStart(string runId)
+    {
+        var folder = GetRunFolder(runId);
+        return FileLock.Probe(folder.Lock) switch
+        {
+            LockState.Free => true,
+            LockState.Held or LockState.Unknown => false,
+
+            // The lock is taken right after the folder is made; a folder without one that is a few seconds old was
+            // made by a repro killed in between, or by a repro that predates the lock.
+            _ => DateTime.UtcNow - Directory.GetLastWriteTimeUtc(folder.Path) > TimeSpan.FromSeconds(5),
+        };
+    }
+
+    private static string Printable(string text)
+    {
+        var shown = new string([.. text.Take(64).Select(c => char.IsControl(c) ? '?' : c)]);
+        return text.Length > 64 ? shown + "…" : shown;
     }
 
     private static string ExampleId(IReadOnlyList<string> ids) => ids.Count > 0 ? ids[^1] : "20261127-093015-042-1a2b3c4d";

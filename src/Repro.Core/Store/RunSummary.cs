@@ -28,6 +28,9 @@ public sealed record RunSummary(
     IReadOnlyDictionary<string, double> Metrics,
     Verdict? Verdict)
 {
+    /// <summary>For a DAMAGED run, or an ABANDONED one without a manifest: one line saying what is wrong, naming the file.</summary>
+    public string? Problem { get; init; }
+
     /// <summary>The summary of <paramref name="manifest"/>.</summary>
     public static RunSummary From(RunManifest manifest)
     {

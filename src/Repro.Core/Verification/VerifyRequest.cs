@@ -62,7 +62,11 @@ public sealed record VerifyOutcome(
     IReadOnlyList<OutputComparison> Outputs,
     IReadOnlyList<MetricComparison> Metrics,
     IReadOnlyList<string> Problems,
-    string LikelyCauses);
+    string LikelyCauses)
+{
+    /// <summary>What verify repaired or worked around on the way (a damaged hash cache, a manifest whose runId disagrees with its folder).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 /// <summary>One output file compared.</summary>
 /// <param name="Path">Path relative to the project.</param>

@@ -1,5 +1,6 @@
 using Repro.Core.Capture.Data;
 using Repro.Core.Capture.Git;
+using Repro.Core.Checkout;
 using Repro.Core.Errors;
 using Repro.Core.Execution;
 using Repro.Core.FileSystem;
@@ -7,7 +8,6 @@ using Repro.Core.Processes;
 using Repro.Core.Projects;
 using Repro.Core.Runs;
 using Repro.Core.Store;
-using Repro.Core.Checkout;
 using Repro.Core.Verification.Comparison;
 using Repro.Core.Verification.Differences;
 
@@ -27,12 +27,19 @@ public static class VerifyService
     /// <exception cref="StoreException">The store or a file could not be read or written.</exception>
     public static async Task<VerifyOutcome> VerifyAsync(VerifyRequest request, Interruption interruption, CancellationToken cancellationToken)
     {
-        var original = request.Store.Load(RunToVerify(request.Store, request.RunId));
+        var warnings = new List<string>();
+        var original = request.Store.Load(RunToVerify(request.Store, request.RunId), warnings);
         var runDirectory = request.Store.GetRunDirectory(original.RunId);
 
-        if (original.Status != RunStatus.Finished)
+        var status = request.Store.DisplayStatus(original);
+        if (status == RunStatus.Abandoned)
         {
-            return NotVerifiable(original, $"run {original.RunId} ended {original.Status.Name()}: only a finished run has outputs to re-create");
+            return NotVerifiable(original, $"run {original.RunId} was abandoned: its manifest says RUNNING but no repro process records it any more (repro was killed, or its disk filled, before it recorded the end); only a finished run has outputs to re-create");
+        }
+
+        if (status != RunStatus.Finished)
+        {
+            return NotVerifiable(original, $"run {original.RunId} {(status == RunStatus.Running ? "is still RUNNING" : $"ended {status.Name()}")}: only a finished run has outputs to re-create");
         }
 
         var originalProject = original.Project.Directory;
@@ -41,7 +48,13 @@ public static class VerifyService
             return NotVerifiable(original, $"the project directory {originalProject} no longer exists: its inputs cannot be checked");
         }
 
-        using var hashCache = HashCache.Open(request.Store.Root);
+        using var hashCache = HashCache.Open(request.Store.Root, warning =>
+        {
+            lock (warnings)
+            {
+                warnings.Add(warning);
+            }
+        });
         var fingerprinter = new Fingerprinter(new FingerprintOptions { Cache = hashCache, Rehash = request.Rehash, Progress = request.HashProgress });
         var inputProblems = await CheckInputsAsync(original, fingerprinter, cancellationToken).ConfigureAwait(false);
         if (inputProblems.Count > 0)
@@ -73,9 +86,11 @@ public static class VerifyService
                 try
                 {
                     checkout = await CodeCheckout.MaterializeAsync(original.Git, runDirectory, parentDirectory: request.CheckoutParent, cancellationToken: cancellationToken).ConfigureAwait(false);
-                    if (original.Git.Untracked.Count > 0)
+                    // A submodule's untracked files are recorded relative to the superproject, like its own.
+                    var untracked = original.Git.Untracked.Concat(original.Git.Submodules.SelectMany(submodule => submodule.Untracked)).ToList();
+                    if (untracked.Count > 0)
                     {
-                        await checkout.CopyUntrackedAsync(original.Git.RepositoryRoot!, original.Git.Untracked, cancellationToken).ConfigureAwait(false);
+                        await checkout.CopyUntrackedAsync(original.Git.RepositoryRoot!, untracked, cancellationToken).ConfigureAwait(false);
                     }
                 }
                 catch (InputException exception)
@@ -135,7 +150,7 @@ public static class VerifyService
                     diff.Factors.Select(factor => factor.Summary).ToList()),
             };
             request.Store.Save(verification);
-            return new VerifyOutcome(verdict, summary, original, verification, outputs, metrics, [], likelyCauses);
+            return new VerifyOutcome(verdict, summary, original, verification, outputs, metrics, [], likelyCauses) { Warnings = warnings };
         }
         finally
         {
@@ -302,20 +317,21 @@ public static class VerifyService
     {
         foreach (var file in original.Inputs.SelectMany(record => record.Files))
         {
-            var source = Path.GetFullPath(file.Path, original.Project.Directory);
+            var source = Path.GetFullPath(PathText.FromRecorded(file.Path), original.Project.Directory);
             if (file.Sha256 is null || file.LinkTarget is not null || !IsInside(original.Git.RepositoryRoot, source))
             {
                 continue;
             }
 
             var destination = Path.Combine(checkoutRoot, Path.GetRelativePath(original.Git.RepositoryRoot!, source));
-            if (File.Exists(destination) && new FileInfo(destination).Length == file.Size && string.Equals(await FileHasher.HashFileAsync(destination, cancellationToken).ConfigureAwait(false), file.Sha256, StringComparison.Ordinal))
+            if (NativeFiles.Status(destination, followLinks: true) is { Kind: FileKind.Regular } existing && existing.Size == file.Size
+                && string.Equals(await FileHasher.HashFileAsync(destination, cancellationToken).ConfigureAwait(false), file.Sha256, StringComparison.Ordinal))
             {
                 continue;
             }
 
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            File.Copy(source, destination, overwrite: true);
+            NativeFiles.CopyFile(source, destination);
         }
     }
 
@@ -330,8 +346,8 @@ public static class VerifyService
         {
             var recordedSide = new ComparedFile(recorded.Sha256 is { } sha ? objects.PathOf(sha) : null, recorded.Sha256) { Name = recorded.Path };
             var actualSide = newFiles.Remove(recorded.Path, out var actual)
-                ? new ComparedFile(Path.Combine(projectDirectory, actual.Path), actual.Sha256)
-                : new ComparedFile(Path.Combine(projectDirectory, recorded.Path), null);
+                ? new ComparedFile(Path.Combine(projectDirectory, PathText.FromRecorded(actual.Path)), actual.Sha256)
+                : new ComparedFile(Path.Combine(projectDirectory, PathText.FromRecorded(recorded.Path)), null);
             results.Add(new OutputComparison(recorded.Path, FileComparer.Compare(recordedSide, actualSide, tolerance)));
         }
 
@@ -394,7 +410,7 @@ public static class VerifyService
             .ToList();
         if (equivalent.Count > 0)
         {
-            return (Verdict.Equivalent, $"{checkedCount} match; equivalent but not bit-identical: {string.Join("; ", equivalent)}");
+            return (Verdict.Equivalent, $"{checkedCount} match; equivalent but not bit-identical: {MessageList.Join(equivalent, separator: "; ")}");
         }
 
         return original.Outputs.Count == 0 && metrics.Count == 0

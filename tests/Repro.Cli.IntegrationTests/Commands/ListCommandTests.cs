@@ -129,20 +129,125 @@ public sealed class ListCommandTests(ThreeRecordedRuns shared) : ReproTestBase, 
     }
 
     [Fact]
-    public void List_ManifestDamagedAfterIndexing_IsLeftOutAsARebuildWouldLeaveItOut()
+    public void List_ManifestDamaged_IsListedAsDamagedOnOneLineNamingTheFile()
     {
         using var runs = shared.CopyStore();
         ListJson(runs);
-        File.WriteAllText(Path.Combine(runs.Store, "runs", runs.Ids[1], "run.json"), "{ damaged");
+        var damaged = Path.Combine(runs.Store, "runs", runs.Ids[1], "run.json");
+        File.WriteAllText(damaged, "{ damaged");
 
         var listed = ListJson(runs);
+        var table = runs.Shared.Cli.Run(runs.WorkingDirectory, "list", "--store", runs.Store);
+
+        Assert.Equal(runs.Newest(), listed.Select(run => (string?)run["runId"]));
+        Assert.Equal("DAMAGED", (string?)listed[1]["status"]);
+        Assert.StartsWith(damaged, (string?)listed[1]["problem"], StringComparison.Ordinal);
+        var line = Assert.Single(table.Stdout.Split('\n'), line => line.StartsWith(runs.Ids[1], StringComparison.Ordinal));
+        Assert.Matches(@"\sDAMAGED\s", line);
+        Assert.Contains(damaged, line, StringComparison.Ordinal);
+        Assert.Equal([runs.Ids[1]], ListJson(runs, ["--status", "DAMAGED"]).Select(run => (string?)run["runId"]));
+    }
+
+    [Fact]
+    public void List_RunIdInsideDisagreeingWithItsFolder_ListsTheFolderNameWithAWarning()
+    {
+        using var runs = shared.CopyStore();
+        var path = Path.Combine(runs.Store, "runs", runs.Ids[0], "run.json");
+        var manifest = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        manifest["runId"] = "../../../etc";
+        File.WriteAllText(path, manifest.ToJsonString() + "\n");
+
+        var result = runs.Shared.Cli.Run(runs.WorkingDirectory, "list", "--store", runs.Store, "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(runs.Newest(), JsonNode.Parse(result.Stdout)!.AsArray().Select(run => (string?)run!["runId"]));
+        Assert.Contains($"{path}: its runId '../../../etc' disagrees with its folder; the run is {runs.Ids[0]}", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("../../../etc", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void List_RunningRunsNoReproRecords_AreAbandoned()
+    {
+        using var runs = shared.CopyStore();
+        var path = Path.Combine(runs.Store, "runs", runs.Ids[2], "run.json");
+        var manifest = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        manifest["status"] = "RUNNING";
+        File.WriteAllText(path, manifest.ToJsonString() + "\n");
+        var unrecorded = Directory.CreateDirectory(Path.Combine(runs.Store, "runs", "20200101-000000-000-0badf00d")).FullName;
+        Directory.SetLastWriteTimeUtc(unrecorded, DateTime.UtcNow.AddMinutes(-5));
+
+        var listed = ListJson(runs);
+
+        Assert.Equal([runs.Ids[2], runs.Ids[1], runs.Ids[0], "20200101-000000-000-0badf00d"], listed.Select(run => (string?)run["runId"]));
+        Assert.Equal("ABANDONED", (string?)listed[0]["status"]);
+        Assert.Equal("ABANDONED", (string?)listed[3]["status"]);
+        Assert.Contains("never written", (string?)listed[3]["problem"], StringComparison.Ordinal);
+        Assert.Equal([runs.Ids[2], "20200101-000000-000-0badf00d"], ListJson(runs, ["--status", "ABANDONED"]).Select(run => (string?)run["runId"]));
+        Assert.Empty(ListJson(runs, ["--status", "RUNNING"]));
+    }
+
+    [Fact]
+    public void List_IndexDamagedInsideTheFile_IsSetAsideWithAWarningAndRebuilt()
+    {
+        using var runs = shared.CopyStore();
+        var expected = Text(ListJson(runs));
+        var index = Path.Combine(runs.Store, "index.db");
+        var bytes = File.ReadAllBytes(index);
+        Assert.True(bytes.Length > 8192, $"index.db has {bytes.Length} bytes");
+        for (var i = 4096; i < bytes.Length; i++)
+        {
+            bytes[i] = (byte)(i * 13);
+        }
+
+        File.WriteAllBytes(index, bytes);
+
+        var result = runs.Shared.Cli.Run(runs.WorkingDirectory, "list", "--store", runs.Store, "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(expected, Text(Parse(result)));
+        Assert.Contains("was damaged", result.Stderr, StringComparison.Ordinal);
+        Assert.Single(Directory.GetFiles(runs.Store, "index.db.damaged-*"));
+        Assert.Equal(expected, Text(ListJson(runs)));
+    }
+
+    [Fact]
+    public void List_IndexIsAFolder_SaysSoAndListsFromTheManifests()
+    {
+        using var runs = shared.CopyStore();
+        var expected = Text(ListJson(runs));
         foreach (var file in Directory.EnumerateFiles(runs.Store, "index.db*"))
         {
             File.Delete(file);
         }
 
-        Assert.Equal([runs.Ids[2], runs.Ids[0]], listed.Select(run => (string?)run["runId"]));
-        Assert.Equal(Text(listed), Text(ListJson(runs)));
+        Directory.CreateDirectory(Path.Combine(runs.Store, "index.db"));
+
+        var result = runs.Shared.Cli.Run(runs.WorkingDirectory, "list", "--store", runs.Store, "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(expected, Text(Parse(result)));
+        Assert.Contains("index.db is a folder, not a file", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("denied", result.Stderr, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [MountFact]
+    public void List_ReadOnlyStore_ListsFromTheManifests()
+    {
+        using var runs = shared.CopyStore();
+        var expected = Text(ListJson(runs));
+        foreach (var file in Directory.EnumerateFiles(runs.Store, "index.db*"))
+        {
+            File.Delete(file);
+        }
+
+        using (Mount.ReadOnly(runs.Store))
+        {
+            var listed = ListJson(runs);
+            var show = runs.Shared.Cli.Run(runs.WorkingDirectory, "show", runs.Ids[0], "--store", runs.Store);
+
+            Assert.Equal(expected, Text(listed));
+            Assert.True(show.ExitCode == 0, show.ToString());
+        }
     }
 
     [Fact]

@@ -172,6 +172,65 @@ public sealed class RunCommandTests : ReproTestBase
     }
 
     [Fact]
+    public void Run_AllowedVariablesWhoseValuesAreCredentials_AreWithheldAndListed()
+    {
+        var (project, _) = CommittedProject(("MLproject", "entry_points:\n  main:\n    command: \"echo done\"\n"));
+        var secrets = new Dictionary<string, string>
+        {
+            ["NCCL_SOCKET_IFNAME"] = "ghp_" + new string('a', 36),
+            ["DOTNET_CLI_HOME"] = Temp.Combine("cli-home") + "?password=" + Guid.NewGuid().ToString("N"),
+            ["CUDA_CACHE_PATH"] = "glpat-" + Guid.NewGuid().ToString("N"),
+            ["OMP_PLACES"] = "xoxb-123456789012-" + Guid.NewGuid().ToString("N"),
+            ["MKL_VERBOSE"] = "AKIA" + "IOSFODNN7EXAMPLE",
+            ["TORCH_HOME"] = "sk-proj-" + Guid.NewGuid().ToString("N"),
+            ["JAX_PLATFORMS"] = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+            ["TF_CPP_MIN_LOG_LEVEL"] = "https://models.example.com/x?token=" + Guid.NewGuid().ToString("N"),
+        };
+        foreach (var (name, value) in secrets)
+        {
+            Repro.With(name, value);
+        }
+
+        Repro.With("OMP_NUM_THREADS", "2");
+
+        var result = Repro.Run(project, "run", ".", "-P", "api_token=abc123");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var everything = string.Concat(Directory.EnumerateFiles(StoreOf(project), "*", SearchOption.AllDirectories)
+            .Where(file => !file.EndsWith(".db", StringComparison.Ordinal) && !file.Contains(".db-", StringComparison.Ordinal))
+            .Select(File.ReadAllText));
+        foreach (var value in secrets.Values)
+        {
+            Assert.DoesNotContain(value, everything, StringComparison.Ordinal);
+        }
+
+        var environment = OnlyManifest(StoreOf(project))["environment"]!;
+        var withheld = environment["withheldVariables"]!.AsArray().Select(node => (string?)node).ToList();
+        Assert.All(secrets.Keys, name => Assert.Contains(name, withheld));
+        Assert.Equal("2", (string?)environment["variables"]!["OMP_NUM_THREADS"]);
+        Assert.Contains("parameter 'api_token' looks like a secret", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_CommandLongerThanOneArgumentMayBe_RunsFromAScriptAndIsRecordedWhole()
+    {
+        var text = string.Concat(Enumerable.Repeat("0123456789", 20_000));
+        var (project, _) = CommittedProject(("MLproject", $"entry_points:\n  main:\n    command: \"printf %s {text} | wc -c\"\n"));
+
+        var result = Repro.Run(project, "run", ".");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var manifest = OnlyManifest(StoreOf(project));
+        Assert.Equal($"printf %s {text} | wc -c", (string?)manifest["command"]!["rendered"]);
+        var runDirectory = Path.Combine(StoreOf(project), "runs", RunIds(StoreOf(project)).Single());
+        Assert.Equal("200000", File.ReadAllText(Path.Combine(runDirectory, "stdout.log")).Trim());
+        Assert.Equal($"printf %s {text} | wc -c\n", File.ReadAllText(Path.Combine(runDirectory, "command.sh")));
+        var argv = manifest["command"]!["argv"]!.AsArray().Select(node => (string)node!).ToList();
+        Assert.Equal(["bash", "-c"], argv.Take(2));
+        Assert.Matches($"^\\. '?{System.Text.RegularExpressions.Regex.Escape(Path.Combine(runDirectory, "command.sh"))}'?$", argv[2]);
+    }
+
+    [Fact]
     public void Run_ChildEnvironment_HoldsRunVariablesAndDeterminismSwitches()
     {
         var (project, _) = CommittedProject(("MLproject", "seed: 1234\nentry_points:\n  main:\n    parameters:\n      alpha: {type: float, default: 0.5}\n    command: \"env\"\n"));

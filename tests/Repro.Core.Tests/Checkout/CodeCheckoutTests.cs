@@ -250,4 +250,29 @@ public sealed class CodeCheckoutTests : IDisposable
             _repo.Git("--no-optional-locks", "status", "--porcelain=v2", "--untracked-files=all"),
             index);
     }
+
+    [Fact]
+    public async Task MaterializeAsync_CheckoutWhoseOwnerDied_IsRemovedAndLiveOnesAreKept()
+    {
+        _repo.Write("train.py", "print(1)\n");
+        var commit = _repo.CommitAll();
+        var parent = _repo.Scratch("checkouts");
+        var abandoned = Path.Combine(parent, "repro-checkout-0123456789ab");
+        Directory.CreateDirectory(Path.Combine(abandoned, "data"));
+        File.WriteAllText(Path.Combine(abandoned, "data", "x.csv"), "1\n");
+        File.WriteAllBytes(abandoned + ".lock", []);
+        var unknown = Path.Combine(parent, "repro-checkout-ba9876543210");
+        Directory.CreateDirectory(unknown);
+
+        await using var live = await CodeCheckout.MaterializeAsync(_repo.Root, commit, patchFile: null, parent);
+        await using var second = await CodeCheckout.MaterializeAsync(_repo.Root, commit, patchFile: null, parent);
+
+        Assert.False(Directory.Exists(abandoned));
+        Assert.False(File.Exists(abandoned + ".lock"));
+        Assert.True(Directory.Exists(live.Root));
+        Assert.True(File.Exists(live.Root + ".lock"));
+        Assert.True(Directory.Exists(unknown));
+        await live.DisposeAsync();
+        Assert.False(File.Exists(live.Root + ".lock"));
+    }
 }

@@ -11,7 +11,7 @@ public sealed class ProcessTableTests
 
         Assert.True(ProcessTable.TryParseStat(stat, out var fields));
 
-        Assert.Equal(new ProcessTable.StatFields('S', 4200, 4242, 4242), fields);
+        Assert.Equal(new ProcessTable.StatFields('S', 4200, 4242, 4242, 123), fields);
     }
 
     [Theory]
@@ -19,6 +19,7 @@ public sealed class ProcessTableTests
     [InlineData("4242 (cmd")]
     [InlineData("4242 (cmd) S x 1 1")]
     [InlineData("4242 (cmd) S 1 1")]
+    [InlineData("4242 (cmd) S 4200 4242 4242 34816 4242 4194560 100 0 0 0 1 2 0 0 20 0 1 0")]
     public void TryParseStat_Malformed_IsRefused(string stat)
     {
         Assert.False(ProcessTable.TryParseStat(stat, out _));

@@ -23,6 +23,35 @@ public sealed class MLProjectErrorTests
     }
 
     [Fact]
+    public void Load_InvalidUtf8_PointsAtTheFirstBadByte()
+    {
+        using var project = new TempProject();
+        File.WriteAllBytes(project.MLprojectPath, [.. "entry_points:\n  main:\n    command: \"echo caf"u8, 0xE9, .. "\"\n"u8]);
+
+        project.LoadFailsAt(3, 23, "not valid UTF-8 (byte 0xE9)");
+    }
+
+    [Fact]
+    public void Load_ByteOrderMarkThenUtf8_Loads()
+    {
+        using var project = new TempProject();
+        File.WriteAllBytes(project.MLprojectPath, [0xEF, 0xBB, 0xBF, .. "entry_points:\n  main:\n    command: \"echo caf\u00e9\"\n"u8]);
+
+        Assert.Equal("echo caf\u00e9", project.Project.EntryPoints["main"].Command);
+    }
+
+    [Fact]
+    public void Render_UnknownEntryPointAmongThousands_ListsTheFirstTenAndCountsTheRest()
+    {
+        var yaml = "entry_points:\n" + string.Concat(Enumerable.Range(0, 1000).Select(i => $"  e{i}:\n    command: x\n"));
+        using var project = new TempProject().WithMLproject(yaml);
+
+        var error = Assert.Throws<InputException>(() => CommandRenderer.Render(project.Project, "missing", [], shell: null));
+
+        Assert.Equal("entry point 'missing' is not declared in MLproject (declared: e0, e1, e2, e3, e4, e5, e6, e7, e8, e9 and 990 more) and is not a .py, .sh or .R file", error.Message);
+    }
+
+    [Fact]
     public void Load_UnclosedQuote_PointsAtTheQuote()
     {
         using var project = new TempProject().WithMLproject("entry_points:\n  main:\n    command: \"python train.py\n");

@@ -49,6 +49,37 @@ public sealed class RunStoreTests : IDisposable
     }
 
     [Fact]
+    public void Load_RunIdDisagreeingWithItsFolder_GivesTheFolderNameWithAWarning()
+    {
+        var store = RunStore.Open(_temp.Combine("s"));
+        var manifest = Manifest(store, DateTimeOffset.UtcNow, RunStatus.Finished);
+        store.Save(manifest);
+        var path = store.GetRunFolder(manifest.RunId).Manifest;
+        File.WriteAllBytes(path, ManifestSerializer.Serialize(manifest with { RunId = "../../../etc" }));
+        var warnings = new List<string>();
+
+        var loaded = store.Load(manifest.RunId, warnings);
+
+        Assert.Equal(manifest.RunId, loaded.RunId);
+        Assert.Equal($"{path}: its runId '../../../etc' disagrees with its folder; the run is {manifest.RunId}", Assert.Single(warnings));
+    }
+
+    [UnixFact]
+    public void DisplayStatus_RunningRun_IsAbandonedOnceItsLockIsFree()
+    {
+        var store = RunStore.Open(_temp.Combine("s"));
+        var manifest = Manifest(store, DateTimeOffset.UtcNow, RunStatus.Running);
+        var folder = store.GetRunFolder(manifest.RunId);
+        var held = RunStore.LockRun(folder);
+        store.Save(manifest);
+
+        Assert.Equal(RunStatus.Running, store.DisplayStatus(manifest));
+        held.Dispose();
+        Assert.Equal(RunStatus.Abandoned, store.DisplayStatus(manifest));
+        Assert.Equal(RunStatus.Running, store.Load(manifest.RunId).Status);
+    }
+
+    [Fact]
     public void CreateRun_SameMillisecond_GivesDistinctWellFormedFolders()
     {
         var store = RunStore.Open(_temp.Combine("s"));

@@ -117,7 +117,7 @@ public static class FileHasher
     {
         try
         {
-            return new FileInfo(path).Length;
+            return NativeFiles.Status(Path.GetFullPath(path), followLinks: true)?.Size ?? 0;
         }
         catch (IOException)
         {
@@ -368,6 +368,5 @@ internal sealed record HashEngineOptions
     /// Opens for reading without blocking writers or deleters (the file's status is checked after reading
     /// instead) and tells the kernel the read is sequential, so it reads ahead from disk.
     /// </summary>
-    public static SafeFileHandle OpenForHashing(string path) =>
-        File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
+    public static SafeFileHandle OpenForHashing(string path) => NativeFiles.OpenRead(path);
 }

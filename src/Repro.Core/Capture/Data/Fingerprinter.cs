@@ -62,7 +62,7 @@ public sealed class Fingerprinter
         var missing = resolutions.Where(r => r.MissingMessage is not null).Select(r => r.MissingMessage).ToList();
         if (missing.Count > 0)
         {
-            throw new InputException(string.Join("; ", missing));
+            throw new InputException(MessageList.Join(missing!, separator: "; "));
         }
 
         var digests = await HashAsync(resolutions, cancellationToken);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using Repro.Core.Errors;
 using Repro.Core.FileSystem;
+using Repro.Core.Store;
 
 namespace Repro.Core.Capture.Data;
 
@@ -25,6 +25,11 @@ namespace Repro.Core.Capture.Data;
 /// timestamp. Freshly written files are simply hashed again next time.
 /// </para>
 /// <para>Without <c>statx</c> (other operating systems) there is no inode or change time, and the cache answers nothing.</para>
+/// <para>
+/// It is a cache, so it never fails a run: a damaged file is set aside (<c>hash-cache.db.damaged-…</c>) with a warning
+/// and a new one is started; one that cannot be opened or written (a read-only or full store, a folder in its place)
+/// is not used, with a warning, and every file is hashed.
+/// </para>
 /// </remarks>
 public sealed class HashCache : IDisposable
 {
@@ -36,13 +41,17 @@ public sealed class HashCache : IDisposable
 
     private const int SchemaVersion = 1;
 
-    private readonly SqliteConnection _connection;
+    private readonly SqliteConnection? _connection;
     private readonly Lock _gate = new();
+    private readonly Action<string>? _warn;
+    private bool _disabled;
 
-    private HashCache(string path, SqliteConnection connection)
+    private HashCache(string path, SqliteConnection? connection, Action<string>? warn)
     {
         FilePath = path;
         _connection = connection;
+        _warn = warn;
+        _disabled = connection is null;
     }
 
     /// <summary>The cache file.</summary>
@@ -52,11 +61,45 @@ public sealed class HashCache : IDisposable
     internal TimeSpan RacyMargin { get; set; } = DefaultRacyMargin;
 
     /// <summary>Opens (creating when needed) <c>hash-cache.db</c> in <paramref name="storeDirectory"/>.</summary>
-    /// <exception cref="StoreException">The store cannot be created or the cache is unreadable.</exception>
-    public static HashCache Open(string storeDirectory)
+    /// <param name="storeDirectory">The run store.</param>
+    /// <param name="warn">Receives a line when the cache was damaged and set aside, or cannot be used (then it answers nothing).</param>
+    public static HashCache Open(string storeDirectory, Action<string>? warn = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(storeDirectory);
         var path = Path.Combine(Path.GetFullPath(storeDirectory), FileName);
+        if (Directory.Exists(path))
+        {
+            warn?.Invoke($"the hash cache {path} is a folder, not a file: every file is hashed; move it away and repro starts a new cache");
+            return new HashCache(path, null, warn);
+        }
+
+        try
+        {
+            return new HashCache(path, Connect(path), warn);
+        }
+        catch (SqliteException exception) when (SqliteFiles.IsDamage(exception))
+        {
+            var aside = SqliteFiles.SetAside(path);
+            warn?.Invoke($"the hash cache {path} was damaged ({exception.Message}); set aside as {aside} and started again");
+            try
+            {
+                return new HashCache(path, Connect(path), warn);
+            }
+            catch (Exception again) when (again is SqliteException or IOException or UnauthorizedAccessException)
+            {
+                warn?.Invoke($"the hash cache {path} cannot be used ({again.Message}): every file is hashed");
+                return new HashCache(path, null, warn);
+            }
+        }
+        catch (Exception exception) when (exception is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            warn?.Invoke($"the hash cache {path} cannot be used ({exception.Message}): every file is hashed");
+            return new HashCache(path, null, warn);
+        }
+    }
+
+    private static SqliteConnection Connect(string path)
+    {
         SqliteConnection? connection = null;
         try
         {
@@ -86,12 +129,12 @@ public sealed class HashCache : IDisposable
                 ) WITHOUT ROWID;
                 """);
             Execute(connection, string.Create(CultureInfo.InvariantCulture, $"PRAGMA user_version = {SchemaVersion};"));
-            return new HashCache(path, connection);
+            return connection;
         }
-        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+        catch
         {
             connection?.Dispose();
-            throw new StoreException($"cannot open the hash cache {path}: {e.Message}", e);
+            throw;
         }
     }
 
@@ -105,10 +148,10 @@ public sealed class HashCache : IDisposable
         var found = new string?[keys.Count];
         lock (_gate)
         {
-            Guard(() =>
+            Guard(connection =>
             {
-                using var transaction = _connection.BeginTransaction(deferred: true);
-                using var command = _connection.CreateCommand();
+                using var transaction = connection.BeginTransaction(deferred: true);
+                using var command = connection.CreateCommand();
                 command.Transaction = transaction;
                 command.CommandText = "SELECT size, mtime_ns, ctime_ns, inode, device, sha256 FROM file_hashes WHERE path = $path;";
                 var pathParameter = command.Parameters.Add("$path", SqliteType.Text);
@@ -120,7 +163,7 @@ public sealed class HashCache : IDisposable
                         continue;
                     }
 
-                    pathParameter.Value = path;
+                    pathParameter.Value = PathText.ToRecorded(path);
                     using var reader = command.ExecuteReader();
                     if (reader.Read() && Matches(reader, status))
                     {
@@ -150,12 +193,13 @@ public sealed class HashCache : IDisposable
             return 0;
         }
 
+        var stored = 0;
         lock (_gate)
         {
-            Guard(() =>
+            Guard(connection =>
             {
-                using var transaction = _connection.BeginTransaction(deferred: false);
-                using var command = _connection.CreateCommand();
+                using var transaction = connection.BeginTransaction(deferred: false);
+                using var command = connection.CreateCommand();
                 command.Transaction = transaction;
                 command.CommandText = """
                     INSERT OR REPLACE INTO file_hashes (path, size, mtime_ns, ctime_ns, inode, device, sha256)
@@ -170,7 +214,7 @@ public sealed class HashCache : IDisposable
                 var sha256 = command.Parameters.Add("$sha256", SqliteType.Text);
                 foreach (var entry in safe)
                 {
-                    path.Value = entry.Path;
+                    path.Value = PathText.ToRecorded(entry.Path);
                     size.Value = entry.Status.Size;
                     mtime.Value = entry.Status.ModifiedNs;
                     ctime.Value = entry.Status.ChangedNs;
@@ -181,14 +225,15 @@ public sealed class HashCache : IDisposable
                 }
 
                 transaction.Commit();
+                stored = safe.Count;
             });
         }
 
-        return safe.Count;
+        return stored;
     }
 
     /// <inheritdoc />
-    public void Dispose() => _connection.Dispose();
+    public void Dispose() => _connection?.Dispose();
 
     private static bool Cacheable(FileStatus status) => status.HasIdentity && status.Kind == FileKind.Regular;
 
@@ -206,15 +251,32 @@ public sealed class HashCache : IDisposable
         command.ExecuteNonQuery();
     }
 
-    private void Guard(Action action)
+    // Runs a query on a cache still in use; a failure takes the cache out of use for the rest of the run (and sets a
+    // damaged file aside, so the next run starts a new one) instead of failing the run.
+    private void Guard(Action<SqliteConnection> action)
     {
+        if (_disabled || _connection is null)
+        {
+            return;
+        }
+
         try
         {
-            action();
+            action(_connection);
         }
         catch (SqliteException e)
         {
-            throw new StoreException($"hash cache {FilePath}: {e.Message}", e);
+            _disabled = true;
+            if (SqliteFiles.IsDamage(e))
+            {
+                _connection.Dispose();
+                var aside = SqliteFiles.SetAside(FilePath);
+                _warn?.Invoke($"the hash cache {FilePath} was damaged ({e.Message}); set aside as {aside}: every file is hashed, and the next run starts a new cache");
+            }
+            else
+            {
+                _warn?.Invoke($"the hash cache {FilePath} cannot be used ({e.Message}): every file is hashed");
+            }
         }
     }
 }

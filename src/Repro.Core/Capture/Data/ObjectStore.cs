@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Repro.Core.Errors;
+using Repro.Core.FileSystem;
 
 namespace Repro.Core.Capture.Data;
 
@@ -125,7 +126,7 @@ public sealed class ObjectStore
     /// <summary>Copies while hashing, so what is stored is exactly the content the digest names.</summary>
     private bool CopyVerified(string source, string destination, string sha256)
     {
-        using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+        using var input = new FileStream(NativeFiles.OpenRead(source), FileAccess.Read, 1);
         if (input.Length > MaxFileBytes)
         {
             return false;

@@ -1,3 +1,4 @@
+using Repro.Core.Errors;
 using Repro.Core.Runs;
 
 namespace Repro.Core.Capture.Data;
@@ -11,7 +12,7 @@ public sealed record OutputFingerprints(IReadOnlyList<DataRecord> Records, IRead
     public bool Complete => Missing.Count == 0;
 
     /// <summary>One line naming every missing output, for the run's status message; null when none is missing.</summary>
-    public string? MissingMessage => Complete ? null : string.Join("; ", Missing.Select(m => m.Message));
+    public string? MissingMessage => Complete ? null : MessageList.Join(Missing.Select(m => m.Message), separator: "; ");
 }
 
 /// <summary>A declared entry with nothing behind it.</summary>

@@ -90,7 +90,7 @@ internal sealed class SpecResolver
 
         if (!IsUnder(real, boundary))
         {
-            return Resolution.Found(spec, DataKind.File, [ResolvedFile.Unfollowed(recordPath, linkTarget ?? real)]);
+            return Resolution.Found(spec, DataKind.File, [ResolvedFile.Unfollowed(recordPath, linkTarget ?? real).Recorded()]);
         }
 
         var target = linkTarget is null ? status.Value : NativeFiles.Status(real, followLinks: true);
@@ -101,7 +101,7 @@ internal sealed class SpecResolver
                 walk.Directory(real, recordPath, depth: 0);
                 return Resolution.Found(spec, DataKind.Directory, walk.Files);
             case FileKind.Regular:
-                return Resolution.Found(spec, DataKind.File, [new ResolvedFile(recordPath, real, linkTarget, target.Value)]);
+                return Resolution.Found(spec, DataKind.File, [new ResolvedFile(recordPath, real, linkTarget, target.Value).Recorded()]);
             case null:
                 return Resolution.Missing(spec, $"{spec.Describe()} does not exist");
             default:
@@ -135,7 +135,7 @@ internal sealed class SpecResolver
 
     private static bool IsUnder(string path, string directory) => PathContainment.IsInsideFullPath(directory, path);
 
-    private static string ReadLink(string path) => new FileInfo(path).LinkTarget ?? string.Empty;
+    private static string ReadLink(string path) => NativeFiles.ReadLink(path) ?? string.Empty;
 
     private static InputException Special(DataSpec spec, string recordPath, FileKind kind)
     {
@@ -147,7 +147,7 @@ internal sealed class SpecResolver
             FileKind.BlockDevice => "a block device",
             _ => "not a regular file",
         };
-        return new InputException($"{spec.Describe()}: {recordPath} is {what}; repro fingerprints regular files, directories and symbolic links only");
+        return new InputException($"{spec.Describe()}: {PathText.ToRecorded(recordPath)} is {what}; repro fingerprints regular files, directories and symbolic links only");
     }
 
     /// <summary>A recursive walk of one folder, collecting files in the order the file system lists them.</summary>
@@ -233,9 +233,10 @@ internal sealed class SpecResolver
 
         private void Add(ResolvedFile file)
         {
+            // Globs match the name as it is on disk (a byte that is not UTF-8 is one character); the record keeps it losslessly.
             if (_filter is null || _filter(file.RecordPath))
             {
-                Files.Add(file);
+                Files.Add(file.Recorded());
             }
         }
 
@@ -243,7 +244,8 @@ internal sealed class SpecResolver
         {
             try
             {
-                return System.IO.Directory.GetFileSystemEntries(realDirectory);
+                // Listed as bytes: a name that is not valid UTF-8 is fingerprinted like any other, never skipped.
+                return NativeFiles.ListDirectory(realDirectory);
             }
             catch (UnauthorizedAccessException e)
             {
@@ -258,13 +260,20 @@ internal sealed class SpecResolver
 }
 
 /// <summary>One file a spec covers.</summary>
-/// <param name="RecordPath">Path as recorded: relative to the project with forward slashes, or absolute for a parameter outside it.</param>
-/// <param name="ContentPath">Absolute, link-free path whose contents are hashed; null for a link that is not followed.</param>
+/// <param name="RecordPath">Path as recorded: relative to the project with forward slashes, or absolute for a parameter outside it (<see cref="PathText"/>'s recorded form once <see cref="Recorded"/>).</param>
+/// <param name="ContentPath">Absolute, link-free path whose contents are hashed (native form); null for a link that is not followed.</param>
 /// <param name="LinkTarget">The link's target as stored in the link, when the path is a symbolic link.</param>
 /// <param name="Status">Status of the content file when listed.</param>
 internal sealed record ResolvedFile(string RecordPath, string? ContentPath, string? LinkTarget, FileStatus? Status)
 {
     public static ResolvedFile Unfollowed(string recordPath, string linkTarget) => new(recordPath, null, linkTarget, null);
+
+    /// <summary>The same file with its path and link target in the recorded form, as the manifest writes them.</summary>
+    public ResolvedFile Recorded() => this with
+    {
+        RecordPath = PathText.ToRecorded(RecordPath),
+        LinkTarget = LinkTarget is null ? null : PathText.ToRecorded(LinkTarget),
+    };
 }
 
 /// <summary>What a spec resolved to: its kind and files, or a message saying why there is nothing.</summary>

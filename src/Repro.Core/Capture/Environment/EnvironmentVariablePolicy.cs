@@ -4,8 +4,9 @@ namespace Repro.Core.Capture.Environment;
 
 /// <summary>
 /// Decides which environment variables a run may record. Only variables that can change numerical results
-/// or which hardware is used are allowed; a name that looks like a secret is withheld even when allowed, and
-/// credentials embedded in URLs are removed from allowed values. Everything else in the environment is never written.
+/// or which hardware is used are allowed; a name that looks like a secret, or a value shaped like a credential
+/// (<see cref="SecretPatterns"/>), is withheld even when allowed, and credentials embedded in URLs are removed from
+/// allowed values. Everything else in the environment is never written.
 /// </summary>
 public static partial class EnvironmentVariablePolicy
 {
@@ -122,7 +123,8 @@ public static partial class EnvironmentVariablePolicy
 
     /// <summary>
     /// Splits <paramref name="variables"/> into what may be recorded (sanitized, sorted by name) and the names of
-    /// allowed variables withheld because they look like secrets (sorted). Variables outside the allow-list appear in neither.
+    /// allowed variables withheld because their name or their value looks like a secret (sorted). Variables outside the
+    /// allow-list appear in neither.
     /// </summary>
     /// <param name="variables">The environment to filter.</param>
     /// <returns>The recordable variables and the withheld names.</returns>
@@ -138,7 +140,7 @@ public static partial class EnvironmentVariablePolicy
                 continue;
             }
 
-            if (IsSecretLooking(name))
+            if (IsSecretLooking(name) || SecretPatterns.LooksLikeSecret(value))
             {
                 withheld.Add(name);
             }

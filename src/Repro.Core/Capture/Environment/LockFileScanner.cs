@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Repro.Core.FileSystem;
 using Repro.Core.Runs;
 
 namespace Repro.Core.Capture.Environment;
@@ -70,6 +71,13 @@ internal static class LockFileScanner
             if (entry is FileInfo file && IsLockFileName(file.Name))
             {
                 var relative = Path.GetRelativePath(root, file.FullName).Replace('\\', '/');
+                if (file.LinkTarget is not null && !PathContainment.ResolvesInside(root, file.FullName).Inside)
+                {
+                    // repro reads nothing outside the project, not even to hash it.
+                    warnings.Add($"Lock file {relative} is a symbolic link leading outside the project: not read, not recorded");
+                    continue;
+                }
+
                 try
                 {
                     found.Add(new LockFileRecord(relative, Sha256Hex(file.FullName)));

@@ -159,12 +159,29 @@ public static class GitCapture
             throw;
         }
 
-        var record = Record(GitState.Repository, root, projectPath, facts, changes.Dirty) with
+        List<SubmoduleRecord> submodules;
+        List<string> submoduleWarnings;
+        try
+        {
+            (submodules, submoduleWarnings) = await SubmoduleCapture.CaptureAsync(repository, root, runDirectory, git, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(patchFile);
+            throw new StoreException($"cannot write a submodule's patch into {runDirectory}: {e.Message}", e);
+        }
+
+        // Recorded submodules are checked out by verify at their commits with their own patches, so the
+        // superproject's "only its commit id is recorded" warning no longer applies to them.
+        var recorded = submodules.Where(submodule => submodule.Commit is not null)
+            .Select(submodule => LibGit2WorkingTreeReader.SubmoduleWarning(root, submodule.Path)).ToHashSet(StringComparer.Ordinal);
+        var record = Record(GitState.Repository, root, projectPath, facts, changes.Dirty || submodules.Any(submodule => submodule.Dirty)) with
         {
             Patch = changes.Patch,
             Untracked = changes.Untracked,
+            Submodules = submodules,
         };
-        return new GitCaptureResult(record, changes.Warnings)
+        return new GitCaptureResult(record, [.. changes.Warnings.Where(warning => !recorded.Contains(warning)), .. submoduleWarnings])
         {
             ChangedPaths = changes.ChangedPaths,
             NestedRepositories = changes.NestedRepositories,

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Repro.Core.FileSystem;
 using Repro.Core.Runs;
 
 namespace Repro.Core.Capture.Git;
@@ -95,7 +96,7 @@ internal static class GitCliWorkingTreeReader
             return null;
         }
 
-        return new StoredFileRecord(RunFolder.PatchFileName, Convert.ToHexStringLower(hash.GetHashAndReset()), length);
+        return new StoredFileRecord(Path.GetFileName(patchFile), Convert.ToHexStringLower(hash.GetHashAndReset()), length);
     }
 
     private static async Task<(List<FileRecord>, List<string>, List<string>)> FingerprintUntrackedAsync(
@@ -114,7 +115,8 @@ internal static class GitCliWorkingTreeReader
         {
             if (output[i] == 0)
             {
-                paths.Add(Encoding.UTF8.GetString(output, start, i - start));
+                // As bytes: a name that is not valid UTF-8 is fingerprinted and recorded like any other.
+                paths.Add(PathText.FromBytes(output.AsSpan(start, i - start)));
                 start = i + 1;
             }
         }

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using System.Text;
+using Repro.Core.FileSystem;
 using Repro.Core.Runs;
 
 namespace Repro.Core.Capture.Git;
@@ -52,28 +52,39 @@ internal static class UntrackedFiles
 
     /// <summary>
     /// Fingerprints one file as it is now, or returns null when it does not exist. A symbolic link is fingerprinted
-    /// by its target text, as git stores it, and is never followed.
+    /// by its target text, as git stores it, and is never followed. The path is in <see cref="PathText"/>'s native form
+    /// (a name that is not valid UTF-8 is fingerprinted too); the record holds its recorded form.
     /// </summary>
     public static async Task<FileRecord?> FingerprintAsync(string root, string relativePath, CancellationToken cancellationToken)
     {
         var fullPath = Path.Combine(root, relativePath);
-        var info = new FileInfo(fullPath);
-        if (!info.Exists && info.LinkTarget is null)
+        FileStatus? status;
+        try
+        {
+            status = NativeFiles.Status(fullPath, followLinks: false);
+        }
+        catch (IOException)
         {
             return null;
         }
 
-        if (info.LinkTarget is { } target)
+        if (status is null)
         {
-            var bytes = Encoding.UTF8.GetBytes(target);
-            return new FileRecord(relativePath, bytes.Length, Convert.ToHexStringLower(SHA256.HashData(bytes))) { LinkTarget = target };
+            return null;
+        }
+
+        var recorded = PathText.ToRecorded(relativePath);
+        if (status.Value.Kind == FileKind.SymbolicLink && NativeFiles.ReadLink(fullPath) is { } target)
+        {
+            var bytes = PathText.ToNullTerminatedBytes(target).AsSpan(..^1);
+            return new FileRecord(recorded, bytes.Length, Convert.ToHexStringLower(SHA256.HashData(bytes))) { LinkTarget = PathText.ToRecorded(target) };
         }
 
         try
         {
-            await using var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            await using var stream = new FileStream(NativeFiles.OpenRead(fullPath), FileAccess.Read, 1, isAsync: false);
             var hash = await SHA256.HashDataAsync(stream, cancellationToken);
-            return new FileRecord(relativePath, stream.Length, Convert.ToHexStringLower(hash));
+            return new FileRecord(recorded, stream.Length, Convert.ToHexStringLower(hash));
         }
         catch (FileNotFoundException)
         {

@@ -13,11 +13,15 @@ namespace Repro.Core.Capture.Results;
 public sealed class MetricsFile
 {
     private readonly FileStamp? _before;
+    private readonly string _boundary;
+    private readonly string _boundaryName;
 
-    private MetricsFile(string path, string displayPath)
+    private MetricsFile(string path, string displayPath, string boundary, string boundaryName)
     {
         Path = path;
         DisplayPath = displayPath;
+        _boundary = boundary;
+        _boundaryName = boundaryName;
         _before = FileStamp.Of(path);
     }
 
@@ -41,7 +45,7 @@ public sealed class MetricsFile
         var display = PathContainment.RelativeInside(projectDirectory, path)
             ?? PathContainment.RelativeInside(folder.Path, path)
             ?? path;
-        return new MetricsFile(path, display);
+        return declared is not null ? new MetricsFile(path, display, projectDirectory, "the project") : new MetricsFile(path, display, folder.Path, "the run folder");
     }
 
     /// <summary>
@@ -64,6 +68,17 @@ public sealed class MetricsFile
         if (_before is not null && _before == after)
         {
             warnings.Add($"metrics file {DisplayPath} was not rewritten by this run: its metrics are not recorded");
+            return null;
+        }
+
+        // repro reads only what lies where the project (or, for its own metrics file, the run folder) is: a link that
+        // leads elsewhere is not followed, so nothing outside is ever copied into the store.
+        var (inside, target) = PathContainment.ResolvesInside(_boundary, Path);
+        if (!inside)
+        {
+            warnings.Add(target is null
+                ? $"metrics file {DisplayPath} is a symbolic link that leads nowhere: not read"
+                : $"metrics file {DisplayPath} leads to {target}, outside {_boundaryName}: not read, its metrics are not recorded");
             return null;
         }
 

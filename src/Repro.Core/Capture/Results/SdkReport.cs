@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Repro.Core.FileSystem;
 using Repro.Core.Json;
 using Repro.Core.Runs;
 
@@ -20,6 +21,14 @@ public static class SdkReport
         ArgumentNullException.ThrowIfNull(warnings);
         if (!File.Exists(folder.SdkReport))
         {
+            return null;
+        }
+
+        // Written by the child, so it may be a link: only a file inside the run folder is read into the manifest.
+        var (inside, target) = PathContainment.ResolvesInside(folder.Path, folder.SdkReport);
+        if (!inside)
+        {
+            warnings.Add($"the Repro.Sdk report {RunFolder.SdkReportFileName} leads to {target}, outside the run folder: not read");
             return null;
         }
 

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Repro.Core.Processes;
 
 namespace Repro.Core.Execution.Backends;
@@ -20,7 +19,14 @@ public sealed record ChildProcessRequest(
     string StderrPath,
     Stream? EchoStdout,
     Stream? EchoStderr,
-    TimeSpan GracePeriod);
+    TimeSpan GracePeriod)
+{
+    /// <summary>
+    /// A <c>NAME=VALUE</c> entry of <see cref="Environment"/> that only this run's processes inherit (the run folder):
+    /// how a process of the tree that escaped both its session and repro's view is still recognised as the run's.
+    /// </summary>
+    public string? TreeMarker { get; init; }
+}
 
 /// <summary>How a child ran.</summary>
 /// <param name="ExitCode">Exit code (128 + N when ended by signal N).</param>
@@ -32,7 +38,7 @@ public sealed record ChildProcessRequest(
 /// <param name="PeakMemoryBytes">Largest resident set seen, sampled every 100 ms: the larger of the sum over the tree and the peak (VmHWM) of any single process; null when nothing was sampled.</param>
 /// <param name="Stdout">The saved standard output.</param>
 /// <param name="Stderr">The saved standard error.</param>
-/// <param name="StragglersKilled">Processes the child left running in its session after it exited, which repro killed.</param>
+/// <param name="StragglersKilled">Processes the child left running after it exited, which repro stopped.</param>
 public sealed record ChildProcessResult(
     int ExitCode,
     InterruptSignal? Interrupted,
@@ -43,7 +49,22 @@ public sealed record ChildProcessResult(
     long? PeakMemoryBytes,
     CapturedStream Stdout,
     CapturedStream Stderr,
-    int StragglersKilled);
+    int StragglersKilled)
+{
+    /// <summary>The command lines of the processes counted in <see cref="StragglersKilled"/>.</summary>
+    public IReadOnlyList<string> Stragglers { get; init; } = [];
+
+    /// <summary>
+    /// Why reading the output stopped before its end: a process outside the run's tree still held the pipes after the
+    /// tree was gone. Null when the output was read to its end.
+    /// </summary>
+    public string? OutputCutOff { get; init; }
+
+    /// <summary>
+    /// Why the output could not be saved (a full disk, an I/O error); the tree was stopped at once. Null when it was saved.
+    /// </summary>
+    public string? SaveFailure { get; init; }
+}
 
 /// <summary>A stream saved to a file while it was echoed.</summary>
 /// <param name="Path">Where it was saved.</param>
@@ -52,14 +73,20 @@ public sealed record ChildProcessResult(
 public sealed record CapturedStream(string Path, string Sha256, long Bytes);
 
 /// <summary>
-/// Starts an entry point's command through <see cref="ProcessLauncher"/> and watches it to the end. The child gets its own
-/// session (via <c>setsid</c>) so that a forwarded signal reaches every process it started and nothing it started can
-/// outlive the run unnoticed.
+/// Starts an entry point's command through <see cref="ProcessLauncher"/> and watches it to the end. The child leads a
+/// session of its own (via <c>setsid</c>) so that a forwarded signal reaches every process it started; repro is a child
+/// subreaper, so a process of the tree that leaves the session (<c>setsid</c>, a daemon) is re-parented to repro and
+/// still found (<see cref="ProcessTree"/>); a watchdog kills the tree if repro itself is killed outright
+/// (<see cref="ProcessWatchdog"/>). Nothing the child started outlives the run, and repro never waits on a pipe that an
+/// escaped process holds. docs/process-containment.md tells the whole design.
 /// </summary>
 public static class ChildProcessRunner
 {
     private static readonly TimeSpan SampleInterval = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan MaxDrain = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan KillLimit = TimeSpan.FromSeconds(5);
+    private const int StragglersNamed = 5;
 
     /// <summary>Runs the child to completion, or until <paramref name="interruption"/> stops it.</summary>
     /// <exception cref="System.ComponentModel.Win32Exception">The command could not be started.</exception>
@@ -67,6 +94,8 @@ public static class ChildProcessRunner
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(interruption);
+        NativeProcess.BecomeSubreaper();
+        using var watchdog = ProcessWatchdog.TryStart(request.TreeMarker, ReproEnvironment(), request.WorkingDirectory);
         var usageBefore = NativeProcess.ChildrenUsageNow();
         var startedAt = DateTimeOffset.UtcNow;
         using var process = ProcessLauncher.Start(new ProcessStart(request.Argv[0], request.Argv.Skip(1).ToList(), request.WorkingDirectory, request.Environment)
@@ -75,24 +104,42 @@ public static class ChildProcessRunner
             OwnSession = true,
         });
 
-        var stdoutTask = PumpAsync(process.StandardOutput, request.StdoutPath, request.EchoStdout);
-        var stderrTask = PumpAsync(process.StandardError, request.StderrPath, request.EchoStderr);
+        var tree = ProcessTable.IsAvailable ? new ProcessTree(process.Id, process.OwnsSession, request.TreeMarker) : null;
+        if (process.OwnsSession)
+        {
+            watchdog?.WatchGroup(process.Id);
+        }
+
+        watchdog?.Watch(tree?.Refresh().Found ?? []);
+        using var stopReading = new CancellationTokenSource();
+        var stdout = new OutputCapture(process.StandardOutput, request.StdoutPath, request.EchoStdout, stopReading.Token);
+        var stderr = new OutputCapture(process.StandardError, request.StderrPath, request.EchoStderr, stopReading.Token);
+        var stdoutTask = stdout.RunAsync();
+        var stderrTask = stderr.RunAsync();
         using var samplerStop = new CancellationTokenSource();
-        var samplerTask = process.OwnsSession ? SampleMemoryAsync(process.Id, samplerStop.Token) : Task.FromResult(0L);
+        var samplerTask = tree is null ? Task.FromResult(0L) : SampleAsync(tree, watchdog, samplerStop.Token);
 
-        await WaitHandlingInterruptsAsync(process, request.GracePeriod, interruption).ConfigureAwait(false);
+        var supervision = new Supervision(process, tree, interruption, request.GracePeriod, Task.WhenAny(stdout.Failed, stderr.Failed));
+        await supervision.WatchChildAsync().ConfigureAwait(false);
+        var stragglers = await supervision.StopLeftoversAsync().ConfigureAwait(false);
 
-        // Output ends when every holder of the pipes is gone; a background process the child left behind may hold them.
-        // Whatever is still in the child's session after that is killed: the run is the whole tree, and nothing it
-        // started may go on writing outputs after they are fingerprinted.
+        // The tree is gone; whatever still holds the pipes is not part of it. The data already in them is read, then
+        // reading stops: repro never waits on a process it cannot stop.
+        string? cutOff = null;
         var drained = Task.WhenAll(stdoutTask, stderrTask);
-        await Task.WhenAny(drained, Task.Delay(DrainTimeout)).ConfigureAwait(false);
-        var stragglers = process.KillSession();
+        var drainLimit = request.GracePeriod < MaxDrain ? request.GracePeriod : MaxDrain;
+        await Task.WhenAny(drained, Task.Delay(drainLimit), supervision.NextRequest()).ConfigureAwait(false);
+        if (!drained.IsCompleted)
+        {
+            await stopReading.CancelAsync().ConfigureAwait(false);
+            cutOff = $"a process outside the run's process tree kept its output open; repro stopped reading {drainLimit.TotalSeconds:0.#} s after the tree was gone";
+        }
 
-        var stdout = await stdoutTask.ConfigureAwait(false);
-        var stderr = await stderrTask.ConfigureAwait(false);
+        var stdoutCapture = await stdoutTask.ConfigureAwait(false);
+        var stderrCapture = await stderrTask.ConfigureAwait(false);
         await samplerStop.CancelAsync().ConfigureAwait(false);
         var sampledPeak = await samplerTask.ConfigureAwait(false);
+        watchdog?.Dismiss();
         var endedAt = DateTimeOffset.UtcNow;
         var usageAfter = NativeProcess.ChildrenUsageNow();
 
@@ -107,103 +154,52 @@ public static class ChildProcessRunner
         // from the .NET host reports at least the host's own size. The sampled per-process peaks (VmHWM) do not.
         long? peak = sampledPeak > 0 ? sampledPeak : null;
 
-        return new ChildProcessResult(process.ExitCode, interruption.FirstSignal, startedAt, endedAt, user, system, peak, stdout, stderr, stragglers);
+        return new ChildProcessResult(process.ExitCode, interruption.FirstSignal, startedAt, endedAt, user, system, peak, stdoutCapture, stderrCapture, stragglers.Count)
+        {
+            Stragglers = stragglers,
+            OutputCutOff = cutOff,
+            SaveFailure = stdout.Failure ?? stderr.Failure,
+        };
     }
 
-    private static async Task WaitHandlingInterruptsAsync(LaunchedProcess process, TimeSpan gracePeriod, Interruption interruption)
+    /// <summary>How a list of leftover processes reads in a warning: the first few command lines, then how many more.</summary>
+    public static string DescribeStragglers(IReadOnlyList<string> commandLines)
     {
-        var exited = process.WaitForExitAsync();
-        var signalled = false;
-        using var graceEnded = new CancellationTokenSource();
-        while (!exited.IsCompleted)
+        ArgumentNullException.ThrowIfNull(commandLines);
+        var named = commandLines.Take(StragglersNamed).Select(line => line.Length <= 120 ? line : string.Concat(line.AsSpan(0, 119), "…"));
+        var more = commandLines.Count > StragglersNamed ? $" and {commandLines.Count - StragglersNamed} more" : string.Empty;
+        return string.Join("; ", named) + more;
+    }
+
+    // The watchdog runs with repro's own environment, not the child's: nothing the project sets can change how it runs.
+    private static Dictionary<string, string> ReproEnvironment()
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
         {
-            var nextRequest = interruption.Requests.WaitToReadAsync(graceEnded.Token).AsTask();
-            var finished = await Task.WhenAny(exited, nextRequest).ConfigureAwait(false);
-            if (finished == exited)
+            if (entry.Key is string name && entry.Value is string value)
             {
-                break;
+                variables[name] = value;
             }
-
-            bool requested;
-            try
-            {
-                requested = await nextRequest.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                requested = false;
-            }
-
-            if (!requested || !interruption.Requests.TryRead(out var signal))
-            {
-                // The grace period ran out: nothing more is asked, the tree is stopped.
-                process.KillTree();
-                break;
-            }
-
-            if (signalled)
-            {
-                // A second Ctrl-C means now.
-                process.KillTree();
-                break;
-            }
-
-            signalled = true;
-            process.Signal((int)signal);
-            graceEnded.CancelAfter(gracePeriod);
         }
 
-        await exited.ConfigureAwait(false);
+        return variables;
     }
 
-    private static async Task<CapturedStream> PumpAsync(Stream source, string path, Stream? echo)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[64 * 1024];
-        long total = 0;
-        var echoing = echo is not null;
-        await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1, FileOptions.Asynchronous))
-        {
-            int read;
-            while ((read = await source.ReadAsync(buffer).ConfigureAwait(false)) > 0)
-            {
-                var chunk = buffer.AsMemory(0, read);
-                await file.WriteAsync(chunk).ConfigureAwait(false);
-                hash.AppendData(chunk.Span);
-                total += read;
-                if (echoing)
-                {
-                    try
-                    {
-                        await echo!.WriteAsync(chunk).ConfigureAwait(false);
-                        await echo.FlushAsync().ConfigureAwait(false);
-                    }
-                    catch (IOException)
-                    {
-                        // The console went away (a closed pipe): keep saving the log.
-                        echoing = false;
-                    }
-                }
-            }
-
-            await file.FlushAsync().ConfigureAwait(false);
-        }
-
-        return new CapturedStream(path, Convert.ToHexStringLower(hash.GetHashAndReset()), total);
-    }
-
-    private static async Task<long> SampleMemoryAsync(int sessionId, CancellationToken stop)
+    private static async Task<long> SampleAsync(ProcessTree tree, ProcessWatchdog? watchdog, CancellationToken stop)
     {
         long peak = 0;
         try
         {
             while (!stop.IsCancellationRequested)
             {
+                var scan = tree.Refresh();
+                watchdog?.Watch(scan.Found);
                 long sum = 0;
-                foreach (var member in ProcessTable.SessionMembers(sessionId))
+                foreach (var member in scan.Alive)
                 {
-                    sum += ProcessTable.ResidentBytes(member);
-                    peak = Math.Max(peak, ProcessTable.PeakResidentBytes(member));
+                    sum += ProcessTable.ResidentBytes(member.Id);
+                    peak = Math.Max(peak, ProcessTable.PeakResidentBytes(member.Id));
                 }
 
                 peak = Math.Max(peak, sum);
@@ -216,5 +212,164 @@ public static class ChildProcessRunner
         }
 
         return peak;
+    }
+
+    /// <summary>
+    /// The life of the child and what it leaves behind: forwarded signals, the grace period, a failure to save its
+    /// output, and the processes still running once it has exited.
+    /// </summary>
+    private sealed class Supervision
+    {
+        private readonly LaunchedProcess _process;
+        private readonly ProcessTree? _tree;
+        private readonly Interruption _interruption;
+        private readonly TimeSpan _gracePeriod;
+        private readonly Task _saveFailed;
+        private Task<bool>? _pendingRequest;
+        private Task _graceEnded = Task.Delay(Timeout.Infinite);
+        private bool _signalled;
+        private bool _killed;
+
+        public Supervision(LaunchedProcess process, ProcessTree? tree, Interruption interruption, TimeSpan gracePeriod, Task saveFailed)
+        {
+            _process = process;
+            _tree = tree;
+            _interruption = interruption;
+            _gracePeriod = gracePeriod;
+            _saveFailed = saveFailed;
+        }
+
+        /// <summary>The next stop request, as a task that completes when one arrives.</summary>
+        public Task<bool> NextRequest()
+        {
+            if (_pendingRequest is null || _pendingRequest.IsCompleted)
+            {
+                _pendingRequest = _interruption.Requests.WaitToReadAsync().AsTask();
+            }
+
+            return _pendingRequest;
+        }
+
+        /// <summary>Until the child exits: the first request is forwarded, a second one or the end of the grace period kills the tree, and so does a failure to save the output.</summary>
+        public async Task WatchChildAsync()
+        {
+            var exited = _process.WaitForExitAsync();
+            while (!exited.IsCompleted)
+            {
+                var request = NextRequest();
+                var saveFailed = _killed ? Task.Delay(Timeout.Infinite) : _saveFailed;
+                var finished = await Task.WhenAny(exited, request, _graceEnded, saveFailed).ConfigureAwait(false);
+                if (finished == exited)
+                {
+                    break;
+                }
+
+                if (finished == request)
+                {
+                    await OnRequestAsync().ConfigureAwait(false);
+                }
+                else
+                {
+                    // The grace period ran out, or the output cannot be saved: nothing more can be recorded of the run.
+                    await KillAsync().ConfigureAwait(false);
+                }
+            }
+
+            await exited.ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// After the child exited: what it left running gets SIGTERM (unless already signalled) and the rest of the grace
+        /// period, then the tree is killed; a stop request or a save failure kills it at once. Returns the command lines
+        /// of the processes that were left.
+        /// </summary>
+        public async Task<IReadOnlyList<string>> StopLeftoversAsync()
+        {
+            var leftovers = new Dictionary<int, string>();
+            if (_tree is null)
+            {
+                // Without /proc the session is all repro can find.
+                var count = _process.KillSession();
+                return Enumerable.Repeat("(unknown)", count).ToList();
+            }
+
+            void Note(IEnumerable<TreeMember> members)
+            {
+                foreach (var member in members.Where(member => member.Id != _tree.RootId && !leftovers.ContainsKey(member.Id)))
+                {
+                    leftovers[member.Id] = ProcessTable.CommandLine(member.Id) ?? $"pid {member.Id}";
+                }
+            }
+
+            var alive = _tree.Refresh().Alive;
+            Note(alive);
+            if (leftovers.Count > 0 && !_killed)
+            {
+                if (!_signalled)
+                {
+                    _tree.Signal(NativeProcess.SigTerm);
+                    _graceEnded = Task.Delay(_gracePeriod);
+                }
+
+                while (true)
+                {
+                    var request = NextRequest();
+                    var saveFailed = _saveFailed;
+                    var poll = Task.Delay(PollInterval);
+                    var finished = await Task.WhenAny(poll, request, _graceEnded, saveFailed).ConfigureAwait(false);
+                    if (finished != poll)
+                    {
+                        if (finished == request)
+                        {
+                            _ = _interruption.Requests.TryRead(out _);
+                        }
+
+                        break;
+                    }
+
+                    alive = _tree.Refresh().Alive;
+                    Note(alive);
+                    if (alive.Count == 0)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            await KillAsync().ConfigureAwait(false);
+            return leftovers.Values.ToList();
+        }
+
+        private async Task OnRequestAsync()
+        {
+            if (!_interruption.Requests.TryRead(out var signal))
+            {
+                return;
+            }
+
+            if (_signalled)
+            {
+                // A second Ctrl-C means now.
+                await KillAsync().ConfigureAwait(false);
+                return;
+            }
+
+            _signalled = true;
+            _process.Signal((int)signal);
+            _tree?.Signal((int)signal, exceptGroup: _process.OwnsSession ? _process.Id : null);
+            _graceEnded = Task.Delay(_gracePeriod);
+        }
+
+        private async Task KillAsync()
+        {
+            _killed = true;
+            _graceEnded = Task.Delay(Timeout.Infinite);
+            if (_tree is not null)
+            {
+                await _tree.KillAllAsync(KillLimit).ConfigureAwait(false);
+            }
+
+            _process.KillTree();
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using Repro.Core.FileSystem;
 
 namespace Repro.Core.Verification.Comparison;
 
@@ -92,10 +93,9 @@ internal sealed class FileContentSource(string path, string? name = null) : Cont
 {
     public override string Name => name ?? path;
 
-    public override long Length => new FileInfo(path).Length;
+    public override long Length => NativeFiles.Status(path, followLinks: true)?.Size ?? throw new FileNotFoundException($"{PathText.ToRecorded(path)} does not exist", PathText.ToRecorded(path));
 
-    public override Stream Open() =>
-        new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 81920, FileOptions.SequentialScan);
+    public override Stream Open() => new FileStream(NativeFiles.OpenRead(path), FileAccess.Read, bufferSize: 81920);
 }
 
 /// <summary>An entry of an open zip archive, decompressed on each read.</summary>

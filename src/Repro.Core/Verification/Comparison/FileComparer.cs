@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Repro.Core.Errors;
+using Repro.Core.FileSystem;
 using Repro.Core.Runs;
 
 namespace Repro.Core.Verification.Comparison;
@@ -59,12 +60,12 @@ public static class FileComparer
             return Identical(recorded.Sha256!);
         }
 
-        if (actual.Path is not null && !File.Exists(actual.Path))
+        if (actual.Path is not null && !Exists(actual.Path))
         {
             return new ComparisonResult(ComparisonOutcome.Different, ComparerName.Missing, "missing from the re-created run", []);
         }
 
-        if (recorded.Path is not null && !File.Exists(recorded.Path))
+        if (recorded.Path is not null && !Exists(recorded.Path))
         {
             throw new StoreException($"The recorded output {recorded.Path} is missing from the run store.");
         }
@@ -104,9 +105,12 @@ public static class FileComparer
 
     private static string Hash(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 81920, FileOptions.SequentialScan);
+        using var stream = new FileStream(NativeFiles.OpenRead(path), FileAccess.Read, bufferSize: 81920);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
+
+    // Whatever bytes the name holds (PathText's native form).
+    private static bool Exists(string path) => NativeFiles.Status(path, followLinks: true) is { Kind: FileKind.Regular };
 
     private static string Short(string sha256) => sha256.Length > 12 ? $"{sha256[..12]}..." : sha256;
 }

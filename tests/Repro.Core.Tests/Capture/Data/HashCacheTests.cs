@@ -164,4 +164,64 @@ public sealed class HashCacheTests : IDisposable
             }
         }
     }
+
+    [Fact]
+    public void Open_DamagedFile_IsSetAsideWithAWarningAndStartedAgain()
+    {
+        Directory.CreateDirectory(_directory.Store);
+        var path = Path.Combine(_directory.Store, HashCache.FileName);
+        File.WriteAllBytes(path, [.. Enumerable.Range(0, 8192).Select(i => (byte)(i * 7 + 3))]);
+        var warnings = new List<string>();
+        var status = new FileStatus(FileKind.Regular, 10, 1_000, 2_000, 42, 7, HasIdentity: true);
+
+        using var cache = HashCache.Open(_directory.Store, warnings.Add);
+        cache.PutAll([new CacheEntry("/data/a.csv", status, Sha)], FarFuture);
+
+        Assert.Equal(Sha, cache.TryGet("/data/a.csv", status));
+        var warning = Assert.Single(warnings);
+        Assert.Contains("was damaged", warning, StringComparison.Ordinal);
+        Assert.Single(Directory.GetFiles(_directory.Store, HashCache.FileName + ".damaged-*"));
+    }
+
+    [Fact]
+    public void TryGetAll_DamageFoundInUse_AnswersNothingWarnsOnceAndSetsTheFileAside()
+    {
+        var status = new FileStatus(FileKind.Regular, 10, 1_000, 2_000, 42, 7, HasIdentity: true);
+        using (var writer = HashCache.Open(_directory.Store))
+        {
+            writer.PutAll(Enumerable.Range(0, 2000).Select(i => new CacheEntry($"/data/{i}.csv", status, Sha)).ToList(), FarFuture);
+        }
+
+        var path = Path.Combine(_directory.Store, HashCache.FileName);
+        var bytes = File.ReadAllBytes(path);
+        for (var i = 4096; i < bytes.Length; i++)
+        {
+            bytes[i] = (byte)(i * 13);
+        }
+
+        File.WriteAllBytes(path, bytes);
+        var warnings = new List<string>();
+
+        using var cache = HashCache.Open(_directory.Store, warnings.Add);
+        var found = cache.TryGetAll([.. Enumerable.Range(0, 2000).Select(i => new CacheKey($"/data/{i}.csv", status))]);
+        cache.PutAll([new CacheEntry("/data/new.csv", status, Sha)], FarFuture);
+
+        Assert.All(found, Assert.Null);
+        Assert.Contains("was damaged", Assert.Single(warnings), StringComparison.Ordinal);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public void Open_FolderInItsPlace_IsNotUsedAndSaysSo()
+    {
+        Directory.CreateDirectory(Path.Combine(_directory.Store, HashCache.FileName));
+        var warnings = new List<string>();
+        var status = new FileStatus(FileKind.Regular, 10, 1_000, 2_000, 42, 7, HasIdentity: true);
+
+        using var cache = HashCache.Open(_directory.Store, warnings.Add);
+
+        Assert.Equal(0, cache.PutAll([new CacheEntry("/data/a.csv", status, Sha)], FarFuture));
+        Assert.Null(cache.TryGet("/data/a.csv", status));
+        Assert.Contains("is a folder, not a file", Assert.Single(warnings), StringComparison.Ordinal);
+    }
 }

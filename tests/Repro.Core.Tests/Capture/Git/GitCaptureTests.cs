@@ -433,8 +433,10 @@ public sealed class GitCaptureTests : IDisposable
         Assert.All(names, n => Assert.Equal("2\n", File.ReadAllText(Path.Combine(clone, n))));
     }
 
-    [Fact]
-    public async Task CaptureAsync_SubmoduleMovedToAnotherCommit_WarnsThatOnlyItsCommitIsRecorded()
+    [Theory]
+    [InlineData(Reader.GitExecutable)]
+    [InlineData(Reader.LibGit2Sharp)]
+    public async Task CaptureAsync_SubmoduleMovedToAnotherCommit_RecordsTheCommitItsWorkingTreeHasAndItsChanges(Reader reader)
     {
         using var library = new GitRepository();
         library.Write("lib.py", "1\n");
@@ -445,12 +447,21 @@ public sealed class GitCaptureTests : IDisposable
         var submodule = Path.Combine(_repo.Root, "lib");
         File.WriteAllText(Path.Combine(submodule, "lib.py"), "2\n");
         GitRepository.Run(submodule, "-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "--quiet", "-am", "two");
+        var moved = GitRepository.Run(submodule, "rev-parse", "HEAD").Trim();
+        File.WriteAllText(Path.Combine(submodule, "lib.py"), "3\n");
 
-        var (result, _) = await CaptureAsync(Reader.GitExecutable);
+        var (result, run) = await CaptureAsync(reader);
 
         Assert.True(result.Record.Dirty);
         Assert.Equal(["lib"], result.ChangedPaths);
-        Assert.Contains(result.Warnings, w => w.Contains("submodule lib", StringComparison.Ordinal));
+        var recorded = Assert.Single(result.Record.Submodules);
+        Assert.Equal("lib", recorded.Path);
+        Assert.Equal(library.Root, recorded.Url);
+        Assert.Equal(moved, recorded.Commit);
+        Assert.True(recorded.Dirty);
+        Assert.Equal("submodule-0.patch", recorded.Patch?.File);
+        Assert.Contains("+3", File.ReadAllText(Path.Combine(run, "submodule-0.patch")), StringComparison.Ordinal);
+        Assert.DoesNotContain(result.Warnings, w => w.Contains("only its commit id", StringComparison.Ordinal));
     }
 
     [Theory]

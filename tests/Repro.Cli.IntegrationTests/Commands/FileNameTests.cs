@@ -1,0 +1,90 @@
+using System.Text.Json.Nodes;
+using Repro.Cli.IntegrationTests.Fixtures;
+
+namespace Repro.Cli.IntegrationTests.Commands;
+
+/// <summary>
+/// File names are bytes on Linux: a name that is not valid UTF-8 is fingerprinted, recorded in the documented escaped
+/// form (docs/manifest.md) and verified like any other, never skipped.
+/// </summary>
+public sealed class FileNameTests : ReproTestBase
+{
+    private const string MLproject = """
+        entry_points:
+          main:
+            command: "bash make.sh"
+            inputs: [data/]
+            outputs: [out/]
+          glob:
+            command: "cat data/*.txt"
+            inputs: ["data/*.txt"]
+        """;
+
+    // Writes every file named in data/ into out/, one of them under a name that is not UTF-8 either.
+    private const string MakeScript = """
+        mkdir -p out
+        cat data/* > out/$'r\xe9sult.txt'
+        ls data | LC_ALL=C sort | od -An -tx1 > out/names.txt
+        """;
+
+    [Fact]
+    public void RunAndVerify_TrackedAndUntrackedNamesThatAreNotUtf8_AreRecordedEscapedAndVerifiedByTheirBytes()
+    {
+        var (project, git) = CommittedProject(("MLproject", MLproject), ("make.sh", MakeScript), (".gitignore", "out/\n"));
+        Bash(project, "mkdir -p data && printf 'tracked v1\\n' > data/$'caf\\xff.txt'");
+        git.CommitAll("a data file whose name is not UTF-8");
+        Bash(project, "printf 'untracked v1\\n' > data/$'new\\xfe.txt'");
+
+        var original = RunOnce(project);
+
+        var manifest = Manifest(StoreOf(project), original);
+        var inputs = Assert.Single(manifest["inputs"]!.AsArray())!["files"]!.AsArray();
+        Assert.Equal(["\"data/caf\\xff.txt\"", "\"data/new\\xfe.txt\""], inputs.Select(file => (string?)file!["path"]));
+        Assert.Equal(Sha256("tracked v1\n"), (string?)inputs[0]!["sha256"]);
+        Assert.Equal(Sha256("untracked v1\n"), (string?)inputs[1]!["sha256"]);
+        Assert.Equal(["\"data/new\\xfe.txt\""], manifest["git"]!["untracked"]!.AsArray().Select(file => (string?)file!["path"]));
+        var outputs = Assert.Single(manifest["outputs"]!.AsArray())!["files"]!.AsArray();
+        Assert.Equal(["\"out/r\\xe9sult.txt\"", "out/names.txt"], outputs.Select(file => (string?)file!["path"]));
+        Assert.Equal(Sha256("tracked v1\nuntracked v1\n"), (string?)outputs[0]!["sha256"]);
+        Assert.True((bool?)outputs[0]!["stored"]);
+
+        var reproduced = Repro.Run(project, "verify", original, "--json");
+
+        Assert.True(reproduced.ExitCode == 0, reproduced.ToString());
+        var report = ParseJson(reproduced.Stdout);
+        Assert.Equal("REPRODUCED", (string?)report["verdict"]);
+        Assert.Equal(["\"out/r\\xe9sult.txt\"", "out/names.txt"], report["outputs"]!.AsArray().Select(output => (string?)output!["path"]).Order(StringComparer.Ordinal));
+
+        Bash(project, "printf 'tracked v2\\n' > data/$'caf\\xff.txt'");
+        git.CommitAll("change the file whose name is not UTF-8");
+        var changed = Repro.Run(project, "verify", original, "--json");
+
+        Assert.True(changed.ExitCode == 2, changed.ToString());
+        var problems = ParseJson(changed.Stdout);
+        Assert.Equal("NOT_VERIFIABLE", (string?)problems["verdict"]);
+        var problem = (string)Assert.Single(problems["problems"]!.AsArray())!;
+        Assert.Contains("input \"data/caf\\xff.txt\" changed", problem, StringComparison.Ordinal);
+        Assert.Contains(Sha256("tracked v2\n"), problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_GlobWhoseOnlyMatchIsNotUtf8_FingerprintsIt()
+    {
+        var (project, git) = CommittedProject(("MLproject", MLproject), ("make.sh", MakeScript));
+        Bash(project, "mkdir -p data && printf 'only\\n' > data/$'\\xe9t\\xe9.txt'");
+        git.CommitAll("glob data");
+
+        var run = RunOnce(project, "-e", "glob");
+
+        var input = Assert.Single(Manifest(StoreOf(project), run)["inputs"]!.AsArray())!;
+        Assert.Equal("glob", (string?)input["kind"]);
+        var file = Assert.Single(input["files"]!.AsArray())!;
+        Assert.Equal("\"data/\\xe9t\\xe9.txt\"", (string?)file["path"]);
+        Assert.Equal(Sha256("only\n"), (string?)file["sha256"]);
+    }
+
+    private static void Bash(string directory, string script) => ProcessRunner.RunChecked("bash", ["-c", script], directory);
+
+    private static string Sha256(string text) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+}

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Repro.Cli.Options;
 using Repro.Cli.Output;
+using Repro.Core.Diagnostics;
 using Repro.Core.Runs;
 
 namespace Repro.Cli.Commands;
@@ -34,10 +35,22 @@ internal static class ListCommand
         var command = new Command("list", "List the runs in the store, newest first.") { store, entryPoint, status, experiment, limit, json };
         command.SetAction((parseResult, _) => CommandFailure.GuardAsync(() =>
         {
+            var opening = Timings.Measure("index: open (SQLite)");
             var runStore = StoreLocator.OpenExisting(parseResult.GetValue(store));
             using var index = RunIndex.Open(runStore);
-            index.Synchronize();
-            var runs = index.Query(new RunQuery(parseResult.GetValue(entryPoint), parseResult.GetValue(status), parseResult.GetValue(experiment), parseResult.GetValue(limit)));
+            opening.Dispose();
+            using (Timings.Measure("index: synchronize with the manifests"))
+            {
+                index.Synchronize();
+            }
+
+            IReadOnlyList<RunSummary> runs;
+            using (Timings.Measure("index: query"))
+            {
+                runs = index.Query(new RunQuery(parseResult.GetValue(entryPoint), parseResult.GetValue(status), parseResult.GetValue(experiment), parseResult.GetValue(limit)));
+            }
+
+            using var rendering = Timings.Measure("render and print");
             if (parseResult.GetValue(json))
             {
                 Console.Out.WriteLine(JsonOutput.Serialize(runs, CliJsonContext.Default.IReadOnlyListRunSummary));

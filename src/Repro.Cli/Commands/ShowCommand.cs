@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Repro.Cli.Options;
 using Repro.Cli.Output;
+using Repro.Core.Diagnostics;
 using Repro.Core.Runs;
 
 namespace Repro.Cli.Commands;
@@ -16,8 +17,10 @@ internal static class ShowCommand
         var command = new Command("show", "Show what a run recorded.") { run, store, json };
         command.SetAction((parseResult, _) => CommandFailure.GuardAsync(() =>
         {
+            var resolving = Timings.Measure("find the store, resolve the run");
             var runStore = StoreLocator.OpenExisting(parseResult.GetValue(store));
             var runId = runStore.Resolve(parseResult.GetValue(run)!);
+            resolving.Dispose();
             if (parseResult.GetValue(json))
             {
                 // The manifest exactly as stored: what --json consumers parse is what the schema describes.
@@ -26,8 +29,17 @@ internal static class ShowCommand
                 return Task.FromResult(ExitCodes.Success);
             }
 
-            var manifest = runStore.Load(runId);
-            Console.Out.Write(ManifestText.Render(manifest, Path.Combine(runStore.GetRunDirectory(runId), RunStore.ManifestFileName)));
+            RunManifest manifest;
+            using (Timings.Measure("read the manifest"))
+            {
+                manifest = runStore.Load(runId);
+            }
+
+            using (Timings.Measure("render and print"))
+            {
+                Console.Out.Write(ManifestText.Render(manifest, Path.Combine(runStore.GetRunDirectory(runId), RunStore.ManifestFileName)));
+            }
+
             return Task.FromResult(ExitCodes.Success);
         }));
         return command;

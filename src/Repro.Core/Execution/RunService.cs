@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Repro.Core.Capture.Data;
 using Repro.Core.Capture.Environment;
 using Repro.Core.Capture.Git;
+using Repro.Core.Diagnostics;
 using Repro.Core.Errors;
 using Repro.Core.Projects;
 using Repro.Core.Runs;
@@ -40,6 +41,7 @@ public static class RunService
         }
 
         var warnings = new List<string>();
+        var loading = Timings.Measure("load MLproject, render the command");
         var loaded = MLProjectLoader.Load(projectDirectory);
         var project = loaded.Project;
         warnings.AddRange(loaded.Warnings);
@@ -48,10 +50,13 @@ public static class RunService
         request.Environment.TryGetValue("SHELL", out var shell);
         var rendered = CommandRenderer.Render(project, request.EntryPoint, request.Parameters, shell);
         warnings.AddRange(rendered.Warnings);
+        loading.Dispose();
 
         var seed = ChooseSeed(request, project);
+        var opening = Timings.Measure("open the store and the hash cache");
         var store = RunStore.Open(request.StoreDirectory);
         using var hashCache = HashCache.Open(store.Root);
+        opening.Dispose();
         var objects = new ObjectStore(store.Root, request.ObjectSizeLimit);
         var fingerprinter = new Fingerprinter(new FingerprintOptions
         {
@@ -70,9 +75,9 @@ public static class RunService
         try
         {
             var inputSpecs = InputSpecs(rendered);
-            var gitTask = GitCapture.CaptureAsync(projectDirectory, runDirectory, cancellationToken);
-            var environmentTask = EnvironmentCapture.CaptureAsync(projectDirectory, rendered.Command, request.Environment, cancellationToken);
-            var inputsTask = fingerprinter.FingerprintInputsAsync(projectDirectory, inputSpecs, cancellationToken);
+            var gitTask = Timings.MeasureAsync("capture: git", () => GitCapture.CaptureAsync(projectDirectory, runDirectory, cancellationToken));
+            var environmentTask = Timings.MeasureAsync("capture: environment", () => EnvironmentCapture.CaptureAsync(projectDirectory, rendered.Command, request.Environment, cancellationToken));
+            var inputsTask = Timings.MeasureAsync("capture: inputs", () => fingerprinter.FingerprintInputsAsync(projectDirectory, inputSpecs, cancellationToken));
             await Task.WhenAll(gitTask, environmentTask, inputsTask).ConfigureAwait(false);
             var git = await gitTask.ConfigureAwait(false);
             var environment = await environmentTask.ConfigureAwait(false);
@@ -129,11 +134,15 @@ public static class RunService
                 Inputs = inputs,
                 Warnings = warnings,
             };
-            store.Save(manifest);
+            using (Timings.Measure("write the manifest (RUNNING)"))
+            {
+                store.Save(manifest);
+            }
+
             started = true;
             recorded = manifest;
 
-            var result = await ChildProcessRunner.RunAsync(
+            var result = await Timings.MeasureAsync("entry point (child process)", () => ChildProcessRunner.RunAsync(
                 new ChildProcessRequest(
                     rendered.Argv,
                     projectDirectory,
@@ -143,10 +152,14 @@ public static class RunService
                     request.EchoStdout,
                     request.EchoStderr,
                     request.GracePeriod),
-                interruption).ConfigureAwait(false);
+                interruption)).ConfigureAwait(false);
 
-            manifest = await FinishAsync(manifest, result, outputSpecs, projectDirectory, runDirectory, metricsFile, metricsBefore, fingerprinter, objects, warnings, cancellationToken).ConfigureAwait(false);
-            store.Save(manifest);
+            manifest = await Timings.MeasureAsync("outputs and metrics", () => FinishAsync(manifest, result, outputSpecs, projectDirectory, runDirectory, metricsFile, metricsBefore, fingerprinter, objects, warnings, cancellationToken)).ConfigureAwait(false);
+            using (Timings.Measure("write the manifest (final)"))
+            {
+                store.Save(manifest);
+            }
+
             return new RunOutcome(manifest, runDirectory, Path.Combine(runDirectory, RunStore.ManifestFileName));
         }
         catch (Exception exception) when (started && recorded is not null)

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Repro.Core.Diagnostics;
 using Repro.Core.Errors;
 
 namespace Repro.Core.Runs;
@@ -151,6 +152,7 @@ public sealed partial class RunStore
             throw new StoreException($"cannot write {path}: {exception.Message}", exception);
         }
 
+        using var timing = Timings.Measure("index: record the run (SQLite)");
         using var index = RunIndex.Open(this);
         index.Upsert(manifest, File.GetLastWriteTimeUtc(path).Ticks);
     }

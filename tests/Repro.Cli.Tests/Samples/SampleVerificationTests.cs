@@ -42,6 +42,32 @@ public sealed class SampleVerificationTests : ReproTestBase
     }
 
     [Fact]
+    public async Task PackageEntryPoint_RunThenVerifyFromAFreshClone_RebuildsTheToolPackagesBitForBit()
+    {
+        var clone = FreshClone();
+
+        var run = await Repro.RunAsync(clone, ["run", ".", "-e", "package", "--json"], SampleTimeout);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var packages = Directory.GetFiles(Path.Combine(clone, "outputs", "package"), "*.nupkg").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(3, packages.Count);
+        Assert.Contains(packages, name => name!.StartsWith("repro.linux-x64.", StringComparison.Ordinal));
+        Assert.Contains(packages, name => name!.StartsWith("repro.any.", StringComparison.Ordinal));
+        var manifest = OnlyManifest(StoreOf(clone));
+        Assert.Equal(3, manifest["outputs"]![0]!["files"]!.AsArray().Count);
+
+        // The verification builds again from a materialised checkout: another path, later, and not a git repository.
+        var verify = await Repro.RunAsync(clone, ["verify", "latest", "--json"], SampleTimeout);
+
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        var report = ParseJson(verify.Stdout);
+        Assert.Equal("REPRODUCED", (string?)report["verdict"]);
+        var compared = report["outputs"]!.AsArray().ToDictionary(node => (string)node!["path"]!, node => (string?)node!["outcome"], StringComparer.Ordinal);
+        Assert.Equal(packages.Select(name => $"outputs/package/{name}").Order(StringComparer.Ordinal), compared.Keys.Order(StringComparer.Ordinal));
+        Assert.All(compared.Values, outcome => Assert.Equal("identical", outcome));
+    }
+
+    [Fact]
     public async Task PythonSample_BareRunsDifferButRunsUnderReproAreIdentical()
     {
         var clone = FreshClone();

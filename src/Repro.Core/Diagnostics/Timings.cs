@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime;
 
 namespace Repro.Core.Diagnostics;
 
@@ -6,7 +7,10 @@ namespace Repro.Core.Diagnostics;
 /// <param name="Name">What was measured, such as <c>capture: git</c>.</param>
 /// <param name="Start">When it began, from <see cref="Timings"/>' origin (the first moment the process measured).</param>
 /// <param name="Duration">How long it took (wall clock).</param>
-public sealed record TimingSpan(string Name, TimeSpan Start, TimeSpan Duration);
+/// <param name="JitMethods">
+/// Methods the JIT compiled meanwhile, on any thread (what ReadyToRun code did not cover); null when not counted.
+/// </param>
+public sealed record TimingSpan(string Name, TimeSpan Start, TimeSpan Duration, long? JitMethods = null);
 
 /// <summary>
 /// Wall-clock spans of the current process, for <c>repro --timings</c>: where a command's time goes, stage by stage.
@@ -34,7 +38,7 @@ public static class Timings
     /// <summary>Measures from now until the returned scope is disposed.</summary>
     /// <param name="name">What is measured.</param>
     /// <returns>A scope to dispose when the stretch ends; it records nothing while recording is off.</returns>
-    public static Scope Measure(string name) => _enabled ? new Scope(name, Stopwatch.GetTimestamp()) : default;
+    public static Scope Measure(string name) => _enabled ? new Scope(name, Stopwatch.GetTimestamp(), JitInfo.GetCompiledMethodCount()) : default;
 
     /// <summary>Starts an operation and measures it until its task completes, however it completes.</summary>
     /// <typeparam name="T">The task's result.</typeparam>
@@ -44,9 +48,9 @@ public static class Timings
     public static Task<T> MeasureAsync<T>(string name, Func<Task<T>> start)
     {
         ArgumentNullException.ThrowIfNull(start);
-        return _enabled ? Measured(Stopwatch.GetTimestamp()) : start();
+        return _enabled ? Measured(Stopwatch.GetTimestamp(), JitInfo.GetCompiledMethodCount()) : start();
 
-        async Task<T> Measured(long startTimestamp)
+        async Task<T> Measured(long startTimestamp, long startJit)
         {
             try
             {
@@ -54,7 +58,7 @@ public static class Timings
             }
             finally
             {
-                Record(name, startTimestamp, Stopwatch.GetTimestamp());
+                Add(new TimingSpan(name, Since(startTimestamp), Stopwatch.GetElapsedTime(startTimestamp), JitInfo.GetCompiledMethodCount() - startJit));
             }
         }
     }
@@ -70,11 +74,7 @@ public static class Timings
             return;
         }
 
-        var span = new TimingSpan(name, Stopwatch.GetElapsedTime(_origin, startTimestamp), Stopwatch.GetElapsedTime(startTimestamp, endTimestamp));
-        lock (Gate)
-        {
-            Recorded.Add(span);
-        }
+        Add(new TimingSpan(name, Since(startTimestamp), Stopwatch.GetElapsedTime(startTimestamp, endTimestamp)));
     }
 
     /// <summary>The spans recorded so far, by start time.</summary>
@@ -87,16 +87,33 @@ public static class Timings
         }
     }
 
+    private static TimeSpan Since(long timestamp) => Stopwatch.GetElapsedTime(_origin, timestamp);
+
+    private static void Add(TimingSpan span)
+    {
+        if (!_enabled)
+        {
+            return;
+        }
+
+        lock (Gate)
+        {
+            Recorded.Add(span);
+        }
+    }
+
     /// <summary>A stretch being measured; disposing it records the span.</summary>
     public readonly struct Scope : IDisposable
     {
         private readonly string? _name;
         private readonly long _start;
+        private readonly long _startJit;
 
-        internal Scope(string name, long start)
+        internal Scope(string name, long start, long startJit)
         {
             _name = name;
             _start = start;
+            _startJit = startJit;
         }
 
         /// <summary>Ends the stretch.</summary>
@@ -104,7 +121,7 @@ public static class Timings
         {
             if (_name is not null)
             {
-                Record(_name, _start, Stopwatch.GetTimestamp());
+                Add(new TimingSpan(_name, Since(_start), Stopwatch.GetElapsedTime(_start), JitInfo.GetCompiledMethodCount() - _startJit));
             }
         }
     }

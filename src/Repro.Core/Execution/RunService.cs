@@ -75,9 +75,11 @@ public static class RunService
         try
         {
             var inputSpecs = InputSpecs(rendered);
-            var gitTask = Timings.MeasureAsync("capture: git", () => GitCapture.CaptureAsync(projectDirectory, runDirectory, cancellationToken));
-            var environmentTask = Timings.MeasureAsync("capture: environment", () => EnvironmentCapture.CaptureAsync(projectDirectory, rendered.Command, request.Environment, cancellationToken));
-            var inputsTask = Timings.MeasureAsync("capture: inputs", () => fingerprinter.FingerprintInputsAsync(projectDirectory, inputSpecs, cancellationToken));
+            // Each capture does much of its work before its first await (opening the repository, reading /proc,
+            // listing files): started on the thread pool, the three really run side by side.
+            var gitTask = Timings.MeasureAsync("capture: git", () => Task.Run(() => GitCapture.CaptureAsync(projectDirectory, runDirectory, cancellationToken), cancellationToken));
+            var environmentTask = Timings.MeasureAsync("capture: environment", () => Task.Run(() => EnvironmentCapture.CaptureAsync(projectDirectory, rendered.Command, request.Environment, cancellationToken), cancellationToken));
+            var inputsTask = Timings.MeasureAsync("capture: inputs", () => Task.Run(() => fingerprinter.FingerprintInputsAsync(projectDirectory, inputSpecs, cancellationToken), cancellationToken));
             await Task.WhenAll(gitTask, environmentTask, inputsTask).ConfigureAwait(false);
             var git = await gitTask.ConfigureAwait(false);
             var environment = await environmentTask.ConfigureAwait(false);

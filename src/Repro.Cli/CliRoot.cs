@@ -16,15 +16,38 @@ internal static class CliRoot
         Recursive = true,
     };
 
-    public static RootCommand Create()
+    private static readonly (string Name, Func<Command> Create)[] Commands =
+    [
+        ("run", RunCommand.Create),
+        ("verify", VerifyCommand.Create),
+        ("show", ShowCommand.Create),
+        ("list", ListCommand.Create),
+        ("diff", DiffCommand.Create),
+    ];
+
+    /// <summary>The whole command tree.</summary>
+    public static RootCommand Create() => Create(null);
+
+    /// <summary>
+    /// The command tree <paramref name="args"/> needs: when the first argument names a command, only that command is
+    /// built (each costs its options' construction and type loading at every start); for <c>--version</c> alone, none;
+    /// otherwise (help, a root option first, a mistake) all of them, so that help and errors are complete.
+    /// </summary>
+    public static RootCommand Create(IReadOnlyList<string>? args)
     {
         var root = new RootCommand("repro: run ML experiments from MLproject files, record everything needed to re-create them, and verify that they do.");
         root.Options.Add(TimingsOption);
-        root.Subcommands.Add(RunCommand.Create());
-        root.Subcommands.Add(VerifyCommand.Create());
-        root.Subcommands.Add(ShowCommand.Create());
-        root.Subcommands.Add(ListCommand.Create());
-        root.Subcommands.Add(DiffCommand.Create());
+        if (args is ["--version"])
+        {
+            return root;
+        }
+
+        var named = args is [var first, ..] ? Array.Find(Commands, command => string.Equals(command.Name, first, StringComparison.Ordinal)) : default;
+        foreach (var (_, create) in named.Create is null ? Commands : [named])
+        {
+            root.Subcommands.Add(create());
+        }
+
         return root;
     }
 

@@ -17,6 +17,26 @@ public sealed class RootCommandTests : ReproTestBase
     }
 
     [Fact]
+    public void Help_ForOneCommand_ListsItsOptions()
+    {
+        var result = Repro.Run(Temp.Path, "list", "--help");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("--limit", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("--timings", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CommandTree_FirstArgumentNamesACommand_HoldsOnlyThatCommandElseEveryOne()
+    {
+        Assert.Equal(["list"], CliRoot.Create(["list", "--json"]).Subcommands.Select(command => command.Name));
+        Assert.Empty(CliRoot.Create(["--version"]).Subcommands);
+        Assert.Equal(5, CliRoot.Create(["--timings", "list"]).Subcommands.Count);
+        Assert.Equal(5, CliRoot.Create(["lst"]).Subcommands.Count);
+        Assert.Equal(5, CliRoot.Create([]).Subcommands.Count);
+    }
+
+    [Fact]
     public void Version_PrintsTheInformationalVersion()
     {
         var result = Repro.Run(Temp.Path, "--version");

@@ -196,7 +196,7 @@ public sealed class RunIndex : IDisposable
         try
         {
             connection.Open();
-            Execute(connection, "PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+            SqliteDerivedFile.Configure(connection);
             var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version"), CultureInfo.InvariantCulture);
             if (version != SchemaVersion)
             {

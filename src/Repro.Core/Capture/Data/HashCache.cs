@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Repro.Core.Errors;
+using Repro.Core.Runs;
 
 namespace Repro.Core.Capture.Data;
 
@@ -69,10 +70,14 @@ public sealed class HashCache : IDisposable
             }.ToString());
             connection.Open();
 
-            // The busy timeout comes first: switching to WAL itself needs a lock another process may hold.
-            Execute(connection, "PRAGMA busy_timeout = 30000;");
-            Execute(connection, "PRAGMA journal_mode = WAL;");
-            Execute(connection, "PRAGMA synchronous = NORMAL;");
+            SqliteDerivedFile.Configure(connection);
+
+            // Creating the table and stamping the version is a write (and a disk flush): only for a new file.
+            if (Convert.ToInt64(Scalar(connection, "PRAGMA user_version"), CultureInfo.InvariantCulture) == SchemaVersion)
+            {
+                return new HashCache(path, connection);
+            }
+
             Execute(connection, """
                 CREATE TABLE IF NOT EXISTS file_hashes (
                     path TEXT PRIMARY KEY NOT NULL,
@@ -203,6 +208,13 @@ public sealed class HashCache : IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
     }
 
     private void Guard(Action action)

@@ -65,6 +65,16 @@ public sealed class SampleVerificationTests : ReproTestBase
         var compared = report["outputs"]!.AsArray().ToDictionary(node => (string)node!["path"]!, node => (string?)node!["outcome"], StringComparer.Ordinal);
         Assert.Equal(packages.Select(name => $"outputs/package/{name}").Order(StringComparer.Ordinal), compared.Keys.Order(StringComparer.Ordinal));
         Assert.All(compared.Values, outcome => Assert.Equal("identical", outcome));
+
+        // README's install steps, from the packages just built: the tool installs and runs.
+        var tools = Temp.Combine("tools");
+        var home = new Dictionary<string, string> { ["HOME"] = Temp.Combine("home"), ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" };
+        var version = packages.Single(name => name!.StartsWith("repro.any.", StringComparison.Ordinal))!["repro.any.".Length..^".nupkg".Length];
+        await ProcessRunner.RunAsync("dotnet", ["tool", "install", "--tool-path", tools, "--add-source", Path.Combine(clone, "outputs", "package"), "repro", "--version", version], clone, variables: home);
+        var installed = Path.Combine(tools, "repro");
+        Assert.StartsWith(version, (await ProcessRunner.RunAsync(installed, ["--version"], clone, variables: home)).Trim(), StringComparison.Ordinal);
+        var shown = await ProcessRunner.RunAsync(installed, ["show", "latest"], clone, variables: home);
+        Assert.Contains((string)report["verificationRunId"]!, shown, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -76,10 +76,12 @@ public static class RunService
         {
             var inputSpecs = InputSpecs(rendered);
             // Each capture does much of its work before its first await (opening the repository, reading /proc,
-            // listing files): started on the thread pool, the three really run side by side.
-            var gitTask = Timings.MeasureAsync("capture: git", () => Task.Run(() => GitCapture.CaptureAsync(projectDirectory, runDirectory, cancellationToken), cancellationToken));
-            var environmentTask = Timings.MeasureAsync("capture: environment", () => Task.Run(() => EnvironmentCapture.CaptureAsync(projectDirectory, rendered.Command, request.Environment, cancellationToken), cancellationToken));
-            var inputsTask = Timings.MeasureAsync("capture: inputs", () => Task.Run(() => fingerprinter.FingerprintInputsAsync(projectDirectory, inputSpecs, cancellationToken), cancellationToken));
+            // listing files): each starts on a thread of its own, so the three really run side by side, and their
+            // blocking parts never hold up the thread pool's few threads (on two cores, a queued capture could wait
+            // half a second for the pool to grow).
+            var gitTask = Timings.MeasureAsync("capture: git", () => StartOnOwnThread(() => GitCapture.CaptureAsync(projectDirectory, runDirectory, cancellationToken), cancellationToken));
+            var environmentTask = Timings.MeasureAsync("capture: environment", () => StartOnOwnThread(() => EnvironmentCapture.CaptureAsync(projectDirectory, rendered.Command, request.Environment, cancellationToken), cancellationToken));
+            var inputsTask = Timings.MeasureAsync("capture: inputs", () => StartOnOwnThread(() => fingerprinter.FingerprintInputsAsync(projectDirectory, inputSpecs, cancellationToken), cancellationToken));
             await Task.WhenAll(gitTask, environmentTask, inputsTask).ConfigureAwait(false);
             var git = await gitTask.ConfigureAwait(false);
             var environment = await environmentTask.ConfigureAwait(false);
@@ -275,6 +277,9 @@ public static class RunService
             Warnings = warnings,
         };
     }
+
+    private static Task<T> StartOnOwnThread<T>(Func<Task<T>> start, CancellationToken cancellationToken) =>
+        Task.Factory.StartNew(start, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 
     private static void CheckEnvironmentManager(MLProject project, string? envManager, List<string> warnings)
     {

@@ -22,6 +22,15 @@ public sealed class RunIndex : IDisposable
         _connection = connection;
     }
 
+    /// <summary>
+    /// Loads SQLite (the managed provider and the native library), which the first <see cref="Open"/> would otherwise
+    /// do on the spot: tens of milliseconds a command can spend on another thread while it parses its command line.
+    /// </summary>
+    public static void Prepare()
+    {
+        using var connection = new SqliteConnection();
+    }
+
     /// <summary>Opens (creating or rebuilding when needed) the index of <paramref name="store"/>.</summary>
     public static RunIndex Open(RunStore store)
     {

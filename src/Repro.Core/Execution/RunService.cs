@@ -68,6 +68,9 @@ public static class RunService
         var outputSpecs = rendered.EntryPoint?.Outputs.Select(DataSpec.Output).ToList() ?? [];
         Fingerprinter.CheckDeclared(projectDirectory, outputSpecs);
 
+        // The manifest's serializer metadata is built while the captures below wait for git and the probes.
+        _ = Task.Factory.StartNew(ManifestSerializer.Prepare, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
         var createdAt = DateTimeOffset.UtcNow;
         var (runId, runDirectory) = store.CreateRun(createdAt);
         var started = false;

@@ -13,6 +13,7 @@ internal static class Program
         ThreadPool.GetMinThreads(out var workers, out var completionPorts);
         ThreadPool.SetMinThreads(Math.Max(workers, 8), completionPorts);
 
+        Commands.CommandPreparation.Start(args);
         var root = CliRoot.Create(args);
         return await CliRoot.InvokeAsync(root, args, entered).ConfigureAwait(false);
     }

@@ -16,13 +16,17 @@ internal static class CliRoot
         Recursive = true,
     };
 
+    // Response files would let an argument starting with '@' silently read a file: parameter values must reach the entry point unchanged.
+    private static readonly ParserConfiguration ParserConfiguration = new() { ResponseFileTokenReplacer = null };
+
     private static readonly (string Name, Func<Command> Create)[] Commands =
     [
-        ("run", RunCommand.Create),
-        ("verify", VerifyCommand.Create),
-        ("show", ShowCommand.Create),
-        ("list", ListCommand.Create),
-        ("diff", DiffCommand.Create),
+        ("run", () => new RunCommand()),
+        ("verify", () => new VerifyCommand()),
+        ("show", () => new ShowCommand()),
+        ("list", () => new ListCommand()),
+        ("diff", () => new DiffCommand()),
+        ("check", () => new CheckCommand()),
     ];
 
     /// <summary>The whole command tree.</summary>
@@ -51,19 +55,30 @@ internal static class CliRoot
         return root;
     }
 
-    public static async Task<int> InvokeAsync(RootCommand root, IReadOnlyList<string> args, ProcessClock entered)
-    {
-        var built = Stopwatch.GetTimestamp();
+    /// <summary>Parses <paramref name="args"/> exactly as <see cref="InvokeAsync"/> does, without running anything.</summary>
+    public static ParseResult Parse(RootCommand root, IReadOnlyList<string> args) => root.Parse(args, ParserConfiguration);
 
-        // Response files would let an argument starting with '@' silently read a file: parameter values must reach the entry point unchanged.
-        var parserConfiguration = new ParserConfiguration { ResponseFileTokenReplacer = null };
-        var parseResult = root.Parse(args, parserConfiguration);
+    /// <summary>
+    /// Parses and runs a command line. A command line that does not parse gets one <c>repro: </c> line per error on
+    /// <paramref name="errors"/> (standard error by default) and <see cref="ExitCodes.BadInput"/>; nothing runs.
+    /// </summary>
+    /// <param name="root">The command tree.</param>
+    /// <param name="args">The command line.</param>
+    /// <param name="errors">Where errors (and <c>--timings</c>) go; standard error when null.</param>
+    /// <param name="output">Where the commands' output goes; standard output when null.</param>
+    /// <param name="entered">When Main was entered, for <c>--timings</c>; now when null.</param>
+    public static async Task<int> InvokeAsync(RootCommand root, IReadOnlyList<string> args, TextWriter? errors = null, TextWriter? output = null, ProcessClock? entered = null)
+    {
+        entered ??= ProcessClock.Now();
+        var built = Stopwatch.GetTimestamp();
+        var parseResult = Parse(root, args);
         var parsed = Stopwatch.GetTimestamp();
         if (parseResult.Errors.Count > 0 && parseResult.Action is not System.CommandLine.Help.HelpAction)
         {
+            errors ??= Console.Error;
             foreach (var error in parseResult.Errors)
             {
-                await Console.Error.WriteLineAsync($"repro: {error.Message}").ConfigureAwait(false);
+                await errors.WriteLineAsync($"repro: {error.Message}").ConfigureAwait(false);
             }
 
             return ExitCodes.BadInput;
@@ -84,6 +99,16 @@ internal static class CliRoot
             ProcessTerminationTimeout = null,
             EnableDefaultExceptionHandler = false,
         };
+        if (output is not null)
+        {
+            invocationConfiguration.Output = output;
+        }
+
+        if (errors is not null)
+        {
+            invocationConfiguration.Error = errors;
+        }
+
         int exitCode;
         using (Timings.Measure($"command: {parseResult.CommandResult.Command.Name}"))
         {
@@ -94,7 +119,7 @@ internal static class CliRoot
         {
             var beforeMain = entered.BeforeMain();
             var total = beforeMain + Stopwatch.GetElapsedTime(entered.Timestamp);
-            await Console.Error.WriteAsync(TimingsReport.Render(Timings.Snapshot(), beforeMain, total)).ConfigureAwait(false);
+            await (errors ?? Console.Error).WriteAsync(TimingsReport.Render(Timings.Snapshot(), beforeMain, total)).ConfigureAwait(false);
         }
 
         return exitCode;

@@ -15,6 +15,6 @@ internal static class Program
 
         Commands.CommandPreparation.Start(args);
         var root = CliRoot.Create(args);
-        return await CliRoot.InvokeAsync(root, args, entered).ConfigureAwait(false);
+        return await CliRoot.InvokeAsync(root, args, entered: entered).ConfigureAwait(false);
     }
 }

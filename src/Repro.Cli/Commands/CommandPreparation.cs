@@ -1,4 +1,4 @@
-using Repro.Core.Runs;
+using Repro.Core.Store;
 
 namespace Repro.Cli.Commands;
 
@@ -19,6 +19,7 @@ internal static class CommandPreparation
             "list" => (true, false),
             "show" => (false, true),
             "verify" or "diff" => (true, true),
+            "check" => (false, false),
             _ => (false, false),
         } : (false, false);
 

@@ -7,41 +7,48 @@ using Repro.Core.Runs;
 namespace Repro.Cli.Commands;
 
 /// <summary><c>repro show RUN</c>: a readable summary of one run (<c>--json</c>: the manifest itself).</summary>
-internal static class ShowCommand
+internal sealed class ShowCommand : Command
 {
-    public static Command Create()
+    public ShowCommand()
+        : base("show", "Show what a run recorded.")
     {
-        var run = CommonOptions.RunReference();
-        var store = CommonOptions.Store();
-        var json = CommonOptions.Json();
-        var command = new Command("show", "Show what a run recorded.") { run, store, json };
-        command.SetAction((parseResult, _) => CommandFailure.GuardAsync(() =>
+        Add(Run);
+        Add(Store);
+        Add(Json);
+        SetAction((parseResult, _) => CommandFailure.GuardAsync(() => Task.FromResult(Execute(parseResult))));
+    }
+
+    public Argument<string> Run { get; } = CommonOptions.RunReference();
+
+    public Option<string?> Store { get; } = CommonOptions.Store();
+
+    public Option<bool> Json { get; } = CommonOptions.Json();
+
+    private int Execute(ParseResult parseResult)
+    {
+        var resolving = Timings.Measure("find the store, resolve the run");
+        var runStore = StoreLocator.OpenExisting(parseResult.GetValue(Store));
+        var folder = runStore.GetRunFolder(runStore.Resolve(parseResult.GetValue(Run)!));
+        resolving.Dispose();
+        if (parseResult.GetValue(Json))
         {
-            var resolving = Timings.Measure("find the store, resolve the run");
-            var runStore = StoreLocator.OpenExisting(parseResult.GetValue(store));
-            var runId = runStore.Resolve(parseResult.GetValue(run)!);
-            resolving.Dispose();
-            if (parseResult.GetValue(json))
-            {
-                // The manifest exactly as stored: what --json consumers parse is what the schema describes.
-                using var stdout = Console.OpenStandardOutput();
-                stdout.Write(File.ReadAllBytes(Path.Combine(runStore.GetRunDirectory(runId), RunStore.ManifestFileName)));
-                return Task.FromResult(ExitCodes.Success);
-            }
+            // The manifest exactly as stored: what --json consumers parse is what the schema describes.
+            using var stdout = Console.OpenStandardOutput();
+            stdout.Write(File.ReadAllBytes(folder.Manifest));
+            return ExitCodes.Success;
+        }
 
-            RunManifest manifest;
-            using (Timings.Measure("read the manifest"))
-            {
-                manifest = runStore.Load(runId);
-            }
+        RunManifest manifest;
+        using (Timings.Measure("read the manifest"))
+        {
+            manifest = runStore.Load(folder.RunId);
+        }
 
-            using (Timings.Measure("render and print"))
-            {
-                Console.Out.Write(ManifestText.Render(manifest, Path.Combine(runStore.GetRunDirectory(runId), RunStore.ManifestFileName)));
-            }
+        using (Timings.Measure("render and print"))
+        {
+            Console.Out.Write(ManifestText.Render(manifest, folder.Manifest));
+        }
 
-            return Task.FromResult(ExitCodes.Success);
-        }));
-        return command;
+        return ExitCodes.Success;
     }
 }

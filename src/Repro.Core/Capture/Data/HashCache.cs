@@ -1,7 +1,8 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Repro.Core.Errors;
-using Repro.Core.Runs;
+using Repro.Core.FileSystem;
+using Repro.Core.Store;
 
 namespace Repro.Core.Capture.Data;
 

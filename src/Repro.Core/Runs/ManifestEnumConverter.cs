@@ -83,10 +83,14 @@ public sealed class ManifestEnumConverter<TEnum> : JsonConverter<TEnum>
             throw new InvalidOperationException($"{typeof(TEnum).Name}: {nameof(ManifestEnumConverter<TEnum>)} takes enums over int only");
         }
 
-        return [.. typeof(TEnum).GetFields(BindingFlags.Public | BindingFlags.Static).Select(field =>
+        var fields = typeof(TEnum).GetFields(BindingFlags.Public | BindingFlags.Static);
+        var words = new (int, string, JsonEncodedText)[fields.Length];
+        for (var i = 0; i < fields.Length; i++)
         {
-            var word = field.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name ?? field.Name;
-            return ((int)field.GetRawConstantValue()!, word, JsonEncodedText.Encode(word));
-        })];
+            var word = fields[i].GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name ?? fields[i].Name;
+            words[i] = ((int)fields[i].GetRawConstantValue()!, word, JsonEncodedText.Encode(word));
+        }
+
+        return words;
     }
 }

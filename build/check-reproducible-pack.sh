@@ -12,8 +12,12 @@ trap 'rm -rf "$work"' EXIT
 unset SOURCE_DATE_EPOCH
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 MSBUILDDISABLENODEREUSE=1
 
+# Both clones pack the commit HEAD named when the check began, whatever is committed meanwhile.
+commit=$(git -C "$repository" rev-parse --verify HEAD)
+
 pack() { # CLONE OUTPUT TZ
   git clone --quiet --no-hardlinks "$repository" "$1"
+  git -C "$1" checkout --quiet --detach "$commit"
   (cd "$1" && TZ=$3 dotnet pack src/Repro.Cli -c Release -p:RestoreLockedMode=true -o "$2" -nologo -v:quiet)
 }
 
@@ -27,4 +31,4 @@ if [ "$(wc -l < "$work/first.sha256")" -lt 1 ] || ! diff -u "$work/first.sha256"
   echo "check-reproducible-pack: the two clones packed different bytes" >&2
   exit 1
 fi
-echo "check-reproducible-pack: $(wc -l < "$work/first.sha256") package(s), byte-identical across clones"
+echo "check-reproducible-pack: $(wc -l < "$work/first.sha256") package(s) of $commit, byte-identical across clones"

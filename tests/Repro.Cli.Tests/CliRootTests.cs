@@ -35,4 +35,28 @@ public sealed class CliRootTests
             Assert.Contains($"  {command} ", output.ToString(), StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task Invoke_HelpForOneCommand_ListsItsOptionsAndTimings()
+    {
+        using var output = new StringWriter();
+
+        var exitCode = await CliRoot.InvokeAsync(CliRoot.Create(["list", "--help"]), ["list", "--help"], output: output);
+
+        Assert.Equal(ExitCodes.Success, exitCode);
+        Assert.Contains("--limit", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--timings", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_FirstArgumentNamesACommand_HoldsOnlyThatCommandElseEveryOne()
+    {
+        var every = CliRoot.Create().Subcommands.Count;
+
+        Assert.Equal(["list"], CliRoot.Create(["list", "--json"]).Subcommands.Select(command => command.Name));
+        Assert.Empty(CliRoot.Create(["--version"]).Subcommands);
+        Assert.Equal(every, CliRoot.Create(["--timings", "list"]).Subcommands.Count);
+        Assert.Equal(every, CliRoot.Create(["lst"]).Subcommands.Count);
+        Assert.Equal(every, CliRoot.Create([]).Subcommands.Count);
+    }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Repro.Cli.Options;
 using Repro.Cli.Output;
+using Repro.Core.Diagnostics;
 using Repro.Core.Runs;
 using Repro.Core.Store;
 
@@ -57,13 +58,17 @@ internal sealed class ListCommand : Command
 
     private int Execute(ParseResult parseResult)
     {
+        var opening = Timings.Measure("store: locate");
         var runStore = StoreLocator.OpenExisting(parseResult.GetValue(Store));
+        opening.Dispose();
         var (runs, warnings) = RunListing.List(runStore, QueryOf(parseResult));
+
         foreach (var warning in warnings)
         {
             Console.Error.WriteLine(WarningLines.Format(warning));
         }
 
+        using var rendering = Timings.Measure("render and print");
         if (parseResult.GetValue(Json))
         {
             Console.Out.WriteLine(JsonOutput.Serialize(runs, CliJsonContext.Default.IReadOnlyListRunSummary));

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Repro.Cli.Options;
 using Repro.Cli.Output;
+using Repro.Core.Diagnostics;
+using Repro.Core.Runs;
 
 namespace Repro.Cli.Commands;
 
@@ -24,8 +26,10 @@ internal sealed class ShowCommand : Command
 
     private int Execute(ParseResult parseResult)
     {
+        var resolving = Timings.Measure("find the store, resolve the run");
         var runStore = StoreLocator.OpenExisting(parseResult.GetValue(Store));
         var folder = runStore.GetRunFolder(runStore.Resolve(parseResult.GetValue(Run)!));
+        resolving.Dispose();
         if (parseResult.GetValue(Json))
         {
             // The manifest exactly as stored: what --json consumers parse is what the schema describes.
@@ -35,13 +39,22 @@ internal sealed class ShowCommand : Command
         }
 
         var warnings = new List<string>();
-        var manifest = runStore.Load(folder.RunId, warnings);
+        RunManifest manifest;
+        using (Timings.Measure("read the manifest"))
+        {
+            manifest = runStore.Load(folder.RunId, warnings);
+        }
+
         foreach (var warning in warnings)
         {
             Console.Error.WriteLine(WarningLines.Format(warning));
         }
 
-        Console.Out.Write(ManifestText.Render(manifest, folder.Manifest, runStore.DisplayStatus(manifest)));
+        using (Timings.Measure("render and print"))
+        {
+            Console.Out.Write(ManifestText.Render(manifest, folder.Manifest, runStore.DisplayStatus(manifest)));
+        }
+
         return ExitCodes.Success;
     }
 }

@@ -1,8 +1,10 @@
 using Repro.Core.Capture.Data;
 using Repro.Core.Capture.Environment;
 using Repro.Core.Capture.Git;
+using Repro.Core.Diagnostics;
 using Repro.Core.Projects;
 using Repro.Core.Runs;
+using Repro.Core.Store;
 
 namespace Repro.Core.Execution;
 
@@ -16,9 +18,18 @@ public sealed class CaptureStage : IRunStage
     public async Task RunAsync(RunContext run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
-        var gitTask = GitCapture.CaptureAsync(run.ProjectDirectory, run.Folder.Path, cancellationToken);
-        var environmentTask = EnvironmentCapture.CaptureAsync(run.ProjectDirectory, run.Command.Command, run.InheritedEnvironment, cancellationToken);
-        var inputsTask = run.Fingerprinter.FingerprintInputsAsync(run.ProjectDirectory, run.InputSpecs, cancellationToken);
+
+        // The manifest serializer's metadata is built while the captures below wait for git and the probes, ready for
+        // the start stage's first write.
+        _ = Task.Factory.StartNew(ManifestSerializer.Prepare, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+        // Each capture does much of its work before its first await (opening the repository, reading /proc, listing
+        // files): each starts on a thread of its own, so the three really run side by side, and their blocking parts
+        // never hold up the thread pool's few threads (on two cores, a queued capture could wait half a second for the
+        // pool to grow).
+        var gitTask = Timings.MeasureAsync("capture: git", () => StartOnOwnThread(() => GitCapture.CaptureAsync(run.ProjectDirectory, run.Folder.Path, cancellationToken), cancellationToken));
+        var environmentTask = Timings.MeasureAsync("capture: environment", () => StartOnOwnThread(() => EnvironmentCapture.CaptureAsync(run.ProjectDirectory, run.Command.Command, run.InheritedEnvironment, cancellationToken), cancellationToken));
+        var inputsTask = Timings.MeasureAsync("capture: inputs", () => StartOnOwnThread(() => run.Fingerprinter.FingerprintInputsAsync(run.ProjectDirectory, run.InputSpecs, cancellationToken), cancellationToken));
         await Task.WhenAll(gitTask, environmentTask, inputsTask).ConfigureAwait(false);
         var git = await gitTask.ConfigureAwait(false);
         var environment = await environmentTask.ConfigureAwait(false);
@@ -42,6 +53,9 @@ public sealed class CaptureStage : IRunStage
         run.Environment = environment.Record;
         run.ProjectRecord = await ProjectRecordOfAsync(run.Project, run.Request.EnvManager, environment.Record.LockFiles, cancellationToken).ConfigureAwait(false);
     }
+
+    private static Task<T> StartOnOwnThread<T>(Func<Task<T>> start, CancellationToken cancellationToken) =>
+        Task.Factory.StartNew(start, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 
     private static async Task<ProjectRecord> ProjectRecordOfAsync(MLProject project, string? envManager, IReadOnlyList<LockFileRecord> lockFiles, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Repro.Core.Diagnostics;
 using Repro.Core.Errors;
 using Repro.Core.Processes;
 using Repro.Core.Runs;
@@ -36,7 +37,10 @@ public static class RunService
         {
             foreach (var stage in stages)
             {
-                await stage.RunAsync(run, cancellationToken).ConfigureAwait(false);
+                using (Timings.IsEnabled ? Timings.Measure(SpanName(stage)) : default)
+                {
+                    await stage.RunAsync(run, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             return new RunOutcome(run.Manifest, run.Folder.Path, run.Folder.Manifest);
@@ -67,6 +71,13 @@ public static class RunService
 
             throw;
         }
+    }
+
+    /// <summary>The <c>--timings</c> name of a stage: <c>stage: Capture</c> for <see cref="CaptureStage"/>.</summary>
+    private static string SpanName(IRunStage stage)
+    {
+        var name = stage.GetType().Name;
+        return "stage: " + (name.EndsWith("Stage", StringComparison.Ordinal) ? name[..^"Stage".Length] : name);
     }
 
     private static void TrySave(RunStore store, RunManifest manifest)

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Repro.Core.Runs;
 
 /// <summary>Which comparison decided how a re-created output compares with the recorded one (<see cref="OutputCheck.Comparer"/>).</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<ComparerName>))]
+[JsonConverter(typeof(ManifestEnumConverter<ComparerName>))]
 public enum ComparerName
 {
     /// <summary>The SHA-256 (or bytes) are equal, or only the hashes were available.</summary>

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Repro.Core.Runs;
 
 /// <summary>How a re-created output or metric compares with the recorded one.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<ComparisonOutcome>))]
+[JsonConverter(typeof(ManifestEnumConverter<ComparisonOutcome>))]
 public enum ComparisonOutcome
 {
     /// <summary>Bit-identical: the same bytes, or the same number to the last bit.</summary>

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Repro.Core.Runs;
 
 /// <summary>What a declared input or output turned out to be (<see cref="DataRecord.Kind"/>).</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<DataKind>))]
+[JsonConverter(typeof(ManifestEnumConverter<DataKind>))]
 public enum DataKind
 {
     /// <summary>One file (or a symbolic link to one).</summary>

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Repro.Core.Runs;
 
 /// <summary>What kind of entry point ran (<see cref="EntryPointRecord.Kind"/>).</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<EntryPointKind>))]
+[JsonConverter(typeof(ManifestEnumConverter<EntryPointKind>))]
 public enum EntryPointKind
 {
     /// <summary>Declared under <c>entry_points</c> in the MLproject file.</summary>

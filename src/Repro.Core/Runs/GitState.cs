@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Repro.Core.Runs;
 
 /// <summary>Whether a run's code could be tied to a commit (<see cref="GitRecord.State"/>).</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<GitState>))]
+[JsonConverter(typeof(ManifestEnumConverter<GitState>))]
 public enum GitState
 {
     /// <summary>The project is inside a git working tree with a commit.</summary>

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Repro.Core.Runs;
 
 /// <summary>Where a parameter's value came from (<see cref="ParameterRecord.Source"/>).</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<ParameterSource>))]
+[JsonConverter(typeof(ManifestEnumConverter<ParameterSource>))]
 public enum ParameterSource
 {
     /// <summary>Given with <c>-P</c> for a declared parameter.</summary>

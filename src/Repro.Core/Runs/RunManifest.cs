@@ -89,7 +89,7 @@ public sealed record RunManifest
 }
 
 /// <summary>Where a run stands.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<RunStatus>))]
+[JsonConverter(typeof(ManifestEnumConverter<RunStatus>))]
 public enum RunStatus
 {
     /// <summary>The child is running, or repro died before it could record the end.</summary>
@@ -326,7 +326,7 @@ public sealed record VerificationRecord(
     IReadOnlyList<string> LikelyCauses);
 
 /// <summary>The verdict of <c>repro verify</c>.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<Verdict>))]
+[JsonConverter(typeof(ManifestEnumConverter<Verdict>))]
 public enum Verdict
 {
     /// <summary>Every output and metric is bit-identical.</summary>

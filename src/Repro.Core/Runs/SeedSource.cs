@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Repro.Core.Runs;
 
 /// <summary>Where a run's seed came from (<see cref="SeedRecord.Source"/>).</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<SeedSource>))]
+[JsonConverter(typeof(ManifestEnumConverter<SeedSource>))]
 public enum SeedSource
 {
     /// <summary>Given with <c>--seed</c>.</summary>

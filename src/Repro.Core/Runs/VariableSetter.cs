@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Repro.Core.Runs;
 
 /// <summary>Who set a determinism variable in the child's environment (<see cref="DeterminismVariable.SetBy"/>).</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<VariableSetter>))]
+[JsonConverter(typeof(ManifestEnumConverter<VariableSetter>))]
 public enum VariableSetter
 {
     /// <summary>repro set it.</summary>

@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -15,6 +16,40 @@ public static class ManifestSerializer
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     }.GetTypeInfo(typeof(RunManifest));
+
+    /// <summary>
+    /// Builds the serializer's metadata for every type a manifest holds, which the first <see cref="Serialize"/>
+    /// would otherwise do on the spot. Expensive the first time (System.Text.Json compiles its generic metadata code
+    /// for each value-typed property), a no-op afterwards: call it on a thread that would otherwise sit idle, such as
+    /// while a run's capture waits for git.
+    /// </summary>
+    public static void Prepare() => PrepareAll(TypeInfo.Options);
+
+    /// <summary>
+    /// Builds the metadata <see cref="Deserialize"/> needs, as <see cref="Prepare"/> does for writing. Types are
+    /// prepared innermost first, so that a thread reading a manifest meanwhile (which prepares them outermost first)
+    /// meets types already done instead of waiting on the same ones.
+    /// </summary>
+    public static void PrepareReading() => PrepareAll(ManifestJsonContext.Default.Options, innermostFirst: true);
+
+    private static void PrepareAll(JsonSerializerOptions options, bool innermostFirst = false)
+    {
+        var types = typeof(ManifestJsonContext).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(property => property.PropertyType.IsGenericType && property.PropertyType.GetGenericTypeDefinition() == typeof(JsonTypeInfo<>))
+            .Select(property => property.PropertyType.GetGenericArguments()[0])
+            .ToList();
+
+        // The generator declares a type's properties after the type itself.
+        if (innermostFirst)
+        {
+            types.Reverse();
+        }
+
+        foreach (var type in types)
+        {
+            options.GetTypeInfo(type);
+        }
+    }
 
     /// <summary>The manifest as UTF-8 JSON bytes, with a final newline.</summary>
     public static byte[] Serialize(RunManifest manifest)

@@ -23,6 +23,15 @@ public sealed class RunIndex : IDisposable
         _connection = connection;
     }
 
+    /// <summary>
+    /// Loads SQLite (the managed provider and the native library), which the first <see cref="Open"/> would otherwise
+    /// do on the spot: tens of milliseconds a command can spend on another thread while it parses its command line.
+    /// </summary>
+    public static void Prepare()
+    {
+        using var connection = new SqliteConnection();
+    }
+
     /// <summary>Opens (creating or rebuilding when needed) the index of <paramref name="store"/>.</summary>
     /// <param name="store">The store.</param>
     /// <param name="warnings">Receives a line when a damaged index was set aside.</param>
@@ -225,7 +234,7 @@ public sealed class RunIndex : IDisposable
         try
         {
             connection.Open();
-            Execute(connection, "PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+            SqliteDerivedFile.Configure(connection);
             var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version"), CultureInfo.InvariantCulture);
             if (version != SchemaVersion)
             {

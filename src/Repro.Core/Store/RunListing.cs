@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Repro.Core.Diagnostics;
 using Repro.Core.Errors;
 using Repro.Core.Runs;
 
@@ -71,10 +72,21 @@ public static class RunListing
         {
             try
             {
+                var opening = Timings.Measure("index: open (SQLite)");
                 using var index = RunIndex.Open(store, warnings);
-                var report = index.Synchronize();
+                opening.Dispose();
+                SyncReport report;
+                using (Timings.Measure("index: synchronize with the manifests"))
+                {
+                    report = index.Synchronize();
+                }
+
                 warnings.AddRange(report.Warnings);
-                runs = query.Limit == 0 ? [] : [.. index.Query(query)];
+                using (Timings.Measure("index: query"))
+                {
+                    runs = query.Limit == 0 ? [] : [.. index.Query(query)];
+                }
+
                 return report.Damaged;
             }
             catch (SqliteException exception) when (attempt == 0 && SqliteFiles.IsDamage(exception))

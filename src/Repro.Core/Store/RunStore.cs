@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Repro.Core.Diagnostics;
 using Repro.Core.Errors;
 using Repro.Core.FileSystem;
 using Repro.Core.Runs;
@@ -186,6 +187,7 @@ public sealed partial class RunStore
             throw new StoreException($"cannot write {path}: {exception.Message}", exception);
         }
 
+        using var timing = Timings.Measure("index: record the run (SQLite)");
         var problems = new List<string>();
         try
         {

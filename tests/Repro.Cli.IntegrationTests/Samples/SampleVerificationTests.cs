@@ -42,6 +42,44 @@ public sealed class SampleVerificationTests : ReproTestBase
     }
 
     [Fact]
+    public async Task PackageEntryPoint_RunThenVerifyFromAFreshClone_RebuildsTheToolPackagesBitForBit()
+    {
+        var clone = FreshClone();
+
+        var run = await Repro.RunAsync(clone, ["run", ".", "-e", "package", "--json"], SampleTimeout);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var packages = Directory.GetFiles(Path.Combine(clone, "outputs", "package"), "*.nupkg").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(3, packages.Count);
+        Assert.Contains(packages, name => name!.StartsWith("repro.linux-x64.", StringComparison.Ordinal));
+        Assert.Contains(packages, name => name!.StartsWith("repro.any.", StringComparison.Ordinal));
+        var manifest = OnlyManifest(StoreOf(clone));
+        Assert.Equal(3, manifest["outputs"]![0]!["files"]!.AsArray().Count);
+
+        // The verification builds again from a materialised checkout: another path, later, and not a git repository.
+        var verify = await Repro.RunAsync(clone, ["verify", "latest", "--json"], SampleTimeout);
+
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        var report = ParseJson(verify.Stdout);
+        Assert.Equal("REPRODUCED", (string?)report["verdict"]);
+        var compared = report["outputs"]!.AsArray().ToDictionary(node => (string)node!["path"]!, node => (string?)node!["outcome"], StringComparer.Ordinal);
+        Assert.Equal(packages.Select(name => $"outputs/package/{name}").Order(StringComparer.Ordinal), compared.Keys.Order(StringComparer.Ordinal));
+        Assert.All(compared.Values, outcome => Assert.Equal("identical", outcome));
+
+        // README's install steps, from the packages just built: the tool installs and runs.
+        var tools = Temp.Combine("tools");
+        var home = new Dictionary<string, string?> { ["HOME"] = Temp.Combine("home"), ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" };
+        var version = packages.Single(name => name!.StartsWith("repro.any.", StringComparison.Ordinal))!["repro.any.".Length..^".nupkg".Length];
+        var install = await ProcessRunner.RunAsync("dotnet", ["tool", "install", "--tool-path", tools, "--add-source", Path.Combine(clone, "outputs", "package"), "repro", "--version", version], clone, home, SampleTimeout);
+        Assert.True(install.ExitCode == 0, install.ToString());
+        var installed = Path.Combine(tools, "repro");
+        var installedVersion = await ProcessRunner.RunAsync(installed, ["--version"], clone, home);
+        Assert.StartsWith(version, installedVersion.Stdout.Trim(), StringComparison.Ordinal);
+        var shown = (await ProcessRunner.RunAsync(installed, ["show", "latest"], clone, home)).Stdout;
+        Assert.Contains((string)report["verificationRunId"]!, shown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PythonSample_BareRunsDifferButRunsUnderReproAreIdentical()
     {
         var clone = FreshClone();

@@ -12,6 +12,7 @@ public sealed partial class LayeringTests
     /// <summary>Bottom first. A new folder gets a place here deliberately: the test fails until it has one.</summary>
     private static readonly string[][] Layers =
     [
+        ["Diagnostics"],
         ["Errors", "Runs"],
         ["FileSystem", "Json", "Processes"],
         ["AutoSeed", "Projects", "Store"],

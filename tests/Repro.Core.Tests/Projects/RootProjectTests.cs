@@ -51,7 +51,7 @@ public sealed class RootProjectTests
         var result = ProjectChecker.Check(s_root, strict: true);
 
         Assert.True(result.Passed, string.Join('\n', result.Diagnostics));
-        Assert.Equal(["main", "evaluate", "torch", "python"], result.EntryPoints.Select(entryPoint => entryPoint.Name));
+        Assert.Equal(["main", "evaluate", "torch", "python", "package"], result.EntryPoints.Select(entryPoint => entryPoint.Name));
     }
 
     [Fact]

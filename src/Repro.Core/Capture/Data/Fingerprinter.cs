@@ -112,6 +112,12 @@ public sealed class Fingerprinter
         var listed = files.Values.ToList();
         var started = DateTimeOffset.UtcNow;
         var digests = new Dictionary<string, (string Sha256, long Size)>(StringComparer.Ordinal);
+        if (listed.Count == 0)
+        {
+            // Nothing to read: not even a cache transaction (the first one costs a no-op run tens of milliseconds).
+            return digests;
+        }
+
         var cache = _options.Cache;
         var cached = cache is not null && !_options.Rehash
             ? cache.TryGetAll(listed.Select(f => new CacheKey(f.ContentPath!, f.Status!.Value)).ToList())

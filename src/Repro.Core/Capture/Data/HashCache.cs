@@ -113,10 +113,14 @@ public sealed class HashCache : IDisposable
             }.ToString());
             connection.Open();
 
-            // The busy timeout comes first: switching to WAL itself needs a lock another process may hold.
-            Execute(connection, "PRAGMA busy_timeout = 30000;");
-            Execute(connection, "PRAGMA journal_mode = WAL;");
-            Execute(connection, "PRAGMA synchronous = NORMAL;");
+            SqliteDerivedFile.Configure(connection);
+
+            // Creating the table and stamping the version is a write (and a disk flush): only for a new file.
+            if (Convert.ToInt64(Scalar(connection, "PRAGMA user_version"), CultureInfo.InvariantCulture) == SchemaVersion)
+            {
+                return connection;
+            }
+
             Execute(connection, """
                 CREATE TABLE IF NOT EXISTS file_hashes (
                     path TEXT PRIMARY KEY NOT NULL,
@@ -249,6 +253,13 @@ public sealed class HashCache : IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
     }
 
     // Runs a query on a cache still in use; a failure takes the cache out of use for the rest of the run (and sets a

@@ -6,8 +6,9 @@ namespace Repro.Core.Capture.Environment;
 internal static class DotnetSdkProbe
 {
     /// <summary>
-    /// Expensive: starts <c>dotnet --version</c> (the SDK resolver reads global.json upward from the working
-    /// directory, so it runs in the project directory).
+    /// Usually cheap: <see cref="DotnetSdkResolver"/> reads global.json and the SDK folders as the .NET host does.
+    /// Expensive where it is unsure: starts <c>dotnet --version</c> (the SDK resolver reads global.json upward from
+    /// the working directory, so it runs in the project directory).
     /// </summary>
     /// <param name="variables">The environment whose PATH finds dotnet.</param>
     /// <param name="projectDirectory">The project directory, used as working directory.</param>
@@ -20,6 +21,11 @@ internal static class DotnetSdkProbe
         if (ExecutableLocator.Find("dotnet", variables, projectDirectory) is not { } dotnet)
         {
             return new Probed<string?>(null, null);
+        }
+
+        if (DotnetSdkResolver.TryResolve(dotnet, projectDirectory) is { } resolved)
+        {
+            return new Probed<string?>(resolved, null);
         }
 
         // The CLI's first-run banner and telemetry notice are noise on standard output.

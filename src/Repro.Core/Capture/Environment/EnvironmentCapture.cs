@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Repro.Core.Diagnostics;
 using Repro.Core.Errors;
 using Repro.Core.Runs;
 
@@ -62,12 +63,12 @@ public static class EnvironmentCapture
         }
 
         // Expensive facts first, so they overlap each other and the cheap reads below.
-        var gpuTask = NvidiaSmiProbe.ProbeAsync(variables, project, probeTimeout, cancellationToken);
-        var sdkTask = DotnetSdkProbe.ProbeAsync(variables, project, probeTimeout, cancellationToken);
-        var interpreterTask = PythonInterpreterProbe.ProbeAsync(renderedCommand, variables, project, probeTimeout, cancellationToken);
+        var gpuTask = Timings.MeasureAsync("environment: GPUs (nvidia-smi)", () => NvidiaSmiProbe.ProbeAsync(variables, project, probeTimeout, cancellationToken));
+        var sdkTask = Timings.MeasureAsync("environment: .NET SDK", () => DotnetSdkProbe.ProbeAsync(variables, project, probeTimeout, cancellationToken));
+        var interpreterTask = Timings.MeasureAsync("environment: Python interpreter", () => PythonInterpreterProbe.ProbeAsync(renderedCommand, variables, project, probeTimeout, cancellationToken));
         var lockWarnings = new List<string>();
-        var lockFilesTask = Task.Run(() => LockFileScanner.Scan(project, lockWarnings, cancellationToken), cancellationToken);
-        var hostTask = Detectors.First(detector => detector.IsApplicable).DetectAsync(variables, probeTimeout, cancellationToken);
+        var lockFilesTask = Timings.MeasureAsync("environment: lock files", () => Task.Run(() => LockFileScanner.Scan(project, lockWarnings, cancellationToken), cancellationToken));
+        var hostTask = Timings.MeasureAsync("environment: host facts", () => Detectors.First(detector => detector.IsApplicable).DetectAsync(variables, probeTimeout, cancellationToken));
 
         // Cheap facts.
         var filtered = EnvironmentVariablePolicy.Filter(variables);

@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using System.Security.Cryptography;
 using Repro.Core.FileSystem;
 using Repro.Core.Runs;
@@ -14,11 +15,25 @@ internal static class LockFileScanner
     /// <summary>Deepest folder level searched below the project directory (the project directory is level 0).</summary>
     public const int MaxDepth = 6;
 
+    private const string VirtualEnvironmentMarker = "pyvenv.cfg";
+    private const string CondaMetaFolder = "conda-meta";
+
     private static readonly HashSet<string> FileNames = new(StringComparer.OrdinalIgnoreCase)
     {
         "packages.lock.json", "global.json", "Directory.Packages.props",
         "uv.lock", "poetry.lock", "Pipfile.lock",
         "python_env.yaml", "conda.yaml", "conda.yml", "environment.yml", "environment.yaml",
+    };
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> FileNameLookup = FileNames.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    // Every entry, hidden ones included (the rules below decide), of folders that can be read.
+    private static readonly EnumerationOptions ListingOptions = new()
+    {
+        RecurseSubdirectories = false,
+        IgnoreInaccessible = true,
+        AttributesToSkip = 0,
+        ReturnSpecialDirectories = false,
     };
 
     // Hidden folders (.git, .repro, .venv, .tox, .idea) are skipped by their leading dot.
@@ -27,13 +42,6 @@ internal static class LockFileScanner
         "bin", "obj", "node_modules", "__pycache__", "site-packages",
     };
 
-    /// <summary>Whether a file name is one this scanner records.</summary>
-    /// <param name="fileName">A file name without folders.</param>
-    /// <returns>True for the lock and environment file names, and <c>requirements*.txt</c>.</returns>
-    public static bool IsLockFileName(string fileName) =>
-        FileNames.Contains(fileName)
-        || (fileName.StartsWith("requirements", StringComparison.OrdinalIgnoreCase) && fileName.EndsWith(".txt", StringComparison.OrdinalIgnoreCase));
-
     /// <summary>Finds and hashes the lock files under <paramref name="projectDirectory"/>.</summary>
     /// <param name="projectDirectory">The project directory.</param>
     /// <param name="warnings">Receives one line per file that was found but could not be read.</param>
@@ -41,24 +49,29 @@ internal static class LockFileScanner
     /// <returns>The files, paths relative to the project with forward slashes, sorted by path (ordinal).</returns>
     public static IReadOnlyList<LockFileRecord> Scan(string projectDirectory, ICollection<string> warnings, CancellationToken cancellationToken)
     {
-        var root = new DirectoryInfo(projectDirectory);
+        var root = Path.GetFullPath(projectDirectory);
         var found = new List<LockFileRecord>();
-        if (root.Exists)
+        if (Directory.Exists(root))
         {
-            Visit(root, root.FullName, 0, found, warnings, cancellationToken);
+            Visit(root, root, 0, found, warnings, cancellationToken);
         }
 
         found.Sort((left, right) => string.CompareOrdinal(left.Path, right.Path));
         return found;
     }
 
-    private static void Visit(DirectoryInfo directory, string root, int depth, List<LockFileRecord> found, ICollection<string> warnings, CancellationToken cancellationToken)
+    // A project of 100,000 files is 100,000 directory entries: each folder is listed once, names and kinds come from
+    // the listing itself (no stat per file), and only folders and files with a lock file's name become strings.
+    private static void Visit(string directory, string root, int depth, List<LockFileRecord> found, ICollection<string> warnings, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        FileSystemInfo[] entries;
+        List<Entry> entries;
         try
         {
-            entries = directory.GetFileSystemInfos();
+            entries = [.. new FileSystemEnumerable<Entry>(directory, static (ref entry) => new Entry(entry.FileName.ToString(), entry.IsDirectory, (entry.Attributes & FileAttributes.ReparsePoint) != 0), ListingOptions)
+            {
+                ShouldIncludePredicate = static (ref entry) => entry.IsDirectory || IsLockFileName(entry.FileName) || entry.FileName.SequenceEqual(VirtualEnvironmentMarker),
+            }];
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -66,48 +79,61 @@ internal static class LockFileScanner
             return;
         }
 
+        // A virtual environment (pyvenv.cfg) or conda environment (conda-meta) holds thousands of installed files,
+        // some named requirements.txt, none of them the project's.
+        if (depth > 0 && entries.Exists(entry => entry.IsDirectory ? entry.Name == CondaMetaFolder : entry.Name == VirtualEnvironmentMarker))
+        {
+            return;
+        }
+
         foreach (var entry in entries)
         {
-            if (entry is FileInfo file && IsLockFileName(file.Name))
+            var path = Path.Join(directory, entry.Name);
+            if (!entry.IsDirectory)
             {
-                var relative = Path.GetRelativePath(root, file.FullName).Replace('\\', '/');
-                if (file.LinkTarget is not null && !PathContainment.ResolvesInside(root, file.FullName).Inside)
+                if (IsLockFileName(entry.Name))
                 {
-                    // repro reads nothing outside the project, not even to hash it.
-                    warnings.Add($"Lock file {relative} is a symbolic link leading outside the project: not read, not recorded");
-                    continue;
-                }
-
-                try
-                {
-                    found.Add(new LockFileRecord(relative, Sha256Hex(file.FullName)));
-                }
-                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-                {
-                    warnings.Add($"Lock file {relative} could not be read and was not recorded: {exception.Message}");
+                    Record(path, root, entry.IsLink, found, warnings);
                 }
             }
-            else if (entry is DirectoryInfo child && depth < MaxDepth && ShouldDescend(child))
+            else if (depth < MaxDepth && !entry.IsLink && !entry.Name.StartsWith('.') && !SkippedFolders.Contains(entry.Name))
             {
-                Visit(child, root, depth + 1, found, warnings, cancellationToken);
+                Visit(path, root, depth + 1, found, warnings, cancellationToken);
             }
         }
     }
 
-    private static bool ShouldDescend(DirectoryInfo directory) =>
-        directory.LinkTarget is null
-        && !directory.Name.StartsWith('.')
-        && !SkippedFolders.Contains(directory.Name)
-        && !IsEnvironmentRoot(directory);
+    private static void Record(string path, string root, bool isLink, List<LockFileRecord> found, ICollection<string> warnings)
+    {
+        var relative = Path.GetRelativePath(root, path).Replace('\\', '/');
+        if (isLink && !PathContainment.ResolvesInside(root, path).Inside)
+        {
+            // repro reads nothing outside the project, not even to hash it.
+            warnings.Add($"Lock file {relative} is a symbolic link leading outside the project: not read, not recorded");
+            return;
+        }
 
-    // A virtual environment (pyvenv.cfg) or conda environment (conda-meta) holds thousands of installed files,
-    // some named requirements.txt, none of them the project's.
-    private static bool IsEnvironmentRoot(DirectoryInfo directory) =>
-        File.Exists(Path.Combine(directory.FullName, "pyvenv.cfg")) || Directory.Exists(Path.Combine(directory.FullName, "conda-meta"));
+        try
+        {
+            found.Add(new LockFileRecord(relative, Sha256Hex(path)));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            warnings.Add($"Lock file {relative} could not be read and was not recorded: {exception.Message}");
+        }
+    }
+
+    /// <summary>The lock and environment file names, and <c>requirements*.txt</c>.</summary>
+    private static bool IsLockFileName(ReadOnlySpan<char> fileName) =>
+        FileNameLookup.Contains(fileName)
+        || (fileName.StartsWith("requirements", StringComparison.OrdinalIgnoreCase) && fileName.EndsWith(".txt", StringComparison.OrdinalIgnoreCase));
 
     private static string Sha256Hex(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
+
+    /// <summary>What the walk needs of one directory entry.</summary>
+    private readonly record struct Entry(string Name, bool IsDirectory, bool IsLink);
 }

@@ -1,4 +1,5 @@
 using LibGit2Sharp;
+using Repro.Core.Diagnostics;
 using Repro.Core.Errors;
 using Repro.Core.FileSystem;
 using Repro.Core.Runs;
@@ -80,6 +81,7 @@ public static class GitCapture
 
         try
         {
+            var opening = Timings.Measure("git: find and open the repository (LibGit2Sharp)");
             var gitDirectory = Repository.Discover(project);
             if (gitDirectory is null)
             {
@@ -87,6 +89,7 @@ public static class GitCapture
             }
 
             using var repository = new Repository(gitDirectory);
+            opening.Dispose();
             if (repository.Info.IsBare || repository.Info.WorkingDirectory is null)
             {
                 return NotARepository($"{project} is inside the bare repository {gitDirectory}, which has no working tree: the code of this run is not recorded");
@@ -138,7 +141,11 @@ public static class GitCapture
         try
         {
             // Reads HEAD and the remote while git scans the working tree.
-            facts = RepositoryFacts.Read(repository);
+            using (Timings.Measure("git: HEAD, branch, remote (LibGit2Sharp)"))
+            {
+                facts = RepositoryFacts.Read(repository);
+            }
+
             changes = cli is not null
                 ? await cli
                 : await LibGit2WorkingTreeReader.ReadAsync(repository, root, patchFile, excludedPrefix, cancellationToken);

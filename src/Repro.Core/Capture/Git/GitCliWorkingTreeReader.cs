@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Repro.Core.FileSystem;
+using Repro.Core.Diagnostics;
 using Repro.Core.Runs;
 
 namespace Repro.Core.Capture.Git;
@@ -37,8 +38,8 @@ internal static class GitCliWorkingTreeReader
     {
         // Both processes start before this method returns, so the caller's own reads run while git works; untracked
         // files are hashed as soon as their list is in, while git diff may still be running.
-        var patch = WritePatchAsync(git, root, patchFile, cancellationToken);
-        var untracked = FingerprintUntrackedAsync(git, root, excludedPrefix, cancellationToken);
+        var patch = Timings.MeasureAsync("git: diff HEAD, write code.patch", () => WritePatchAsync(git, root, patchFile, cancellationToken));
+        var untracked = Timings.MeasureAsync("git: ls-files --others, hash untracked files", () => FingerprintUntrackedAsync(git, root, excludedPrefix, cancellationToken));
         return CombineAsync(root, patchFile, patch, untracked);
     }
 

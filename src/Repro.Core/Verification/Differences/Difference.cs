@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Repro.Core.Runs;
 
 namespace Repro.Core.Verification.Differences;
 
@@ -43,7 +44,7 @@ public sealed record Difference
 }
 
 /// <summary>The parts of a manifest differences are grouped by, in the order they are reported.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<DiffSection>))]
+[JsonConverter(typeof(ManifestEnumConverter<DiffSection>))]
 public enum DiffSection
 {
     /// <summary>Parameter values.</summary>
@@ -84,7 +85,7 @@ public enum DiffSection
 }
 
 /// <summary>What a difference means for reproducibility.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<DifferenceRole>))]
+[JsonConverter(typeof(ManifestEnumConverter<DifferenceRole>))]
 public enum DifferenceRole
 {
     /// <summary>Something that can change results: parameters, seed, code, inputs, runtimes, hardware, lock files, determinism switches.</summary>
@@ -101,7 +102,7 @@ public enum DifferenceRole
 }
 
 /// <summary>How a fact changed from A to B.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<DifferenceChange>))]
+[JsonConverter(typeof(ManifestEnumConverter<DifferenceChange>))]
 public enum DifferenceChange
 {
     /// <summary>Only B has it.</summary>

@@ -1,0 +1,36 @@
+using Repro.Core.Store;
+
+namespace Repro.Cli.Commands;
+
+/// <summary>
+/// Starts, on a background thread, the one-time preparation the named command is about to need: loading SQLite, and
+/// building the manifest reader's metadata (System.Text.Json compiles its generic code for each value-typed property
+/// the first time). Started before the command line is even parsed, it overlaps that parsing and the command's own
+/// first steps instead of adding to them. Nothing here has an effect besides being ready sooner: a wrong guess (a
+/// command line that turns out to be bad) costs only the background thread's time.
+/// </summary>
+internal static class CommandPreparation
+{
+    public static void Start(IReadOnlyList<string> args)
+    {
+        var (sqlite, readsManifests) = args.Count > 0 ? args[0] switch
+        {
+            "run" => (true, false),
+            "list" => (true, false),
+            "show" => (false, true),
+            "verify" or "diff" => (true, true),
+            "check" => (false, false),
+            _ => (false, false),
+        } : (false, false);
+
+        if (sqlite)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(_ => RunIndex.Prepare(), null);
+        }
+
+        if (readsManifests)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(_ => ManifestSerializer.PrepareReading(), null);
+        }
+    }
+}

@@ -119,6 +119,7 @@ public sealed class GitProjectCache
         {
             request.Log?.Invoke($"fetching {safe}: {Describe(version)} is not in the cache");
             await FetchAsync(git, request, version, repository, cancellationToken);
+            fetched = true;
             resolved = Resolve(repository, version, safe);
         }
 
@@ -128,6 +129,7 @@ public sealed class GitProjectCache
             // A commit no branch or tag reaches (an old force-pushed commit, a pull request) can still be fetched by id
             // from servers that allow it.
             byIdFailure = await TryFetchCommitAsync(git, request, version, repository, cancellationToken);
+            fetched = true;
             resolved = Resolve(repository, version, safe);
         }
 
@@ -149,6 +151,18 @@ public sealed class GitProjectCache
 
         return new GitCheckout(safe, version, resolved.Kind, resolved.Commit, checkout, fetched, created);
     }
+
+    // GitExecutable reports "git VERB failed in FOLDER (exit N): LINE"; the folder is a temporary one in the cache and
+    // means nothing to the user, git's own line does.
+    private static string GitSaid(StoreException failure, string url)
+    {
+        var message = failure.Message;
+        var reason = message.IndexOf("): ", StringComparison.Ordinal);
+        return CredentialRedaction.Redact(message.StartsWith("git ", StringComparison.Ordinal) && reason > 0 ? message[(reason + 3)..] : message, url);
+    }
+
+    private static bool IsLocal(string repository) =>
+        Path.IsPathFullyQualified(repository) || repository.StartsWith("file://", StringComparison.OrdinalIgnoreCase);
 
     private static string CheckoutPath(string folder, string commit) => Path.Combine(folder, CheckoutsFolder, commit);
 
@@ -186,7 +200,7 @@ public sealed class GitProjectCache
         }
         catch (StoreException e)
         {
-            throw new InputException($"cannot fetch {RemoteUrl.RemoveCredentials(request.Repository)}: {CredentialRedaction.Redact(e.Message, request.Repository)}");
+            throw new InputException($"cannot fetch {RemoteUrl.RemoveCredentials(request.Repository)}: {GitSaid(e, request.Repository)}");
         }
     }
 
@@ -201,7 +215,7 @@ public sealed class GitProjectCache
         }
         catch (StoreException e)
         {
-            return CredentialRedaction.Redact(e.Message, request.Repository);
+            return GitSaid(e, request.Repository);
         }
     }
 
@@ -241,7 +255,7 @@ public sealed class GitProjectCache
 
                 // git refuses file:// submodules unless told otherwise (CVE-2022-39253). A local project may use local
                 // submodules; a remote one may not reach into this machine's repositories.
-                string[] submoduleSettings = Path.IsPathFullyQualified(request.Repository) ? ["-c", "protocol.file.allow=always"] : [];
+                string[] submoduleSettings = IsLocal(request.Repository) ? ["-c", "protocol.file.allow=always"] : [];
                 try
                 {
                     await RunAsync(
@@ -249,7 +263,7 @@ public sealed class GitProjectCache
                 }
                 catch (StoreException e)
                 {
-                    throw new InputException($"cannot fetch the submodules of {safe} at {commit}: {CredentialRedaction.Redact(e.Message, request.Repository)}");
+                    throw new InputException($"cannot fetch the submodules of {safe} at {commit}: {GitSaid(e, request.Repository)}");
                 }
             }
 

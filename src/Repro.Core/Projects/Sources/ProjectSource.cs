@@ -1,6 +1,7 @@
 using LibGit2Sharp;
 using Repro.Core.Capture.Data;
 using Repro.Core.Errors;
+using Repro.Core.Runs;
 
 namespace Repro.Core.Projects.Sources;
 
@@ -57,6 +58,10 @@ public sealed record ProjectSource(ProjectUri Uri, string? Version, string Proje
         var directory = Within(checkout.Directory, uri.Subdirectory, $"{uri.SafeLocation} at {checkout.Commit}");
         return new ProjectSource(uri, version, directory, checkout);
     }
+
+    /// <summary>What a run manifest records about where the project came from; never a credential.</summary>
+    public ProjectSourceRecord ToRecord() =>
+        new(Uri.SafeLocation, Uri.Subdirectory, Version, Checkout?.RefKind, Checkout?.Commit);
 
     /// <inheritdoc />
     public override string ToString() => Checkout is null ? Uri.ToString() : $"{Uri} at {Checkout.Commit}";

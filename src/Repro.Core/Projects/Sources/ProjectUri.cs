@@ -61,7 +61,7 @@ public sealed record ProjectUri(ProjectUriKind Kind, string Location, string Sub
         }
 
         var schemeEnd = location.IndexOf("://", StringComparison.Ordinal);
-        if (schemeEnd > 0 && IsSchemeName(location.AsSpan(0, schemeEnd)))
+        if (schemeEnd > 0 && Uri.CheckSchemeName(location[..schemeEnd]))
         {
             var scheme = location[..schemeEnd].ToLowerInvariant();
             if (scheme == "file")
@@ -175,24 +175,6 @@ public sealed record ProjectUri(ProjectUriKind Kind, string Location, string Sub
         }
 
         return !(OperatingSystem.IsWindows() && colon == 1 && char.IsAsciiLetter(location[0]));
-    }
-
-    private static bool IsSchemeName(ReadOnlySpan<char> scheme)
-    {
-        if (!char.IsAsciiLetter(scheme[0]))
-        {
-            return false;
-        }
-
-        foreach (var c in scheme)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not ('+' or '-' or '.'))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static string RedactedForMessage(string location) => RemoteUrl.RemoveCredentials(location);

@@ -38,7 +38,7 @@ public sealed class PythonEnvironmentCacheTests : IDisposable
 
         variables["PIP_NO_INDEX"] = "1";
         variables["PIP_FIND_LINKS"] = _wheels;
-        variables["PIP_CONFIG_FILE"] = "/dev/null";
+        variables["PIP_CONFIG_FILE"] = OperatingSystem.IsWindows() ? "NUL" : "/dev/null";
         variables["PIP_CACHE_DIR"] = Path.Combine(_temp.Path, "pip-cache");
         return variables;
     }

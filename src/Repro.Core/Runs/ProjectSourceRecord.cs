@@ -1,5 +1,3 @@
-using Repro.Core.Projects.Sources;
-
 namespace Repro.Core.Runs;
 
 /// <summary>

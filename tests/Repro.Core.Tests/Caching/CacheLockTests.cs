@@ -1,5 +1,4 @@
 using Repro.Core.Caching;
-using Repro.Core.Tests.Capture.Environment;
 
 namespace Repro.Core.Tests.Caching;
 

@@ -13,10 +13,10 @@ public sealed partial class LayeringTests
     private static readonly string[][] Layers =
     [
         ["Errors", "Runs"],
-        ["FileSystem", "Json", "Processes"],
+        ["Caching", "FileSystem", "Json", "Processes"],
         ["Projects", "Store"],
-        ["Capture"],
-        ["Checkout"],
+        ["Capture", "Environments"],
+        ["Checkout", "Sources"],
         ["Execution"],
         ["Planning", "Verification"],
     ];

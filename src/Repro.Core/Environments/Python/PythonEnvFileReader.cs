@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Repro.Core.Errors;
 using Repro.Core.Projects;
+using Repro.Core.Projects.Python;
 
 namespace Repro.Core.Environments.Python;
 
@@ -71,9 +72,9 @@ public static partial class PythonEnvFileReader
         var scalar = node.ExpectScalar(PythonKey);
 
         // PyYAML reads a plain 3.10 as the float 3.1 and MLflow then refuses it; saying why helps more than "not a string".
-        if (scalar.IsPlain && (YamlNumber().IsMatch(scalar.Text) || scalar.AsBoolean() is not null))
+        if (scalar.TryResolve(out var value, out _) && value is not PythonString)
         {
-            throw scalar.Error($"python must be a string, and YAML reads {scalar.Text} as a {(scalar.AsBoolean() is null ? "number" : "boolean")}; quote it: python: \"{scalar.Text}\"");
+            throw scalar.Error($"python must be a string, and YAML reads {scalar.Text} as a {value.TypeName} ({value.Str()}); quote it: python: \"{scalar.Text}\"");
         }
 
         var version = scalar.Text.Trim();
@@ -102,10 +103,6 @@ public static partial class PythonEnvFileReader
 
         return lines;
     }
-
-    // YAML 1.1 integers and floats as PyYAML resolves them (decimal, with '_' separators, exponents, .inf/.nan, sexagesimal).
-    [GeneratedRegex(@"^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])*|[-+]?0b[01_]+|[-+]?0x[0-9a-fA-F_]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", RegexOptions.CultureInvariant)]
-    private static partial Regex YamlNumber();
 
     [GeneratedRegex(@"^[0-9]+(?:\.[0-9]+(?:\.[0-9]+(?:[A-Za-z]+[0-9]*)?)?)?$", RegexOptions.CultureInvariant)]
     private static partial Regex PythonVersion();

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Repro.Core.Caching;
 using Repro.Core.Errors;
+using Repro.Core.FileSystem;
 using Repro.Core.Runs;
 
 namespace Repro.Core.Environments.Python;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Repro.Core.Errors;
-using Repro.Core.Execution;
+using Repro.Core.Processes;
 
 namespace Repro.Core.Environments.Python;
 

@@ -1,6 +1,6 @@
 using System.ComponentModel;
-using System.Diagnostics;
 using System.Text;
+using Repro.Core.Processes;
 
 namespace Repro.Core.Environments.Python;
 
@@ -15,8 +15,8 @@ internal sealed record PythonProcessResult(int ExitCode, string Stdout, IReadOnl
 }
 
 /// <summary>
-/// Runs an interpreter or pip with arguments passed without a shell, an environment given in full, and both streams
-/// read line by line: every line goes to an optional observer and the last few are kept to explain a failure.
+/// Runs an interpreter or pip through <see cref="ProcessLauncher"/> (arguments without a shell, an environment given in
+/// full, standard input closed), with both streams read line by line: every line goes to an optional observer and the last few are kept to explain a failure.
 /// Cancelling kills the whole process tree (pip starts build backends).
 /// </summary>
 internal static class PythonProcess
@@ -41,38 +41,17 @@ internal static class PythonProcess
         Action<string>? onLine,
         CancellationToken cancellationToken)
     {
-        var startInfo = new ProcessStartInfo(executable)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-            WorkingDirectory = workingDirectory,
-        };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        startInfo.Environment.Clear();
-        foreach (var (name, value) in variables)
-        {
-            startInfo.Environment[name] = value;
-        }
-
-        using var process = new Process { StartInfo = startInfo };
+        LaunchedProcess process;
         try
         {
-            process.Start();
+            process = ProcessLauncher.Start(new ProcessStart(executable, arguments, workingDirectory, variables));
         }
         catch (Exception e) when (e is Win32Exception or IOException or UnauthorizedAccessException)
         {
             return new PythonProcessResult(-1, string.Empty, [$"{executable} could not be started: {e.Message}"]);
         }
 
-        process.StandardInput.Close();
+        using var started = process;
         var tail = new Queue<string>();
         var stdout = new StringBuilder();
         var gate = new object();
@@ -111,15 +90,7 @@ internal static class PythonProcess
         }
         catch (OperationCanceledException)
         {
-            try
-            {
-                process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // It exited just before the kill.
-            }
-
+            process.KillTree();
             throw;
         }
 
@@ -129,8 +100,9 @@ internal static class PythonProcess
         }
     }
 
-    private static async Task ReadLinesAsync(StreamReader reader, Action<string> onLine)
+    private static async Task ReadLinesAsync(Stream stream, Action<string> onLine)
     {
+        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false);
         while (await reader.ReadLineAsync() is { } line)
         {
             onLine(line);

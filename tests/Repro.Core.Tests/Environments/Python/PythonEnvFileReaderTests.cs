@@ -49,7 +49,7 @@ public sealed class PythonEnvFileReaderTests
     public void Parse_UnquotedMinorVersion_IsRefusedSayingYamlReadsANumber()
     {
         Assert.Equal(
-            "python_env.yaml:1:9: python must be a string, and YAML reads 3.10 as a number; quote it: python: \"3.10\"",
+            "python_env.yaml:1:9: python must be a string, and YAML reads 3.10 as a float (3.1); quote it: python: \"3.10\"",
             ErrorOf("python: 3.10\n"));
     }
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Repro.Core.Caching;
 using Repro.Core.Environments.Python;
 using Repro.Core.Errors;
-using Repro.Core.Tests.Capture.Environment;
 
 namespace Repro.Core.Tests.Environments.Python;
 

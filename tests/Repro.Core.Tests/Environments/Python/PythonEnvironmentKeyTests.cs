@@ -1,5 +1,4 @@
 using Repro.Core.Environments.Python;
-using Repro.Core.Tests.Capture.Environment;
 
 namespace Repro.Core.Tests.Environments.Python;
 

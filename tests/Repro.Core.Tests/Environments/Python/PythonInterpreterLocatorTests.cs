@@ -1,6 +1,5 @@
 using Repro.Core.Environments.Python;
 using Repro.Core.Errors;
-using Repro.Core.Tests.Capture.Environment;
 
 namespace Repro.Core.Tests.Environments.Python;
 

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Repro.Core.Environments.Python;
 using Repro.Core.Errors;
-using Repro.Core.Tests.Capture.Environment;
 
 namespace Repro.Core.Tests.Environments.Python;
 

@@ -1,8 +1,8 @@
 using Repro.Core.Errors;
-using Repro.Core.Projects.Sources;
-using Repro.Core.Tests.Capture.Git;
+using Repro.Core.Runs;
+using Repro.Core.Sources;
 
-namespace Repro.Core.Tests.Projects.Sources;
+namespace Repro.Core.Tests.Sources;
 
 public sealed class GitProjectCacheTests : IDisposable
 {
@@ -212,8 +212,8 @@ public sealed class GitProjectCacheTests : IDisposable
 
         Assert.Equal("middle content\n", File.ReadAllText(Path.Combine(checkout.Directory, "deps", "middle", "middle.txt")));
         Assert.Equal("leaf content\n", File.ReadAllText(Path.Combine(checkout.Directory, "deps", "middle", "deps", "leaf", "leaf.txt")));
-        Assert.Equal(leaf, TestRepository.GitIn(Path.Combine(checkout.Directory, "deps", "middle", "deps", "leaf"), "rev-parse", "HEAD").Trim());
-        Assert.Equal(_upstream.BareUrl, TestRepository.GitIn(checkout.Directory, "config", "remote.origin.url").Trim());
+        Assert.Equal(leaf, GitRepository.Run(Path.Combine(checkout.Directory, "deps", "middle", "deps", "leaf"), "rev-parse", "HEAD").Trim());
+        Assert.Equal(_upstream.BareUrl, GitRepository.Run(checkout.Directory, "config", "remote.origin.url").Trim());
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-namespace Repro.Core.Projects.Sources;
+namespace Repro.Core.Sources;
 
 /// <summary>What a project URI names.</summary>
 public enum ProjectUriKind

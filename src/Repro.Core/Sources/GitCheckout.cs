@@ -1,27 +1,7 @@
-using System.Text.Json.Serialization;
+using Repro.Core.Capture.Git;
+using Repro.Core.Runs;
 
-namespace Repro.Core.Projects.Sources;
-
-/// <summary>What a project's <c>--version</c> turned out to name; written in a manifest as the kebab-case word.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<GitRefKind>))]
-public enum GitRefKind
-{
-    /// <summary>No version was given: the branch the repository's HEAD names.</summary>
-    [JsonStringEnumMemberName("default-branch")]
-    DefaultBranch,
-
-    /// <summary>A branch.</summary>
-    [JsonStringEnumMemberName("branch")]
-    Branch,
-
-    /// <summary>A tag (annotated tags are peeled to their commit).</summary>
-    [JsonStringEnumMemberName("tag")]
-    Tag,
-
-    /// <summary>A commit id, full or abbreviated.</summary>
-    [JsonStringEnumMemberName("commit")]
-    Commit,
-}
+namespace Repro.Core.Sources;
 
 /// <summary>What to check out of a git repository.</summary>
 /// <param name="Repository">The URL as given (credentials are used to fetch, never stored) or the absolute path of a local repository.</param>
@@ -35,7 +15,7 @@ public sealed record GitCheckoutRequest(string Repository, string? Version)
     public Action<string>? Log { get; init; }
 
     /// <inheritdoc />
-    public override string ToString() => $"{Capture.Git.RemoteUrl.RemoveCredentials(Repository)} at {Version ?? "the default branch"}";
+    public override string ToString() => $"{RemoteUrl.RemoveCredentials(Repository)} at {Version ?? "the default branch"}";
 }
 
 /// <summary>A commit of a git repository checked out in the cache, submodules included.</summary>

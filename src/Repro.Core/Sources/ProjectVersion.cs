@@ -1,6 +1,6 @@
 using Repro.Core.Errors;
 
-namespace Repro.Core.Projects.Sources;
+namespace Repro.Core.Sources;
 
 /// <summary>
 /// The <c>--version</c> of a git project: a branch, a tag or a commit id (full or abbreviated). Checked before it reaches

@@ -1,6 +1,5 @@
-using Repro.Core.Tests.Capture.Git;
 
-namespace Repro.Core.Tests.Projects.Sources;
+namespace Repro.Core.Tests.Sources;
 
 /// <summary>
 /// A project's upstream for one test: a working repository with history (tags, a branch) and its bare copy
@@ -9,17 +8,17 @@ namespace Repro.Core.Tests.Projects.Sources;
 /// </summary>
 internal sealed class GitUpstream : IDisposable
 {
-    private readonly List<TestRepository> _others = [];
+    private readonly List<GitRepository> _others = [];
 
     public GitUpstream()
     {
-        Work = new TestRepository();
+        Work = new GitRepository();
         Bare = Path.Combine(Work.Folder, "upstream.git");
         CacheRoot = Path.Combine(Work.Folder, "cache");
     }
 
     /// <summary>The working repository commits are made in.</summary>
-    public TestRepository Work { get; }
+    public GitRepository Work { get; }
 
     /// <summary>The bare repository the cache fetches from.</summary>
     public string Bare { get; }
@@ -35,18 +34,18 @@ internal sealed class GitUpstream : IDisposable
     {
         if (!Directory.Exists(Bare))
         {
-            TestRepository.GitIn(Work.Folder, "clone", "--quiet", "--bare", Work.Root, Bare);
+            GitRepository.Run(Work.Folder, "clone", "--quiet", "--bare", Work.Root, Bare);
             return;
         }
 
-        TestRepository.GitIn(Bare, "fetch", "--quiet", Work.Root, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*");
+        GitRepository.Run(Bare, "fetch", "--quiet", Work.Root, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*");
     }
 
     /// <summary>Creates another repository with one commit of <paramref name="files"/>, published bare as <c>NAME.git</c> next to <see cref="Bare"/>.</summary>
     /// <returns>The commit.</returns>
     public string PublishRepository(string name, IReadOnlyDictionary<string, string> files, IReadOnlyDictionary<string, string>? submodules = null)
     {
-        var repository = new TestRepository();
+        var repository = new GitRepository();
         _others.Add(repository);
         foreach (var (path, content) in files)
         {
@@ -55,7 +54,7 @@ internal sealed class GitUpstream : IDisposable
 
         AddSubmodules(repository, submodules);
         var commit = repository.CommitAll(name);
-        TestRepository.GitIn(Work.Folder, "clone", "--quiet", "--bare", repository.Root, Path.Combine(Work.Folder, name + ".git"));
+        GitRepository.Run(Work.Folder, "clone", "--quiet", "--bare", repository.Root, Path.Combine(Work.Folder, name + ".git"));
         return commit;
     }
 
@@ -63,7 +62,7 @@ internal sealed class GitUpstream : IDisposable
     /// Records submodules in <paramref name="repository"/>'s index: path → "URL COMMIT". The URL is written to
     /// .gitmodules as given (relative URLs resolve against the superproject's origin).
     /// </summary>
-    public static void AddSubmodules(TestRepository repository, IReadOnlyDictionary<string, string>? submodules)
+    public static void AddSubmodules(GitRepository repository, IReadOnlyDictionary<string, string>? submodules)
     {
         if (submodules is null || submodules.Count == 0)
         {

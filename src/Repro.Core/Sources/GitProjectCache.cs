@@ -4,8 +4,9 @@ using LibGit2Sharp;
 using Repro.Core.Caching;
 using Repro.Core.Capture.Git;
 using Repro.Core.Errors;
+using Repro.Core.Runs;
 
-namespace Repro.Core.Projects.Sources;
+namespace Repro.Core.Sources;
 
 /// <summary>
 /// Git repositories of project URIs, cloned once into the cache and checked out once per commit:
@@ -76,7 +77,8 @@ public sealed class GitProjectCache
     /// <param name="cancellationToken">Stops git; a half-made clone or checkout is removed.</param>
     /// <returns>The checkout.</returns>
     /// <exception cref="InputException">The version is malformed, the repository cannot be fetched, or the version is not in it.</exception>
-    /// <exception cref="StoreException">git is missing, or the cache cannot be written.</exception>
+    /// <exception cref="GitException">git is missing, or fails on the cache itself.</exception>
+    /// <exception cref="StoreException">The cached clone cannot be read.</exception>
     public async Task<GitCheckout> CheckoutAsync(GitCheckoutRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -95,7 +97,7 @@ public sealed class GitProjectCache
         }
 
         var git = GitExecutable.OnPath
-            ?? throw new StoreException($"git is needed to fetch {safe} but was not found on PATH");
+            ?? throw new GitException($"git is needed to fetch {safe} but was not found on PATH");
         using var held = await CacheLock.AcquireAsync(
             folder + ".lock", CacheLockMode.Exclusive, () => request.Log?.Invoke($"waiting for another repro using the cache of {safe}"), cancellationToken);
         RemoveAbandoned(folder);
@@ -154,7 +156,7 @@ public sealed class GitProjectCache
 
     // GitExecutable reports "git VERB failed in FOLDER (exit N): LINE"; the folder is a temporary one in the cache and
     // means nothing to the user, git's own line does.
-    private static string GitSaid(StoreException failure, string url)
+    private static string GitSaid(GitException failure, string url)
     {
         var message = failure.Message;
         var reason = message.IndexOf("): ", StringComparison.Ordinal);
@@ -198,7 +200,7 @@ public sealed class GitProjectCache
         {
             await RunAsync(git, repository, [.. FetchArguments(request.Repository), .. refspecs], userConfiguration: true, cancellationToken);
         }
-        catch (StoreException e)
+        catch (GitException e)
         {
             throw new InputException($"cannot fetch {RemoteUrl.RemoveCredentials(request.Repository)}: {GitSaid(e, request.Repository)}");
         }
@@ -213,7 +215,7 @@ public sealed class GitProjectCache
             await RunAsync(git, repository, [.. FetchArguments(request.Repository), $"+{commit}:{FetchedCommitsRef}{commit}"], userConfiguration: true, cancellationToken);
             return null;
         }
-        catch (StoreException e)
+        catch (GitException e)
         {
             return GitSaid(e, request.Repository);
         }
@@ -261,7 +263,7 @@ public sealed class GitProjectCache
                     await RunAsync(
                         git, temporary, [.. checkoutSettings, .. submoduleSettings, "submodule", "update", "--init", "--recursive", "--quiet"], userConfiguration: true, cancellationToken);
                 }
-                catch (StoreException e)
+                catch (GitException e)
                 {
                     throw new InputException($"cannot fetch the submodules of {safe} at {commit}: {GitSaid(e, request.Repository)}");
                 }

@@ -1,7 +1,7 @@
 using Repro.Core.Capture.Git;
 using Repro.Core.Errors;
 
-namespace Repro.Core.Projects.Sources;
+namespace Repro.Core.Sources;
 
 /// <summary>
 /// A project URI in MLflow's syntax: a local path, a <c>file://</c> URL or a git URL, optionally followed by

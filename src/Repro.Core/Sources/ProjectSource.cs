@@ -1,9 +1,9 @@
 using LibGit2Sharp;
-using Repro.Core.Capture.Data;
+using Repro.Core.FileSystem;
 using Repro.Core.Errors;
 using Repro.Core.Runs;
 
-namespace Repro.Core.Projects.Sources;
+namespace Repro.Core.Sources;
 
 /// <summary>Where a project URI led: the project directory to load the MLproject file from, and how it was obtained.</summary>
 /// <param name="Uri">The URI as parsed.</param>

@@ -1,7 +1,7 @@
 using Repro.Core.Errors;
-using Repro.Core.Projects.Sources;
+using Repro.Core.Sources;
 
-namespace Repro.Core.Tests.Projects.Sources;
+namespace Repro.Core.Tests.Sources;
 
 public sealed class ProjectUriTests
 {

@@ -1,6 +1,6 @@
-using Repro.Core.Projects.Sources;
+using Repro.Core.Sources;
 
-namespace Repro.Core.Tests.Projects.Sources;
+namespace Repro.Core.Tests.Sources;
 
 public sealed class CredentialRedactionTests
 {

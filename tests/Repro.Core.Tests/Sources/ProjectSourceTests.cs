@@ -1,8 +1,8 @@
 using Repro.Core.Errors;
-using Repro.Core.Projects.Sources;
-using Repro.Core.Tests.Capture.Environment;
+using Repro.Core.Runs;
+using Repro.Core.Sources;
 
-namespace Repro.Core.Tests.Projects.Sources;
+namespace Repro.Core.Tests.Sources;
 
 public sealed class ProjectSourceTests : IDisposable
 {

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Repro.Core.Capture.Git;
 
-namespace Repro.Core.Projects.Sources;
+namespace Repro.Core.Sources;
 
 /// <summary>Removes the credentials of a URL from a message (git's error output) before repro shows it.</summary>
 internal static partial class CredentialRedaction

@@ -66,6 +66,10 @@ internal static class ManifestText
         }
 
         Line("project", $"{manifest.Project.Directory} ({manifest.Project.File}{(manifest.Project.Name is { } name ? $", {name}" : string.Empty)})");
+        if (manifest.Source is { } source)
+        {
+            Line("source", $"{source.Uri}{(source.Subdirectory.Length == 0 ? string.Empty : "#" + source.Subdirectory)} at {source.Commit[..Math.Min(12, source.Commit.Length)]} ({source.RefKind.Name()}{(source.Version is { } version ? " " + version : string.Empty)})");
+        }
         Line("entry point", $"{manifest.EntryPoint.Name} ({manifest.EntryPoint.Kind.Name()})");
         Line("command", manifest.Command.Rendered);
         if (manifest.Parameters.Count > 0)
@@ -87,6 +91,11 @@ internal static class ManifestText
         if (manifest.Environment.Interpreter is { } interpreter)
         {
             Line("interpreter", $"{interpreter.Command}: {interpreter.Version ?? "unknown"}");
+        }
+
+        if (manifest.PythonEnvironment is { } python)
+        {
+            Line("virtualenv", $"{python.Key[..Math.Min(16, python.Key.Length)]} from {python.Requested.File}, Python {python.Interpreter.Version}, {python.Resolved.Packages.Count} packages: {string.Join(", ", python.Resolved.Packages.Select(package => $"{package.Name}=={package.Version}"))}");
         }
 
         DataLines(Line, "inputs", manifest.Inputs);

@@ -16,7 +16,8 @@ public sealed class CaptureStage : IRunStage
     public async Task RunAsync(RunContext run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
-        var gitTask = GitCapture.CaptureAsync(run.ProjectDirectory, run.Folder.Path, cancellationToken);
+        // For a project from the git cache the run works in a copy, but its code is the pristine cached checkout.
+        var gitTask = GitCapture.CaptureAsync(run.CodeDirectory, run.Folder.Path, cancellationToken);
         var environmentTask = EnvironmentCapture.CaptureAsync(run.ProjectDirectory, run.Command.Command, run.InheritedEnvironment, cancellationToken);
         var inputsTask = run.Fingerprinter.FingerprintInputsAsync(run.ProjectDirectory, run.InputSpecs, cancellationToken);
         await Task.WhenAll(gitTask, environmentTask, inputsTask).ConfigureAwait(false);
@@ -40,10 +41,10 @@ public sealed class CaptureStage : IRunStage
         // In a verification the code is the recorded state, and the copy's own (non-)repository status says nothing about it.
         run.Git = replay is null ? git.Record : replay.Git with { RepositoryRoot = git.Record.RepositoryRoot ?? replay.Git.RepositoryRoot };
         run.Environment = environment.Record;
-        run.ProjectRecord = await ProjectRecordOfAsync(run.Project, run.Request.EnvManager, environment.Record.LockFiles, cancellationToken).ConfigureAwait(false);
+        run.ProjectRecord = await ProjectRecordOfAsync(run.Project, run.EnvironmentManager, environment.Record.LockFiles, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<ProjectRecord> ProjectRecordOfAsync(MLProject project, string? envManager, IReadOnlyList<LockFileRecord> lockFiles, CancellationToken cancellationToken)
+    private static async Task<ProjectRecord> ProjectRecordOfAsync(MLProject project, string envManager, IReadOnlyList<LockFileRecord> lockFiles, CancellationToken cancellationToken)
     {
         string? sha = null;
         if (project.Environment.File is { } file)
@@ -59,6 +60,6 @@ public sealed class CaptureStage : IRunStage
             project.Name,
             project.Directory,
             project.FileName,
-            new ProjectEnvironmentRecord(project.Environment.Kind, project.Environment.File, sha, project.Environment.Image, envManager ?? EnvironmentManagerStage.Local));
+            new ProjectEnvironmentRecord(project.Environment.Kind, project.Environment.File, sha, project.Environment.Image, envManager));
     }
 }

@@ -89,11 +89,9 @@ public sealed class GitProjectCache
 
         // The common case, a version already checked out, takes no lock and starts no process: checkouts only ever
         // appear by rename and are never changed.
-        if (!request.Refresh && Directory.Exists(repository)
-            && Resolve(repository, version, safe) is { } cached
-            && Directory.Exists(CheckoutPath(folder, cached.Commit)))
+        if (!request.Refresh && FindCached(request) is { } cachedCheckout)
         {
-            return new GitCheckout(safe, version, cached.Kind, cached.Commit, CheckoutPath(folder, cached.Commit), Fetched: false, Created: false);
+            return cachedCheckout;
         }
 
         var git = GitExecutable.OnPath
@@ -152,6 +150,29 @@ public sealed class GitProjectCache
         }
 
         return new GitCheckout(safe, version, resolved.Kind, resolved.Commit, checkout, fetched, created);
+    }
+
+    /// <summary>
+    /// The checkout of the version when the cache already has it, without fetching, locking or starting a process;
+    /// null when the repository, the version or its checkout is not in the cache yet. A branch resolves to the tip the
+    /// cache last fetched.
+    /// </summary>
+    /// <param name="request">The repository and version (<see cref="GitCheckoutRequest.Refresh"/> is ignored).</param>
+    /// <returns>The cached checkout, or null.</returns>
+    /// <exception cref="InputException">The version is malformed or ambiguous.</exception>
+    /// <exception cref="StoreException">The cached clone cannot be read.</exception>
+    public GitCheckout? FindCached(GitCheckoutRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var version = ProjectVersion.Validate(request.Version);
+        var safe = RemoteUrl.RemoveCredentials(request.Repository);
+        var folder = FolderFor(request.Repository);
+        var repository = Path.Combine(folder, RepositoryFolder);
+        return Directory.Exists(repository)
+            && Resolve(repository, version, safe) is { } cached
+            && Directory.Exists(CheckoutPath(folder, cached.Commit))
+            ? new GitCheckout(safe, version, cached.Kind, cached.Commit, CheckoutPath(folder, cached.Commit), Fetched: false, Created: false)
+            : null;
     }
 
     // GitExecutable reports "git VERB failed in FOLDER (exit N): LINE"; the folder is a temporary one in the cache and

@@ -1,6 +1,6 @@
 using LibGit2Sharp;
-using Repro.Core.FileSystem;
 using Repro.Core.Errors;
+using Repro.Core.FileSystem;
 using Repro.Core.Runs;
 
 namespace Repro.Core.Sources;
@@ -12,6 +12,20 @@ namespace Repro.Core.Sources;
 /// <param name="Checkout">The git checkout in the cache; null when the project is a local folder used in place.</param>
 public sealed record ProjectSource(ProjectUri Uri, string? Version, string ProjectDirectory, GitCheckout? Checkout)
 {
+    /// <summary>
+    /// Whether the project goes through the git cache: every git URL, a local bare repository, and a local repository
+    /// root given with a version. A local folder without a version is used in place.
+    /// </summary>
+    /// <param name="uri">The parsed URI.</param>
+    /// <param name="version">The version; null for none.</param>
+    public static bool UsesCache(ProjectUri uri, string? version)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        return uri.Kind == ProjectUriKind.GitUrl
+            || version is not null
+            || (Directory.Exists(uri.Location) && Repository.IsValid(uri.Location) && IsBare(uri.Location));
+    }
+
     /// <summary>Resolves a project URI and version the way <c>mlflow run</c> does.</summary>
     /// <remarks>
     /// A local folder without a version is used in place, as today. A local git repository with a version, a local bare
@@ -33,38 +47,71 @@ public sealed record ProjectSource(ProjectUri Uri, string? Version, string Proje
         ArgumentNullException.ThrowIfNull(uri);
         ArgumentNullException.ThrowIfNull(cache);
         version = ProjectVersion.Validate(version);
-
-        if (uri.Kind == ProjectUriKind.LocalPath)
+        if (InPlace(uri, version) is { } inPlace)
         {
-            if (!Directory.Exists(uri.Location))
-            {
-                throw new InputException($"project '{uri}': {uri.Location} is not a folder");
-            }
-
-            var repositoryRoot = Repository.IsValid(uri.Location);
-            var bare = repositoryRoot && IsBare(uri.Location);
-            if (version is null && !bare)
-            {
-                return new ProjectSource(uri, null, Within(uri.Location, uri.Subdirectory, uri.Location), null);
-            }
-
-            if (!repositoryRoot)
-            {
-                throw new InputException($"a version needs a git repository, and {uri.Location} is not the root of one");
-            }
+            return inPlace;
         }
 
         var checkout = await cache.CheckoutAsync(new GitCheckoutRequest(uri.Location, version) { Refresh = refresh, Log = log }, cancellationToken);
-        var directory = Within(checkout.Directory, uri.Subdirectory, $"{uri.SafeLocation} at {checkout.Commit}");
-        return new ProjectSource(uri, version, directory, checkout);
+        return InCheckout(uri, version, checkout);
     }
 
-    /// <summary>What a run manifest records about where the project came from; never a credential.</summary>
-    public ProjectSourceRecord ToRecord() =>
-        new(Uri.SafeLocation, Uri.Subdirectory, Version, Checkout?.RefKind, Checkout?.Commit);
+    /// <summary>
+    /// Resolves a project URI and version from what is already on this machine: a local folder in place, or a version
+    /// the cache holds; fetches nothing, writes nothing and starts no process.
+    /// </summary>
+    /// <param name="uri">The parsed URI.</param>
+    /// <param name="version">The version; null for none.</param>
+    /// <param name="cache">The git cache.</param>
+    /// <returns>The project directory and its origin, or null when the cache does not have the version yet.</returns>
+    /// <exception cref="InputException">The folder or subdirectory does not exist, or a version names no git repository.</exception>
+    public static ProjectSource? FindCached(ProjectUri uri, string? version, GitProjectCache cache)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        ArgumentNullException.ThrowIfNull(cache);
+        version = ProjectVersion.Validate(version);
+        if (InPlace(uri, version) is { } inPlace)
+        {
+            return inPlace;
+        }
+
+        return cache.FindCached(new GitCheckoutRequest(uri.Location, version)) is { } checkout ? InCheckout(uri, version, checkout) : null;
+    }
+
+    /// <summary>What a run manifest records about where the project came from, never a credential; null for a local folder used in place (its git record says it all).</summary>
+    public ProjectSourceRecord? ToRecord() =>
+        Checkout is null ? null : new(Uri.SafeLocation, Uri.Subdirectory, Version, Checkout.RefKind, Checkout.Commit);
 
     /// <inheritdoc />
     public override string ToString() => Checkout is null ? Uri.ToString() : $"{Uri} at {Checkout.Commit}";
+
+    // A local folder without a version is used where it is; a local repository root with a version, or a bare one, is
+    // checked out through the cache like any git URL.
+    private static ProjectSource? InPlace(ProjectUri uri, string? version)
+    {
+        if (uri.Kind != ProjectUriKind.LocalPath)
+        {
+            return null;
+        }
+
+        if (!Directory.Exists(uri.Location))
+        {
+            throw new InputException($"project '{uri}': {uri.Location} is not a folder");
+        }
+
+        var repositoryRoot = Repository.IsValid(uri.Location);
+        if (version is null && !(repositoryRoot && IsBare(uri.Location)))
+        {
+            return new ProjectSource(uri, null, Within(uri.Location, uri.Subdirectory, uri.Location), null);
+        }
+
+        return repositoryRoot
+            ? null
+            : throw new InputException($"a version needs a git repository, and {uri.Location} is not the root of one");
+    }
+
+    private static ProjectSource InCheckout(ProjectUri uri, string? version, GitCheckout checkout) =>
+        new(uri, version, Within(checkout.Directory, uri.Subdirectory, $"{uri.SafeLocation} at {checkout.Commit}"), checkout);
 
     private static bool IsBare(string path)
     {

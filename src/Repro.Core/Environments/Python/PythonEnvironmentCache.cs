@@ -27,6 +27,13 @@ public sealed record PythonEnvironmentRequest(PythonEnvSpec Spec, PythonInterpre
     public Action<string>? Output { get; init; }
 }
 
+/// <summary>What building or reusing an environment would do (see <see cref="PythonEnvironmentCache.Plan"/>).</summary>
+/// <param name="Key">The environment key.</param>
+/// <param name="Directory">The folder the environment is (or would be) in.</param>
+/// <param name="Requirements">The requirements files the python_env file reaches.</param>
+/// <param name="Exists">Whether a complete environment with this key is there to reuse (false under <see cref="PythonEnvironmentRequest.Rebuild"/>).</param>
+public sealed record PythonEnvironmentPlan(string Key, string Directory, RequirementSet Requirements, bool Exists);
+
 /// <summary>
 /// An environment in use. While held, no other process can rebuild or remove it; dispose it when the child that runs
 /// in it has exited.
@@ -102,18 +109,7 @@ public sealed class PythonEnvironmentCache
     public async Task<PythonEnvironmentLease> AcquireAsync(PythonEnvironmentRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var requirements = RequirementSet.Collect(request.Spec, request.ProjectDirectory);
-        byte[] envFile;
-        try
-        {
-            envFile = File.ReadAllBytes(request.Spec.File);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"cannot read {request.Spec.File}: {e.Message}", e);
-        }
-
-        var key = PythonEnvironmentKey.Compute(request.Interpreter, envFile, requirements, request.ProjectDirectory);
+        var (key, requirements) = KeyOf(request);
         var directory = DirectoryFor(key);
         var lockFile = directory + ".lock";
         void Waiting() => request.Log?.Invoke($"waiting for another repro using the Python environment {Path.GetFileName(directory)}");
@@ -149,6 +145,37 @@ public sealed class PythonEnvironmentCache
         }
 
         throw new StoreException($"the Python environment {directory} was built but disappeared before it could be used; run again");
+    }
+
+    /// <summary>
+    /// What <see cref="AcquireAsync"/> would do, without doing it: the key, the folder, and whether a complete
+    /// environment with that key is there to reuse. Takes no lock and starts no process.
+    /// </summary>
+    /// <param name="request">What would be built.</param>
+    /// <returns>The plan.</returns>
+    /// <exception cref="InputException">A requirements file is missing or the python_env file cannot be read.</exception>
+    public PythonEnvironmentPlan Plan(PythonEnvironmentRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (key, requirements) = KeyOf(request);
+        var directory = DirectoryFor(key);
+        return new PythonEnvironmentPlan(key, directory, requirements, Exists: !request.Rebuild && ReadMarker(directory, key) is not null);
+    }
+
+    private static (string Key, RequirementSet Requirements) KeyOf(PythonEnvironmentRequest request)
+    {
+        var requirements = RequirementSet.Collect(request.Spec, request.ProjectDirectory);
+        byte[] envFile;
+        try
+        {
+            envFile = File.ReadAllBytes(request.Spec.File);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"cannot read {request.Spec.File}: {e.Message}", e);
+        }
+
+        return (PythonEnvironmentKey.Compute(request.Interpreter, envFile, requirements, request.ProjectDirectory), requirements);
     }
 
     private static EnvironmentMarker? ReadMarker(string directory, string key)

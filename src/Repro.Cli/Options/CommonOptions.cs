@@ -12,12 +12,6 @@ internal static class CommonOptions
         HelpName = "DIR",
     };
 
-    public static Argument<string> ProjectDirectory() => new("DIR")
-    {
-        Description = "The project directory (holding MLproject, MLproject.yaml or MLproject.yml).",
-        DefaultValueFactory = _ => ".",
-    };
-
     /// <summary>A project URI as <c>mlflow run</c> takes it, parsed against the current directory; a bad one is a parse error.</summary>
     public static Argument<Core.Sources.ProjectUri> ProjectUri() => new("URI")
     {

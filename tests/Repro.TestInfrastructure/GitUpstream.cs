@@ -1,12 +1,11 @@
-
-namespace Repro.Core.Tests.Sources;
+namespace Repro.TestInfrastructure;
 
 /// <summary>
 /// A project's upstream for one test: a working repository with history (tags, a branch) and its bare copy
 /// <c>upstream.git</c>, which tests reach by plain path and by <c>file://</c>. Everything lives in one temporary folder,
 /// with the cache in <see cref="CacheRoot"/>. Deleted on dispose.
 /// </summary>
-internal sealed class GitUpstream : IDisposable
+public sealed class GitUpstream : IDisposable
 {
     private readonly List<GitRepository> _others = [];
 

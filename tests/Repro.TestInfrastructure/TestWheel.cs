@@ -2,14 +2,14 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Repro.Core.Tests.Environments.Python;
+namespace Repro.TestInfrastructure;
 
 /// <summary>
 /// Writes a pure-Python wheel by hand, so pip can install it with <c>PIP_NO_INDEX=1 PIP_FIND_LINKS=DIR</c> on a machine
 /// that cannot reach PyPI. The package is <c>NAME</c> (dashes become underscores) with <c>VALUE = "NAME VERSION"</c>.
 /// Entries carry a fixed date, so the same wheel has the same hash every time.
 /// </summary>
-internal static class TestWheel
+public static class TestWheel
 {
     private static readonly DateTimeOffset FixedDate = new(2024, 1, 2, 3, 4, 6, TimeSpan.Zero);
 

@@ -1,0 +1,190 @@
+using System.Text.Json.Nodes;
+using Repro.Cli.IntegrationTests.Fixtures;
+
+namespace Repro.Cli.IntegrationTests.Commands;
+
+/// <summary>
+/// <c>--env-manager virtualenv</c> through the built CLI: real virtual environments made by the machine's Python from
+/// wheels the tests write, installed offline (<c>PIP_NO_INDEX=1</c>, <c>PIP_FIND_LINKS</c>). pip appends to
+/// <c>PIP_LOG</c> on every call, so an unchanged log proves that no pip ran. Each build takes seconds, so each test
+/// builds as few environments as its point needs.
+/// </summary>
+public sealed class PythonEnvironmentTests : ReproTestBase
+{
+    private const string MLproject = """
+        name: venv-demo
+        python_env: python_env.yaml
+        entry_points:
+          main:
+            parameters:
+              tag: {type: string, default: none}
+            command: "python3 show.py {tag}"
+            outputs: [out.txt]
+        """;
+
+    // What the child sees: the package's version, and whether it runs inside a virtual environment.
+    private const string ShowScript = """
+        import sys
+        try:
+            import reprotest_pkg
+            value = reprotest_pkg.VALUE
+        except ImportError:
+            value = "no package"
+        open("out.txt", "w").write(f"{value}\n{sys.prefix != sys.base_prefix}\n")
+        """;
+
+    private readonly string _wheels;
+    private readonly string _cache;
+    private readonly string _pipLog;
+    private readonly string _python;
+
+    public PythonEnvironmentTests()
+    {
+        _wheels = Temp.Folder("wheels");
+        _cache = Temp.Combine("cache");
+        _pipLog = Temp.Combine("pip.log");
+        TestWheel.Write(_wheels, "reprotest-pkg", "1.0");
+        _python = ProcessRunner.RunChecked("python3", ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"], Temp.Path).Trim();
+        Repro.With("REPRO_CACHE_DIR", _cache)
+            .With("PIP_NO_INDEX", "1")
+            .With("PIP_FIND_LINKS", _wheels)
+            .With("PIP_CONFIG_FILE", "/dev/null")
+            .With("PIP_CACHE_DIR", Temp.Combine("pip-cache"))
+            .With("PIP_LOG", _pipLog);
+    }
+
+    private string PythonEnv => $"python: \"{_python}\"\nbuild_dependencies:\n  - pip\ndependencies:\n  - -r requirements.txt\n";
+
+    [Fact]
+    public async Task Run_PythonEnv_BuildsOnceForConcurrentRunsThenReusesWithoutPipAndANewRequirementBuildsAnew()
+    {
+        var (project, git) = CommittedProject(("MLproject", MLproject), ("show.py", ShowScript), ("python_env.yaml", PythonEnv), ("requirements.txt", "reprotest-pkg==1.0\n"), (".gitignore", "out.txt\n"));
+        var store = StoreOf(project);
+
+        var first = await Task.WhenAll(
+            Repro.RunAsync(project, ["run", ".", "-P", "tag=a"]),
+            Repro.RunAsync(project, ["run", ".", "-P", "tag=b"]));
+        Assert.All(first, result => Assert.True(result.ExitCode == 0, result.ToString()));
+        Assert.Single(first, result => result.Stderr.Contains("repro: building a Python", StringComparison.Ordinal));
+        var built = Manifest(store, RunIds(store)[0]);
+        var python = built["pythonEnvironment"]!.AsObject();
+        var key = (string)python["key"]!;
+        Assert.Equal(key, (string?)Manifest(store, RunIds(store)[1])["pythonEnvironment"]!["key"]);
+        Assert.Equal("virtualenv", (string?)built["project"]!["environment"]!["manager"]);
+        Assert.StartsWith(_python + ".", (string)python["interpreter"]!["version"]!, StringComparison.Ordinal);
+        Assert.Equal(
+            new JsonObject { ["file"] = "python_env.yaml", ["python"] = _python, ["buildDependencies"] = new JsonArray("pip"), ["dependencies"] = new JsonArray("-r requirements.txt") }.ToJsonString(),
+            new JsonObject { ["file"] = python["requested"]!["file"]!.DeepClone(), ["python"] = python["requested"]!["python"]!.DeepClone(), ["buildDependencies"] = python["requested"]!["buildDependencies"]!.DeepClone(), ["dependencies"] = python["requested"]!["dependencies"]!.DeepClone() }.ToJsonString());
+        Assert.Equal("requirements.txt", (string?)python["requested"]!["requirementFiles"]![0]!["path"]);
+        Assert.Equal("1.0", PackageVersion(built, "reprotest-pkg"));
+        Assert.NotNull(PackageVersion(built, "pip"));
+        Assert.Matches("^[0-9a-f]{64}$", (string)python["resolved"]!["freezeSha256"]!);
+        Assert.StartsWith(Path.Combine(_cache, "python"), (string)built["environment"]!["interpreter"]!["path"]!, StringComparison.Ordinal);
+        Assert.Equal("reprotest-pkg 1.0\nTrue\n", File.ReadAllText(Path.Combine(project, "out.txt")));
+        ManifestSchema.AssertValid(Path.Combine(store, "runs", RunIds(store)[0], "run.json"));
+
+        var pipCalls = File.ReadAllText(_pipLog);
+        Assert.NotEmpty(pipCalls);
+        var reused = Repro.Run(project, "run", ".");
+        Assert.True(reused.ExitCode == 0, reused.ToString());
+        Assert.Equal(pipCalls, File.ReadAllText(_pipLog));
+        Assert.Equal(key, (string?)Latest(store)["pythonEnvironment"]!["key"]);
+        var reusedRun = RunIds(store)[^1];
+
+        var planned = Repro.Run(project, "run", ".", "--dry-run");
+        Assert.True(planned.ExitCode == 0, planned.ToString());
+        Assert.Contains("env manager  virtualenv", planned.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"virtualenv: would reuse {Path.Combine(_cache, "python", key[..32])}", planned.Stdout, StringComparison.Ordinal);
+
+        var local = Repro.Run(project, "run", ".", "--env-manager", "local");
+        Assert.True(local.ExitCode == 0, local.ToString());
+        Assert.Equal(("local", null), ((string?)Latest(store)["project"]!["environment"]!["manager"], Latest(store)["pythonEnvironment"]));
+        Assert.Equal("no package\nFalse\n", File.ReadAllText(Path.Combine(project, "out.txt")));
+
+        var verify = Repro.Run(project, "verify", reusedRun);
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        Assert.Contains("REPRODUCED", verify.Stdout, StringComparison.Ordinal);
+        Assert.Equal(pipCalls, File.ReadAllText(_pipLog));
+
+        TestWheel.Write(_wheels, "reprotest-pkg", "1.1");
+        git.Write("requirements.txt", "reprotest-pkg==1.1\n");
+        git.CommitAll("newer package");
+        var changed = Repro.Run(project, "run", ".");
+        Assert.True(changed.ExitCode == 0, changed.ToString());
+        Assert.NotEqual(key, (string?)Latest(store)["pythonEnvironment"]!["key"]);
+        Assert.Equal("1.1", PackageVersion(Latest(store), "reprotest-pkg"));
+        Assert.Equal("reprotest-pkg 1.1\nTrue\n", File.ReadAllText(Path.Combine(project, "out.txt")));
+    }
+
+    [Fact]
+    public void Verify_EnvironmentThatResolvesDifferently_NamesThePackageAndStrictEnvRefusesBeforeRunning()
+    {
+        var (project, _) = CommittedProject(("MLproject", MLproject), ("show.py", ShowScript), ("python_env.yaml", PythonEnv), ("requirements.txt", "reprotest-pkg>=1.0\n"), (".gitignore", "out.txt\n"));
+        var store = StoreOf(project);
+        var original = RunOnce(project);
+
+        // A newer release appears and the environment is gone: the rebuild resolves the unpinned requirement anew.
+        TestWheel.Write(_wheels, "reprotest-pkg", "1.1");
+        Directory.Delete(Path.Combine(_cache, "python"), recursive: true);
+        var verify = Repro.Run(project, "verify", original);
+
+        Assert.True(verify.ExitCode == 1, verify.ToString());
+        Assert.Contains("DIFFERENT", verify.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Python package reprotest-pkg 1.0 -> 1.1", verify.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"the Python environment resolves differently from run {original}: reprotest-pkg 1.0 -> 1.1", Latest(store)["warnings"]!.AsArray().Select(warning => (string?)warning));
+
+        var runs = RunIds(store).Count;
+        var pipCalls = File.ReadAllText(_pipLog);
+        var strict = Repro.Run(project, "verify", original, "--strict-env");
+
+        Assert.True(strict.ExitCode == 2, strict.ToString());
+        Assert.Contains("NOT_VERIFIABLE", strict.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"--strict-env: the Python environment resolves differently from run {original}: reprotest-pkg 1.0 -> 1.1", strict.Stdout, StringComparison.Ordinal);
+        Assert.Equal(runs, RunIds(store).Count);
+        Assert.Equal(pipCalls, File.ReadAllText(_pipLog));
+    }
+
+    [Fact]
+    public void Run_UnmeetableRequirement_IsOneErrorWithPipsReasonAndLeavesNothingBehind()
+    {
+        var (project, _) = CommittedProject(("MLproject", MLproject), ("show.py", ShowScript), ("python_env.yaml", PythonEnv), ("requirements.txt", "reprotest-pkg==9.9\n"));
+
+        var result = Repro.Run(project, "run", ".");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        var error = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
+        Assert.StartsWith("repro: pip could not install the dependencies of python_env.yaml: ERROR: Could not find a version that satisfies the requirement reprotest-pkg==9.9", error, StringComparison.Ordinal);
+        Assert.EndsWith("ERROR: No matching distribution found for reprotest-pkg==9.9", error, StringComparison.Ordinal);
+        Assert.Empty(RunIds(StoreOf(project)));
+        Assert.All(Directory.GetFileSystemEntries(Path.Combine(_cache, "python")), entry => Assert.EndsWith(".lock", entry, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Run_EnvironmentManagerThatCannotServeTheProject_IsRefusedBeforeAnythingRuns()
+    {
+        var (project, _) = CommittedProject(
+            ("MLproject", "conda_env: conda.yaml\nentry_points:\n  main:\n    command: \"echo hi\"\n"),
+            ("conda.yaml", "dependencies: [python=3.11]\n"),
+            ("python_env.yaml", PythonEnv));
+
+        var conda = Repro.Run(project, "run", ".", "--env-manager", "conda");
+        var virtualenv = Repro.Run(project, "run", ".", "--env-manager", "virtualenv");
+        var local = Repro.Run(project, "run", ".");
+        File.WriteAllText(Path.Combine(project, "MLproject"), "python_env: python_env.yaml\nentry_points:\n  main:\n    command: \"echo hi\"\n");
+        var notPython = Repro.Run(project, "run", ".", "--python", "/bin/true");
+
+        Assert.Equal((2, "repro: --env-manager conda: conda environments are not supported yet; pass --env-manager local to run on this host\n"), (conda.ExitCode, conda.Stderr));
+        Assert.Equal(2, virtualenv.ExitCode);
+        Assert.EndsWith("declares conda_env; repro builds virtual environments from a python_env only (pass --env-manager local to run on this host)\n", virtualenv.Stderr, StringComparison.Ordinal);
+        Assert.True(local.ExitCode == 0, local.ToString());
+        Assert.Contains("conda_env (conda.yaml) recorded but not created", local.Stderr, StringComparison.Ordinal);
+        Assert.Equal((2, "repro: --python /bin/true: /bin/true did not answer as a Python interpreter\n"), (notPython.ExitCode, notPython.Stderr));
+        Assert.Single(RunIds(StoreOf(project)));
+        Assert.False(File.Exists(_pipLog));
+    }
+
+    private static JsonObject Latest(string store) => Manifest(store, RunIds(store)[^1]);
+
+    private static string? PackageVersion(JsonObject manifest, string name) =>
+        (string?)manifest["pythonEnvironment"]!["resolved"]!["packages"]!.AsArray().FirstOrDefault(package => (string?)package!["name"] == name)?["version"];
+}

@@ -23,6 +23,9 @@ public sealed class ResolveProjectStage : IRunStage
     /// <summary>The folder of the store that holds the working copies of runs of project URIs.</summary>
     public const string WorkFolderName = "work";
 
+    /// <summary>Stands for the name of a working copy that is made only when the run starts (in plans).</summary>
+    public const string WorkingCopyPlaceholder = "<working-copy>";
+
     /// <inheritdoc />
     public async Task RunAsync(RunContext run, CancellationToken cancellationToken)
     {
@@ -71,7 +74,7 @@ public sealed class ResolveProjectStage : IRunStage
         if (run.PlanOnly)
         {
             run.PlannedSteps.Add($"{uri} at {checkout.Commit} ({DescribeVersion(source)}) is in the cache: nothing to fetch");
-            run.PlannedSteps.Add($"the run would work in a copy of {checkout.Directory} made under {Path.Combine(request.StoreDirectory, WorkFolderName)}");
+            run.PlannedSteps.Add($"the run would work in a copy of {checkout.Directory} made as {Path.Combine(request.StoreDirectory, WorkFolderName, WorkingCopyPlaceholder)} (paths below are shown there)");
             return source.ProjectDirectory;
         }
 

@@ -89,14 +89,25 @@ public static class RunPlanner
 
         // The resolve stage draws a random seed; the run would draw its own when it starts.
         var seed = run.Seed.Source == SeedSource.Random ? new PlannedSeed(null, SeedSource.Random) : new PlannedSeed(run.Seed.Value, run.Seed.Source);
+
+        // A run of a cached checkout works in a copy made when it starts: paths are shown where that copy would be.
+        var relocate = run.Source?.Checkout is { } checkout
+            ? Relocation(checkout.Directory, Path.Combine(request.StoreDirectory, ResolveProjectStage.WorkFolderName, ResolveProjectStage.WorkingCopyPlaceholder))
+            : static (string text) => text;
+        var command = run.Command with
+        {
+            Command = relocate(run.Command.Command),
+            Argv = [.. run.Command.Argv.Select(relocate)],
+            Parameters = [.. run.Command.Parameters.Select(parameter => parameter with { Value = relocate(parameter.Value) })],
+        };
         return new RunPlan(
             run.Project,
-            run.Command,
-            run.ProjectDirectory,
+            command,
+            relocate(run.ProjectDirectory),
             request.StoreDirectory,
             seed,
-            Variables(run, seed),
-            Inputs(run.ProjectDirectory, run.InputSpecs),
+            [.. Variables(run, seed).Select(variable => variable with { Value = relocate(variable.Value) })],
+            [.. Inputs(run.ProjectDirectory, run.InputSpecs).Select(input => input with { Spec = relocate(input.Spec) })],
             [.. run.OutputSpecs.Select(output => output.Spec)],
             [.. run.Warnings])
         {
@@ -166,6 +177,27 @@ public static class RunPlanner
         }
 
         return variables;
+    }
+
+    // Replaces the checkout's path, wherever it stands as a whole path, with where the run's copy would be.
+    private static Func<string, string> Relocation(string checkoutRoot, string copyRoot)
+    {
+        var root = Path.TrimEndingDirectorySeparator(checkoutRoot);
+        return text =>
+        {
+            var result = new System.Text.StringBuilder(text.Length);
+            var position = 0;
+            int found;
+            while ((found = text.IndexOf(root, position, StringComparison.Ordinal)) >= 0)
+            {
+                var end = found + root.Length;
+                var wholePath = end == text.Length || text[end] is '/' or '\\' or '\'' or '"' or ' ';
+                result.Append(text, position, found - position).Append(wholePath ? copyRoot : root);
+                position = end;
+            }
+
+            return result.Append(text, position, text.Length - position).ToString();
+        };
     }
 
     private static List<PlannedInput> Inputs(string projectDirectory, IReadOnlyList<DataSpec> specs)

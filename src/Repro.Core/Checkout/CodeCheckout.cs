@@ -17,7 +17,6 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
     private const UnixFileMode ExecutableFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
         | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
 
-    private readonly List<string> _warnings = [];
     private bool _disposed;
 
     private CodeCheckout(string root, string commit)
@@ -32,13 +31,12 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
     /// <summary>The commit that was written out.</summary>
     public string Commit { get; }
 
-    /// <summary>What could not be materialised, such as the contents of submodules.</summary>
-    public IReadOnlyList<string> Warnings => _warnings;
-
     /// <summary>
     /// Writes <paramref name="commit"/> of the repository at <paramref name="repositoryRoot"/> into a new temporary
-    /// folder (regular files, executable bits, symbolic links; submodules as empty folders), then applies
-    /// <paramref name="patchFile"/> there with <c>git apply --binary</c> when one is given.
+    /// folder (regular files, executable bits, symbolic links), applies <paramref name="patchFile"/> there with
+    /// <c>git apply --binary</c> when one is given, then writes each submodule, recursively, at the commit the tree
+    /// (or the patch) names, read from the submodule's repository inside the user's (as <c>git submodule update</c>
+    /// left it).
     /// </summary>
     /// <param name="repositoryRoot">The user's working tree (or any folder of that repository).</param>
     /// <param name="commit">The full commit id.</param>
@@ -46,7 +44,8 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
     /// <param name="parentDirectory">Where to create the folder; the system temporary folder when null.</param>
     /// <param name="cancellationToken">Stops writing; the folder is removed.</param>
     /// <returns>The checkout; dispose it to delete the folder.</returns>
-    /// <exception cref="InputException">The repository or the commit does not exist.</exception>
+    /// <exception cref="InputException">The repository or the commit does not exist, or a submodule's commit is not in
+    /// its repository here (not initialised, or not fetched).</exception>
     /// <exception cref="StoreException">The folder could not be written.</exception>
     /// <exception cref="GitException">git is missing, or the patch does not apply.</exception>
     public static async Task<CodeCheckout> MaterializeAsync(
@@ -68,12 +67,19 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
         var checkout = new CodeCheckout(CreateFolder(parentDirectory), target.Sha);
         try
         {
-            checkout.WriteTree(target.Tree, checkout.Root, "", cancellationToken);
+            var submodules = new Dictionary<string, string?>(StringComparer.Ordinal);
+            WriteTree(target.Tree, checkout.Root, "", submodules, cancellationToken);
             if (patchFile is not null)
             {
+                // Submodules are still empty folders here, which git apply may remove or create as the patch says.
                 await checkout.ApplyAsync(git!, Path.GetFullPath(patchFile), cancellationToken);
+                foreach (var (path, moved) in PatchHeaders.SubmoduleCommits(patchFile))
+                {
+                    submodules[string.Join('/', RelativeInside(path, "submodule").Split(Path.DirectorySeparatorChar))] = moved;
+                }
             }
 
+            WriteSubmodules(repository, checkout.Root, "", submodules, cancellationToken);
             return checkout;
         }
         catch (Exception e)
@@ -201,7 +207,8 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private void WriteTree(Tree tree, string folder, string treePath, CancellationToken cancellationToken)
+    /// <summary>Writes a tree; gitlinks become empty folders, listed in <paramref name="submodules"/> (path → commit).</summary>
+    private static void WriteTree(Tree tree, string folder, string treePath, Dictionary<string, string?> submodules, CancellationToken cancellationToken)
     {
         foreach (var entry in tree)
         {
@@ -213,19 +220,97 @@ public sealed class CodeCheckout : IDisposable, IAsyncDisposable
             {
                 case Mode.Directory:
                     Directory.CreateDirectory(path);
-                    WriteTree((Tree)entry.Target, path, entryPath + "/", cancellationToken);
+                    WriteTree((Tree)entry.Target, path, entryPath + "/", submodules, cancellationToken);
                     break;
                 case Mode.SymbolicLink:
                     File.CreateSymbolicLink(path, ReadText((Blob)entry.Target));
                     break;
                 case Mode.GitLink:
                     Directory.CreateDirectory(path);
-                    _warnings.Add($"submodule {entryPath} (commit {entry.Target.Sha}) is checked out as an empty folder");
+                    submodules[entryPath] = entry.Target.Sha;
                     break;
                 default:
                     WriteBlob((Blob)entry.Target, path, entry.Mode == Mode.ExecutableFile);
                     break;
             }
+        }
+    }
+
+    /// <summary>
+    /// Fills each submodule folder with its commit's tree, read from the submodule's repository inside
+    /// <paramref name="parent"/>, then that submodule's own submodules. <paramref name="prefix"/> is where
+    /// <paramref name="folder"/> lies in the checkout, for messages.
+    /// </summary>
+    private static void WriteSubmodules(
+        Repository parent, string folder, string prefix, Dictionary<string, string?> submodules, CancellationToken cancellationToken)
+    {
+        foreach (var (path, commit) in submodules.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            if (commit is null)
+            {
+                continue;
+            }
+
+            var fix = $"run `git submodule update --init --recursive` in {Path.TrimEndingDirectorySeparator(parent.Info.WorkingDirectory ?? parent.Info.Path)} and verify again";
+            using var repository = OpenSubmodule(parent, path)
+                ?? throw new InputException($"submodule {prefix}{path} (commit {commit}) has no repository here: it is not initialised; {fix}");
+            var target = repository.Lookup<Commit>(commit)
+                ?? throw new InputException($"submodule {prefix}{path}: commit {commit} is not in its repository {repository.Info.Path}; {fix}");
+            var destination = Path.Combine(folder, Path.Combine(path.Split('/')));
+            Directory.CreateDirectory(destination);
+            var nested = new Dictionary<string, string?>(StringComparer.Ordinal);
+            WriteTree(target.Tree, destination, $"{prefix}{path}/", nested, cancellationToken);
+            WriteSubmodules(repository, destination, $"{prefix}{path}/", Relative(nested, $"{prefix}{path}/"), cancellationToken);
+        }
+    }
+
+    private static Dictionary<string, string?> Relative(Dictionary<string, string?> submodules, string prefix) =>
+        submodules.ToDictionary(pair => pair.Key[prefix.Length..], pair => pair.Value, StringComparer.Ordinal);
+
+    /// <summary>
+    /// The submodule's repository: its working folder's <c>.git</c> when it is checked out, else the folder git keeps
+    /// under <c>modules/NAME</c> of the superproject's git folder (after <c>git submodule deinit</c>); null when neither.
+    /// </summary>
+    private static Repository? OpenSubmodule(Repository parent, string path)
+    {
+        if (parent.Info.WorkingDirectory is { } workingDirectory)
+        {
+            var checkedOut = Path.Combine(workingDirectory, Path.Combine(path.Split('/')));
+            if (Path.Exists(Path.Combine(checkedOut, ".git")))
+            {
+                return TryOpen(checkedOut);
+            }
+        }
+
+        string name;
+        try
+        {
+            name = parent.Submodules[path]?.Name ?? path;
+        }
+        catch (LibGit2SharpException)
+        {
+            name = path;
+        }
+
+        // git refuses such names itself; one in a crafted .gitmodules must not lead outside the git folder.
+        if (name.Split('/').Any(segment => segment is "" or "." or ".."))
+        {
+            return null;
+        }
+
+        var kept = Path.Combine(parent.Info.Path, "modules", Path.Combine(name.Split('/')));
+        return Directory.Exists(kept) ? TryOpen(kept) : null;
+    }
+
+    private static Repository? TryOpen(string path)
+    {
+        try
+        {
+            return new Repository(path);
+        }
+        catch (LibGit2SharpException)
+        {
+            return null;
         }
     }
 

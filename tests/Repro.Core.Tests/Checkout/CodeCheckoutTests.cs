@@ -35,7 +35,6 @@ public sealed class CodeCheckoutTests : IDisposable
         Assert.True((File.GetUnixFileMode(Path.Combine(checkout.Root, "train.py")) & UnixFileMode.UserExecute) == 0);
         Assert.Equal("data/raw/weights.bin", new FileInfo(Path.Combine(checkout.Root, "latest")).LinkTarget);
         Assert.False(Directory.Exists(Path.Combine(checkout.Root, ".git")));
-        Assert.Empty(checkout.Warnings);
     }
 
     [Fact]
@@ -103,6 +102,83 @@ public sealed class CodeCheckoutTests : IDisposable
         }
 
         Assert.Equal(before, Snapshot());
+    }
+
+    [Fact]
+    public async Task MaterializeAsync_NestedSubmodules_AreWrittenAtTheCommitsTheTreeRecords()
+    {
+        using var inner = new GitRepository();
+        inner.Write("inner.txt", "inner 1\n");
+        var innerFirst = inner.CommitAll();
+        using var library = new GitRepository();
+        library.Write("lib.py", "lib 1\n");
+        AddSubmodule(library, inner.Root, "deps/inner");
+        library.CommitAll();
+        _repo.Write("train.py", "x\n");
+        AddSubmodule(_repo, library.Root, "vendor/lib");
+        var commit = _repo.CommitAll();
+        // Later commits in the submodules' own repositories change nothing of the recorded tree.
+        inner.Write("inner.txt", "inner 2\n");
+        inner.CommitAll();
+        GitRepository.Run(Path.Combine(_repo.Root, "vendor", "lib", "deps", "inner"), "-c", "protocol.file.allow=always", "pull", "--quiet", "origin", "HEAD");
+
+        await using var checkout = await CodeCheckout.MaterializeAsync(_repo.Root, commit, patchFile: null, _repo.Scratch("checkouts"));
+
+        Assert.Equal("lib 1\n", File.ReadAllText(Path.Combine(checkout.Root, "vendor", "lib", "lib.py")));
+        Assert.Equal("inner 1\n", File.ReadAllText(Path.Combine(checkout.Root, "vendor", "lib", "deps", "inner", "inner.txt")));
+        Assert.False(Path.Exists(Path.Combine(checkout.Root, "vendor", "lib", ".git")));
+        Assert.False(Path.Exists(Path.Combine(checkout.Root, "vendor", "lib", "deps", "inner", ".git")));
+        Assert.NotEqual(innerFirst, GitRepository.Run(Path.Combine(_repo.Root, "vendor", "lib", "deps", "inner"), "rev-parse", "HEAD").Trim());
+    }
+
+    [Fact]
+    public async Task MaterializeAsync_RunWithASubmoduleMovedAndThenDeinitialised_WritesTheCommitThePatchNames()
+    {
+        using var library = new GitRepository();
+        library.Write("lib.py", "1\n");
+        library.CommitAll();
+        _repo.Write("train.py", "x\n");
+        AddSubmodule(_repo, library.Root, "lib");
+        _repo.CommitAll();
+        var submodule = Path.Combine(_repo.Root, "lib");
+        File.WriteAllText(Path.Combine(submodule, "lib.py"), "2\n");
+        GitRepository.Run(submodule, "-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "--quiet", "-am", "two");
+        var run = _repo.Scratch("run");
+        var capture = await GitCapture.CaptureAsync(_repo.Root, run, CancellationToken.None);
+        // deinit empties the working folder; the submodule's repository stays in .git/modules.
+        _repo.Git("submodule", "deinit", "--quiet", "--force", "lib");
+
+        await using var checkout = await CodeCheckout.MaterializeAsync(capture.Record, run, parentDirectory: _repo.Scratch("checkouts"));
+
+        Assert.Equal("2\n", File.ReadAllText(Path.Combine(checkout.Root, "lib", "lib.py")));
+        Assert.Equal("x\n", File.ReadAllText(Path.Combine(checkout.Root, "train.py")));
+    }
+
+    [Fact]
+    public async Task MaterializeAsync_SubmoduleThatWasNeverInitialised_IsAnInputErrorNamingItAndLeavesNothingBehind()
+    {
+        using var library = new GitRepository();
+        library.Write("lib.py", "1\n");
+        var libraryCommit = library.CommitAll();
+        _repo.Write("train.py", "x\n");
+        _repo.Write(".gitmodules", $"[submodule \"lib\"]\n\tpath = lib\n\turl = {library.Root}\n");
+        Directory.CreateDirectory(Path.Combine(_repo.Root, "lib"));
+        _repo.Git("update-index", "--add", "--cacheinfo", $"160000,{libraryCommit},lib");
+        var commit = _repo.CommitAll();
+        var parent = _repo.Scratch("checkouts");
+
+        var error = await Assert.ThrowsAsync<InputException>(() => CodeCheckout.MaterializeAsync(_repo.Root, commit, null, parent));
+
+        Assert.Equal(
+            $"submodule lib (commit {libraryCommit}) has no repository here: it is not initialised; run `git submodule update --init --recursive` in {_repo.Root} and verify again",
+            error.Message);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(parent));
+    }
+
+    private static void AddSubmodule(GitRepository repository, string url, string path)
+    {
+        repository.Git("-c", "protocol.file.allow=always", "submodule", "add", "--quiet", url, path);
+        repository.Git("-c", "protocol.file.allow=always", "submodule", "update", "--init", "--recursive", "--quiet");
     }
 
     [Fact]

@@ -173,6 +173,25 @@ public sealed class ProjectUriTests : ReproTestBase
         Assert.Empty(Directory.GetFileSystemEntries(temporary));
     }
 
+    [Fact]
+    public void Verify_LocalProjectWithASubmodule_ReCreatesItAtTheRecordedCommit()
+    {
+        var clone = Path.Combine(_here, "project");
+        GitRepository.Run(_here, "-c", "protocol.file.allow=always", "clone", "--quiet", "--recurse-submodules", _upstream.Bare, clone);
+        var project = Path.Combine(clone, "train");
+
+        var run = Repro.Run(project, "run", ".");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("two\nlib weights\nnone\n", File.ReadAllText(Path.Combine(project, "out.txt")));
+        Assert.Null(OnlyManifest(StoreOf(project))["source"]);
+
+        var verify = Repro.Run(project, "verify", "latest");
+
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        Assert.Contains("REPRODUCED", verify.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, RunIds(StoreOf(project)).Count);
+    }
+
     private JsonObject Latest() => Manifest(Store, RunIds(Store)[^1]);
 
     private JsonObject OnlyOriginal() => Manifest(Store, RunIds(Store)[0]);

@@ -160,6 +160,64 @@ public sealed class PythonEnvironmentTests : ReproTestBase
     }
 
     [Fact]
+    public void Run_HashedRequirements_RunInTheEnvironmentRebuildOnRequestAndAWrongHashIsRefused()
+    {
+        const string EnvProject = """
+            python_env: python_env.yaml
+            entry_points:
+              main:
+                command: "python3 where.py"
+            """;
+        const string WhereScript = """
+            import os, sys
+            import reprotest_pkg
+            open("where.txt", "w").write("\n".join([os.environ["VIRTUAL_ENV"], os.environ["PATH"].split(os.pathsep)[0], sys.prefix, reprotest_pkg.VALUE]) + "\n")
+            """;
+        var wheel = Path.Combine(_wheels, "reprotest_pkg-1.0-py3-none-any.whl");
+        var (project, git) = CommittedProject(("MLproject", EnvProject), ("where.py", WhereScript), ("python_env.yaml", PythonEnv), ("requirements.txt", $"reprotest-pkg==1.0 --hash={TestWheel.HashOf(wheel)}\n"), (".gitignore", "where.txt\n"));
+        var store = StoreOf(project);
+
+        var built = Repro.Run(project, "run", ".");
+        Assert.True(built.ExitCode == 0, built.ToString());
+        var key = (string)Latest(store)["pythonEnvironment"]!["key"]!;
+        var environment = Path.Combine(_cache, "python", key[..32]);
+        Assert.Equal($"{environment}\n{Path.Combine(environment, "bin")}\n{environment}\nreprotest-pkg 1.0\n", File.ReadAllText(Path.Combine(project, "where.txt")));
+
+        var pipCalls = File.ReadAllText(_pipLog);
+        var rebuilt = Repro.Run(project, "run", ".", "--rebuild-env");
+        Assert.True(rebuilt.ExitCode == 0, rebuilt.ToString());
+        Assert.Contains("repro: building a Python", rebuilt.Stderr, StringComparison.Ordinal);
+        Assert.NotEqual(pipCalls, File.ReadAllText(_pipLog));
+        Assert.Equal(key, (string?)Latest(store)["pythonEnvironment"]!["key"]);
+
+        git.Write("requirements.txt", $"reprotest-pkg==1.0 --hash=sha256:{new string('0', 64)}\n");
+        git.CommitAll("wrong hash");
+        var wrongHash = Repro.Run(project, "run", ".");
+        Assert.True(wrongHash.ExitCode == 2, wrongHash.ToString());
+        Assert.StartsWith(
+            "repro: pip could not install the dependencies of python_env.yaml: ERROR: THESE PACKAGES DO NOT MATCH THE HASHES",
+            wrongHash.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1],
+            StringComparison.Ordinal);
+        Assert.Equal(2, RunIds(store).Count);
+        Assert.Equal([environment], Directory.GetDirectories(Path.Combine(_cache, "python")));
+    }
+
+    [Fact]
+    public void Run_PythonVersionThatIsNowhere_IsOneErrorNamingWhatWasSearched()
+    {
+        var pyenv = Temp.Folder("pyenv");
+        var (project, _) = CommittedProject(("MLproject", MLproject), ("show.py", ShowScript), ("python_env.yaml", "python: \"3.4\"\ndependencies: []\n"));
+
+        var result = Repro.With("PYENV_ROOT", pyenv).Run(project, "run", ".");
+
+        Assert.Equal(
+            (2, $"repro: no Python 3.4 found for python_env.yaml: searched python3.4 on PATH (none); pyenv versions in {Path.Combine(pyenv, "versions")} (none); install it (for example `pyenv install 3.4`) or name one with --python\n"),
+            (result.ExitCode, result.Stderr));
+        Assert.Empty(RunIds(StoreOf(project)));
+        Assert.False(File.Exists(_pipLog));
+    }
+
+    [Fact]
     public void Run_EnvironmentManagerThatCannotServeTheProject_IsRefusedBeforeAnythingRuns()
     {
         var (project, _) = CommittedProject(

@@ -29,9 +29,10 @@ public sealed class PythonEnvironmentStage : IRunStage
 
         var request = run.Request;
         var spec = PythonEnvFileReader.Read(Path.Combine(run.ProjectDirectory, file), file);
-        var interpreter = await new PythonInterpreterLocator(request.Environment, run.ProjectDirectory)
+        var cacheRoot = CacheRoot.Resolve(request.Environment);
+        var interpreter = await new PythonInterpreterLocator(request.Environment, run.ProjectDirectory, Path.Combine(cacheRoot, "interpreters"))
             .FindAsync(spec.Python, request.Python, file, cancellationToken).ConfigureAwait(false);
-        var cache = new PythonEnvironmentCache(CacheRoot.Resolve(request.Environment));
+        var cache = new PythonEnvironmentCache(cacheRoot);
         var environmentRequest = new PythonEnvironmentRequest(spec, interpreter, run.ProjectDirectory)
         {
             Rebuild = request.RebuildEnvironment,

@@ -31,4 +31,5 @@ internal sealed record EnvironmentMarker(
 [JsonSerializable(typeof(InterpreterIdentity))]
 [JsonSerializable(typeof(List<PipListEntry>))]
 [JsonSerializable(typeof(EnvironmentMarker))]
+[JsonSerializable(typeof(InterpreterCacheEntry))]
 internal sealed partial class PythonEnvironmentJsonContext : JsonSerializerContext;

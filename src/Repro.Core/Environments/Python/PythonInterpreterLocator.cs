@@ -23,12 +23,18 @@ public sealed class PythonInterpreterLocator
 
     private readonly IReadOnlyDictionary<string, string> _variables;
     private readonly string _workingDirectory;
+    private readonly InterpreterIdentityCache? _identities;
 
     /// <summary>Creates a locator that searches the given environment.</summary>
     /// <param name="variables">The environment whose <c>PATH</c>, <c>PYENV_ROOT</c> and <c>HOME</c> are searched; the process environment when null.</param>
     /// <param name="workingDirectory">Where candidates run and a relative explicit path is resolved; the current directory when null.</param>
-    public PythonInterpreterLocator(IReadOnlyDictionary<string, string>? variables = null, string? workingDirectory = null)
+    /// <param name="identityCache">
+    /// A folder where what candidates answered is kept while their executables are unchanged, so that they need not be
+    /// started again; null asks every time.
+    /// </param>
+    public PythonInterpreterLocator(IReadOnlyDictionary<string, string>? variables = null, string? workingDirectory = null, string? identityCache = null)
     {
+        _identities = identityCache is null ? null : new InterpreterIdentityCache(identityCache);
         _variables = variables ?? PythonToolEnvironment.ProcessVariables();
         _workingDirectory = workingDirectory ?? System.Environment.CurrentDirectory;
     }
@@ -47,7 +53,7 @@ public sealed class PythonInterpreterLocator
         {
             var path = ExecutableLocator.Find(explicitPath, _variables, _workingDirectory)
                 ?? throw new InputException($"--python {explicitPath}: no such executable");
-            var named = await ProbeAsync(path, cancellationToken)
+            var named = await IdentifyAsync(path, cancellationToken)
                 ?? throw new InputException($"--python {explicitPath}: {path} did not answer as a Python interpreter");
             return named.Satisfies(requested)
                 ? named
@@ -57,7 +63,7 @@ public sealed class PythonInterpreterLocator
         var searched = new List<string>();
         foreach (var candidate in PathCandidates(requested, searched).Concat(PyenvCandidates(requested, searched)))
         {
-            if (await ProbeAsync(candidate, cancellationToken) is { } found && found.Satisfies(requested))
+            if (await IdentifyAsync(candidate, cancellationToken) is { } found && found.Satisfies(requested))
             {
                 return found;
             }
@@ -65,6 +71,22 @@ public sealed class PythonInterpreterLocator
 
         var hint = requested is null ? "install python3" : $"install it (for example `pyenv install {requested}`)";
         throw new InputException($"no {wanted} found for {requester}: searched {string.Join("; ", searched)}; {hint} or name one with --python");
+    }
+
+    private async Task<PythonInterpreter?> IdentifyAsync(string path, CancellationToken cancellationToken)
+    {
+        if (_identities?.Read(path) is { } known)
+        {
+            return known;
+        }
+
+        var answered = await ProbeAsync(path, cancellationToken);
+        if (answered is not null)
+        {
+            _identities?.Write(path, answered);
+        }
+
+        return answered;
     }
 
     /// <summary>Asks the executable at <paramref name="path"/> who it is.</summary>

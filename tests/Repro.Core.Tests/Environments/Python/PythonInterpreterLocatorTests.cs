@@ -125,6 +125,28 @@ public sealed class PythonInterpreterLocatorTests : IDisposable
         Assert.EndsWith("did not answer as a Python interpreter", error.Message, StringComparison.Ordinal);
     }
 
+    [UnixFact]
+    public async Task Find_WithAnIdentityCache_AsksAnUnchangedInterpreterOnceAndAReplacedOneAgain()
+    {
+        var asked = Path.Combine(_machine.Path, "asked.log");
+        var python = Path.Combine(_machine.Path, "bin", "python3.9");
+        void Install(string version) => _machine.WriteScript(
+            "bin/python3.9",
+            $$"""echo asked >> '{{asked}}'; echo '{"path": "{{python}}", "version": "{{version}}", "build": "{{version}} (fake)", "implementation": "cpython", "machine": "x86_64"}'""");
+        var variables = new Dictionary<string, string> { ["PATH"] = $"{PathDirectory}{Path.PathSeparator}/usr/bin{Path.PathSeparator}/bin", ["HOME"] = _machine.Path };
+        var identities = Path.Combine(_machine.Path, "cache", "interpreters");
+        Install("3.9.1");
+
+        var first = await new PythonInterpreterLocator(variables, _machine.Path, identities).FindAsync("3.9", null, "python_env.yaml", CancellationToken.None);
+        var again = await new PythonInterpreterLocator(variables, _machine.Path, identities).FindAsync("3.9", null, "python_env.yaml", CancellationToken.None);
+        Install("3.9.2");
+        var upgraded = await new PythonInterpreterLocator(variables, _machine.Path, identities).FindAsync("3.9", null, "python_env.yaml", CancellationToken.None);
+
+        Assert.Equal(first, again);
+        Assert.Equal(("3.9.1", "3.9.2"), (first.Version, upgraded.Version));
+        Assert.Equal(2, File.ReadAllLines(asked).Length);
+    }
+
     [Fact]
     public async Task Find_NoVersionRequested_TakesThePython3OnThePath()
     {

@@ -58,6 +58,14 @@ def repro(cwd, *args, env=None):
     return (elapsed, used), result.stderr
 
 
+def subcommand(args):
+    """The git subcommand of a logged argument list, after options such as -c NAME=VALUE and -C DIR."""
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        i += 2 if args[i] in ("-c", "-C") else 1
+    return args[i] if i < len(args) else ""
+
+
 def summary(label, values):
     wall, cpu = [v[0] for v in values], [v[1] for v in values]
     return (f"{label:<50} wall median {statistics.median(wall):7.1f} ms (min {min(wall):6.1f}), "
@@ -146,7 +154,7 @@ try:
         assert "cloning" not in log and "fetching" not in log, log
         cached.append(elapsed)
         with open(git_log) as f:
-            calls += [line.split()[0] if line.split() else "" for line in f]
+            calls += [subcommand(line.split()) for line in f]
         reference.append(repro(clone, "run", ".", "--store", os.path.join(temp, "store-clone"), "--env-manager", "local")[0])
     network = [c for c in calls if c in ("fetch", "clone", "ls-remote", "pull", "remote", "submodule")]
     print(f"\nproject URI at a cached commit, {ROUNDS} interleaved rounds, upstream moved away (first run with clone: {first_ms[0]:.0f} ms)")

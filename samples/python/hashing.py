@@ -6,9 +6,9 @@ Two things make a plain Python script give different results from one run to the
   with every start unless PYTHONHASHSEED is set before the interpreter starts.
 * The `random` module seeds itself from the operating system unless the script seeds it.
 
-This script depends on both on purpose. It seeds `random` from REPRO_SEED when repro provides it and
-otherwise leaves it unseeded; `repro run` also sets PYTHONHASHSEED, so under repro two runs with the same
-seed write identical files, while two bare runs differ.
+This script depends on both on purpose and, like most scripts, seeds nothing itself. `repro run` sets
+PYTHONHASHSEED before the interpreter starts and its start-up hook seeds `random` from the run's seed
+(docs/python.md), so under repro two runs with the same seed write identical files, while two bare runs differ.
 
 Usage: python3 samples/python/hashing.py [--output-dir DIR] [--draws N]
 """
@@ -39,10 +39,9 @@ def main() -> int:
     if args.draws < 1:
         parser.error("--draws must be at least 1")
 
-    # An empty variable counts as unset, as Python itself treats an empty PYTHONHASHSEED.
+    # Not used to seed anything: repro's hook has already seeded `random` from it. An empty variable counts as unset,
+    # as Python itself treats an empty PYTHONHASHSEED.
     seed_text = os.environ.get("REPRO_SEED") or None
-    if seed_text is not None:
-        random.seed(int(seed_text))
     if seed_text is not None and not os.environ.get("PYTHONHASHSEED"):
         print("warning: REPRO_SEED is set but PYTHONHASHSEED is not: set iteration order still varies", file=sys.stderr)
 
@@ -55,7 +54,7 @@ def main() -> int:
 
     result = {
         "hash_seed": os.environ.get("PYTHONHASHSEED") or None,
-        "random_seed": None if seed_text is None else int(seed_text),
+        "repro_seed": None if seed_text is None else int(seed_text),
         "route": route,
         "first_trips": trips[:10],
         "busiest_station": route[busiest],
@@ -73,7 +72,7 @@ def main() -> int:
     os.makedirs(os.path.dirname(os.path.abspath(metrics_file)), exist_ok=True)
     write_json(metrics_file, metrics)
 
-    print(f"hash seed {result['hash_seed']}, random seed {result['random_seed']}: route starts at {route[0]!r}; "
+    print(f"hash seed {result['hash_seed']}, repro seed {result['repro_seed']}: route starts at {route[0]!r}; "
           f"busiest station {route[busiest]!r}")
     return 0
 

@@ -19,7 +19,7 @@ internal sealed class RunCommand : Command
     {
         EnvManager.AcceptOnlyFromAmong([.. EnvironmentManagerStage.Names]);
         Add(Project);
-        foreach (var option in new Option[] { Version, EntryPoint, Parameters, Seed, RunName, ExperimentName, Store, RequireClean, Threads, EnvManager, Python, RebuildEnv, Json, Rehash, ObjectSizeLimit, Strict, DryRun })
+        foreach (var option in new Option[] { Version, EntryPoint, Parameters, Seed, NoAutoSeed, RunName, ExperimentName, Store, RequireClean, Threads, EnvManager, Python, RebuildEnv, Json, Rehash, ObjectSizeLimit, Strict, DryRun })
         {
             Add(option);
         }
@@ -55,6 +55,11 @@ internal sealed class RunCommand : Command
             result.AddError($"--seed must be {RunSeed.Range}, not '{text}'");
             return null;
         },
+    };
+
+    public Option<bool> NoAutoSeed { get; } = new("--no-auto-seed")
+    {
+        Description = "Do not seed random, NumPy, PyTorch and TensorFlow in the run's Python processes (repro's start-up hook, docs/python.md); REPRO_SEED and PYTHONHASHSEED are still set. Recorded, and replayed by verify.",
     };
 
     public Option<string?> RunName { get; } = new("--run-name") { Description = "A name for the run.", HelpName = "NAME" };
@@ -116,6 +121,7 @@ internal sealed class RunCommand : Command
             EntryPoint = parseResult.GetValue(EntryPoint)!,
             Parameters = parseResult.GetValue(Parameters) ?? GivenParameters.None,
             Seed = parseResult.GetValue(Seed),
+            AutoSeed = !parseResult.GetValue(NoAutoSeed),
             RunName = parseResult.GetValue(RunName),
             ExperimentName = parseResult.GetValue(ExperimentName),
             StoreDirectory = RunStore.ChooseLocation(parseResult.GetValue(Store), environment.GetValueOrDefault(StoreLayout.StoreVariable), storeAnchor),

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Repro.Core.Execution;
 using Repro.Core.Planning;
 using Repro.Core.Projects;
 using Repro.Core.Runs;
@@ -24,6 +25,7 @@ internal static class DryRunReport
                 plan.ProjectDirectory,
                 rendered.Parameters,
                 new SeedJson(plan.Seed.Value, plan.Seed.Source),
+                new AutoSeedJson(plan.AutoSeed.On, plan.AutoSeed.Because),
                 plan.Environment,
                 [.. plan.Inputs.Select(PlannedInputJson.Of)],
                 plan.Outputs,
@@ -57,7 +59,7 @@ internal static class DryRunReport
         }
 
         Line("dry run", "nothing was run, written or hashed");
-        Line("project", $"{plan.ProjectDirectory} ({plan.Project.FileName})");
+        Line("project", $"{plan.ProjectDirectory} ({plan.Project.FileDescription})");
         if (plan.Source is { } source)
         {
             Line("source", $"{source.Uri}{(source.Subdirectory.Length == 0 ? string.Empty : "#" + source.Subdirectory)} at {source.Commit} ({source.RefKind.Name()}{(source.Version is null ? string.Empty : " " + source.Version)})");
@@ -71,6 +73,7 @@ internal static class DryRunReport
         Line("working dir", plan.ProjectDirectory);
         Lines("parameters", rendered.Parameters, ShowParameter, "(none)");
         Line("seed", plan.Seed.Value is { } seed ? $"{seed.ToString(CultureInfo.InvariantCulture)} ({plan.Seed.Source.Name()})" : $"a random seed, drawn when the run starts ({plan.Seed.Source.Name()})");
+        Line("auto-seed", $"{(plan.AutoSeed.On ? "on: repro's hook seeds random, numpy, torch and tensorflow in every Python process" + (plan.EnvironmentManager == EnvironmentManagerStage.Virtualenv ? ", the virtualenv's included" : string.Empty) : "off")} ({plan.AutoSeed.Because})");
         Lines("environment", plan.Environment, variable => $"{variable.Name}={variable.Value} ({variable.SetBy.Name()})", "(none)");
         Lines("inputs", plan.Inputs, ShowInput, "(none)");
         Lines("outputs", plan.Outputs, output => output, "(none)");
@@ -117,6 +120,9 @@ internal static class DryRunReport
 /// <summary>The seed in a dry run: its value is null when a random one would be drawn.</summary>
 internal sealed record SeedJson(uint? Value, SeedSource Source);
 
+/// <summary>Whether the Python hook would seed the run, and what decided it.</summary>
+internal sealed record AutoSeedJson(bool On, string Because);
+
 /// <summary>One input in a dry run: its kind is <c>missing</c> when it does not exist.</summary>
 internal sealed record PlannedInputJson(string Spec, DataOrigin Origin, string Kind, int FileCount, string? Problem)
 {
@@ -128,13 +134,14 @@ internal sealed record PlannedInputJson(string Spec, DataOrigin Origin, string K
 internal sealed record DryRunJson(
     bool DryRun,
     string ProjectDirectory,
-    string MlprojectFile,
+    string? MlprojectFile,
     EntryPointRecord EntryPoint,
     string Command,
     IReadOnlyList<string> Argv,
     string WorkingDirectory,
     IReadOnlyList<ParameterRecord> Parameters,
     SeedJson Seed,
+    AutoSeedJson AutoSeed,
     IReadOnlyList<DeterminismVariable> Environment,
     IReadOnlyList<PlannedInputJson> Inputs,
     IReadOnlyList<string> Outputs,

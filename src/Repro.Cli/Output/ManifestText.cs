@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Repro.Core.AutoSeed;
 using Repro.Core.Capture.Data;
 using Repro.Core.Runs;
 
@@ -65,7 +66,7 @@ internal static class ManifestText
             Line("resources", string.Join(", ", resources));
         }
 
-        Line("project", $"{manifest.Project.Directory} ({manifest.Project.File}{(manifest.Project.Name is { } name ? $", {name}" : string.Empty)})");
+        Line("project", $"{manifest.Project.Directory} ({manifest.Project.File ?? "no MLproject file"}{(manifest.Project.Name is { } name ? $", {name}" : string.Empty)})");
         if (manifest.Source is { } source)
         {
             Line("source", $"{source.Uri}{(source.Subdirectory.Length == 0 ? string.Empty : "#" + source.Subdirectory)} at {source.Commit[..Math.Min(12, source.Commit.Length)]} ({source.RefKind.Name()}{(source.Version is { } version ? " " + version : string.Empty)})");
@@ -93,9 +94,14 @@ internal static class ManifestText
             Line("interpreter", $"{interpreter.Command}: {interpreter.Version ?? "unknown"}");
         }
 
-        if (manifest.PythonEnvironment is { } python)
+        if (manifest.PythonEnvironment is { } virtualenv)
         {
-            Line("virtualenv", $"{python.Key[..Math.Min(16, python.Key.Length)]} from {python.Requested.File}, Python {python.Interpreter.Version}, {python.Resolved.Packages.Count} packages: {string.Join(", ", python.Resolved.Packages.Select(package => $"{package.Name}=={package.Version}"))}");
+            Line("virtualenv", $"{virtualenv.Key[..Math.Min(16, virtualenv.Key.Length)]} from {virtualenv.Requested.File}, Python {virtualenv.Interpreter.Version}, {virtualenv.Resolved.Packages.Count} packages: {string.Join(", ", virtualenv.Resolved.Packages.Select(package => $"{package.Name}=={package.Version}"))}");
+        }
+
+        if (manifest.Python is { } python)
+        {
+            PythonLines(Line, python);
         }
 
         DataLines(Line, "inputs", manifest.Inputs);
@@ -127,6 +133,49 @@ internal static class ManifestText
             : ", clean";
         var remote = git.RemoteUrl is { } url ? $", {git.RemoteName ?? "remote"} {url}" : string.Empty;
         return $"{git.Commit[..Math.Min(12, git.Commit.Length)]} {where}{dirt}{remote}";
+    }
+
+    // What the Python hook did: off, or each interpreter with how many of its processes it seeded, then the
+    // libraries' versions and the flags read back, as diff compares them (a value per line, several when processes differ).
+    private static void PythonLines(Action<string, string> line, PythonRecord python)
+    {
+        if (!python.AutoSeed)
+        {
+            line("auto-seed", "off: repro's Python hook did not run");
+            return;
+        }
+
+        var count = python.Processes.Count;
+        if (count == 0)
+        {
+            // The hook was on, but the entry point started no Python: nothing to show.
+            return;
+        }
+
+        line("auto-seed", $"on (hook {python.Hook?[..Math.Min(12, python.Hook.Length)] ?? "?"}), {count} Python process{(count == 1 ? string.Empty : "es")} reported");
+        foreach (var interpreter in python.Processes.GroupBy(process => $"{process.Implementation ?? "python"} {process.PythonVersion ?? "?"} {process.Executable ?? "?"}"))
+        {
+            var statuses = interpreter.GroupBy(process => process.Status).Select(status => $"{status.Count()} {status.Key.Name()}");
+            line("python", $"{interpreter.Key}: {string.Join(", ", statuses)}");
+        }
+
+        var facts = PythonFacts.Of(python);
+        const string libraryPrefix = "python.libraries.";
+        var libraries = facts.Where(fact => fact.Key.StartsWith(libraryPrefix, StringComparison.Ordinal))
+            .Select(fact => $"{fact.Key[libraryPrefix.Length..^".version".Length]} {fact.Value}")
+            .ToList();
+        if (libraries.Count > 0)
+        {
+            line("seeded", string.Join(", ", libraries));
+        }
+
+        const string flagPrefix = "python.flags.";
+        var label = "flags";
+        foreach (var (key, value) in facts.Where(fact => fact.Key.StartsWith(flagPrefix, StringComparison.Ordinal)))
+        {
+            line(label, $"{key[flagPrefix.Length..]}={value}");
+            label = string.Empty;
+        }
     }
 
     private static void DataLines(Action<string, string> line, string label, IReadOnlyList<DataRecord> records)

@@ -27,6 +27,13 @@ public sealed record ChildEnvironmentInputs(
     /// for one); treated like repro's: set unless the user or the project already set them, and recorded either way.
     /// </summary>
     public IReadOnlyList<DeterminismSwitch> AdditionalSwitches { get; init; } = [];
+
+    /// <summary>
+    /// Variables beyond the run variables that a stage sets over everything, as the run variables are (the Python
+    /// hook's folder on <c>PYTHONPATH</c>, its report file): they describe this run, so they are recorded as set by
+    /// repro, and a verification computes them afresh instead of replaying the recorded values.
+    /// </summary>
+    public IReadOnlyList<DeterminismSwitch> AdditionalRunVariables { get; init; } = [];
 }
 
 /// <summary>A variable that must be in the child's environment before it starts.</summary>
@@ -52,7 +59,8 @@ public static class ChildEnvironmentBuilder
 
     /// <summary>
     /// The child's environment: the inherited one, then the MLproject's <c>env:</c>, then the determinism switches
-    /// (left alone where the user or the project already set them, and recorded as user-set), then the run variables.
+    /// (left alone where the user or the project already set them, and recorded as user-set), then the run variables
+    /// and the stages' additional run variables.
     /// </summary>
     /// <param name="inputs">Facts about the run.</param>
     /// <param name="inherited">repro's own environment.</param>
@@ -77,9 +85,10 @@ public static class ChildEnvironmentBuilder
 
         if (replay is not null)
         {
+            var afresh = RunVariableNames.Concat(inputs.AdditionalRunVariables.Select(variable => variable.Name)).ToHashSet(StringComparer.Ordinal);
             foreach (var recorded in replay)
             {
-                if (!RunVariableNames.Contains(recorded.Name, StringComparer.Ordinal))
+                if (!afresh.Contains(recorded.Name))
                 {
                     environment[recorded.Name] = recorded.Value;
                     determinism.Add(recorded);
@@ -102,7 +111,7 @@ public static class ChildEnvironmentBuilder
             }
         }
 
-        foreach (var (name, value, reason) in runVariables)
+        foreach (var (name, value, reason) in runVariables.Concat(inputs.AdditionalRunVariables.Select(extra => (extra.Name, extra.Value, extra.Reason))))
         {
             environment[name] = value;
             determinism.Add(new DeterminismVariable(name, value, VariableSetter.Repro, reason));

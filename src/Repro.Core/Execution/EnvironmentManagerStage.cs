@@ -4,7 +4,8 @@ namespace Repro.Core.Execution;
 
 /// <summary>
 /// Resolve: how the environment the MLproject declares is provided (MLflow's <c>--env-manager</c>). As in MLflow, a
-/// <c>python_env</c> is built as a virtual environment unless <c>local</c> is asked for (<see cref="PythonEnvironmentStage"/>
+/// <c>python_env</c> (declared, or the <c>python_env.yaml</c> of a project that declares no environment, with or
+/// without an MLproject file) is built as a virtual environment unless <c>local</c> is asked for (<see cref="PythonEnvironmentStage"/>
 /// builds it); <c>docker_env</c> is refused unless the user asks for the host; <c>conda_env</c> is recorded but not
 /// created, with a warning, and <c>--env-manager conda</c> is refused.
 /// </summary>
@@ -40,13 +41,14 @@ public sealed class EnvironmentManagerStage : IRunStage
 
         if (envManager == Virtualenv && declared.Kind != "python_env")
         {
-            throw new InputException($"--env-manager virtualenv: {run.Project.FilePath} declares {(declared.Kind is null ? "no environment" : declared.Kind)}; repro builds virtual environments from a python_env only (pass --env-manager local to run on this host)");
+            var where = run.Project.FilePath ?? $"{run.Project.Directory} (no MLproject file)";
+            throw new InputException($"--env-manager virtualenv: {where} declares {(declared.Kind is null ? "no environment" : declared.Kind)}; repro builds virtual environments from a python_env only (pass --env-manager local to run on this host)");
         }
 
         switch (declared.Kind)
         {
             case "docker_env" when envManager is null:
-                throw new InputException($"{run.Project.FilePath}: docker_env is declared, but running inside Docker is not supported yet; pass --env-manager local to run on this host instead");
+                throw new InputException($"{run.Project.FilePath ?? run.Project.Directory}: docker_env is declared, but running inside Docker is not supported yet; pass --env-manager local to run on this host instead");
             case "docker_env":
                 run.Warnings.Add($"docker_env (image {declared.Image}) recorded but not used: running on this host (--env-manager local)");
                 break;

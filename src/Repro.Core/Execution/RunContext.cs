@@ -22,6 +22,7 @@ public sealed class RunContext : IDisposable
     private LoadedProject? _loaded;
     private RenderedCommand? _command;
     private SeedRecord? _seed;
+    private AutoSeedChoice? _autoSeed;
     private RunStore? _store;
     private RunFolder? _folder;
     private Fingerprinter? _fingerprinter;
@@ -77,6 +78,12 @@ public sealed class RunContext : IDisposable
     /// <summary>What the stages would fetch, copy or build, one line each; filled only when <see cref="PlanOnly"/>.</summary>
     public List<string> PlannedSteps { get; } = [];
 
+    /// <summary>
+    /// Variables that stages before the start set over everything, like the run variables (recorded as set by repro,
+    /// computed afresh in a verification): the Python hook's <c>PYTHONPATH</c> and report file.
+    /// </summary>
+    public List<DeterminismSwitch> AdditionalRunVariables { get; } = [];
+
     /// <summary>The project directory, absolute: where the MLproject is read, the command runs, and inputs and outputs are found.</summary>
     public string ProjectDirectory { get => Known(_projectDirectory); set => _projectDirectory = value; }
 
@@ -112,6 +119,15 @@ public sealed class RunContext : IDisposable
 
     /// <summary>The run's seed and where it came from.</summary>
     public SeedRecord Seed { get => Known(_seed); set => _seed = value; }
+
+    /// <summary>Whether repro's Python start-up hook seeds the run, and why.</summary>
+    public AutoSeedChoice AutoSeed { get => Known(_autoSeed); set => _autoSeed = value; }
+
+    /// <summary>
+    /// The manifest's <c>python</c> section as the run starts (the hook on or off, which hook); the processes are added
+    /// after the child exits. Null when no stage prepared the hook.
+    /// </summary>
+    public PythonRecord? Python { get; set; }
 
     /// <summary>The declared inputs and <c>path</c> parameters, fingerprinted before the child starts.</summary>
     public IReadOnlyList<DataSpec> InputSpecs { get; set; } = [];

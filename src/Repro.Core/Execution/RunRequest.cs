@@ -65,6 +65,12 @@ public sealed record RunRequest
     /// <summary>--strict: every MLproject warning about this entry point is an error, and nothing runs.</summary>
     public bool Strict { get; init; }
 
+    /// <summary>
+    /// Whether repro's Python start-up hook may seed the run (docs/python.md); <c>--no-auto-seed</c> makes it false.
+    /// The MLproject's <c>auto_seed: false</c> turns the hook off too; a verification replays the recorded choice.
+    /// </summary>
+    public bool AutoSeed { get; init; } = true;
+
     /// <summary>Output and metrics files up to this size are copied into the store's object store (0: none).</summary>
     public long ObjectSizeLimit { get; init; } = ObjectStore.DefaultMaxFileBytes;
 
@@ -92,7 +98,8 @@ public sealed record RunRequest
 /// <param name="Seed">The recorded seed.</param>
 /// <param name="Determinism">The recorded determinism variables, applied exactly.</param>
 /// <param name="Git">The recorded code state (the checkout was materialised from it).</param>
-public sealed record RunReplay(string Verifies, SeedRecord Seed, IReadOnlyList<DeterminismVariable> Determinism, GitRecord Git)
+/// <param name="AutoSeed">Whether the Python hook seeded the run (false for a manifest written before repro had it).</param>
+public sealed record RunReplay(string Verifies, SeedRecord Seed, IReadOnlyList<DeterminismVariable> Determinism, GitRecord Git, bool AutoSeed)
 {
     /// <summary>Where the recorded project was fetched from (the copy was made from that commit in the cache); null for a local folder.</summary>
     public ProjectSourceRecord? Source { get; init; }

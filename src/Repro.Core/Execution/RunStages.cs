@@ -14,6 +14,7 @@ public static class RunStages
     /// <item><see cref="EnvironmentManagerStage"/>: how the declared environment is provided.</item>
     /// <item><see cref="RenderCommandStage"/>: parameters, the command, the MLproject's warnings, and the declared inputs and outputs.</item>
     /// <item><see cref="ChooseSeedStage"/>: the seed.</item>
+    /// <item><see cref="ChooseAutoSeedStage"/>: whether the Python hook seeds the run, and the switches it needs.</item>
     /// <item><see cref="PythonEnvironmentStage"/>: the virtual environment of a python_env, built or reused (last, so bad input is found before pip runs).</item>
     /// </list>
     /// </summary>
@@ -23,6 +24,7 @@ public static class RunStages
         new EnvironmentManagerStage(),
         new RenderCommandStage(),
         new ChooseSeedStage(),
+        new ChooseAutoSeedStage(),
         new PythonEnvironmentStage(),
     ];
 
@@ -33,9 +35,11 @@ public static class RunStages
     /// <item><see cref="CreateRunFolderStage"/>: the store and the run's folder.</item>
     /// <item><see cref="PrepareRunFilesStage"/>: <c>params.json</c>, and the metrics file's state before the run.</item>
     /// <item><see cref="CaptureStage"/>: code, environment and inputs.</item>
+    /// <item><see cref="PreparePythonHookStage"/>: the Python hook in the store, first on the child's PYTHONPATH.</item>
     /// <item><see cref="StartStage"/>: the child's environment, and the RUNNING manifest.</item>
     /// <item><see cref="ExecuteStage"/>: the command, through the run's backend.</item>
     /// <item><see cref="ReadSdkReportStage"/>: what Repro.Sdk reported from inside the child.</item>
+    /// <item><see cref="ReadPythonReportStage"/>: what the Python hook reported from each Python process.</item>
     /// <item><see cref="FingerprintOutputsStage"/>: the declared outputs.</item>
     /// <item><see cref="ReadMetricsStage"/>: the metrics the entry point wrote.</item>
     /// <item><see cref="RecordStage"/>: the final status and manifest.</item>
@@ -47,9 +51,11 @@ public static class RunStages
         new CreateRunFolderStage(),
         new PrepareRunFilesStage(),
         new CaptureStage(),
+        new PreparePythonHookStage(),
         new StartStage(),
         new ExecuteStage(),
         new ReadSdkReportStage(),
+        new ReadPythonReportStage(),
         new FingerprintOutputsStage(),
         new ReadMetricsStage(),
         new RecordStage(),

@@ -30,6 +30,7 @@ public sealed class StartStage : IRunStage
                 run.Command.EntryPoint?.Env ?? new Dictionary<string, string>())
             {
                 AdditionalSwitches = run.AdditionalSwitches,
+                AdditionalRunVariables = run.AdditionalRunVariables,
             },
             run.InheritedEnvironment,
             request.Replay?.Determinism);
@@ -54,6 +55,7 @@ public sealed class StartStage : IRunStage
             PythonEnvironment = run.PythonEnvironment,
             Execution = new ExecutionRecord { StartedAt = DateTimeOffset.UtcNow },
             Inputs = run.Inputs,
+            Python = run.Python,
             Warnings = [.. run.Warnings],
         });
         return Task.CompletedTask;

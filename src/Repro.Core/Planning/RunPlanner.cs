@@ -1,5 +1,6 @@
 using System.Globalization;
 using Repro.Core.Caching;
+using Repro.Core.AutoSeed;
 using Repro.Core.Capture.Data;
 using Repro.Core.Errors;
 using Repro.Core.Execution;
@@ -16,6 +17,7 @@ namespace Repro.Core.Planning;
 /// <param name="ProjectDirectory">The absolute project directory, where the command would run.</param>
 /// <param name="StoreDirectory">The store the run would be recorded in (not opened, not created).</param>
 /// <param name="Seed">The seed and where it comes from; its value is null when a random one would be drawn at the start.</param>
+/// <param name="AutoSeed">Whether repro's Python start-up hook would seed the run, and why.</param>
 /// <param name="Environment">The variables repro would set or record for the child, with their source and reason.</param>
 /// <param name="Inputs">What would be fingerprinted before the child starts.</param>
 /// <param name="Outputs">What would be fingerprinted after it exits, as declared.</param>
@@ -26,6 +28,7 @@ public sealed record RunPlan(
     string ProjectDirectory,
     string StoreDirectory,
     PlannedSeed Seed,
+    AutoSeedChoice AutoSeed,
     IReadOnlyList<DeterminismVariable> Environment,
     IReadOnlyList<PlannedInput> Inputs,
     IReadOnlyList<string> Outputs,
@@ -106,6 +109,7 @@ public static class RunPlanner
             relocate(run.ProjectDirectory),
             request.StoreDirectory,
             seed,
+            run.AutoSeed,
             [.. Variables(run, seed).Select(variable => variable with { Value = relocate(variable.Value) })],
             [.. Inputs(run.ProjectDirectory, run.InputSpecs).Select(input => input with { Spec = relocate(input.Spec) })],
             [.. run.OutputSpecs.Select(output => output.Spec)],
@@ -156,6 +160,10 @@ public static class RunPlanner
                 projectVariables)
             {
                 AdditionalSwitches = run.AdditionalSwitches,
+                // The hook's folder as the run would write it (this planner writes nothing).
+                AdditionalRunVariables = run.AutoSeed.On
+                    ? PreparePythonHookStage.HookVariables(run, new PythonHookFolder(PreparePythonHookStage.HookFolder(run.Request.StoreDirectory), PythonHook.Sha256), folder.PythonReport)
+                    : [],
             },
             run.InheritedEnvironment);
 
@@ -170,7 +178,7 @@ public static class RunPlanner
             var value = variable.SetBy != VariableSetter.Repro ? variable.Value : variable.Name switch
             {
                 "SOURCE_DATE_EPOCH" => "<committer time of HEAD, in a git repository>",
-                "REPRO_SEED" or "PYTHONHASHSEED" when seedText is null => "<random seed drawn at the start>",
+                "REPRO_SEED" or "PYTHONHASHSEED" or AutoSeedEnvironment.LightningSeedVariable when seedText is null => "<random seed drawn at the start>",
                 _ => variable.Value,
             };
             variables.Add(variable with { Value = value });

@@ -160,8 +160,14 @@ public static class CommandRenderer
         var exists = ProjectRelativePath.StaysInside(name) && File.Exists(Path.Join(project.Directory, name));
         if (script is null || !exists)
         {
-            var declared = !project.EntryPointNames.Any() ? "it declares none" : "declared: " + string.Join(", ", project.EntryPointNames);
             var notScript = script is null ? "is not a .py, .sh or .R file" : "is not a file in the project";
+            if (project.FileName is null)
+            {
+                throw new InputException(
+                    $"entry point '{name}' {notScript}, and the project has no MLproject file to declare it ({ProjectFileLocator.LookedFor}); name a script of the project, such as -e train.py");
+            }
+
+            var declared = !project.EntryPointNames.Any() ? "it declares none" : "declared: " + string.Join(", ", project.EntryPointNames);
             throw new InputException($"entry point '{name}' is not declared in {project.FileName} ({declared}) and {notScript}");
         }
 

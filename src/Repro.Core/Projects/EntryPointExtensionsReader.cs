@@ -3,7 +3,10 @@ using System.Text.RegularExpressions;
 
 namespace Repro.Core.Projects;
 
-/// <summary>Reads repro's per-entry-point extensions: <c>inputs</c>, <c>outputs</c>, <c>metrics</c> and <c>env</c>.</summary>
+/// <summary>
+/// Reads repro's per-entry-point extensions: <c>inputs</c>, <c>outputs</c>, <c>metrics</c>, <c>env</c> and
+/// <c>auto_seed</c> (which the top level may also hold).
+/// </summary>
 internal static partial class EntryPointExtensionsReader
 {
     private static readonly string[] s_metricsKeys = ["file", "tolerance"];
@@ -71,6 +74,26 @@ internal static partial class EntryPointExtensionsReader
         }
 
         return variables;
+    }
+
+    /// <summary>
+    /// <c>auto_seed</c>: whether repro's Python start-up hook seeds the run (docs/python.md); null when absent or empty.
+    /// A boolean as MLflow's YAML reader reads one (<c>true</c>, <c>false</c>, <c>yes</c>, <c>off</c>, …); anything
+    /// else is an error at the value, since guessing would silently seed or not seed a run.
+    /// </summary>
+    /// <param name="entry">The <c>auto_seed</c> entry, if present.</param>
+    /// <param name="where">Where it is written, for messages ("at the top level", "in entry point 'main'").</param>
+    public static bool? ReadAutoSeed(YamlTreeEntry? entry, string where)
+    {
+        if (entry is null || entry.Value.IsNull)
+        {
+            return null;
+        }
+
+        var scalar = entry.Value.ExpectScalar($"auto_seed {where}");
+        return scalar.ToPython() is Python.PythonBool { Value: var on }
+            ? on
+            : throw scalar.Error($"auto_seed {where} must be true or false, not '{scalar.Text}'");
     }
 
     private static Tolerance ReadTolerance(YamlTreeEntry metric, string what)

@@ -10,7 +10,7 @@ namespace Repro.Core.Projects;
 /// </summary>
 internal static class EntryPointReader
 {
-    private static readonly string[] s_keys = ["command", "parameters", "description", "inputs", "outputs", "metrics", "env"];
+    private static readonly string[] s_keys = ["command", "parameters", "description", "inputs", "outputs", "metrics", "env", "auto_seed"];
     private static readonly string[] s_parameterKeys = ["type", "default", "description"];
 
     /// <summary>The entry point, with its warnings; an <see cref="Errors.InputException"/> where it cannot be run.</summary>
@@ -59,6 +59,7 @@ internal static class EntryPointReader
             EntryPointExtensionsReader.ReadMetrics(mapping.Find("metrics"), what),
             EntryPointExtensionsReader.ReadEnv(mapping.Find("env"), what))
         {
+            AutoSeed = EntryPointExtensionsReader.ReadAutoSeed(mapping.Find("auto_seed"), "in " + what),
             Diagnostics = diagnostics,
         };
     }

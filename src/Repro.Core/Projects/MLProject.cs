@@ -4,16 +4,16 @@ namespace Repro.Core.Projects;
 
 /// <summary>An MLproject file as repro read it: MLflow's keys plus repro's extensions.</summary>
 /// <param name="Directory">Absolute path of the project directory.</param>
-/// <param name="FilePath">Absolute path of the MLproject file.</param>
-/// <param name="FileName">The MLproject file's name as it is spelled on disk (<c>MLproject</c>, <c>MLproject.yaml</c>, …).</param>
+/// <param name="FilePath">Absolute path of the MLproject file; null for a directory without one.</param>
+/// <param name="FileName">The MLproject file's name as it is spelled on disk (<c>MLproject</c>, <c>MLproject.yaml</c>, …); null for a directory without one.</param>
 /// <param name="Name">The <c>name</c> key, when given.</param>
 /// <param name="Environment">The environment the file declares.</param>
 /// <param name="Seed">repro's top-level <c>seed</c>, the default seed of every run; null when absent.</param>
 /// <param name="EntryPoints">Declared entry points by name, in declaration order.</param>
 public sealed record MLProject(
     string Directory,
-    string FilePath,
-    string FileName,
+    string? FilePath,
+    string? FileName,
     string? Name,
     ProjectEnvironment Environment,
     uint? Seed,
@@ -24,6 +24,15 @@ public sealed record MLProject(
     /// itself: the others run as usual (MLflow, which reads every entry point at load, refuses the whole file).
     /// </summary>
     public IReadOnlyDictionary<string, ProjectDiagnostic> BrokenEntryPoints { get; init; } = new Dictionary<string, ProjectDiagnostic>();
+
+    /// <summary>
+    /// repro's top-level <c>auto_seed</c>: whether the Python start-up hook seeds runs of every entry point that does
+    /// not say otherwise (docs/python.md); null when absent.
+    /// </summary>
+    public bool? AutoSeed { get; init; }
+
+    /// <summary>The MLproject file's name, or a phrase saying there is none, for messages.</summary>
+    public string FileDescription => FileName ?? "no MLproject file";
 
     /// <summary>Every entry point name: the valid ones, then the broken ones, each in declaration order.</summary>
     public IEnumerable<string> EntryPointNames => EntryPoints.Keys.Concat(BrokenEntryPoints.Keys);
@@ -60,6 +69,9 @@ public sealed record EntryPoint(
 {
     /// <summary>Warnings about this entry point found while reading it (unknown keys, duplicates, unknown types).</summary>
     public IReadOnlyList<ProjectDiagnostic> Diagnostics { get; init; } = [];
+
+    /// <summary>repro's per-entry-point <c>auto_seed</c>, which wins over the top-level one; null when absent.</summary>
+    public bool? AutoSeed { get; init; }
 }
 
 /// <summary>A declared parameter.</summary>

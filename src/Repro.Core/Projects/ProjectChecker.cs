@@ -48,6 +48,14 @@ public static class ProjectChecker
         }
 
         var project = loaded.Project;
+        if (project.FileName is null)
+        {
+            // check lints MLproject files; a directory without one runs its scripts by name and has nothing to lint.
+            var display = projectDirectory.Length == 0 ? "." : projectDirectory;
+            var none = new InputException($"no MLproject file in '{display}' ({ProjectFileLocator.LookedFor}); repro run still runs its .py and .sh files by name (-e train.py)");
+            return new ProjectCheckResult(null, [ProjectDiagnostic.FromError(none)], []);
+        }
+
         var diagnostics = new List<ProjectDiagnostic>(loaded.Diagnostics);
         var entryPoints = new List<EntryPointCheck>();
         foreach (var entryPoint in project.EntryPoints.Values)
@@ -83,7 +91,7 @@ public static class ProjectChecker
             .OrderBy(diagnostic => diagnostic.Location?.Line ?? 0)
             .ThenBy(diagnostic => diagnostic.Location?.Column ?? 0)
             .ToList();
-        var display = projectDirectory is "" or "." ? project.FileName : Path.Join(projectDirectory, project.FileName);
-        return new ProjectCheckResult(display, ordered, entryPoints);
+        var file = projectDirectory is "" or "." ? project.FileName : Path.Join(projectDirectory, project.FileName);
+        return new ProjectCheckResult(file, ordered, entryPoints);
     }
 }

@@ -6,19 +6,23 @@ namespace Repro.Core.Projects;
 /// <summary>
 /// Finds the one MLproject file of a project directory. MLflow looks only for <c>MLproject</c> in any letter case
 /// (mlflow/projects/_project_spec.py, <c>_find_mlproject</c>); repro also reads <c>MLproject.yaml</c> and
-/// <c>MLproject.yml</c>, so a project that names its file that way must add an <c>MLproject</c> link for MLflow.
+/// <c>MLproject.yml</c>, so a project that names its file that way must add an <c>MLproject</c> link for MLflow. A
+/// directory without one is a project too, as in MLflow: its scripts run by name.
 /// </summary>
 internal static class ProjectFileLocator
 {
     private static readonly string[] s_names = ["MLproject", "MLproject.yaml", "MLproject.yml"];
 
+    /// <summary>The names looked for, as messages list them.</summary>
+    public static string LookedFor => $"looked for {string.Join(", ", s_names)}, in any letter case";
+
     /// <summary>
-    /// The file's name as spelled on disk. Several names that are the same file (an <c>MLproject</c> symbolic link to
+    /// The file's name as spelled on disk, or null when the directory has none. Several names that are the same file (an <c>MLproject</c> symbolic link to
     /// <c>MLproject.yaml</c>) count as one, named by the one that is not a link.
     /// </summary>
     /// <param name="directory">Absolute path of an existing directory.</param>
     /// <param name="displayDirectory">The directory as the user named it, for messages.</param>
-    public static string Find(string directory, string displayDirectory)
+    public static string? Find(string directory, string displayDirectory)
     {
         string[] matches;
         try
@@ -41,7 +45,7 @@ internal static class ProjectFileLocator
         return files switch
         {
             [var single] => single,
-            [] => throw new InputException($"no MLproject file in '{displayDirectory}' (looked for {string.Join(", ", s_names)}, in any letter case)"),
+            [] => null,
             _ => throw new InputException($"more than one MLproject file in '{displayDirectory}': {string.Join(", ", files)}; keep one (or make the others links to it)"),
         };
     }

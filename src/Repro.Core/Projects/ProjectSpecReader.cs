@@ -24,10 +24,20 @@ internal static class ProjectSpecReader
     private const string PythonEnv = "python_env";
     private const string CondaEnv = "conda_env";
     private const string DockerEnv = "docker_env";
+    private const string DefaultPythonEnvFile = "python_env.yaml";
+    private const string DefaultCondaFile = "conda.yaml";
 
     private static readonly string[] s_environmentKeys = [PythonEnv, CondaEnv, DockerEnv];
-    private static readonly string[] s_knownKeys = ["name", "entry_points", "seed", "databricks_spark_job", .. s_environmentKeys];
+    private static readonly string[] s_knownKeys = ["name", "entry_points", "seed", "auto_seed", "databricks_spark_job", .. s_environmentKeys];
     private static readonly string[] s_dockerKeys = ["image", "volumes", "environment"];
+
+    /// <summary>
+    /// The project of a directory without an MLproject file, as MLflow builds it from an empty document: no name, seed
+    /// or declared entry point, and the environment of the default env file the directory holds.
+    /// </summary>
+    /// <param name="directory">Absolute project directory.</param>
+    public static LoadedProject WithoutFile(string directory) =>
+        new(new MLProject(directory, null, null, null, DefaultEnvironment(directory), null, new Dictionary<string, EntryPoint>()), []);
 
     /// <summary>Builds the project, or raises the first problem with the file as a whole at its location.</summary>
     /// <param name="root">The parsed document; null when the file holds none.</param>
@@ -83,6 +93,7 @@ internal static class ProjectSpecReader
             ReadSeed(mapping.Find("seed")),
             entryPoints)
         {
+            AutoSeed = EntryPointExtensionsReader.ReadAutoSeed(mapping.Find("auto_seed"), "at the top level"),
             BrokenEntryPoints = broken,
         };
         return new LoadedProject(project, diagnostics);
@@ -161,18 +172,24 @@ internal static class ProjectSpecReader
 
         if (declared.Count == 0)
         {
-            return ProjectEnvironment.None;
+            return DefaultEnvironment(directory);
         }
 
         var entry = declared[0];
         if (IsFalsy(entry.Value))
         {
             warn(entry.Value, $"{entry.Name} is empty; ignored, as MLflow ignores it");
-            return ProjectEnvironment.None;
+            return DefaultEnvironment(directory);
         }
 
         return entry.Name == DockerEnv ? ReadDocker(entry, warn) : ReadEnvFile(entry, directory);
     }
+
+    // With no environment declared MLflow takes python_env.yaml, else conda.yaml, from the project directory.
+    private static ProjectEnvironment DefaultEnvironment(string directory) =>
+        File.Exists(Path.Join(directory, DefaultPythonEnvFile)) ? new ProjectEnvironment(PythonEnv, DefaultPythonEnvFile, null)
+        : File.Exists(Path.Join(directory, DefaultCondaFile)) ? new ProjectEnvironment(CondaEnv, DefaultCondaFile, null)
+        : ProjectEnvironment.None;
 
     private static ProjectEnvironment ReadEnvFile(YamlTreeEntry entry, string directory)
     {

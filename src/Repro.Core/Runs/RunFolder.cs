@@ -25,6 +25,12 @@ public sealed record RunFolder(string Path)
     /// <summary>The report Repro.Sdk writes from inside the child.</summary>
     public const string SdkReportFileName = "sdk.json";
 
+    /// <summary>
+    /// What repro's Python start-up hook reports: one JSON line per Python process of the run
+    /// (<c>REPRO_AUTOSEED_REPORT</c>, docs/python.md).
+    /// </summary>
+    public const string PythonReportFileName = "python-autoseed.jsonl";
+
     /// <summary>Where the entry point writes metrics (<c>REPRO_METRICS_FILE</c>) when its MLproject entry declares no <c>metrics:</c> file.</summary>
     public const string DefaultMetricsFileName = "metrics.json";
 
@@ -48,6 +54,9 @@ public sealed record RunFolder(string Path)
 
     /// <summary>The Repro.Sdk report.</summary>
     public string SdkReport => File(SdkReportFileName);
+
+    /// <summary>The Python hook's report.</summary>
+    public string PythonReport => File(PythonReportFileName);
 
     /// <summary>The metrics file repro chooses when the entry point declares none.</summary>
     public string DefaultMetrics => File(DefaultMetricsFileName);

@@ -81,6 +81,12 @@ public sealed record RunManifest
     /// <summary>What Repro.Sdk reported it set and read back inside the child; null when the child did not use it.</summary>
     public JsonObject? Sdk { get; init; }
 
+    /// <summary>
+    /// Whether repro's start-up hook seeded the run's Python processes, and what each reported (docs/python.md); null
+    /// in a manifest written before repro had the hook, whose child ran without it.
+    /// </summary>
+    public PythonRecord? Python { get; init; }
+
     /// <summary>Warnings given while preparing or running, in the order they were given.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
@@ -116,9 +122,9 @@ public sealed record ToolRecord(string Version);
 /// <summary>The project a run came from.</summary>
 /// <param name="Name">The MLproject <c>name</c>, when given.</param>
 /// <param name="Directory">Absolute path of the project directory.</param>
-/// <param name="File">File name of the MLproject file inside the project directory.</param>
+/// <param name="File">File name of the MLproject file inside the project directory; null when it has none (its scripts ran by name).</param>
 /// <param name="Environment">The environment the MLproject file declares.</param>
-public sealed record ProjectRecord(string? Name, string Directory, string File, ProjectEnvironmentRecord Environment);
+public sealed record ProjectRecord(string? Name, string Directory, string? File, ProjectEnvironmentRecord Environment);
 
 /// <summary>The environment an MLproject file declares (<c>python_env</c>, <c>conda_env</c> or <c>docker_env</c>).</summary>
 /// <param name="Kind">The MLproject key, or null when none is declared.</param>

@@ -145,7 +145,7 @@ public static class VerifyService
                         HashProgress = request.HashProgress,
                         Log = request.Log,
                         ToolOutput = request.ToolOutput,
-                        Replay = new RunReplay(original.RunId, original.Seed, original.Determinism.Variables, original.Git)
+                        Replay = new RunReplay(original.RunId, original.Seed, original.Determinism.Variables, original.Git, original.Python?.AutoSeed ?? false)
                         {
                             Source = original.Source,
                             PythonEnvironment = original.PythonEnvironment,

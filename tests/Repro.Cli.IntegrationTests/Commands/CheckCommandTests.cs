@@ -132,7 +132,7 @@ public sealed class CheckCommandTests : ReproTestBase
         var result = Repro.Run(Temp.Path, "check", "empty");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal("error: no MLproject file in 'empty' (looked for MLproject, MLproject.yaml, MLproject.yml, in any letter case)\nthe project: FAILED: 0 entry point(s), 1 error(s), 0 warning(s)\n", result.Stdout);
+        Assert.Equal("error: no MLproject file in 'empty' (looked for MLproject, MLproject.yaml, MLproject.yml, in any letter case); repro run still runs its .py and .sh files by name (-e train.py)\nthe project: FAILED: 0 entry point(s), 1 error(s), 0 warning(s)\n", result.Stdout);
     }
 
     [Fact]

@@ -241,6 +241,82 @@ public sealed class PythonEnvironmentTests : ReproTestBase
         Assert.False(File.Exists(_pipLog));
     }
 
+    [Fact]
+    public void Run_PythonEnvWithTheHook_UnseededRandomIsSeededInsideTheVirtualenvVerifiesAndAFolderWithoutMLprojectBuildsItToo()
+    {
+        // The script seeds nothing: only repro's hook, started by the virtualenv's interpreter, can make the draws repeat.
+        const string draw = """
+            import os, random, sys
+            import reprotest_pkg
+            with open("draws.txt", "w") as out:
+                out.write(f"{random.random()!r} {random.randrange(10**9)}\n")
+            print(sys.prefix != sys.base_prefix, os.environ.get("VIRTUAL_ENV") == sys.prefix, reprotest_pkg.VALUE)
+            """;
+        var (project, _) = CommittedProject(
+            ("MLproject", "python_env: python_env.yaml\nentry_points:\n  main:\n    command: \"python draw.py\"\n    outputs: [draws.txt]\n"),
+            ("draw.py", draw),
+            ("python_env.yaml", PythonEnv),
+            ("requirements.txt", "reprotest-pkg==1.0\n"),
+            ("plain/draw.py", draw),
+            ("plain/python_env.yaml", PythonEnv),
+            ("plain/requirements.txt", "reprotest-pkg==1.0\n"),
+            (".gitignore", "draws.txt\n"));
+        var store = StoreOf(project);
+        var environments = Path.Combine(_cache, "python");
+        var expected = ProcessRunner.RunChecked(
+            "python3",
+            ["-c", "import random; random.seed(7); print(f'{random.random()!r} {random.randrange(10**9)}')"],
+            Temp.Path,
+            PythonInterpreters.HostVariablesToClear.ToDictionary(name => name, string? (_) => null, StringComparer.Ordinal));
+
+        var plan = Repro.Run(project, "run", ".", "--seed", "7", "--dry-run");
+        var first = RunOnce(project, "--seed", "7");
+        var firstDraws = File.ReadAllText(Path.Combine(project, "draws.txt"));
+        var second = RunOnce(project, "--seed", "7");
+        var pipCalls = File.ReadAllText(_pipLog);
+        var verify = Repro.Run(project, "verify", first);
+
+        Assert.True(plan.ExitCode == 0, plan.ToString());
+        Assert.Contains("env manager  virtualenv", plan.Stdout, StringComparison.Ordinal);
+        Assert.Contains("virtualenv: would build ", plan.Stdout, StringComparison.Ordinal);
+        Assert.Contains("auto-seed    on: repro's hook seeds random, numpy, torch and tensorflow in every Python process, the virtualenv's included (the default)", plan.Stdout, StringComparison.Ordinal);
+        Assert.Matches($@"(?m)^\s+PYTHONPATH={System.Text.RegularExpressions.Regex.Escape(store)}/python-hook-[0-9a-f]{{16}} \(repro\)$", plan.Stdout);
+        Assert.Equal(expected, firstDraws);
+        Assert.Equal(firstDraws, File.ReadAllText(Path.Combine(project, "draws.txt")));
+        foreach (var run in new[] { first, second })
+        {
+            var manifest = Manifest(store, run);
+            Assert.Equal("virtualenv", (string?)manifest["project"]!["environment"]!["manager"]);
+            Assert.Equal("True True reprotest-pkg 1.0\n", File.ReadAllText(Path.Combine(store, "runs", run, "stdout.log")));
+            var process = Assert.Single(manifest["python"]!["processes"]!.AsArray())!;
+            Assert.Equal("seeded", (string?)process["status"]);
+            Assert.StartsWith(environments, (string)process["executable"]!, StringComparison.Ordinal);
+            Assert.Contains("random", process["libraries"]!.AsArray().Select(library => (string?)library!["name"]));
+            Assert.DoesNotContain(environments, (string)manifest["pythonEnvironment"]!["interpreter"]!["path"]!, StringComparison.Ordinal);
+            Assert.Contains(
+                manifest["determinism"]!["variables"]!.AsArray(),
+                variable => (string?)variable!["name"] == "PYTHONPATH" && ((string)variable["value"]!).StartsWith(Path.Combine(store, "python-hook-"), StringComparison.Ordinal));
+            ManifestSchema.AssertValid(Path.Combine(store, "runs", run, "run.json"));
+        }
+
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        Assert.Contains("REPRODUCED", verify.Stdout, StringComparison.Ordinal);
+        Assert.Equal(pipCalls, File.ReadAllText(_pipLog));
+        Assert.True((bool)Latest(store)["python"]!["autoSeed"]!);
+        Assert.StartsWith(environments, (string)Latest(store)["python"]!["processes"]![0]!["executable"]!, StringComparison.Ordinal);
+
+        // No MLproject: python_env.yaml is the environment, as MLflow takes it, and virtualenv is its default manager.
+        var plain = Path.Combine(project, "plain");
+        var plainRun = RunOnce(plain, "-e", "draw.py", "--seed", "7");
+        var plainManifest = Manifest(StoreOf(plain), plainRun);
+        Assert.Null(plainManifest["project"]!["file"]);
+        Assert.Equal(("python_env", "virtualenv"), ((string?)plainManifest["project"]!["environment"]!["kind"], (string?)plainManifest["project"]!["environment"]!["manager"]));
+        Assert.Equal("python_env.yaml", (string?)plainManifest["pythonEnvironment"]!["requested"]!["file"]);
+        Assert.Equal("True True reprotest-pkg 1.0\n", File.ReadAllText(Path.Combine(StoreOf(plain), "runs", plainRun, "stdout.log")));
+        Assert.Equal(expected, File.ReadAllText(Path.Combine(plain, "draws.txt")));
+        Assert.StartsWith(environments, (string)plainManifest["python"]!["processes"]![0]!["executable"]!, StringComparison.Ordinal);
+    }
+
     private static JsonObject Latest(string store) => Manifest(store, RunIds(store)[^1]);
 
     private static string? PackageVersion(JsonObject manifest, string name) =>

@@ -444,6 +444,45 @@ public sealed class RunCommandTests : ReproTestBase
         Assert.StartsWith("3.", (string?)manifest["environment"]!["interpreter"]!["version"], StringComparison.Ordinal);
     }
 
+    // MLflow runs a folder without an MLproject file: `mlflow run . -e train.py -P x=1` runs `python train.py --x 1`.
+    [Fact]
+    public void Run_NoMLprojectFile_RunsTheNamedScriptsRecordsAndVerifies()
+    {
+        var (project, _) = CommittedProject(
+            ("train.py", "import random, sys\nprint('args', sys.argv[1:], random.random())\n"),
+            ("run.sh", "echo \"sh args: $*\"\n"));
+        var bin = Temp.Combine("bin");
+        Directory.CreateDirectory(bin);
+        File.CreateSymbolicLink(Path.Combine(bin, "python"), ProcessRunner.RunChecked("bash", ["-c", "command -v python3"], project).Trim());
+        Repro.With("PATH", bin + ":" + Environment.GetEnvironmentVariable("PATH")).With("SHELL", null);
+
+        var python = RunOnce(project, "-e", "train.py", "-P", "x=1", "--seed", "3");
+        var verify = Repro.Run(project, "verify", python, "--json");
+        var shell = RunOnce(project, "-e", "run.sh", "-P", "x=1", "-P", "note=two words");
+        var main = Repro.Run(project, "run", ".");
+        var show = Repro.Run(project, "show", python);
+
+        var store = StoreOf(project);
+        var manifest = Manifest(store, python);
+        Assert.Null(manifest["project"]!["file"]);
+        Assert.Equal("python-script", (string?)manifest["entryPoint"]!["kind"]);
+        Assert.Equal("python train.py --x 1", (string?)manifest["command"]!["rendered"]);
+        Assert.Matches(@"^args \['--x', '1'\] 0\.[0-9]+\n$", File.ReadAllText(Path.Combine(store, "runs", python, "stdout.log")));
+        ManifestSchema.AssertValid(Path.Combine(store, "runs", python, "run.json"));
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        Assert.Equal("REPRODUCED", (string?)ParseJson(verify.Stdout)["verdict"]);
+        Assert.Equal("bash run.sh --x 1 --note 'two words'", (string?)Manifest(store, shell)["command"]!["rendered"]);
+        Assert.Equal("sh args: --x 1 --note two words\n", File.ReadAllText(Path.Combine(store, "runs", shell, "stdout.log")));
+        Assert.Matches("(?m)^project +.+ \\(no MLproject file\\)$", show.Stdout);
+
+        // Without -e the entry point is main, which only an MLproject file can declare: one line, nothing recorded.
+        Assert.Equal(2, main.ExitCode);
+        Assert.Equal(
+            "repro: entry point 'main' is not a .py, .sh or .R file, and the project has no MLproject file to declare it (looked for MLproject, MLproject.yaml, MLproject.yml, in any letter case); name a script of the project, such as -e train.py\n",
+            main.Stderr);
+        Assert.Equal(3, RunIds(store).Count);
+    }
+
     [Fact]
     public void Run_Inputs_AreFingerprintedWithTheirSha256()
     {

@@ -129,6 +129,16 @@ public sealed class RunCommandTests
         Assert.Equal(uint.MaxValue, command.ToRequest(result, NoVariables).Seed);
     }
 
+    [Theory]
+    [InlineData(new string[0], true)]
+    [InlineData(new[] { "--no-auto-seed" }, false)]
+    public void Parse_NoAutoSeed_TurnsThePythonHookOff(string[] options, bool autoSeed)
+    {
+        var (command, result) = CommandLine.ParseFor<RunCommand>(["run", .. options]);
+
+        Assert.Equal(autoSeed, command.ToRequest(result, NoVariables).AutoSeed);
+    }
+
     [Fact]
     public void Parse_NothingGiven_RunsMainInTheCurrentDirectoryIntoItsStore()
     {

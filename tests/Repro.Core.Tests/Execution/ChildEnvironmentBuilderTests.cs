@@ -103,6 +103,37 @@ public sealed class ChildEnvironmentBuilderTests
     }
 
     [Fact]
+    public void Build_AdditionalRunVariable_IsSetOverTheUsersAndTheProjectsAndRecordedAsRepro()
+    {
+        var inputs = Inputs(projectVariables: new Dictionary<string, string> { ["PYTHONPATH"] = "project-lib" }) with
+        {
+            AdditionalRunVariables = [new("PYTHONPATH", "/store/python-hook:project-lib", "the hook first")],
+        };
+
+        var child = ChildEnvironmentBuilder.Build(inputs, new Dictionary<string, string> { ["PYTHONPATH"] = "/home/u/lib" });
+
+        Assert.Equal("/store/python-hook:project-lib", child.Variables["PYTHONPATH"]);
+        Assert.Equal(new DeterminismVariable("PYTHONPATH", "/store/python-hook:project-lib", VariableSetter.Repro, "the hook first"), Variable(child, "PYTHONPATH"));
+    }
+
+    [Fact]
+    public void Build_ReplayWithAdditionalRunVariables_ComputesThemAfreshInsteadOfReplayingThem()
+    {
+        var recorded = new List<DeterminismVariable>
+        {
+            new("PL_GLOBAL_SEED", "42", VariableSetter.Repro, "recorded"),
+            new("REPRO_AUTOSEED_REPORT", "/store/runs/original/python-autoseed.jsonl", VariableSetter.Repro, "recorded"),
+        };
+        var inputs = Inputs() with { AdditionalRunVariables = [new("REPRO_AUTOSEED_REPORT", "/store/runs/x/python-autoseed.jsonl", "this run's report")] };
+
+        var child = ChildEnvironmentBuilder.Build(inputs, new Dictionary<string, string>(), recorded);
+
+        Assert.Equal("42", child.Variables["PL_GLOBAL_SEED"]);
+        Assert.Equal("/store/runs/x/python-autoseed.jsonl", Variable(child, "REPRO_AUTOSEED_REPORT").Value);
+        Assert.Equal("/store/runs/x/python-autoseed.jsonl", child.Variables["REPRO_AUTOSEED_REPORT"]);
+    }
+
+    [Fact]
     public void Build_Inherited_IsNotChanged()
     {
         var inherited = new Dictionary<string, string> { ["PATH"] = "/bin" };

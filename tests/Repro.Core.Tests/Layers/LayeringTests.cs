@@ -14,7 +14,7 @@ public sealed partial class LayeringTests
     [
         ["Errors", "Runs"],
         ["Caching", "FileSystem", "Json", "Processes"],
-        ["Projects", "Store"],
+        ["AutoSeed", "Projects", "Store"],
         ["Capture", "Environments"],
         ["Checkout", "Sources"],
         ["Execution"],

@@ -157,6 +157,37 @@ public sealed class CommandRendererTests
         Assert.Equal("entry point 'evaluate.py' is not declared in MLproject (declared: greeter, main) and is not a file in the project", error.Message);
     }
 
+    // MLflow runs a folder without an MLproject file: `mlflow run . -e train.py -P a=1` runs `python train.py --a 1`.
+    [Theory]
+    [InlineData("train.py", null, "python train.py --a 1 --note 'two words'", EntryPointKind.PythonScript)]
+    [InlineData("run.sh", null, "bash run.sh --a 1 --note 'two words'", EntryPointKind.ShellScript)]
+    [InlineData("run.sh", "/bin/zsh", "/bin/zsh run.sh --a 1 --note 'two words'", EntryPointKind.ShellScript)]
+    [InlineData("src/eval.py", null, "python src/eval.py --a 1 --note 'two words'", EntryPointKind.PythonScript)]
+    public void Render_NoMLprojectFile_RunsTheNamedScriptWithEveryParameterAppended(string script, string? shell, string expected, EntryPointKind kind)
+    {
+        using var project = new TempProject().With("train.py").With("run.sh").With("src/eval.py");
+
+        var rendered = CommandRenderer.Render(project.Project, script, ParameterArguments.Parse(["a=1", "note=two words"]), shell);
+
+        Assert.Equal(expected, rendered.Command);
+        Assert.Equal(["bash", "-c", expected], rendered.Argv);
+        Assert.Equal(new EntryPointRecord(script, kind), rendered.EntryPointRecord);
+        Assert.Null(rendered.EntryPoint);
+        Assert.Equal([("a", "1", ParameterSource.Extra), ("note", "two words", ParameterSource.Extra)], rendered.Parameters.Select(parameter => (parameter.Name, parameter.Value, parameter.Source)));
+    }
+
+    [Theory]
+    [InlineData("main", "entry point 'main' is not a .py, .sh or .R file, and the project has no MLproject file to declare it (looked for MLproject, MLproject.yaml, MLproject.yml, in any letter case); name a script of the project, such as -e train.py")]
+    [InlineData("evaluate.py", "entry point 'evaluate.py' is not a file in the project, and the project has no MLproject file to declare it (looked for MLproject, MLproject.yaml, MLproject.yml, in any letter case); name a script of the project, such as -e train.py")]
+    public void Render_NoMLprojectFile_AnythingButAScriptOfTheProject_SaysThereIsNoFile(string entryPoint, string expected)
+    {
+        using var project = new TempProject().With("train.py");
+
+        var error = Assert.Throws<InputException>(() => Render(project, entryPoint));
+
+        Assert.Equal(expected, error.Message);
+    }
+
     [Fact]
     public void Render_ScriptOutsideProject_IsRefused()
     {

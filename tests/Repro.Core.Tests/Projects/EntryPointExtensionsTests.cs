@@ -2,7 +2,7 @@ using Repro.Core.Projects;
 
 namespace Repro.Core.Tests.Projects;
 
-/// <summary>repro's extensions: seed (see the loader tests), inputs, outputs, metrics with tolerances, env.</summary>
+/// <summary>repro's extensions: seed (see the loader tests), inputs, outputs, metrics with tolerances, env, auto_seed.</summary>
 public sealed class EntryPointExtensionsTests
 {
     private static string Entry(string extension) => $"""
@@ -200,5 +200,61 @@ public sealed class EntryPointExtensionsTests
         using var project = new TempProject().WithMLproject(Entry("    env:\n      PATHS: [a, b]"));
 
         project.MainFailsAt(5, 14, "environment variable 'PATHS'", "not a list");
+    }
+
+    [Theory]
+    [InlineData("false", false)]
+    [InlineData("true", true)]
+    [InlineData("no", false)]
+    [InlineData("On", true)]
+    public void Load_AutoSeedBoolean_AtTheTopLevelAndPerEntryPoint_ReadAsPyYamlReadsIt(string word, bool expected)
+    {
+        using var project = new TempProject().WithMLproject($"auto_seed: {word}\n" + Entry($"    auto_seed: {word}"));
+
+        var loaded = project.Load();
+
+        Assert.Equal(expected, loaded.Project.AutoSeed);
+        Assert.Equal(expected, loaded.Project.EntryPoints["main"].AutoSeed);
+        Assert.Empty(loaded.Diagnostics);
+        Assert.Empty(loaded.Project.EntryPoints["main"].Diagnostics);
+    }
+
+    [Fact]
+    public void Load_AutoSeedAbsentOrEmpty_IsNull()
+    {
+        using var project = new TempProject().WithMLproject("auto_seed:\n" + Entry(string.Empty));
+
+        var loaded = project.Load();
+
+        Assert.Null(loaded.Project.AutoSeed);
+        Assert.Null(loaded.Project.EntryPoints["main"].AutoSeed);
+    }
+
+    [Theory]
+    [InlineData("'false'")]
+    [InlineData("0")]
+    [InlineData("maybe")]
+    public void Load_TopLevelAutoSeedNotABoolean_IsALocatedError(string value)
+    {
+        using var project = new TempProject().WithMLproject($"auto_seed: {value}\n" + Entry(string.Empty));
+
+        project.LoadFailsAt(1, 12, "auto_seed at the top level must be true or false");
+    }
+
+    [Fact]
+    public void Load_EntryPointAutoSeedNotABoolean_BreaksOnlyThatEntryPointAtTheValue()
+    {
+        using var project = new TempProject().WithMLproject(Entry("    auto_seed: [false]") + "\n  other:\n    command: python other.py\n    auto_seed: off");
+
+        project.MainFailsAt(4, 16, "auto_seed in entry point 'main' must be a single value");
+        Assert.False(project.Project.EntryPoints["other"].AutoSeed);
+    }
+
+    [Fact]
+    public void Load_EntryPointAutoSeedText_BreaksThatEntryPointNamingTheValue()
+    {
+        using var project = new TempProject().WithMLproject(Entry("    auto_seed: \"no\""));
+
+        project.MainFailsAt(4, 16, "auto_seed in entry point 'main' must be true or false, not 'no'");
     }
 }

@@ -41,13 +41,47 @@ public sealed class MLProjectLoaderTests
     }
 
     [Fact]
-    public void Load_NoMLprojectFile_FailsNamingDirectory()
+    public void Load_NoMLprojectFile_IsAProjectWithoutFileOrDeclaredEntryPoints()
     {
-        using var project = new TempProject().With("MLproject.txt", Minimal);
+        using var project = new TempProject().With("MLproject.txt", Minimal).With("train.py");
 
-        var error = Assert.Throws<InputException>(project.Load);
+        var loaded = project.Load();
 
-        Assert.Contains($"no MLproject file in '{project.Directory}'", error.Message, StringComparison.Ordinal);
+        Assert.Null(loaded.Project.FileName);
+        Assert.Null(loaded.Project.FilePath);
+        Assert.Equal(project.Directory, loaded.Project.Directory);
+        Assert.Empty(loaded.Project.EntryPointNames);
+        Assert.Null(loaded.Project.Name);
+        Assert.Null(loaded.Project.Seed);
+        Assert.Null(loaded.Project.AutoSeed);
+        Assert.Equal(ProjectEnvironment.None, loaded.Project.Environment);
+        Assert.Empty(loaded.Diagnostics);
+    }
+
+    // mlflow/projects/_project_spec.py, load_project: with no environment key, python_env.yaml, else conda.yaml.
+    [Theory]
+    [InlineData(null, new[] { "python_env.yaml", "conda.yaml" }, "python_env", "python_env.yaml")]
+    [InlineData(null, new[] { "conda.yaml" }, "conda_env", "conda.yaml")]
+    [InlineData(null, new[] { "requirements.txt" }, null, null)]
+    [InlineData("entry_points: {}\n", new[] { "conda.yaml" }, "conda_env", "conda.yaml")]
+    [InlineData("python_env: ''\nentry_points: {}\n", new[] { "python_env.yaml" }, "python_env", "python_env.yaml")]
+    [InlineData("conda_env: env.yaml\nentry_points: {}\n", new[] { "python_env.yaml", "env.yaml" }, "conda_env", "env.yaml")]
+    public void Load_NoEnvironmentDeclared_TakesTheDefaultEnvFileAsMLflowDoes(string? mlproject, string[] files, string? kind, string? file)
+    {
+        using var project = new TempProject();
+        if (mlproject is not null)
+        {
+            project.WithMLproject(mlproject);
+        }
+
+        foreach (var name in files)
+        {
+            project.With(name, "name: env\n");
+        }
+
+        var environment = project.Project.Environment;
+
+        Assert.Equal(new ProjectEnvironment(kind, file, null), environment);
     }
 
     [Fact]

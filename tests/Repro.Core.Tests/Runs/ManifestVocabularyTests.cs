@@ -59,6 +59,12 @@ public sealed class ManifestVocabularyTests
     public void ComparisonOutcome_IsWrittenAsBefore(ComparisonOutcome outcome, string word) => AssertWord(outcome, word, outcome.Name());
 
     [Theory]
+    [InlineData(PythonHookStatus.Seeded, "seeded")]
+    [InlineData(PythonHookStatus.NotSeeded, "not-seeded")]
+    [InlineData(PythonHookStatus.Unsupported, "unsupported")]
+    public void PythonHookStatus_IsWrittenAsTheHookReportsIt(PythonHookStatus status, string word) => AssertWord(status, word, status.Name());
+
+    [Theory]
     [InlineData(RunStatus.Running, "RUNNING")]
     [InlineData(RunStatus.Finished, "FINISHED")]
     [InlineData(RunStatus.Failed, "FAILED")]

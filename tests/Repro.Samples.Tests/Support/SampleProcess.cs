@@ -6,11 +6,7 @@ namespace Repro.Samples.Tests.Support;
 public static class SampleProcess
 {
     /// <summary>Variables the test host may carry that would change what a sample does: every run starts without them.</summary>
-    private static readonly string[] Cleared =
-    [
-        "REPRO_RUN_ID", "REPRO_RUN_DIR", "REPRO_SEED", "REPRO_PARAMS_FILE", "REPRO_METRICS_FILE",
-        "PYTHONHASHSEED", "SOURCE_DATE_EPOCH",
-    ];
+    private static readonly string[] Cleared = [.. PythonInterpreters.HostVariablesToClear, "SOURCE_DATE_EPOCH"];
 
     /// <summary>Runs the built sample <paramref name="sample"/> (Bikes, TorchSample) with <c>dotnet</c>.</summary>
     public static ProcessResult Dotnet(string sample, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Repro.Core.AutoSeed;
 using Repro.Core.Runs;
 
 namespace Repro.Core.Verification.Differences;
@@ -51,6 +52,39 @@ public static partial class ManifestDifferences
 
     private static string SetValue(DeterminismVariable? variable, bool withSetter) =>
         variable is null ? DifferenceText.Unset : withSetter ? $"{variable.Value} (set by {variable.SetBy.Name()})" : variable.Value;
+
+    /// <summary>
+    /// Compares what the Python hook did (<see cref="PythonFacts"/>): on or off, which hook, the interpreters, each
+    /// seeded library's version, each flag read back and the hook's errors. A manifest written before repro had the
+    /// hook has none of these facts: its child ran without it.
+    /// </summary>
+    private static void ComparePython(RunManifest a, RunManifest b, DifferenceList differences)
+    {
+        var factsA = PythonFacts.Of(a.Python);
+        var factsB = PythonFacts.Of(b.Python);
+        foreach (var key in factsA.Keys.Union(factsB.Keys).Order(StringComparer.Ordinal))
+        {
+            differences.Value(DiffSection.Determinism, $"determinism.{key}", PythonFactLabel(key), factsA.GetValueOrDefault(key), factsB.GetValueOrDefault(key), DifferenceRole.Factor);
+        }
+    }
+
+    private static string PythonFactLabel(string key)
+    {
+        const string libraries = "python.libraries.";
+        const string flags = "python.flags.";
+        return key switch
+        {
+            "python.autoSeed" => "Python auto-seed",
+            "python.hook" => "Python hook",
+            "python.interpreter" => "Python interpreter",
+            "python.unseeded" => "Python processes not seeded",
+            "python.errors" => "Python hook errors",
+            _ when key.StartsWith(libraries, StringComparison.Ordinal) && key.EndsWith(".version", StringComparison.Ordinal)
+                => $"Python library {key[libraries.Length..^".version".Length]}",
+            _ when key.StartsWith(flags, StringComparison.Ordinal) => $"Python flag {key[flags.Length..]}",
+            _ => key,
+        };
+    }
 
     /// <summary>Compares what Repro.Sdk set and read back inside the child (library versions, TF32, thread pools) leaf by leaf.</summary>
     private static void CompareSdkReports(RunManifest a, RunManifest b, DifferenceList differences)

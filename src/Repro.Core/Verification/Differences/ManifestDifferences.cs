@@ -30,6 +30,7 @@ public static partial class ManifestDifferences
         CompareEnvironment(a, b, differences);
         CompareDeterminism(a.Determinism, b.Determinism, differences);
         CompareSdkReports(a, b, differences);
+        ComparePython(a, b, differences);
         differences.Files(DiffSection.Outputs, "outputs", "output", a.Outputs.SelectMany(output => output.Files), b.Outputs.SelectMany(output => output.Files), DifferenceRole.Outcome);
         CompareMetrics(a.Metrics, b.Metrics, differences);
         differences.Value(DiffSection.Execution, "execution.status", "status", StatusText(a.Status), StatusText(b.Status), DifferenceRole.Outcome);

@@ -34,6 +34,9 @@ public sealed class ManifestDifferencesTests
         { "repro version", run => run with { Repro = new ToolRecord("0.2.0") }, "environment.repro.version", "0.1.0", "0.2.0", "repro 0.1.0 -> 0.2.0" },
         { "determinism variable", run => run.WithDeterminismVariable("PYTHONHASHSEED", null), "determinism.PYTHONHASHSEED", "42", null, "PYTHONHASHSEED 42 -> (unset)" },
         { "pinned threads", run => run with { Determinism = run.Determinism with { Threads = null } }, "determinism.threads", "4", null, "pinned threads 4 -> (none)" },
+        { "Python library version", run => run.WithPythonProcess(process => process with { Libraries = [process.Libraries[0], process.Libraries[1] with { Version = "2.4.0" }] }), "determinism.python.libraries.torch.version", "2.3.1", "2.4.0", "Python library torch 2.3.1 -> 2.4.0" },
+        { "Python flag", run => run.WithPythonProcess(process => process with { Flags = new JsonObject { ["torch.backends.cudnn.benchmark"] = true, ["torch.are_deterministic_algorithms_enabled"] = true } }), "determinism.python.flags.torch.backends.cudnn.benchmark", "false", "true", "Python flag torch.backends.cudnn.benchmark false -> true" },
+        { "Python hook", run => run with { Python = run.Python! with { Hook = Hash('8') } }, "determinism.python.hook", Hash('7'), Hash('8'), "Python hook 777777777777 -> 888888888888" },
         { "Repro.Sdk report", run => run with { Sdk = JsonNode.Parse("""{"sdk":{"name":"Repro.Sdk","version":"0.1.0"},"torch":{"deterministicAlgorithms":true,"matmulAllowTf32":true,"intraOpThreads":4}}""")!.AsObject() }, "determinism.sdk.torch.matmulAllowTf32", "false", "true", "Repro.Sdk torch.matmulAllowTf32 false -> true" },
     };
 
@@ -76,6 +79,29 @@ public sealed class ManifestDifferencesTests
         Assert.Equal(summary, difference.Summary);
         Assert.Equal(difference, Assert.Single(diff.Factors));
         Assert.False(diff.OutcomesDiffer);
+    }
+
+    [Fact]
+    public void Compare_AutoSeedOffInTheOtherRun_NamesItFirstAmongThePythonFactors()
+    {
+        var diff = ManifestDifferences.Compare(Original(), Original() with { Python = PythonRecord.Off });
+
+        Assert.Equal("Python auto-seed on -> off", diff.Factors[0].Summary);
+        Assert.Equal(
+            [
+                "determinism.python.autoSeed", "determinism.python.flags.torch.are_deterministic_algorithms_enabled", "determinism.python.flags.torch.backends.cudnn.benchmark",
+                "determinism.python.hook", "determinism.python.interpreter", "determinism.python.libraries.random.version", "determinism.python.libraries.torch.version",
+            ],
+            diff.Factors.Select(factor => factor.Key));
+    }
+
+    [Fact]
+    public void Compare_ManifestWrittenBeforeTheHook_ReadsAsARunWithoutIt()
+    {
+        var diff = ManifestDifferences.Compare(Original() with { Python = null }, Original() with { Python = PythonRecord.Off });
+
+        var factor = Assert.Single(diff.Factors);
+        Assert.Equal("Python auto-seed (none) -> off", factor.Summary);
     }
 
     [Fact]

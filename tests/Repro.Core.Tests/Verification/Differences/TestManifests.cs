@@ -45,6 +45,10 @@ internal static class TestManifests
     public static RunManifest WithGit(this RunManifest manifest, Func<GitRecord, GitRecord> change) =>
         manifest with { Git = change(manifest.Git) };
 
+    /// <summary>The manifest with its first Python process changed.</summary>
+    public static RunManifest WithPythonProcess(this RunManifest manifest, Func<PythonProcessRecord, PythonProcessRecord> change) =>
+        manifest with { Python = manifest.Python! with { Processes = [change(manifest.Python.Processes[0])] } };
+
     public static RunManifest WithParameter(this RunManifest manifest, string name, string value) =>
         manifest with
         {
@@ -174,6 +178,13 @@ internal static class TestManifests
                 ["sdk"] = new JsonObject { ["name"] = "Repro.Sdk", ["version"] = "0.1.0" },
                 ["torch"] = new JsonObject { ["deterministicAlgorithms"] = true, ["matmulAllowTf32"] = false, ["intraOpThreads"] = 4 },
             },
+            Python = new PythonRecord(true, Hash('7'),
+            [
+                new PythonProcessRecord(4242, 4241, "/usr/bin/python3", "3.11.2", "cpython", PythonHookStatus.Seeded, "/", 42, 42,
+                    [new PythonLibraryRecord("random", null, 42, "import"), new PythonLibraryRecord("torch", "2.3.1", 42, "import")],
+                    new JsonObject { ["torch.backends.cudnn.benchmark"] = false, ["torch.are_deterministic_algorithms_enabled"] = true },
+                    []),
+            ]),
             Warnings = [$"run {runId}: nothing to warn about"],
         };
     }

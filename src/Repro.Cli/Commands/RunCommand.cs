@@ -6,19 +6,20 @@ using Repro.Core.Execution;
 using Repro.Core.Planning;
 using Repro.Core.Projects;
 using Repro.Core.Runs;
+using Repro.Core.Sources;
 using Repro.Core.Store;
 
 namespace Repro.Cli.Commands;
 
-/// <summary><c>repro run [DIR] -e ENTRY -P key=value …</c>: run an entry point and record everything about it.</summary>
+/// <summary><c>repro run [URI] [-v REF] -e ENTRY -P key=value …</c>: run an entry point and record everything about it.</summary>
 internal sealed class RunCommand : Command
 {
     public RunCommand()
         : base("run", "Run an entry point of an MLproject and record code, data, environment and seed.")
     {
-        EnvManager.AcceptOnlyFromAmong(EnvironmentManagerStage.Local);
-        Add(ProjectDirectory);
-        foreach (var option in new Option[] { EntryPoint, Parameters, Seed, NoAutoSeed, RunName, ExperimentName, Store, RequireClean, Threads, EnvManager, Json, Rehash, ObjectSizeLimit, Strict, DryRun })
+        EnvManager.AcceptOnlyFromAmong([.. EnvironmentManagerStage.Names]);
+        Add(Project);
+        foreach (var option in new Option[] { Version, EntryPoint, Parameters, Seed, NoAutoSeed, RunName, ExperimentName, Store, RequireClean, Threads, EnvManager, Python, RebuildEnv, Json, Rehash, ObjectSizeLimit, Strict, DryRun })
         {
             Add(option);
         }
@@ -26,7 +27,9 @@ internal sealed class RunCommand : Command
         SetAction((parseResult, cancellationToken) => CommandFailure.GuardAsync(() => ExecuteAsync(parseResult, cancellationToken)));
     }
 
-    public Argument<string> ProjectDirectory { get; } = CommonOptions.ProjectDirectory();
+    public Argument<ProjectUri> Project { get; } = CommonOptions.ProjectUri();
+
+    public Option<string?> Version { get; } = CommonOptions.ProjectVersion();
 
     public Option<string> EntryPoint { get; } = new("--entry-point", "-e")
     {
@@ -71,8 +74,19 @@ internal sealed class RunCommand : Command
 
     public Option<string?> EnvManager { get; } = new("--env-manager")
     {
-        Description = "How to provide the MLproject's environment: only 'local' (use this host as it is).",
-        HelpName = EnvironmentManagerStage.Local,
+        Description = "How to provide the MLproject's environment: 'local' (this host as it is) or 'virtualenv' (build the python_env in the cache and reuse it; the default when the MLproject declares one); 'conda' is not supported yet.",
+        HelpName = "MANAGER",
+    };
+
+    public Option<string?> Python { get; } = new("--python")
+    {
+        Description = "The Python interpreter a virtualenv is made from (default: python3.X on PATH, then pyenv's versions, for the version python_env asks for).",
+        HelpName = "PATH",
+    };
+
+    public Option<bool> RebuildEnv { get; } = new("--rebuild-env")
+    {
+        Description = "Build the virtualenv anew even when one with the same key is in the cache.",
     };
 
     public Option<bool> Json { get; } = CommonOptions.Json();
@@ -95,20 +109,27 @@ internal sealed class RunCommand : Command
     public RunRequest ToRequest(ParseResult parseResult, IReadOnlyDictionary<string, string> environment)
     {
         ArgumentNullException.ThrowIfNull(parseResult);
-        var projectDirectory = parseResult.GetValue(ProjectDirectory)!;
+        var uri = parseResult.GetValue(Project)!;
+        var version = parseResult.GetValue(Version);
+
+        // A project fetched through the git cache has no folder of its own to keep runs in: they go to the current one.
+        var storeAnchor = ProjectSource.UsesCache(uri, version) ? Environment.CurrentDirectory : Path.Combine(uri.Location, uri.Subdirectory);
         return new RunRequest
         {
-            ProjectDirectory = projectDirectory,
+            Uri = uri,
+            Version = version,
             EntryPoint = parseResult.GetValue(EntryPoint)!,
             Parameters = parseResult.GetValue(Parameters) ?? GivenParameters.None,
             Seed = parseResult.GetValue(Seed),
             AutoSeed = !parseResult.GetValue(NoAutoSeed),
             RunName = parseResult.GetValue(RunName),
             ExperimentName = parseResult.GetValue(ExperimentName),
-            StoreDirectory = RunStore.ChooseLocation(parseResult.GetValue(Store), environment.GetValueOrDefault(StoreLayout.StoreVariable), projectDirectory),
+            StoreDirectory = RunStore.ChooseLocation(parseResult.GetValue(Store), environment.GetValueOrDefault(StoreLayout.StoreVariable), storeAnchor),
             RequireClean = parseResult.GetValue(RequireClean),
             Threads = parseResult.GetValue(Threads),
             EnvManager = parseResult.GetValue(EnvManager),
+            Python = parseResult.GetValue(Python),
+            RebuildEnvironment = parseResult.GetValue(RebuildEnv),
             Rehash = parseResult.GetValue(Rehash),
             Strict = parseResult.GetValue(Strict),
             ObjectSizeLimit = parseResult.GetValue(ObjectSizeLimit),
@@ -133,6 +154,8 @@ internal sealed class RunCommand : Command
             EchoStdout = asJson ? Console.OpenStandardError() : Console.OpenStandardOutput(),
             EchoStderr = Console.OpenStandardError(),
             HashProgress = progress,
+            Log = PreparationOutput.Log,
+            ToolOutput = PreparationOutput.Tool,
         };
 
         var outcome = await RunService.RunAsync(request, signals.Interruption, linked.Token).ConfigureAwait(false);
@@ -148,7 +171,14 @@ internal sealed class RunCommand : Command
     // --dry-run: the same request, planned instead of run (Core's RunPlanner runs only the stages that read).
     private async Task<int> DryRunAsync(ParseResult parseResult, bool asJson, CancellationToken cancellationToken)
     {
-        var plan = await RunPlanner.PlanAsync(ToRequest(parseResult, ProcessEnvironment.Variables()), cancellationToken).ConfigureAwait(false);
+        var request = ToRequest(parseResult, ProcessEnvironment.Variables());
+        if (RunPlanner.FindUnfetched(request) is { } unfetched)
+        {
+            DryRunReport.WriteUnfetched(unfetched, request.StoreDirectory, asJson);
+            return ExitCodes.Success;
+        }
+
+        var plan = await RunPlanner.PlanAsync(request, cancellationToken).ConfigureAwait(false);
         DryRunReport.Write(plan, asJson);
         if (plan.Refusal is { } refusal)
         {

@@ -16,7 +16,7 @@ internal sealed class VerifyCommand : Command
         : base("verify", "Re-execute a recorded run from its record and prove its outputs identical, or explain what differs.")
     {
         Add(Run);
-        foreach (var option in new Option[] { Rtol, Atol, InPlace, Json, Junit, Rehash, ObjectSizeLimit, Store, Strict })
+        foreach (var option in new Option[] { Rtol, Atol, InPlace, Json, Junit, Rehash, ObjectSizeLimit, Store, Strict, StrictEnv })
         {
             Add(option);
         }
@@ -43,6 +43,11 @@ internal sealed class VerifyCommand : Command
     public Option<string?> Store { get; } = CommonOptions.Store();
 
     public Option<bool> Strict { get; } = CommonOptions.Strict();
+
+    public Option<bool> StrictEnv { get; } = new("--strict-env")
+    {
+        Description = "Refuse to re-run (NOT_VERIFIABLE, exit 2) when the rebuilt or reused Python environment resolves packages differently from the record.",
+    };
 
     /// <summary>The tolerance the parsed command line gives, for numbers without their own.</summary>
     public ComparisonTolerance ToleranceOf(ParseResult parseResult)
@@ -93,6 +98,9 @@ internal sealed class VerifyCommand : Command
                 InPlace = parseResult.GetValue(InPlace),
                 Rehash = parseResult.GetValue(Rehash),
                 Strict = parseResult.GetValue(Strict),
+                StrictEnvironment = parseResult.GetValue(StrictEnv),
+                Log = PreparationOutput.Log,
+                ToolOutput = PreparationOutput.Tool,
                 ObjectSizeLimit = parseResult.GetValue(ObjectSizeLimit),
                 Environment = ProcessEnvironment.Variables(),
                 EchoStdout = asJson ? Console.OpenStandardError() : Console.OpenStandardOutput(),

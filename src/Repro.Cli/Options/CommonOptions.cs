@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Repro.Core.Errors;
 
 namespace Repro.Cli.Options;
 
@@ -23,10 +24,44 @@ internal static class CommonOptions
         },
     };
 
-    public static Argument<string> ProjectDirectory() => new("DIR")
+    /// <summary>A project URI as <c>mlflow run</c> takes it, parsed against the current directory; a bad one is a parse error.</summary>
+    public static Argument<Core.Sources.ProjectUri> ProjectUri() => new("URI")
     {
-        Description = "The project directory (holding MLproject, MLproject.yaml or MLproject.yml).",
-        DefaultValueFactory = _ => ".",
+        Description = "The project: a directory, or a git repository (https://, ssh://, git@host:org/repo.git, file://, a local path), optionally followed by #sub/directory (default: the current directory).",
+        DefaultValueFactory = _ => Core.Sources.ProjectUri.Parse(".", Environment.CurrentDirectory),
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : ".";
+            try
+            {
+                return Core.Sources.ProjectUri.Parse(text, Environment.CurrentDirectory);
+            }
+            catch (InputException exception)
+            {
+                result.AddError(exception.Message);
+                return null;
+            }
+        },
+    };
+
+    /// <summary><c>--version</c>/<c>-v</c> of a git project, as in <c>mlflow run</c>; checked so that git can only read it as a name.</summary>
+    public static Option<string?> ProjectVersion() => new("--version", "-v")
+    {
+        Description = "The branch, tag or commit of a git project (default: its default branch).",
+        HelpName = "REF",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+            try
+            {
+                return Core.Sources.ProjectVersion.Validate(text);
+            }
+            catch (InputException exception)
+            {
+                result.AddError($"--version: {exception.Message}");
+                return null;
+            }
+        },
     };
 
     public static Option<bool> Strict() => new("--strict")

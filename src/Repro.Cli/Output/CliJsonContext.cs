@@ -13,4 +13,5 @@ namespace Repro.Cli.Output;
 [JsonSerializable(typeof(VerifyResultJson))]
 [JsonSerializable(typeof(CheckResultJson))]
 [JsonSerializable(typeof(DryRunJson))]
+[JsonSerializable(typeof(UnfetchedDryRunJson))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

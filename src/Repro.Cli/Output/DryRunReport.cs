@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Repro.Core.Execution;
 using Repro.Core.Planning;
 using Repro.Core.Projects;
 using Repro.Core.Runs;
@@ -29,7 +30,10 @@ internal static class DryRunReport
                 [.. plan.Inputs.Select(PlannedInputJson.Of)],
                 plan.Outputs,
                 plan.StoreDirectory,
-                plan.Warnings);
+                plan.Warnings,
+                plan.Source,
+                plan.EnvironmentManager,
+                plan.Preparation);
             Console.Out.WriteLine(JsonOutput.Serialize(report, CliJsonContext.Default.DryRunJson));
             return;
         }
@@ -56,17 +60,44 @@ internal static class DryRunReport
 
         Line("dry run", "nothing was run, written or hashed");
         Line("project", $"{plan.ProjectDirectory} ({plan.Project.FileDescription})");
+        if (plan.Source is { } source)
+        {
+            Line("source", $"{source.Uri}{(source.Subdirectory.Length == 0 ? string.Empty : "#" + source.Subdirectory)} at {source.Commit} ({source.RefKind.Name()}{(source.Version is null ? string.Empty : " " + source.Version)})");
+        }
+
+        Line("env manager", plan.EnvironmentManager);
+        Lines("preparation", plan.Preparation, step => step, "(nothing to fetch or build)");
         Line("entry point", $"{rendered.EntryPointRecord.Name} ({rendered.EntryPointRecord.Kind.Name()})");
         Line("command", rendered.Command);
         Line("argv", "[" + string.Join(", ", rendered.Argv.Select(Quote)) + "]");
         Line("working dir", plan.ProjectDirectory);
         Lines("parameters", rendered.Parameters, ShowParameter, "(none)");
         Line("seed", plan.Seed.Value is { } seed ? $"{seed.ToString(CultureInfo.InvariantCulture)} ({plan.Seed.Source.Name()})" : $"a random seed, drawn when the run starts ({plan.Seed.Source.Name()})");
-        Line("auto-seed", $"{(plan.AutoSeed.On ? "on: repro's hook seeds random, numpy, torch and tensorflow in every Python process" : "off")} ({plan.AutoSeed.Because})");
+        Line("auto-seed", $"{(plan.AutoSeed.On ? "on: repro's hook seeds random, numpy, torch and tensorflow in every Python process" + (plan.EnvironmentManager == EnvironmentManagerStage.Virtualenv ? ", the virtualenv's included" : string.Empty) : "off")} ({plan.AutoSeed.Because})");
         Lines("environment", plan.Environment, variable => $"{variable.Name}={variable.Value} ({variable.SetBy.Name()})", "(none)");
         Lines("inputs", plan.Inputs, ShowInput, "(none)");
         Lines("outputs", plan.Outputs, output => output, "(none)");
         Line("store", $"{plan.StoreDirectory} (the run would be recorded here)");
+        Console.Out.Write(text.ToString());
+    }
+
+    /// <summary>A project URI the cache does not hold yet: what a run would fetch, since its MLproject cannot be read without it.</summary>
+    public static void WriteUnfetched(UnfetchedSource unfetched, string storeDirectory, bool asJson)
+    {
+        var message = $"{unfetched.Uri} at {unfetched.Version ?? "its default branch"} is not in the cache; a run would fetch it into {unfetched.CacheFolder} (a dry run fetches nothing, so the MLproject cannot be read)";
+        if (asJson)
+        {
+            Console.Out.WriteLine(JsonOutput.Serialize(
+                new UnfetchedDryRunJson(DryRun: true, unfetched.Uri, unfetched.Version, Cached: false, unfetched.CacheFolder, storeDirectory, message),
+                CliJsonContext.Default.UnfetchedDryRunJson));
+            return;
+        }
+
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"{"dry run",-12} nothing was run, written, fetched or hashed\n");
+        text.Append(CultureInfo.InvariantCulture, $"{"source",-12} {unfetched.Uri} at {unfetched.Version ?? "its default branch"}: NOT IN THE CACHE\n");
+        text.Append(CultureInfo.InvariantCulture, $"{"preparation",-12} a run would fetch it into {unfetched.CacheFolder}, then read its MLproject\n");
+        text.Append(CultureInfo.InvariantCulture, $"{"store",-12} {storeDirectory} (the run would be recorded here)\n");
         Console.Out.Write(text.ToString());
     }
 
@@ -115,4 +146,10 @@ internal sealed record DryRunJson(
     IReadOnlyList<PlannedInputJson> Inputs,
     IReadOnlyList<string> Outputs,
     string Store,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings,
+    ProjectSourceRecord? Source,
+    string EnvironmentManager,
+    IReadOnlyList<string> Preparation);
+
+/// <summary>The JSON object <c>repro run --dry-run --json</c> prints for a project URI the cache does not hold yet.</summary>
+internal sealed record UnfetchedDryRunJson(bool DryRun, string Uri, string? Version, bool Cached, string CacheFolder, string Store, string Message);

@@ -72,6 +72,10 @@ internal static class ManifestText
         }
 
         Line("project", $"{manifest.Project.Directory} ({manifest.Project.File ?? "no MLproject file"}{(manifest.Project.Name is { } name ? $", {name}" : string.Empty)})");
+        if (manifest.Source is { } source)
+        {
+            Line("source", $"{source.Uri}{(source.Subdirectory.Length == 0 ? string.Empty : "#" + source.Subdirectory)} at {source.Commit[..Math.Min(12, source.Commit.Length)]} ({source.RefKind.Name()}{(source.Version is { } version ? " " + version : string.Empty)})");
+        }
         Line("entry point", $"{manifest.EntryPoint.Name} ({manifest.EntryPoint.Kind.Name()})");
         Line("command", manifest.Command.Rendered);
         if (manifest.Parameters.Count > 0)
@@ -93,6 +97,11 @@ internal static class ManifestText
         if (manifest.Environment.Interpreter is { } interpreter)
         {
             Line("interpreter", $"{interpreter.Command}: {interpreter.Version ?? "unknown"}");
+        }
+
+        if (manifest.PythonEnvironment is { } virtualenv)
+        {
+            Line("virtualenv", $"{virtualenv.Key[..Math.Min(16, virtualenv.Key.Length)]} from {virtualenv.Requested.File}, Python {virtualenv.Interpreter.Version}, {virtualenv.Resolved.Packages.Count} packages: {string.Join(", ", virtualenv.Resolved.Packages.Select(package => $"{package.Name}=={package.Version}"))}");
         }
 
         if (manifest.Python is { } python)

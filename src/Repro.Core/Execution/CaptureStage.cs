@@ -27,7 +27,8 @@ public sealed class CaptureStage : IRunStage
         // files): each starts on a thread of its own, so the three really run side by side, and their blocking parts
         // never hold up the thread pool's few threads (on two cores, a queued capture could wait half a second for the
         // pool to grow).
-        var gitTask = Timings.MeasureAsync("capture: git", () => StartOnOwnThread(() => GitCapture.CaptureAsync(run.ProjectDirectory, run.Folder.Path, cancellationToken), cancellationToken));
+        // For a project from the git cache the run works in a copy, but its code is the pristine cached checkout.
+        var gitTask = Timings.MeasureAsync("capture: git", () => StartOnOwnThread(() => GitCapture.CaptureAsync(run.CodeDirectory, run.Folder.Path, cancellationToken), cancellationToken));
         var environmentTask = Timings.MeasureAsync("capture: environment", () => StartOnOwnThread(() => EnvironmentCapture.CaptureAsync(run.ProjectDirectory, run.Command.Command, run.InheritedEnvironment, cancellationToken), cancellationToken));
         var inputsTask = Timings.MeasureAsync("capture: inputs", () => StartOnOwnThread(() => run.Fingerprinter.FingerprintInputsAsync(run.ProjectDirectory, run.InputSpecs, cancellationToken), cancellationToken));
         await Task.WhenAll(gitTask, environmentTask, inputsTask).ConfigureAwait(false);
@@ -51,13 +52,13 @@ public sealed class CaptureStage : IRunStage
         // In a verification the code is the recorded state, and the copy's own (non-)repository status says nothing about it.
         run.Git = replay is null ? git.Record : replay.Git with { RepositoryRoot = git.Record.RepositoryRoot ?? replay.Git.RepositoryRoot };
         run.Environment = environment.Record;
-        run.ProjectRecord = await ProjectRecordOfAsync(run.Project, run.Request.EnvManager, environment.Record.LockFiles, cancellationToken).ConfigureAwait(false);
+        run.ProjectRecord = await ProjectRecordOfAsync(run.Project, run.EnvironmentManager, environment.Record.LockFiles, cancellationToken).ConfigureAwait(false);
     }
 
     private static Task<T> StartOnOwnThread<T>(Func<Task<T>> start, CancellationToken cancellationToken) =>
         Task.Factory.StartNew(start, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 
-    private static async Task<ProjectRecord> ProjectRecordOfAsync(MLProject project, string? envManager, IReadOnlyList<LockFileRecord> lockFiles, CancellationToken cancellationToken)
+    private static async Task<ProjectRecord> ProjectRecordOfAsync(MLProject project, string envManager, IReadOnlyList<LockFileRecord> lockFiles, CancellationToken cancellationToken)
     {
         string? sha = null;
         if (project.Environment.File is { } file && !project.Environment.FileOutsideProject)
@@ -73,6 +74,6 @@ public sealed class CaptureStage : IRunStage
             project.Name,
             project.Directory,
             project.FileName,
-            new ProjectEnvironmentRecord(project.Environment.Kind, project.Environment.File, sha, project.Environment.Image, envManager ?? EnvironmentManagerStage.Local));
+            new ProjectEnvironmentRecord(project.Environment.Kind, project.Environment.File, sha, project.Environment.Image, envManager));
     }
 }

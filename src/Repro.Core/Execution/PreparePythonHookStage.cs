@@ -9,8 +9,10 @@ namespace Repro.Core.Execution;
 /// this repro (<see cref="PythonHook.VersionedFolderName"/>, so Python's bytecode cache beside it stays warm), and puts
 /// it first on the child's <c>PYTHONPATH</c>, over what the user's environment or the MLproject's <c>env:</c> hold,
 /// with the report file in the run folder. It is the last stage before the start, so the <c>PYTHONPATH</c> it extends
-/// is the one every earlier stage prepared. Whether on or off, the hook's variables that describe another run are
-/// kept from the child.
+/// is the one every earlier stage prepared. A python_env's virtual environment (<see cref="PythonEnvironmentStage"/>,
+/// a resolve stage) is built by then and only set <c>PATH</c> and <c>VIRTUAL_ENV</c>, which this stage leaves alone:
+/// the environment's interpreter starts with the hook and reports itself as the executable that ran. Whether on or
+/// off, the hook's variables that describe another run are kept from the child.
 /// </summary>
 public sealed class PreparePythonHookStage : IRunStage
 {

@@ -1,10 +1,12 @@
 using Repro.Core.Capture.Data;
 using Repro.Core.Capture.Results;
+using Repro.Core.Environments.Python;
 using Repro.Core.Execution.Backends;
 using Repro.Core.FileSystem;
 using Repro.Core.Processes;
 using Repro.Core.Projects;
 using Repro.Core.Runs;
+using Repro.Core.Sources;
 using Repro.Core.Store;
 
 namespace Repro.Core.Execution;
@@ -17,6 +19,7 @@ namespace Repro.Core.Execution;
 public sealed class RunContext : IDisposable
 {
     private string? _projectDirectory;
+    private string? _codeDirectory;
     private LoadedProject? _loaded;
     private RenderedCommand? _command;
     private SeedRecord? _seed;
@@ -68,13 +71,43 @@ public sealed class RunContext : IDisposable
     public List<DeterminismSwitch> AdditionalSwitches { get; } = [];
 
     /// <summary>
+    /// Whether the stages only plan (<c>repro run --dry-run</c>): a stage that would fetch, copy or build something
+    /// before the run folder exists says what it would do in <see cref="PlannedSteps"/> instead.
+    /// </summary>
+    public bool PlanOnly { get; init; }
+
+    /// <summary>What the stages would fetch, copy or build, one line each; filled only when <see cref="PlanOnly"/>.</summary>
+    public List<string> PlannedSteps { get; } = [];
+
+    /// <summary>
     /// Variables that stages before the start set over everything, like the run variables (recorded as set by repro,
     /// computed afresh in a verification): the Python hook's <c>PYTHONPATH</c> and report file.
     /// </summary>
     public List<DeterminismSwitch> AdditionalRunVariables { get; } = [];
 
-    /// <summary>The project directory, absolute.</summary>
+    /// <summary>The project directory, absolute: where the MLproject is read, the command runs, and inputs and outputs are found.</summary>
     public string ProjectDirectory { get => Known(_projectDirectory); set => _projectDirectory = value; }
+
+    /// <summary>
+    /// Where the run's code is captured from: the project directory, except for a project checked out through the
+    /// git cache, whose code is the cached checkout while the run works in a copy of it (<see cref="WorkingCopy"/>).
+    /// </summary>
+    public string CodeDirectory { get => _codeDirectory ?? ProjectDirectory; set => _codeDirectory = value; }
+
+    /// <summary>Where a project URI led (the cached checkout and its commit); null for a project directory used in place.</summary>
+    public ProjectSource? Source { get; set; }
+
+    /// <summary>The run's own copy of a cached checkout, removed again when the run does not start; null when the project is used in place.</summary>
+    public string? WorkingCopy { get; set; }
+
+    /// <summary>How the declared environment is provided (<see cref="EnvironmentManagerStage"/>): <c>local</c> unless a stage chose otherwise.</summary>
+    public string EnvironmentManager { get; set; } = EnvironmentManagerStage.Local;
+
+    /// <summary>The Python environment the child runs in, held until the run is disposed; null when none was built.</summary>
+    public PythonEnvironmentLease? PythonEnvironmentLease { get; set; }
+
+    /// <summary>The record of <see cref="PythonEnvironmentLease"/>'s environment, for the manifest.</summary>
+    public PythonEnvironmentRecord? PythonEnvironment { get; set; }
 
     /// <summary>The MLproject file as loaded, with its file-wide warnings.</summary>
     public LoadedProject Loaded { get => Known(_loaded); set => _loaded = value; }
@@ -186,11 +219,16 @@ public sealed class RunContext : IDisposable
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>Closes the hash cache and the run folder's lock, lets others rebuild the Python environment, and removes the working copy of a run that never started.</summary>
     public void Dispose()
     {
         HashCache?.Dispose();
         FolderLock?.Dispose();
+        PythonEnvironmentLease?.Dispose();
+        if (!HasStarted && WorkingCopy is { } copy)
+        {
+            Sources.WorkingCopy.Delete(copy);
+        }
     }
 
     private static T Known<T>(T? value, [System.Runtime.CompilerServices.CallerMemberName] string name = "")

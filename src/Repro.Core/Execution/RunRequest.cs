@@ -1,14 +1,24 @@
 using Repro.Core.Capture.Data;
 using Repro.Core.Projects;
 using Repro.Core.Runs;
+using Repro.Core.Sources;
 
 namespace Repro.Core.Execution;
 
 /// <summary>Everything <c>repro run</c> was asked to do.</summary>
 public sealed record RunRequest
 {
-    /// <summary>The project directory.</summary>
-    public required string ProjectDirectory { get; init; }
+    /// <summary>The project directory, used when <see cref="Uri"/> is null.</summary>
+    public string ProjectDirectory { get; init; } = ".";
+
+    /// <summary>
+    /// The project as a URI in MLflow's syntax (a local folder, a git URL, an optional <c>#subdirectory</c>), resolved by
+    /// <see cref="ResolveProjectStage"/>; null when <see cref="ProjectDirectory"/> names the project.
+    /// </summary>
+    public ProjectUri? Uri { get; init; }
+
+    /// <summary>The branch, tag or commit of a git project (<c>--version</c>); null for the default branch.</summary>
+    public string? Version { get; init; }
 
     /// <summary>Entry point name (default <c>main</c>).</summary>
     public string EntryPoint { get; init; } = "main";
@@ -34,8 +44,20 @@ public sealed record RunRequest
     /// <summary>Thread count to pin with --threads.</summary>
     public int? Threads { get; init; }
 
-    /// <summary>--env-manager; only <c>local</c> is supported.</summary>
+    /// <summary>--env-manager: <c>local</c>, <c>virtualenv</c> or <c>conda</c> (refused); null for MLflow's default (virtualenv for a python_env, else local).</summary>
     public string? EnvManager { get; init; }
+
+    /// <summary>--python: the interpreter a virtualenv is made from; null to search PATH and pyenv.</summary>
+    public string? Python { get; init; }
+
+    /// <summary>--rebuild-env: build the virtualenv anew even when one with the same key exists.</summary>
+    public bool RebuildEnvironment { get; init; }
+
+    /// <summary>Receives one line per slow step repro takes before the run (cloning, building an environment); may be null.</summary>
+    public Action<string>? Log { get; init; }
+
+    /// <summary>Receives every line git, venv and pip print while the run is prepared; may be null.</summary>
+    public Action<string>? ToolOutput { get; init; }
 
     /// <summary>Ignore the hash cache and read every file.</summary>
     public bool Rehash { get; init; }
@@ -77,7 +99,17 @@ public sealed record RunRequest
 /// <param name="Determinism">The recorded determinism variables, applied exactly.</param>
 /// <param name="Git">The recorded code state (the checkout was materialised from it).</param>
 /// <param name="AutoSeed">Whether the Python hook seeded the run (false for a manifest written before repro had it).</param>
-public sealed record RunReplay(string Verifies, SeedRecord Seed, IReadOnlyList<DeterminismVariable> Determinism, GitRecord Git, bool AutoSeed);
+public sealed record RunReplay(string Verifies, SeedRecord Seed, IReadOnlyList<DeterminismVariable> Determinism, GitRecord Git, bool AutoSeed)
+{
+    /// <summary>Where the recorded project was fetched from (the copy was made from that commit in the cache); null for a local folder.</summary>
+    public ProjectSourceRecord? Source { get; init; }
+
+    /// <summary>The recorded Python environment, which the rebuilt (or reused) one is compared with; null when the run had none.</summary>
+    public PythonEnvironmentRecord? PythonEnvironment { get; init; }
+
+    /// <summary>--strict-env: an environment that resolves differently from <see cref="PythonEnvironment"/> stops the run before it starts.</summary>
+    public bool StrictEnvironment { get; init; }
+}
 
 /// <summary>How a run ended.</summary>
 /// <param name="Manifest">The final manifest.</param>

@@ -4,8 +4,10 @@ namespace Repro.Core.Execution;
 public static class RunStages
 {
     /// <summary>
-    /// The resolve stages: they read the project and the request and write nothing, so <c>repro run --dry-run</c> runs
-    /// exactly these and shows what they found. A stage that writes nothing and must run before the run folder exists
+    /// The resolve stages: they read the project and the request and write nothing but what the run needs in order to
+    /// be resolved at all (a project URI fetched into the cache and copied into the store's <c>work/</c> folder, removed
+    /// again if the run does not start; a python_env environment built in the cache; when only planning, neither), so
+    /// <c>repro run --dry-run</c> runs exactly these and shows what they found. A stage that writes nothing and must run before the run folder exists
     /// belongs here.
     /// <list type="number">
     /// <item><see cref="ResolveProjectStage"/>: the project directory and its MLproject file.</item>
@@ -13,6 +15,7 @@ public static class RunStages
     /// <item><see cref="RenderCommandStage"/>: parameters, the command, the MLproject's warnings, and the declared inputs and outputs.</item>
     /// <item><see cref="ChooseSeedStage"/>: the seed.</item>
     /// <item><see cref="ChooseAutoSeedStage"/>: whether the Python hook seeds the run, and the switches it needs.</item>
+    /// <item><see cref="PythonEnvironmentStage"/>: the virtual environment of a python_env, built or reused (last, so bad input is found before pip runs).</item>
     /// </list>
     /// </summary>
     public static IReadOnlyList<IRunStage> Resolve { get; } =
@@ -22,6 +25,7 @@ public static class RunStages
         new RenderCommandStage(),
         new ChooseSeedStage(),
         new ChooseAutoSeedStage(),
+        new PythonEnvironmentStage(),
     ];
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Repro.Core.Caching;
 using Repro.Core.AutoSeed;
 using Repro.Core.Capture.Data;
 using Repro.Core.Errors;
@@ -6,6 +7,7 @@ using Repro.Core.Execution;
 using Repro.Core.Processes;
 using Repro.Core.Projects;
 using Repro.Core.Runs;
+using Repro.Core.Sources;
 
 namespace Repro.Core.Planning;
 
@@ -32,11 +34,26 @@ public sealed record RunPlan(
     IReadOnlyList<string> Outputs,
     IReadOnlyList<string> Warnings)
 {
+    /// <summary>Where the project URI led: the cached commit; null for a project directory used in place.</summary>
+    public ProjectSourceRecord? Source { get; init; }
+
+    /// <summary>How the declared environment would be provided (<c>local</c> or <c>virtualenv</c>).</summary>
+    public string EnvironmentManager { get; init; } = EnvironmentManagerStage.Local;
+
+    /// <summary>What the run would fetch, copy or build before it starts, one line each.</summary>
+    public IReadOnlyList<string> Preparation { get; init; } = [];
+
     /// <summary>Why the run would stop before its child starts (missing inputs, as the run reports them), or null.</summary>
     public string? Refusal => Inputs.Any(input => input.Problem is not null)
         ? MessageList.Join(Inputs.Where(input => input.Problem is not null).Select(input => input.Problem!), separator: "; ")
         : null;
 }
+
+/// <summary>A project URI whose version the cache does not hold yet: a run would fetch it, and a dry run cannot read its MLproject.</summary>
+/// <param name="Uri">The URI as it may be shown (no credentials).</param>
+/// <param name="Version">The version asked for; null for the default branch.</param>
+/// <param name="CacheFolder">Where the cache keeps the repository.</param>
+public sealed record UnfetchedSource(string Uri, string? Version, string CacheFolder);
 
 /// <summary>The seed a run would use.</summary>
 /// <param name="Value">The seed, or null when a fresh random one is drawn when the run starts.</param>
@@ -67,7 +84,7 @@ public static class RunPlanner
     public static async Task<RunPlan> PlanAsync(RunRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var run = new RunContext(request, new Interruption());
+        using var run = new RunContext(request, new Interruption()) { PlanOnly = true };
         foreach (var stage in RunStages.Resolve)
         {
             await stage.RunAsync(run, cancellationToken).ConfigureAwait(false);
@@ -75,17 +92,52 @@ public static class RunPlanner
 
         // The resolve stage draws a random seed; the run would draw its own when it starts.
         var seed = run.Seed.Source == SeedSource.Random ? new PlannedSeed(null, SeedSource.Random) : new PlannedSeed(run.Seed.Value, run.Seed.Source);
+
+        // A run of a cached checkout works in a copy made when it starts: paths are shown where that copy would be.
+        var relocate = run.Source?.Checkout is { } checkout
+            ? Relocation(checkout.Directory, Path.Combine(request.StoreDirectory, ResolveProjectStage.WorkFolderName, ResolveProjectStage.WorkingCopyPlaceholder))
+            : static (string text) => text;
+        var command = run.Command with
+        {
+            Command = relocate(run.Command.Command),
+            Argv = [.. run.Command.Argv.Select(relocate)],
+            Parameters = [.. run.Command.Parameters.Select(parameter => parameter with { Value = relocate(parameter.Value) })],
+        };
         return new RunPlan(
             run.Project,
-            run.Command,
-            run.ProjectDirectory,
+            command,
+            relocate(run.ProjectDirectory),
             request.StoreDirectory,
             seed,
             run.AutoSeed,
-            Variables(run, seed),
-            Inputs(run.ProjectDirectory, run.InputSpecs),
+            [.. Variables(run, seed).Select(variable => variable with { Value = relocate(variable.Value) })],
+            [.. Inputs(run.ProjectDirectory, run.InputSpecs).Select(input => input with { Spec = relocate(input.Spec) })],
             [.. run.OutputSpecs.Select(output => output.Spec)],
-            [.. run.Warnings]);
+            [.. run.Warnings])
+        {
+            Source = run.Source?.ToRecord(),
+            EnvironmentManager = run.EnvironmentManager,
+            Preparation = [.. run.PlannedSteps],
+        };
+    }
+
+    /// <summary>
+    /// The project URI of <paramref name="request"/> when the cache does not hold its version yet, so that a dry run can
+    /// say a run would fetch it instead of planning it; null when there is nothing to fetch. Reads only.
+    /// </summary>
+    /// <exception cref="InputException">The URI names a local folder that does not exist, or a malformed version.</exception>
+    public static UnfetchedSource? FindUnfetched(RunRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Uri is not { } uri || !ProjectSource.UsesCache(uri, request.Version))
+        {
+            return null;
+        }
+
+        var cache = new GitProjectCache(CacheRoot.Resolve(request.Environment));
+        return ProjectSource.FindCached(uri, request.Version, cache) is null
+            ? new UnfetchedSource(uri.ToString(), request.Version, cache.FolderFor(uri.Location))
+            : null;
     }
 
     private static List<DeterminismVariable> Variables(RunContext run, PlannedSeed seed)
@@ -133,6 +185,27 @@ public static class RunPlanner
         }
 
         return variables;
+    }
+
+    // Replaces the checkout's path, wherever it stands as a whole path, with where the run's copy would be.
+    private static Func<string, string> Relocation(string checkoutRoot, string copyRoot)
+    {
+        var root = Path.TrimEndingDirectorySeparator(checkoutRoot);
+        return text =>
+        {
+            var result = new System.Text.StringBuilder(text.Length);
+            var position = 0;
+            int found;
+            while ((found = text.IndexOf(root, position, StringComparison.Ordinal)) >= 0)
+            {
+                var end = found + root.Length;
+                var wholePath = end == text.Length || text[end] is '/' or '\\' or '\'' or '"' or ' ';
+                result.Append(text, position, found - position).Append(wholePath ? copyRoot : root);
+                position = end;
+            }
+
+            return result.Append(text, position, text.Length - position).ToString();
+        };
     }
 
     private static List<PlannedInput> Inputs(string projectDirectory, IReadOnlyList<DataSpec> specs)

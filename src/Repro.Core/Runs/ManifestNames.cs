@@ -39,6 +39,9 @@ public static class ManifestNames
     /// <summary>The manifest's word for a data kind (file, directory, glob).</summary>
     public static string Name(this DataKind value) => Of(value);
 
+    /// <summary>The manifest's word for what a project's version named (default-branch, branch, tag, commit).</summary>
+    public static string Name(this GitRefKind value) => Of(value);
+
     /// <summary>The manifest's word for whether the Python hook seeded a process (seeded, not-seeded, unsupported).</summary>
     public static string Name(this PythonHookStatus value) => Of(value);
 

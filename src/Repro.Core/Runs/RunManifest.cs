@@ -39,6 +39,9 @@ public sealed record RunManifest
     /// <summary>The project and its MLproject file.</summary>
     public required ProjectRecord Project { get; init; }
 
+    /// <summary>Where the project was fetched from when it was named by a URI (a git URL, or a local repository at a version); null for a local folder used in place.</summary>
+    public ProjectSourceRecord? Source { get; init; }
+
     /// <summary>The entry point that ran.</summary>
     public required EntryPointRecord EntryPoint { get; init; }
 
@@ -59,6 +62,9 @@ public sealed record RunManifest
 
     /// <summary>The machine, runtimes, lock files and allow-listed environment variables.</summary>
     public required EnvironmentRecord Environment { get; init; }
+
+    /// <summary>The Python environment repro built or reused from the project's <c>python_env</c> (<c>--env-manager virtualenv</c>); null otherwise.</summary>
+    public PythonEnvironmentRecord? PythonEnvironment { get; init; }
 
     /// <summary>How the child ran; null until it has started.</summary>
     public ExecutionRecord? Execution { get; init; }
@@ -137,7 +143,7 @@ public sealed record ProjectRecord(string? Name, string Directory, string? File,
 /// <param name="File">The env file relative to the project, for <c>python_env</c> and <c>conda_env</c>.</param>
 /// <param name="Sha256">SHA-256 of that file.</param>
 /// <param name="Image">The Docker image, for <c>docker_env</c>.</param>
-/// <param name="Manager">How the environment was provided; only <c>local</c> (the host) today.</param>
+/// <param name="Manager">How the environment was provided: <c>local</c> (the host as it is) or <c>virtualenv</c> (built from <c>python_env</c>).</param>
 public sealed record ProjectEnvironmentRecord(string? Kind, string? File, string? Sha256, string? Image, string Manager);
 
 /// <summary>The entry point that ran.</summary>

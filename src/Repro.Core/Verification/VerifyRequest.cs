@@ -41,6 +41,15 @@ public sealed record VerifyRequest
     /// <summary>Hashing progress.</summary>
     public IProgress<HashProgress>? HashProgress { get; init; }
 
+    /// <summary>--strict-env: a Python environment that resolves differently from the recorded one makes the run NOT_VERIFIABLE before it runs.</summary>
+    public bool StrictEnvironment { get; init; }
+
+    /// <summary>Receives one line per slow step (fetching the code again, building the environment); may be null.</summary>
+    public Action<string>? Log { get; init; }
+
+    /// <summary>Receives every line git, venv and pip print; may be null.</summary>
+    public Action<string>? ToolOutput { get; init; }
+
     /// <summary>Where the temporary checkout is made; the system temporary folder when null.</summary>
     public string? CheckoutParent { get; init; }
 }

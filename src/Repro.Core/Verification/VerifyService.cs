@@ -7,7 +7,11 @@ using Repro.Core.FileSystem;
 using Repro.Core.Processes;
 using Repro.Core.Projects;
 using Repro.Core.Runs;
+using Repro.Core.Sources;
 using Repro.Core.Store;
+using Repro.Core.Caching;
+using Repro.Core.Checkout;
+using Repro.Core.Environments.Python;
 using Repro.Core.Verification.Comparison;
 using Repro.Core.Verification.Differences;
 
@@ -42,8 +46,13 @@ public static class VerifyService
             return NotVerifiable(original, $"run {original.RunId} {(status == RunStatus.Running ? "is still RUNNING" : $"ended {status.Name()}")}: only a finished run has outputs to re-create");
         }
 
+        if (original.Source is { } recordedSource && request.InPlace)
+        {
+            return NotVerifiable(original, $"--in-place: run {original.RunId} ran in its own copy of {recordedSource.Uri} at {recordedSource.Commit}; verify re-creates that commit from the git cache (omit --in-place)");
+        }
+
         var originalProject = original.Project.Directory;
-        if (!Directory.Exists(originalProject))
+        if (original.Source is null && !Directory.Exists(originalProject))
         {
             return NotVerifiable(original, $"the project directory {originalProject} no longer exists: its inputs cannot be checked");
         }
@@ -56,17 +65,43 @@ public static class VerifyService
             }
         });
         var fingerprinter = new Fingerprinter(new FingerprintOptions { Cache = hashCache, Rehash = request.Rehash, Progress = request.HashProgress });
-        var inputProblems = await CheckInputsAsync(original, fingerprinter, cancellationToken).ConfigureAwait(false);
-        if (inputProblems.Count > 0)
+        if (original.Source is null)
         {
-            return NotVerifiable(original, inputProblems);
+            var inputProblems = await CheckInputsAsync(original, fingerprinter, InputsAt.Recorded(original), cancellationToken).ConfigureAwait(false);
+            if (inputProblems.Count > 0)
+            {
+                return NotVerifiable(original, inputProblems);
+            }
         }
 
         CodeCheckout? checkout = null;
+        string? sourceCopy = null;
         try
         {
             string projectDirectory;
-            if (request.InPlace)
+            if (original.Source is { } source)
+            {
+                // The code is the recorded commit, checked out through the cache (fetched again when the cache lost it)
+                // and copied, as the run was; the inputs inside the project came with that commit.
+                ProjectSource fetched;
+                try
+                {
+                    fetched = await ProjectSource.ResolveAsync(UriOf(source), source.Commit, new GitProjectCache(CacheRoot.Resolve(request.Environment)), refresh: false, request.Log, cancellationToken).ConfigureAwait(false);
+                }
+                catch (InputException exception)
+                {
+                    return NotVerifiable(original, $"the code of run {original.RunId} cannot be fetched again: {exception.Message}");
+                }
+
+                sourceCopy = WorkingCopy.Create(fetched.Checkout!.Directory, request.CheckoutParent ?? Path.GetTempPath(), cancellationToken, "repro-verify-");
+                projectDirectory = Path.GetFullPath(Path.Combine(sourceCopy, Path.GetRelativePath(fetched.Checkout.Directory, fetched.ProjectDirectory)));
+                var inputProblems = await CheckInputsAsync(original, fingerprinter, InputsAt.Copy(original, source, projectDirectory), cancellationToken).ConfigureAwait(false);
+                if (inputProblems.Count > 0)
+                {
+                    return NotVerifiable(original, inputProblems);
+                }
+            }
+            else if (request.InPlace)
             {
                 var differences = await InPlaceDifferencesAsync(original, cancellationToken).ConfigureAwait(false);
                 if (differences.Count > 0)
@@ -102,28 +137,44 @@ public static class VerifyService
                 await BringInputsOutsideGitAsync(original, checkout.Root, cancellationToken).ConfigureAwait(false);
             }
 
-            var outcome = await RunService.RunAsync(
-                new RunRequest
-                {
-                    ProjectDirectory = projectDirectory,
-                    EntryPoint = original.EntryPoint.Name,
-                    Parameters = GivenParameters.From(ReplayedParameters(original, inCheckout: checkout is not null)),
-                    RunName = original.RunName is { } name ? $"verify {name}" : null,
-                    ExperimentName = original.ExperimentName,
-                    StoreDirectory = request.Store.Root,
-                    Threads = original.Determinism.Threads,
-                    EnvManager = EnvironmentManagerStage.Local,
-                    Rehash = request.Rehash,
-                    Strict = request.Strict,
-                    ObjectSizeLimit = request.ObjectSizeLimit,
-                    Environment = request.Environment,
-                    EchoStdout = request.EchoStdout,
-                    EchoStderr = request.EchoStderr,
-                    HashProgress = request.HashProgress,
-                    Replay = new RunReplay(original.RunId, original.Seed, original.Determinism.Variables, original.Git, original.Python?.AutoSeed ?? false),
-                },
-                interruption,
-                cancellationToken).ConfigureAwait(false);
+            RunOutcome outcome;
+            try
+            {
+                outcome = await RunService.RunAsync(
+                    new RunRequest
+                    {
+                        ProjectDirectory = projectDirectory,
+                        EntryPoint = original.EntryPoint.Name,
+                        Parameters = GivenParameters.From(ReplayedParameters(original, inCheckout: checkout is not null || sourceCopy is not null)),
+                        RunName = original.RunName is { } name ? $"verify {name}" : null,
+                        ExperimentName = original.ExperimentName,
+                        StoreDirectory = request.Store.Root,
+                        Threads = original.Determinism.Threads,
+                        EnvManager = original.Project.Environment.Manager,
+                        Python = original.PythonEnvironment?.Interpreter.Path is { } interpreter && File.Exists(interpreter) ? interpreter : null,
+                        Rehash = request.Rehash,
+                        Strict = request.Strict,
+                        ObjectSizeLimit = request.ObjectSizeLimit,
+                        Environment = request.Environment,
+                        EchoStdout = request.EchoStdout,
+                        EchoStderr = request.EchoStderr,
+                        HashProgress = request.HashProgress,
+                        Log = request.Log,
+                        ToolOutput = request.ToolOutput,
+                        Replay = new RunReplay(original.RunId, original.Seed, original.Determinism.Variables, original.Git, original.Python?.AutoSeed ?? false)
+                        {
+                            Source = original.Source,
+                            PythonEnvironment = original.PythonEnvironment,
+                            StrictEnvironment = request.StrictEnvironment,
+                        },
+                    },
+                    interruption,
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (PythonEnvironmentMismatchException mismatch)
+            {
+                return NotVerifiable(original, mismatch.Message);
+            }
 
             var verification = outcome.Manifest;
             if (verification.Status == RunStatus.Killed)
@@ -155,6 +206,10 @@ public static class VerifyService
         finally
         {
             checkout?.Dispose();
+            if (sourceCopy is not null)
+            {
+                WorkingCopy.Delete(sourceCopy);
+            }
         }
     }
 
@@ -187,7 +242,7 @@ public static class VerifyService
         new(Verdict.NotVerifiable, problems.Count == 1 ? problems[0] : $"{problems.Count} problems prevent re-creating the run", original, null, [], [], problems, string.Empty);
 
     /// <summary>Every recorded input must still hash the same: a changed input makes any comparison meaningless.</summary>
-    private static async Task<List<string>> CheckInputsAsync(RunManifest original, Fingerprinter fingerprinter, CancellationToken cancellationToken)
+    private static async Task<List<string>> CheckInputsAsync(RunManifest original, Fingerprinter fingerprinter, InputsAt place, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
         foreach (var recorded in original.Inputs)
@@ -195,7 +250,7 @@ public static class VerifyService
             IReadOnlyList<DataRecord> current;
             try
             {
-                current = await fingerprinter.FingerprintInputsAsync(original.Project.Directory, [new DataSpec(recorded.Spec, recorded.Origin)], cancellationToken).ConfigureAwait(false);
+                current = await fingerprinter.FingerprintInputsAsync(place.ProjectDirectory, [new DataSpec(place.Rebase(recorded.Spec), recorded.Origin)], cancellationToken).ConfigureAwait(false);
             }
             catch (InputException exception)
             {
@@ -292,10 +347,12 @@ public static class VerifyService
     /// </summary>
     private static List<KeyValuePair<string, string>> ReplayedParameters(RunManifest original, bool inCheckout)
     {
+        // A run of a project URI worked in a copy of its checkout: that copy is where its relative paths pointed.
+        var root = original.Source is { } source ? CopyRoot(original.Project.Directory, source.Subdirectory) : original.Git.RepositoryRoot;
         var parameters = new List<KeyValuePair<string, string>>();
         foreach (var parameter in original.Parameters)
         {
-            if (inCheckout && parameter.Type == ParameterType.Path && !IsInside(original.Git.RepositoryRoot, parameter.Value))
+            if (inCheckout && parameter.Type == ParameterType.Path && !IsInside(root, parameter.Value))
             {
                 parameters.Add(KeyValuePair.Create(parameter.Name, parameter.Value));
             }
@@ -336,6 +393,40 @@ public static class VerifyService
     }
 
     private static bool IsInside(string? root, string path) => root is not null && PathContainment.IsInside(root, path);
+
+    /// <summary>The URI a run of a project URI recorded, as <see cref="ProjectSource"/> reads it: a local repository by its path, else a git URL.</summary>
+    private static ProjectUri UriOf(ProjectSourceRecord source) =>
+        new(Path.IsPathFullyQualified(source.Uri) ? ProjectUriKind.LocalPath : ProjectUriKind.GitUrl, source.Uri, source.Subdirectory);
+
+    /// <summary>The root of the copy a project directory in <paramref name="subdirectory"/> of it belongs to.</summary>
+    private static string CopyRoot(string projectDirectory, string subdirectory)
+    {
+        var root = Path.GetFullPath(projectDirectory);
+        foreach (var _ in subdirectory.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            root = Path.GetDirectoryName(root) ?? root;
+        }
+
+        return root;
+    }
+
+    /// <summary>Where a run's recorded inputs are checked: where it ran, or, for a project URI, in the new copy of its commit.</summary>
+    /// <param name="ProjectDirectory">The folder relative input specs are read from.</param>
+    /// <param name="OriginalRoot">The original copy's root, whose absolute paths move to <paramref name="NewRoot"/>; null to keep specs as recorded.</param>
+    /// <param name="NewRoot">The new copy's root.</param>
+    private sealed record InputsAt(string ProjectDirectory, string? OriginalRoot, string? NewRoot)
+    {
+        public static InputsAt Recorded(RunManifest original) => new(original.Project.Directory, null, null);
+
+        public static InputsAt Copy(RunManifest original, ProjectSourceRecord source, string projectDirectory) =>
+            new(projectDirectory, CopyRoot(original.Project.Directory, source.Subdirectory), CopyRoot(projectDirectory, source.Subdirectory));
+
+        // A path parameter was recorded as the absolute path into the original copy; the same file is in the new one.
+        public string Rebase(string spec) =>
+            OriginalRoot is not null && NewRoot is not null && Path.IsPathFullyQualified(spec) && PathContainment.RelativeInside(OriginalRoot, spec) is { } relative
+                ? Path.Combine(NewRoot, relative)
+                : spec;
+    }
 
     private static List<OutputComparison> CompareOutputs(RunManifest original, RunManifest verification, string projectDirectory, ObjectStore objects, ComparisonTolerance tolerance)
     {

@@ -81,7 +81,16 @@ public abstract class ReproTestBase : IDisposable
 
     public void Dispose()
     {
-        Temp.Dispose();
+        Dispose(disposing: true);
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Deletes the temp folder; a test that owns more (another repository) releases it here too.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Temp.Dispose();
+        }
     }
 }

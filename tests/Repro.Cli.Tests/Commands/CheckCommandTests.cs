@@ -9,15 +9,16 @@ public sealed class CheckCommandTests
     {
         var (command, result) = CommandLine.ParseFor<CheckCommand>("check");
 
-        Assert.Equal((".", false, false), (result.GetValue(command.ProjectDirectory), result.GetValue(command.Strict), result.GetValue(command.Json)));
+        Assert.Equal((Path.GetFullPath("."), null, false, false), (result.GetValue(command.Project)!.Location, result.GetValue(command.Version), result.GetValue(command.Strict), result.GetValue(command.Json)));
     }
 
     [Fact]
     public void Parse_EveryOption_IsRead()
     {
-        var (command, result) = CommandLine.ParseFor<CheckCommand>("check", "project", "--strict", "--json");
+        var (command, result) = CommandLine.ParseFor<CheckCommand>("check", "https://example.invalid/org/repo.git#train", "-v", "v1", "--strict", "--json");
 
-        Assert.Equal(("project", true, true), (result.GetValue(command.ProjectDirectory), result.GetValue(command.Strict), result.GetValue(command.Json)));
+        var project = result.GetValue(command.Project)!;
+        Assert.Equal(("https://example.invalid/org/repo.git", "train", "v1", true, true), (project.Location, project.Subdirectory, result.GetValue(command.Version), result.GetValue(command.Strict), result.GetValue(command.Json)));
     }
 
     [Fact]

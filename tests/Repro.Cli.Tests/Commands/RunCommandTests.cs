@@ -1,5 +1,6 @@
 using Repro.Cli.Commands;
 using Repro.Core.Projects;
+using Repro.Core.Sources;
 
 namespace Repro.Cli.Tests.Commands;
 
@@ -22,12 +23,86 @@ public sealed class RunCommandTests
     }
 
     [Fact]
-    public void Parse_UnknownEnvironmentManager_IsRefused()
+    public void Parse_UnknownEnvironmentManager_IsRefusedNamingTheKnownOnes()
     {
-        var error = CommandLine.SingleError("run", "--env-manager", "conda");
+        var error = CommandLine.SingleError("run", "--env-manager", "pixi");
 
-        Assert.Contains("conda", error, StringComparison.Ordinal);
-        Assert.Contains("local", error, StringComparison.Ordinal);
+        Assert.Contains("pixi", error, StringComparison.Ordinal);
+        Assert.Contains("virtualenv", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("local")]
+    [InlineData("virtualenv")]
+    [InlineData("conda")]
+    public void Parse_EnvironmentManagerMLflowKnows_ReachesTheRequest(string manager)
+    {
+        var (command, result) = CommandLine.ParseFor<RunCommand>("run", "--env-manager", manager);
+
+        Assert.Equal(manager, command.ToRequest(result, NoVariables).EnvManager);
+    }
+
+    [Fact]
+    public void Parse_PythonAndRebuildEnv_ReachTheRequest()
+    {
+        var (command, result) = CommandLine.ParseFor<RunCommand>("run", "--python", "/opt/python3.11", "--rebuild-env");
+
+        var request = command.ToRequest(result, NoVariables);
+
+        Assert.Equal(("/opt/python3.11", true), (request.Python, request.RebuildEnvironment));
+    }
+
+    [Theory]
+    [InlineData("-v")]
+    [InlineData("--version")]
+    public void Parse_Version_ReachesTheRequest(string option)
+    {
+        var (command, result) = CommandLine.ParseFor<RunCommand>("run", "https://example.invalid/org/repo.git", option, "v1.2");
+
+        Assert.Equal("v1.2", command.ToRequest(result, NoVariables).Version);
+    }
+
+    [Theory]
+    [InlineData("-x", "starts with '-'")]
+    [InlineData("main~2", "one of ~ ^ : ? * [ \\")]
+    [InlineData("HEAD@{1}", "'@{'")]
+    public void Parse_VersionGitWouldReadAsSomethingElse_IsOneErrorNamingIt(string version, string expected)
+    {
+        var error = CommandLine.SingleError("run", "https://example.invalid/org/repo.git", "--version=" + version);
+
+        Assert.StartsWith($"--version: version '{version}' cannot be a branch, tag or commit", error, StringComparison.Ordinal);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("s3://bucket/project", "uses the scheme 's3', which repro cannot fetch")]
+    [InlineData("ext::sh -c touch% /tmp/pwned", "transport::address")]
+    [InlineData("https://example.invalid/repo.git#../up", "may not contain '..'")]
+    public void Parse_UriReproCannotFetch_IsOneErrorSayingWhy(string uri, string expected)
+    {
+        Assert.Contains(expected, CommandLine.SingleError("run", uri), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_GitUrl_RecordsRunsInTheCurrentDirectorysStore()
+    {
+        var (command, result) = CommandLine.ParseFor<RunCommand>("run", "git@example.invalid:org/repo.git#train/cnn");
+
+        var request = command.ToRequest(result, NoVariables);
+
+        Assert.Equal((ProjectUriKind.GitUrl, "git@example.invalid:org/repo.git", "train/cnn"), (request.Uri!.Kind, request.Uri.Location, request.Uri.Subdirectory));
+        Assert.Equal(Path.Combine(Environment.CurrentDirectory, ".repro"), request.StoreDirectory);
+    }
+
+    [Fact]
+    public void Parse_LocalFolderWithSubdirectory_RecordsRunsInThatFolder()
+    {
+        var (command, result) = CommandLine.ParseFor<RunCommand>("run", "proj#sub");
+
+        var request = command.ToRequest(result, NoVariables);
+
+        Assert.Equal((ProjectUriKind.LocalPath, Path.GetFullPath("proj"), "sub"), (request.Uri!.Kind, request.Uri.Location, request.Uri.Subdirectory));
+        Assert.Equal(Path.Combine(Path.GetFullPath("proj"), "sub", ".repro"), request.StoreDirectory);
     }
 
     [Fact]
@@ -71,7 +146,7 @@ public sealed class RunCommandTests
 
         var request = command.ToRequest(result, NoVariables);
 
-        Assert.Equal(".", request.ProjectDirectory);
+        Assert.Equal((ProjectUriKind.LocalPath, Path.GetFullPath("."), string.Empty, null), (request.Uri!.Kind, request.Uri.Location, request.Uri.Subdirectory, request.Version));
         Assert.Equal(CommandRenderer.DefaultEntryPoint, request.EntryPoint);
         Assert.Empty(request.Parameters);
         Assert.Null(request.Seed);
@@ -104,7 +179,7 @@ public sealed class RunCommandTests
 
         var request = command.ToRequest(result, NoVariables);
 
-        Assert.Equal(("proj", "train", 7u, "r", "x", true, 3, "local", true, 1024L), (request.ProjectDirectory, request.EntryPoint, request.Seed, request.RunName, request.ExperimentName, request.RequireClean, request.Threads, request.EnvManager, request.Rehash, request.ObjectSizeLimit));
+        Assert.Equal((Path.GetFullPath("proj"), "train", 7u, "r", "x", true, 3, "local", true, 1024L), (request.Uri!.Location, request.EntryPoint, request.Seed, request.RunName, request.ExperimentName, request.RequireClean, request.Threads, request.EnvManager, request.Rehash, request.ObjectSizeLimit));
     }
 
     [Fact]
@@ -124,7 +199,7 @@ public sealed class RunCommandTests
 
         Assert.True(result.GetValue(command.DryRun));
         Assert.True(result.GetValue(command.Json));
-        Assert.Equal(("proj", "train", 9u, 2, true), (request.ProjectDirectory, request.EntryPoint, request.Seed, request.Threads, request.Strict));
+        Assert.Equal((Path.GetFullPath("proj"), "train", 9u, 2, true), (request.Uri!.Location, request.EntryPoint, request.Seed, request.Threads, request.Strict));
         Assert.Equal([new("a", "1")], request.Parameters.ToList());
     }
 

@@ -40,6 +40,16 @@ public sealed class VerifyCommandTests
         Assert.Equal(expected, result.GetValue(command.Strict));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true, "--strict-env")]
+    public void Parse_StrictEnv_IsOffUnlessGiven(bool expected, params string[] options)
+    {
+        var (command, result) = CommandLine.ParseFor<VerifyCommand>(["verify", "latest", .. options]);
+
+        Assert.Equal(expected, result.GetValue(command.StrictEnv));
+    }
+
     [Fact]
     public void Parse_NoTolerance_IsExact()
     {

@@ -14,10 +14,10 @@ public sealed partial class LayeringTests
     [
         ["Diagnostics"],
         ["Errors", "Runs"],
-        ["FileSystem", "Json", "Processes"],
+        ["Caching", "FileSystem", "Json", "Processes"],
         ["AutoSeed", "Projects", "Store"],
-        ["Capture"],
-        ["Checkout"],
+        ["Capture", "Environments"],
+        ["Checkout", "Sources"],
         ["Execution"],
         ["Planning", "Verification"],
     ];

@@ -1,3 +1,4 @@
+using Repro.Core.Environments.Python;
 using Repro.Core.Runs;
 
 namespace Repro.Core.Verification.Differences;
@@ -32,6 +33,7 @@ public static partial class ManifestDifferences
         differences.Paths(environment, "environment.lockFiles", "lock file", LockFiles(envA), LockFiles(envB), factor);
         CompareInterpreters(a, b, differences);
         CompareDeclaredEnvironments(a.Project.Environment, b.Project.Environment, differences);
+        ComparePythonEnvironments(a.PythonEnvironment, b.PythonEnvironment, differences);
         foreach (var name in envA.Variables.Keys.Union(envB.Variables.Keys).Order(StringComparer.Ordinal))
         {
             differences.Value(environment, $"environment.variables.{name}", name, envA.Variables.GetValueOrDefault(name), envB.Variables.GetValueOrDefault(name), factor, DifferenceText.Unset);
@@ -127,6 +129,51 @@ public static partial class ManifestDifferences
         differences.Add(environment, "environment.declared.sha256", a.Sha256, b.Sha256, DifferenceRole.Factor, $"environment file {b.File ?? a.File} changed");
         differences.Value(environment, "environment.declared.image", "docker image", a.Image, b.Image, DifferenceRole.Factor);
         differences.Value(environment, "environment.declared.manager", "environment manager", a.Manager, b.Manager, DifferenceRole.Factor);
+    }
+
+    /// <summary>
+    /// The virtual environments of two runs: every package pip resolved differently is a factor of its own (what a
+    /// verification that rebuilt the environment names as the likely cause), then the interpreter and the environment key.
+    /// </summary>
+    private static void ComparePythonEnvironments(PythonEnvironmentRecord? a, PythonEnvironmentRecord? b, DifferenceList differences)
+    {
+        const DiffSection environment = DiffSection.Environment;
+        if (a is null || b is null)
+        {
+            differences.Value(environment, "pythonEnvironment", "Python environment", a?.Key, b?.Key, DifferenceRole.Factor);
+            return;
+        }
+
+        var packagesA = ByNormalizedName(a.Resolved.Packages);
+        var packagesB = ByNormalizedName(b.Resolved.Packages);
+        var packagesDiffer = false;
+        foreach (var name in packagesA.Keys.Union(packagesB.Keys).Order(StringComparer.Ordinal))
+        {
+            var packageA = packagesA.GetValueOrDefault(name);
+            var packageB = packagesB.GetValueOrDefault(name);
+            packagesDiffer |= !string.Equals(packageA?.Version, packageB?.Version, StringComparison.Ordinal);
+            differences.Value(environment, $"pythonEnvironment.packages.{name}", $"Python package {packageA?.Name ?? packageB!.Name}", packageA?.Version, packageB?.Version, DifferenceRole.Factor);
+        }
+
+        // With the same names and versions, a different freeze means a direct reference (a URL, a VCS commit) changed.
+        if (!packagesDiffer)
+        {
+            differences.Add(environment, "pythonEnvironment.freezeSha256", a.Resolved.FreezeSha256, b.Resolved.FreezeSha256, DifferenceRole.Factor, "pip freeze output of the Python environment changed");
+        }
+        differences.Value(environment, "pythonEnvironment.interpreter.version", "Python environment interpreter", a.Interpreter.Version, b.Interpreter.Version, DifferenceRole.Factor);
+        differences.Value(environment, "pythonEnvironment.interpreter.path", "Python environment interpreter path", a.Interpreter.Path, b.Interpreter.Path, DifferenceRole.Informational);
+        differences.Value(environment, "pythonEnvironment.key", "Python environment key", a.Key, b.Key, DifferenceRole.Informational);
+    }
+
+    private static Dictionary<string, PythonPackageRecord> ByNormalizedName(IReadOnlyList<PythonPackageRecord> packages)
+    {
+        var byName = new Dictionary<string, PythonPackageRecord>(StringComparer.Ordinal);
+        foreach (var package in packages)
+        {
+            byName.TryAdd(PythonResolution.Normalize(package.Name), package);
+        }
+
+        return byName;
     }
 
     private static string? Text(bool? value) => value switch

@@ -1,0 +1,146 @@
+using LibGit2Sharp;
+using Repro.Core.Errors;
+using Repro.Core.FileSystem;
+using Repro.Core.Runs;
+
+namespace Repro.Core.Sources;
+
+/// <summary>Where a project URI led: the project directory to load the MLproject file from, and how it was obtained.</summary>
+/// <param name="Uri">The URI as parsed.</param>
+/// <param name="Version">The version asked for; null when none was given.</param>
+/// <param name="ProjectDirectory">Absolute path of the project directory (the checkout or local folder, then the subdirectory).</param>
+/// <param name="Checkout">The git checkout in the cache; null when the project is a local folder used in place.</param>
+public sealed record ProjectSource(ProjectUri Uri, string? Version, string ProjectDirectory, GitCheckout? Checkout)
+{
+    /// <summary>
+    /// Whether the project goes through the git cache: every git URL, a local bare repository, and a local repository
+    /// root given with a version. A local folder without a version is used in place.
+    /// </summary>
+    /// <param name="uri">The parsed URI.</param>
+    /// <param name="version">The version; null for none.</param>
+    public static bool UsesCache(ProjectUri uri, string? version)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        return uri.Kind == ProjectUriKind.GitUrl
+            || version is not null
+            || (Directory.Exists(uri.Location) && Repository.IsValid(uri.Location) && IsBare(uri.Location));
+    }
+
+    /// <summary>Resolves a project URI and version the way <c>mlflow run</c> does.</summary>
+    /// <remarks>
+    /// A local folder without a version is used in place, as today. A local git repository with a version, a local bare
+    /// repository, and every git URL are checked out in <paramref name="cache"/> (MLflow refuses a version for a local
+    /// folder that is not a git repository, and so does repro). The subdirectory must exist and, links resolved, stay
+    /// inside the checkout or folder.
+    /// </remarks>
+    /// <param name="uri">The parsed URI.</param>
+    /// <param name="version">The version; null for none.</param>
+    /// <param name="cache">The git cache that checks repositories out.</param>
+    /// <param name="refresh">Fetch even when the cache already has the version.</param>
+    /// <param name="log">Receives one line per slow step; may be null.</param>
+    /// <param name="cancellationToken">Stops git.</param>
+    /// <returns>The project directory and its origin.</returns>
+    /// <exception cref="InputException">The folder, repository, version or subdirectory does not exist, or a version names no git repository.</exception>
+    public static async Task<ProjectSource> ResolveAsync(
+        ProjectUri uri, string? version, GitProjectCache cache, bool refresh, Action<string>? log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        ArgumentNullException.ThrowIfNull(cache);
+        version = ProjectVersion.Validate(version);
+        if (InPlace(uri, version) is { } inPlace)
+        {
+            return inPlace;
+        }
+
+        var checkout = await cache.CheckoutAsync(new GitCheckoutRequest(uri.Location, version) { Refresh = refresh, Log = log }, cancellationToken);
+        return InCheckout(uri, version, checkout);
+    }
+
+    /// <summary>
+    /// Resolves a project URI and version from what is already on this machine: a local folder in place, or a version
+    /// the cache holds; fetches nothing, writes nothing and starts no process.
+    /// </summary>
+    /// <param name="uri">The parsed URI.</param>
+    /// <param name="version">The version; null for none.</param>
+    /// <param name="cache">The git cache.</param>
+    /// <returns>The project directory and its origin, or null when the cache does not have the version yet.</returns>
+    /// <exception cref="InputException">The folder or subdirectory does not exist, or a version names no git repository.</exception>
+    public static ProjectSource? FindCached(ProjectUri uri, string? version, GitProjectCache cache)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        ArgumentNullException.ThrowIfNull(cache);
+        version = ProjectVersion.Validate(version);
+        if (InPlace(uri, version) is { } inPlace)
+        {
+            return inPlace;
+        }
+
+        return cache.FindCached(new GitCheckoutRequest(uri.Location, version)) is { } checkout ? InCheckout(uri, version, checkout) : null;
+    }
+
+    /// <summary>What a run manifest records about where the project came from, never a credential; null for a local folder used in place (its git record says it all).</summary>
+    public ProjectSourceRecord? ToRecord() =>
+        Checkout is null ? null : new(Uri.SafeLocation, Uri.Subdirectory, Version, Checkout.RefKind, Checkout.Commit);
+
+    /// <inheritdoc />
+    public override string ToString() => Checkout is null ? Uri.ToString() : $"{Uri} at {Checkout.Commit}";
+
+    // A local folder without a version is used where it is; a local repository root with a version, or a bare one, is
+    // checked out through the cache like any git URL.
+    private static ProjectSource? InPlace(ProjectUri uri, string? version)
+    {
+        if (uri.Kind != ProjectUriKind.LocalPath)
+        {
+            return null;
+        }
+
+        if (!Directory.Exists(uri.Location))
+        {
+            throw new InputException($"project '{uri}': {uri.Location} is not a folder");
+        }
+
+        var repositoryRoot = Repository.IsValid(uri.Location);
+        if (version is null && !(repositoryRoot && IsBare(uri.Location)))
+        {
+            return new ProjectSource(uri, null, Within(uri.Location, uri.Subdirectory, uri.Location), null);
+        }
+
+        return repositoryRoot
+            ? null
+            : throw new InputException($"a version needs a git repository, and {uri.Location} is not the root of one");
+    }
+
+    private static ProjectSource InCheckout(ProjectUri uri, string? version, GitCheckout checkout) =>
+        new(uri, version, Within(checkout.Directory, uri.Subdirectory, $"{uri.SafeLocation} at {checkout.Commit}"), checkout);
+
+    private static bool IsBare(string path)
+    {
+        using var repository = new Repository(path);
+        return repository.Info.IsBare;
+    }
+
+    private static string Within(string root, string subdirectory, string description)
+    {
+        if (subdirectory.Length == 0)
+        {
+            return root;
+        }
+
+        var directory = Path.GetFullPath(Path.Combine(root, subdirectory));
+        if (!Directory.Exists(directory))
+        {
+            throw new InputException($"the subdirectory '{subdirectory}' does not exist in {description}");
+        }
+
+        // A link inside a repository may point anywhere; the project must stay in what was checked out.
+        var realRoot = NativeFiles.RealPath(root) ?? root;
+        var realDirectory = NativeFiles.RealPath(directory) ?? directory;
+        var relative = Path.GetRelativePath(realRoot, realDirectory);
+        if (relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(relative))
+        {
+            throw new InputException($"the subdirectory '{subdirectory}' of {description} is a link that leads out of it");
+        }
+
+        return directory;
+    }
+}

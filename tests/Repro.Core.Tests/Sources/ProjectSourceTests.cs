@@ -1,0 +1,105 @@
+using Repro.Core.Errors;
+using Repro.Core.Runs;
+using Repro.Core.Sources;
+
+namespace Repro.Core.Tests.Sources;
+
+public sealed class ProjectSourceTests : IDisposable
+{
+    private readonly GitUpstream _upstream = new();
+    private readonly string _commit;
+
+    public ProjectSourceTests()
+    {
+        _upstream.Work.Write("proj/MLproject", "name: committed\n");
+        _commit = _upstream.Work.CommitAll("first");
+        _upstream.Publish();
+    }
+
+    private GitProjectCache Cache => new(_upstream.CacheRoot);
+
+    private Task<ProjectSource> ResolveAsync(string text, string? version = null) =>
+        ProjectSource.ResolveAsync(ProjectUri.Parse(text, _upstream.Work.Folder), version, Cache, refresh: false, log: null, CancellationToken.None);
+
+    [Fact]
+    public async Task Resolve_LocalFolderWithoutVersion_IsUsedInPlace()
+    {
+        var source = await ResolveAsync("repo#proj");
+
+        Assert.Null(source.Checkout);
+        Assert.Equal(Path.Combine(_upstream.Work.Root, "proj"), source.ProjectDirectory);
+        Assert.False(Directory.Exists(_upstream.CacheRoot));
+    }
+
+    [Fact]
+    public async Task Resolve_LocalRepositoryWithVersion_ChecksOutWhatIsCommitted()
+    {
+        _upstream.Work.Write("proj/MLproject", "name: uncommitted\n");
+
+        var source = await ResolveAsync("repo#proj", "main");
+
+        Assert.Equal(_commit, source.Checkout!.Commit);
+        Assert.Equal("name: committed\n", File.ReadAllText(Path.Combine(source.ProjectDirectory, "MLproject")));
+        Assert.StartsWith(Cache.Root, source.ProjectDirectory, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Resolve_BareRepositoryByPathWithoutVersion_ChecksOutItsDefaultBranch()
+    {
+        var source = await ResolveAsync("upstream.git#proj");
+
+        Assert.Equal(_commit, source.Checkout!.Commit);
+        Assert.Equal(GitRefKind.DefaultBranch, source.Checkout.RefKind);
+        Assert.Equal(Path.Combine(source.Checkout.Directory, "proj"), source.ProjectDirectory);
+    }
+
+    [Fact]
+    public async Task Resolve_FileUrlWithSubdirectoryAndCommit_LeadsIntoTheCheckout()
+    {
+        var source = await ResolveAsync(_upstream.BareUrl + "#proj", _commit);
+
+        Assert.Equal("name: committed\n", File.ReadAllText(Path.Combine(source.ProjectDirectory, "MLproject")));
+        Assert.Equal($"{_upstream.Bare}#proj at {_commit}", source.ToString());
+    }
+
+    [Fact]
+    public async Task Resolve_VersionForAFolderThatIsNotARepository_IsRefusedAsMlflowDoes()
+    {
+        Directory.CreateDirectory(Path.Combine(_upstream.Work.Folder, "plain"));
+
+        var error = await Assert.ThrowsAsync<InputException>(() => ResolveAsync("plain", "main"));
+
+        Assert.Contains("a version needs a git repository", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Resolve_MissingFolder_IsRefusedNamingIt()
+    {
+        var error = await Assert.ThrowsAsync<InputException>(() => ResolveAsync("nowhere"));
+
+        Assert.Contains(Path.Combine(_upstream.Work.Folder, "nowhere"), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Resolve_SubdirectoryMissingFromTheCheckout_IsRefusedNamingTheCommit()
+    {
+        var error = await Assert.ThrowsAsync<InputException>(() => ResolveAsync(_upstream.BareUrl + "#train", "main"));
+
+        Assert.Equal($"the subdirectory 'train' does not exist in {_upstream.Bare} at {_commit}", error.Message);
+    }
+
+    [UnixFact]
+    public async Task Resolve_SubdirectoryThatIsALinkOutOfTheCheckout_IsRefused()
+    {
+        var outside = Directory.CreateDirectory(Path.Combine(_upstream.Work.Folder, "outside")).FullName;
+        File.CreateSymbolicLink(Path.Combine(_upstream.Work.Root, "escape"), outside);
+        var commit = _upstream.Work.CommitAll("link");
+        _upstream.Publish();
+
+        var error = await Assert.ThrowsAsync<InputException>(() => ResolveAsync("upstream.git#escape", commit));
+
+        Assert.Contains("is a link that leads out of it", error.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _upstream.Dispose();
+}

@@ -1,6 +1,8 @@
+using Repro.Core.Caching;
 using Repro.Core.Capture.Data;
 using Repro.Core.Capture.Git;
 using Repro.Core.Checkout;
+using Repro.Core.Environments.Python;
 using Repro.Core.Errors;
 using Repro.Core.Execution;
 using Repro.Core.FileSystem;
@@ -9,9 +11,6 @@ using Repro.Core.Projects;
 using Repro.Core.Runs;
 using Repro.Core.Sources;
 using Repro.Core.Store;
-using Repro.Core.Caching;
-using Repro.Core.Checkout;
-using Repro.Core.Environments.Python;
 using Repro.Core.Verification.Comparison;
 using Repro.Core.Verification.Differences;
 

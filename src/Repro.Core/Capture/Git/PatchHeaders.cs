@@ -54,33 +54,6 @@ internal static class PatchHeaders
         return (paths, submodules);
     }
 
-    /// <summary>
-    /// The commit each submodule the patch touches points to after it: path → commit, or null when the patch removes
-    /// the submodule. A patch made with <c>--submodule=short</c> says it as <c>+Subproject commit ID</c> (with
-    /// <c>-dirty</c> appended when the submodule had changes of its own, which a patch cannot hold).
-    /// </summary>
-    public static Dictionary<string, string?> SubmoduleCommits(string patchFile)
-    {
-        const string NewCommit = "+Subproject commit ";
-        var commits = Read(patchFile).Submodules.ToDictionary(path => path, _ => (string?)null, StringComparer.Ordinal);
-        using var reader = new StreamReader(patchFile, Encoding.Latin1, detectEncodingFromByteOrderMarks: false);
-        string? current = null;
-        while (reader.ReadLine() is { } line)
-        {
-            if (line.StartsWith(DiffLine, StringComparison.Ordinal))
-            {
-                current = ParseDiffLine(line.AsSpan(DiffLine.Length));
-            }
-            else if (current is not null && commits.ContainsKey(current) && line.StartsWith(NewCommit, StringComparison.Ordinal))
-            {
-                var id = line[NewCommit.Length..];
-                commits[current] = id.EndsWith("-dirty", StringComparison.Ordinal) ? id[..^"-dirty".Length] : id;
-            }
-        }
-
-        return commits;
-    }
-
     /// <summary>Parses the part after <c>diff --git </c>; null when it is not a same-name pair.</summary>
     internal static string? ParseDiffLine(ReadOnlySpan<char> rest)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
 using Repro.Cli.IntegrationTests.Fixtures;
 
 namespace Repro.Cli.IntegrationTests.Commands;
@@ -192,6 +193,16 @@ public sealed class ListCommandTests(ThreeRecordedRuns shared) : ReproTestBase, 
         using var runs = shared.CopyStore();
         var expected = Text(ListJson(runs));
         var index = Path.Combine(runs.Store, "index.db");
+
+        // repro leaves its changes in the write-ahead log when it closes the index: copy them into the file first.
+        using (var connection = new SqliteConnection($"Data Source={index};Pooling=False"))
+        {
+            connection.Open();
+            using var checkpoint = connection.CreateCommand();
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            checkpoint.ExecuteNonQuery();
+        }
+
         var bytes = File.ReadAllBytes(index);
         Assert.True(bytes.Length > 8192, $"index.db has {bytes.Length} bytes");
         for (var i = 4096; i < bytes.Length; i++)

@@ -1,4 +1,5 @@
 using Repro.Cli.IntegrationTests.Fixtures;
+using Microsoft.Data.Sqlite;
 
 namespace Repro.Cli.IntegrationTests.Commands;
 
@@ -15,6 +16,17 @@ public sealed class StoreRepairTests : ReproTestBase
         var original = RunOnce(project);
         var cache = Path.Combine(StoreOf(project), "hash-cache.db");
         Assert.True(File.Exists(cache));
+
+        // repro leaves its changes in the write-ahead log when it closes the cache: copy them into the file first, or
+        // SQLite would read every page from the log and never see the damage.
+        using (var connection = new SqliteConnection($"Data Source={cache};Pooling=False"))
+        {
+            connection.Open();
+            using var checkpoint = connection.CreateCommand();
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            checkpoint.ExecuteNonQuery();
+        }
+
         File.WriteAllBytes(cache, [.. Enumerable.Range(0, 16384).Select(i => (byte)((i * 31) + 7))]);
 
         var run = Repro.Run(project, "run", ".");

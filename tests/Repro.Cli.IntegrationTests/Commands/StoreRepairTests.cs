@@ -1,5 +1,5 @@
-using Repro.Cli.IntegrationTests.Fixtures;
 using Microsoft.Data.Sqlite;
+using Repro.Cli.IntegrationTests.Fixtures;
 
 namespace Repro.Cli.IntegrationTests.Commands;
 

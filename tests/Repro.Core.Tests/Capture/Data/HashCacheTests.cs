@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Data.Sqlite;
 using Repro.Core.Capture.Data;
 using Repro.Core.FileSystem;
 
@@ -193,6 +194,17 @@ public sealed class HashCacheTests : IDisposable
         }
 
         var path = Path.Combine(_directory.Store, HashCache.FileName);
+
+        // The cache leaves its changes in the write-ahead log when it closes: copy them into the file first, or SQLite
+        // would read those pages from the log and never see the damage.
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var checkpoint = connection.CreateCommand();
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            checkpoint.ExecuteNonQuery();
+        }
+
         var bytes = File.ReadAllBytes(path);
         for (var i = 4096; i < bytes.Length; i++)
         {

@@ -19,6 +19,9 @@ public sealed partial class RunStore
     /// <summary>File name of a run's manifest inside its folder.</summary>
     public const string ManifestFileName = "run.json";
 
+    /// <summary>File in a run's folder that marks a run brought by <c>repro pull</c>; it never goes to a remote.</summary>
+    public const string PulledMarkerFileName = "pulled.json";
+
     private RunStore(string root)
     {
         Root = root;

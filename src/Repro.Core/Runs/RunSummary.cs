@@ -27,6 +27,9 @@ public sealed record RunSummary(
     IReadOnlyDictionary<string, double> Metrics,
     Verdict? Verdict)
 {
+    /// <summary>Whether the run was brought from a remote by <c>repro pull</c> rather than run here.</summary>
+    public bool Pulled { get; init; }
+
     /// <summary>The summary of <paramref name="manifest"/>.</summary>
     public static RunSummary From(RunManifest manifest)
     {

@@ -97,8 +97,11 @@ public sealed class Fingerprinter
         return specs.Select(resolver.Resolve).ToList();
     }
 
-    /// <summary>Digest and size of every content file, by content path: from the cache when it still holds, read otherwise.</summary>
-    private async Task<Dictionary<string, (string Sha256, long Size)>> HashAsync(
+    /// <summary>
+    /// Digest, size and trusted status of every content file, by content path: from the cache when it still holds,
+    /// read otherwise.
+    /// </summary>
+    private async Task<Dictionary<string, Digest>> HashAsync(
         IReadOnlyList<Resolution> resolutions,
         CancellationToken cancellationToken)
     {
@@ -111,7 +114,7 @@ public sealed class Fingerprinter
 
         var listed = files.Values.ToList();
         var started = DateTimeOffset.UtcNow;
-        var digests = new Dictionary<string, (string Sha256, long Size)>(StringComparer.Ordinal);
+        var digests = new Dictionary<string, Digest>(StringComparer.Ordinal);
         var cache = _options.Cache;
         var cached = cache is not null && !_options.Rehash
             ? cache.TryGetAll(listed.Select(f => new CacheKey(f.ContentPath!, f.Status!.Value)).ToList())
@@ -123,7 +126,7 @@ public sealed class Fingerprinter
             var file = listed[i];
             if (cached[i] is { } sha256)
             {
-                digests[file.ContentPath!] = (sha256, file.Status!.Value.Size);
+                digests[file.ContentPath!] = new Digest(sha256, file.Status!.Value.Size, file.Status);
             }
             else
             {
@@ -132,9 +135,13 @@ public sealed class Fingerprinter
         }
 
         var outcomes = await FileHasher.HashAllAsync(toHash, _engine, cancellationToken);
+        // Only a measurement the hash cache would keep proves the content later, from the status alone.
+        var trustedBefore = NativeFiles.ToUnixNs(started.UtcDateTime - HashCache.DefaultRacyMargin);
         for (var i = 0; i < toHash.Count; i++)
         {
-            digests[toHash[i].Path] = (outcomes[i].Sha256, outcomes[i].Status.Size);
+            var status = outcomes[i].Status;
+            var trusted = status.ModifiedNs < trustedBefore && status.ChangedNs < trustedBefore ? status : (FileStatus?)null;
+            digests[toHash[i].Path] = new Digest(outcomes[i].Sha256, status.Size, trusted);
         }
 
         cache?.PutAll(toHash.Select((job, i) => new CacheEntry(job.Path, outcomes[i].Status, outcomes[i].Sha256)).ToList(), started);
@@ -142,7 +149,7 @@ public sealed class Fingerprinter
     }
 
     /// <summary>Copies output files into the object store; returns the content paths now stored.</summary>
-    private HashSet<string> Store(IReadOnlyList<Resolution> resolutions, Dictionary<string, (string Sha256, long Size)> digests)
+    private HashSet<string> Store(IReadOnlyList<Resolution> resolutions, Dictionary<string, Digest> digests)
     {
         var stored = new HashSet<string>(StringComparer.Ordinal);
         if (_options.ObjectStore is not { } objects)
@@ -153,7 +160,7 @@ public sealed class Fingerprinter
         var bySha = new Dictionary<string, bool>(StringComparer.Ordinal);
         foreach (var path in resolutions.SelectMany(r => r.Files).Select(f => f.ContentPath).OfType<string>().Distinct(StringComparer.Ordinal))
         {
-            var (sha256, size) = digests[path];
+            var (sha256, size, trusted) = digests[path];
             if (size > objects.MaxFileBytes)
             {
                 continue;
@@ -161,7 +168,7 @@ public sealed class Fingerprinter
 
             if (!bySha.TryGetValue(sha256, out var present))
             {
-                present = objects.TryPut(path, sha256);
+                present = objects.TryPut(path, sha256, trusted);
                 bySha[sha256] = present;
             }
 
@@ -174,7 +181,7 @@ public sealed class Fingerprinter
         return stored;
     }
 
-    private static DataRecord ToRecord(Resolution resolution, Dictionary<string, (string Sha256, long Size)> digests, HashSet<string>? stored)
+    private static DataRecord ToRecord(Resolution resolution, Dictionary<string, Digest> digests, HashSet<string>? stored)
     {
         var files = resolution.Files.Select(f =>
         {
@@ -183,7 +190,7 @@ public sealed class Fingerprinter
                 return new FileRecord(f.RecordPath, 0, null) { LinkTarget = f.LinkTarget };
             }
 
-            var (sha256, size) = digests[f.ContentPath];
+            var (sha256, size, _) = digests[f.ContentPath];
             return new FileRecord(f.RecordPath, size, sha256)
             {
                 LinkTarget = f.LinkTarget,
@@ -194,4 +201,7 @@ public sealed class Fingerprinter
         var digest = resolution.Kind == "file" && files[0].Sha256 is { } single ? single : DataDigest.Of(files);
         return new DataRecord(resolution.Spec.Spec, resolution.Kind, resolution.Spec.Origin, digest, files);
     }
+
+    /// <summary>A file's digest and size, and its status when the digest may be trusted from the status alone.</summary>
+    private readonly record struct Digest(string Sha256, long Size, FileStatus? Trusted);
 }

@@ -14,6 +14,10 @@ internal static class CliRoot
         root.Subcommands.Add(ShowCommand.Create());
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(DiffCommand.Create());
+        root.Subcommands.Add(CheckoutCommand.Create());
+        root.Subcommands.Add(RemoteCommand.Create());
+        root.Subcommands.Add(TransferCommands.Push());
+        root.Subcommands.Add(TransferCommands.Pull());
         return root;
     }
 

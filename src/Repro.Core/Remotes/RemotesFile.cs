@@ -178,54 +178,6 @@ internal sealed class RemotesFile
         }
     }
 
-    /// <summary>Checks a remote name: a letter or digit, then letters, digits, '.', '_' or '-'.</summary>
-    public static bool IsValidName(string name) =>
-        name.Length is > 0 and <= 64
-        && char.IsAsciiLetterOrDigit(name[0])
-        && name.AsSpan().IndexOfAnyExcept("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") < 0;
-
-    /// <summary>Checks an S3 endpoint: an absolute http or https URL without credentials.</summary>
-    /// <returns>Null when valid, else why not.</returns>
-    public static string? EndpointProblem(string endpoint)
-    {
-        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.Host.Length == 0)
-        {
-            return $"endpoint '{endpoint}' is not an http:// or https:// URL";
-        }
-
-        if (!string.IsNullOrEmpty(uri.UserInfo))
-        {
-            return $"endpoint '{endpoint}' carries credentials: S3 takes them from the AWS chain, never from a URL";
-        }
-
-        return null;
-    }
-
-    /// <summary>Parses a size: a number of bytes, or a number with KiB, MiB or GiB.</summary>
-    public static bool TryParseSize(string text, out long bytes)
-    {
-        bytes = 0;
-        var trimmed = text.Trim();
-        long factor = 1;
-        foreach (var (suffix, unit) in new[] { ("KiB", 1L << 10), ("MiB", 1L << 20), ("GiB", 1L << 30) })
-        {
-            if (trimmed.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
-            {
-                trimmed = trimmed[..^suffix.Length].TrimEnd();
-                factor = unit;
-                break;
-            }
-        }
-
-        if (!long.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number > long.MaxValue / factor)
-        {
-            return false;
-        }
-
-        bytes = number * factor;
-        return true;
-    }
-
     private void ReadRemotes(YamlNode node, string baseDirectory)
     {
         if (node is YamlScalarNode { Value: null or "" })
@@ -241,7 +193,7 @@ internal sealed class RemotesFile
         foreach (var (nameNode, settings) in remotes.Children)
         {
             var name = Key(nameNode);
-            if (!IsValidName(name))
+            if (!RemoteSettingValues.IsValidName(name))
             {
                 throw Error(nameNode, $"'{name}' is not a remote name (a letter or digit, then letters, digits, '.', '_' or '-')");
             }
@@ -278,7 +230,7 @@ internal sealed class RemotesFile
                     break;
                 case "endpoint":
                     endpoint = Scalar(value, key);
-                    if (EndpointProblem(endpoint) is { } problem)
+                    if (RemoteSettingValues.EndpointProblem(endpoint) is { } problem)
                     {
                         throw Error(value, problem);
                     }
@@ -286,7 +238,7 @@ internal sealed class RemotesFile
                     break;
                 case "region":
                     region = Scalar(value, key);
-                    if (region.Length == 0 || region.AsSpan().IndexOfAnyExcept("abcdefghijklmnopqrstuvwxyz0123456789-") >= 0)
+                    if (!RemoteSettingValues.IsRegionName(region))
                     {
                         throw Error(value, $"'{region}' is not a region name (such as us-east-1)");
                     }
@@ -339,7 +291,7 @@ internal sealed class RemotesFile
     private long Size(YamlNode node, string key, long minimum)
     {
         var text = Scalar(node, key);
-        if (!TryParseSize(text, out var bytes) || bytes < minimum)
+        if (!RemoteSettingValues.TryParseSize(text, out var bytes) || bytes < minimum)
         {
             throw Error(node, $"{key} must be a size of at least {minimum} bytes (such as 16MiB), not '{text}'");
         }

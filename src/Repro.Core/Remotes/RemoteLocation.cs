@@ -83,31 +83,35 @@ public sealed record RemoteLocation
 
     private static RemoteLocation ParseFile(string url, string text)
     {
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || !uri.IsFile)
-        {
-            throw new InputException($"malformed remote URL '{url}': {Usage}");
-        }
-
-        if (!string.IsNullOrEmpty(uri.UserInfo))
+        var rest = text["file://".Length..];
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        var authority = slash < 0 ? rest : rest[..slash];
+        if (authority.Contains('@', StringComparison.Ordinal))
         {
             throw new InputException($"remote URL '{url}' carries credentials: a remote URL never does");
         }
 
-        if (!string.IsNullOrEmpty(uri.Host) && !string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase))
+        if (authority.Length > 0 && !string.Equals(authority, "localhost", StringComparison.OrdinalIgnoreCase))
         {
-            throw new InputException($"remote URL '{url}' names the host '{uri.Host}': a file:// remote is a local folder (mount the share and give its path)");
+            throw new InputException($"remote URL '{url}' names the host '{authority}': a file:// remote is a local folder (mount the share and give its path)");
         }
 
-        if (!string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
+        if (slash < 0 || rest.IndexOfAny(['?', '#']) >= 0)
         {
-            throw new InputException($"malformed remote URL '{url}': a file:// remote has no query or fragment");
+            throw new InputException($"malformed remote URL '{url}': {Usage}");
+        }
+
+        var path = Uri.UnescapeDataString(rest[slash..]);
+        if (path.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new InputException($"remote URL '{url}' is not a usable path");
         }
 
         return new RemoteLocation
         {
             Kind = RemoteKind.Directory,
             Url = url,
-            DirectoryPath = Path.TrimEndingDirectorySeparator(Path.GetFullPath(uri.LocalPath)),
+            DirectoryPath = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)),
         };
     }
 

@@ -52,13 +52,14 @@ public static class PushService
 
         // What each run needs sent, objects first.
         var objectsToSend = new Dictionary<string, (long Size, string RunId)>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         var alreadyThere = 0;
         var unavailable = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var manifest in manifests)
         {
             foreach (var reference in RunReferences.Of(manifest))
             {
-                if (objectsToSend.ContainsKey(reference.Sha256))
+                if (!seen.Add(reference.Sha256))
                 {
                     continue;
                 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Repro.Core.Remotes;
 
 /// <summary>What a push or pull did.</summary>
@@ -25,17 +27,22 @@ public sealed record TransferResult(
 public sealed record RunTransfer(string RunId, RunTransferOutcome Outcome, int ObjectsSent, int ObjectsUnavailable);
 
 /// <summary>What happened to one run.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<RunTransferOutcome>))]
 public enum RunTransferOutcome
 {
     /// <summary>Sent: the remote now holds the run and every object it references that the local store holds.</summary>
+    [JsonStringEnumMemberName("pushed")]
     Pushed,
 
     /// <summary>Pulled: the local store now holds the run and every object it references that the remote holds.</summary>
+    [JsonStringEnumMemberName("pulled")]
     Pulled,
 
     /// <summary>Nothing was missing on the receiving side.</summary>
+    [JsonStringEnumMemberName("upToDate")]
     UpToDate,
 
     /// <summary>Not pushed: the run has not ended.</summary>
+    [JsonStringEnumMemberName("skippedRunning")]
     SkippedRunning,
 }

@@ -38,15 +38,15 @@ public sealed partial class S3rver : IDisposable
         // Node 17 and later need the legacy provider, or paginated listings answer HTTP 500.
         start.Environment["NODE_OPTIONS"] = "--openssl-legacy-provider";
         _process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {executable}");
-        var listening = _process.StandardOutput.ReadLineAsync();
-        if (!listening.Wait(TimeSpan.FromSeconds(60)) || listening.Result is not { } line || ListeningLine().Match(line) is not { Success: true } match)
+        var port = ReadPortAsync(_process.StandardOutput);
+        if (!port.Wait(TimeSpan.FromSeconds(60)) || port.Result is not { } listening)
         {
             var error = _process.HasExited ? _process.StandardError.ReadToEnd() : "no 'listening' line within 60 s";
             Dispose();
             throw new InvalidOperationException($"s3rver did not start: {error}");
         }
 
-        Endpoint = $"http://127.0.0.1:{match.Groups[1].Value}";
+        Endpoint = $"http://127.0.0.1:{listening}";
         _process.StandardOutput.ReadToEndAsync();
         _process.StandardError.ReadToEndAsync();
     }
@@ -123,6 +123,20 @@ public sealed partial class S3rver : IDisposable
         {
             // The OS cleans temp eventually.
         }
+    }
+
+    /// <summary>The port from s3rver's "listening" line (it prints a blank line first); null when it exits first.</summary>
+    private static async Task<string?> ReadPortAsync(StreamReader output)
+    {
+        while (await output.ReadLineAsync().ConfigureAwait(false) is { } line)
+        {
+            if (ListeningLine().Match(line) is { Success: true } match)
+            {
+                return match.Groups[1].Value;
+            }
+        }
+
+        return null;
     }
 
     private static string? Locate()

@@ -174,6 +174,11 @@ internal sealed class S3RemoteStorage : IRemoteStorage
             {
                 throw new StoreException($"remote {Display}: the download of {key} broke off: {e.Message}", e);
             }
+            catch (AmazonClientException e)
+            {
+                // The SDK checks an MD5 or checksum the store sends along, when there is one, before repro's own hash.
+                throw new StoreException($"remote {Display}: {key} is damaged ({FirstLine(e.Message)}): it was not stored", e);
+            }
         }
         finally
         {

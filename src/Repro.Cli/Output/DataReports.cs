@@ -28,6 +28,7 @@ internal static class CheckoutReport
                 CheckoutState.Identical => "identical",
                 CheckoutState.Differs => "differs",
                 CheckoutState.Unavailable => "unavailable",
+                CheckoutState.NotRestored => "not restored",
                 _ => "skipped",
             };
             Console.Out.WriteLine($"  {state,-11} {file.Path}{(file.Detail is null ? string.Empty : $": {file.Detail}")}");

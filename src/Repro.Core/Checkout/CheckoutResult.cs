@@ -33,9 +33,13 @@ public sealed record CheckoutFile(string Path, string Origin, string? Sha256, lo
 [JsonConverter(typeof(JsonStringEnumConverter<CheckoutState>))]
 public enum CheckoutState
 {
-    /// <summary>Written from the store (or would have been, had the checkout not been refused).</summary>
+    /// <summary>Written from the store.</summary>
     [JsonStringEnumMemberName("restored")]
     Restored,
+
+    /// <summary>Would have been written, but the checkout was refused (because of other files): left as it is.</summary>
+    [JsonStringEnumMemberName("notRestored")]
+    NotRestored,
 
     /// <summary>Already identical to the record: not touched.</summary>
     [JsonStringEnumMemberName("identical")]

@@ -366,7 +366,7 @@ public static class CheckoutService
 
     private static CheckoutResult Refused(string runId, string project, List<CheckoutFile> files, List<Entry> wouldWrite, string? fetchedFrom, int fetched)
     {
-        files.AddRange(wouldWrite.Select(e => e.ToFile(CheckoutState.Restored, "not restored: the checkout was refused")));
+        files.AddRange(wouldWrite.Select(e => e.ToFile(CheckoutState.NotRestored, "the checkout was refused")));
         return new CheckoutResult(runId, project, Completed: false, Sort(files), fetchedFrom, fetched);
     }
 

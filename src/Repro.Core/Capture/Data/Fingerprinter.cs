@@ -148,7 +148,10 @@ public sealed class Fingerprinter
         return digests;
     }
 
-    /// <summary>Copies output files into the object store; returns the content paths now stored.</summary>
+    /// <summary>
+    /// Copies output files into the object store, several at once (a copy mostly waits for the disk, and each object
+    /// is flushed before it is renamed into place); returns the content paths now stored.
+    /// </summary>
     private HashSet<string> Store(IReadOnlyList<Resolution> resolutions, Dictionary<string, Digest> digests)
     {
         var stored = new HashSet<string>(StringComparer.Ordinal);
@@ -157,27 +160,32 @@ public sealed class Fingerprinter
             return stored;
         }
 
-        var bySha = new Dictionary<string, bool>(StringComparer.Ordinal);
-        foreach (var path in resolutions.SelectMany(r => r.Files).Select(f => f.ContentPath).OfType<string>().Distinct(StringComparer.Ordinal))
+        var paths = resolutions.SelectMany(r => r.Files).Select(f => f.ContentPath).OfType<string>().Distinct(StringComparer.Ordinal)
+            .Where(path => digests[path].Size <= objects.MaxFileBytes)
+            .ToList();
+
+        // One copy per digest: files with the same content are one object.
+        var firstBySha = paths.GroupBy(path => digests[path].Sha256, StringComparer.Ordinal).Select(group => group.First()).ToList();
+        var present = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        try
         {
-            var (sha256, size, trusted) = digests[path];
-            if (size > objects.MaxFileBytes)
-            {
-                continue;
-            }
-
-            if (!bySha.TryGetValue(sha256, out var present))
-            {
-                present = objects.TryPut(path, sha256, trusted);
-                bySha[sha256] = present;
-            }
-
-            if (present)
-            {
-                stored.Add(path);
-            }
+            Parallel.ForEach(
+                firstBySha,
+                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, System.Environment.ProcessorCount) },
+                path =>
+                {
+                    var (sha256, _, trusted) = digests[path];
+                    present[sha256] = objects.TryPut(path, sha256, trusted);
+                });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // Report the store's own one-line error, as a sequential loop would.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+            throw;
         }
 
+        stored.UnionWith(paths.Where(path => present.GetValueOrDefault(digests[path].Sha256)));
         return stored;
     }
 

@@ -4,8 +4,9 @@ using Microsoft.Win32.SafeHandles;
 namespace Repro.Core.Capture.Data;
 
 /// <summary>
-/// Copies and hashes in one pass, so storing or sending a file proves its digest without reading it twice. The next
-/// chunk is read on another thread while the current one is hashed and written.
+/// Copies and hashes in one pass, so storing or sending a file proves its digest without reading it twice. Each call
+/// stays on its own thread (callers copy several files at once to use more cores): waiting here for other thread-pool
+/// work would starve the pool when many copies run in parallel.
 /// </summary>
 internal static class HashingCopy
 {
@@ -19,25 +20,19 @@ internal static class HashingCopy
     public static string? Copy(SafeFileHandle input, SafeFileHandle output, long limit)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var current = Buffer(input);
-        var ahead = Buffer(input);
+        var buffer = Buffer(input);
         long offset = 0;
-        var read = RandomAccess.Read(input, current, 0);
-        while (read > 0)
+        int read;
+        while ((read = RandomAccess.Read(input, buffer, offset)) > 0)
         {
             if (offset + read > limit)
             {
                 return null;
             }
 
-            var nextOffset = offset + read;
-            var buffer = ahead;
-            var next = Task.Run(() => RandomAccess.Read(input, buffer, nextOffset));
-            hash.AppendData(current, 0, read);
-            RandomAccess.Write(output, current.AsSpan(0, read), offset);
-            offset = nextOffset;
-            read = next.GetAwaiter().GetResult();
-            (current, ahead) = (ahead, current);
+            hash.AppendData(buffer, 0, read);
+            RandomAccess.Write(output, buffer.AsSpan(0, read), offset);
+            offset += read;
         }
 
         return FileHasher.ToHex(hash.GetHashAndReset());

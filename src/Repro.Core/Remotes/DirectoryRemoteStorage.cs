@@ -5,7 +5,7 @@ namespace Repro.Core.Remotes;
 
 /// <summary>
 /// A remote that is a folder (a shared drive, an NFS mount). Each file is written to a temporary name beside its
-/// target, checked, flushed to disk and renamed into place, so a reader (or an interrupted push run again) only ever
+/// target (by the kernel: a clone or <c>copy_file_range</c>), flushed to disk, its size checked, and renamed into place, so a reader (or an interrupted push run again) only ever
 /// sees whole files. Objects are made read-only, as in a local store. The folder itself must exist: a missing one is
 /// most often a share that is not mounted, and creating it would fill the local disk instead.
 /// </summary>
@@ -77,17 +77,16 @@ internal sealed class DirectoryRemoteStorage : IRemoteStorage
             using (var output = File.OpenHandle(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None))
             {
                 length = RandomAccess.GetLength(input);
-                if (sha256 is not null)
+
+                // The kernel copies (or, on a file system that can, clones) without the bytes passing through repro:
+                // objects were checked when they entered the store, and are checked again by whoever pulls them.
+                if (!FileCloning.TryClone(input, output) && !FileCloning.TryKernelCopy(input, output, length))
                 {
                     var actual = HashingCopy.Copy(input, output, long.MaxValue);
-                    if (actual != sha256)
+                    if (sha256 is not null && actual != sha256)
                     {
                         throw new StoreException($"object {sha256} in the local store is damaged (its content hashes to {actual}): it was not sent to {Display}");
                     }
-                }
-                else if (!FileCloning.TryClone(input, output) && !FileCloning.TryKernelCopy(input, output, length))
-                {
-                    HashingCopy.Copy(input, output, long.MaxValue);
                 }
 
                 RandomAccess.FlushToDisk(output);
@@ -136,6 +135,12 @@ internal sealed class DirectoryRemoteStorage : IRemoteStorage
         {
             throw Failure($"cannot read {path}", e);
         }
+    }
+
+    public string? LocalPathOf(string key)
+    {
+        EnsureRoot();
+        return PathOf(key);
     }
 
     public void Dispose()

@@ -18,10 +18,17 @@ public interface IRemoteStorage : IDisposable
 
     /// <summary>
     /// Stores the content of <paramref name="localPath"/> at <paramref name="key"/>, replacing what is there, and checks
-    /// the stored size afterwards. With <paramref name="sha256"/>, content that does not hash to it is not sent.
+    /// the stored size afterwards. <paramref name="sha256"/> names an object: where the content passes through repro
+    /// (S3, or a folder the kernel cannot copy to), content that does not hash to it is not sent.
     /// </summary>
     Task PutFileAsync(string key, string localPath, string? sha256, CancellationToken cancellationToken);
 
     /// <summary>Writes the value at <paramref name="key"/> into <paramref name="destination"/>.</summary>
     Task GetAsync(string key, Stream destination, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The local file that holds <paramref name="key"/>, when the remote is a folder (so the kernel can copy or clone
+    /// it); null for remotes reached over the network.
+    /// </summary>
+    string? LocalPathOf(string key);
 }

@@ -74,9 +74,10 @@ public static class PullService
             remoteObjects = PushService.ParseObjects(await remote.ListAsync(RemoteLayout.ObjectsPrefix, cancellationToken).ConfigureAwait(false));
         }
 
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (runId, reference) in needed)
         {
-            if (wanted.ContainsKey(reference.Sha256))
+            if (!seen.Add(reference.Sha256))
             {
                 continue;
             }
@@ -160,8 +161,13 @@ public static class PullService
         return missing.Order(StringComparer.Ordinal).ToList();
     }
 
-    private static Task ReceiveAsync(ObjectStore objects, IRemoteStorage remote, string sha256, long size, CancellationToken cancellationToken) =>
-        objects.ReceiveAsync(sha256, size, remote.Display, (stream, token) => remote.GetAsync(RemoteLayout.ObjectKey(sha256), stream, token), cancellationToken);
+    private static Task ReceiveAsync(ObjectStore objects, IRemoteStorage remote, string sha256, long size, CancellationToken cancellationToken)
+    {
+        var key = RemoteLayout.ObjectKey(sha256);
+        return remote.LocalPathOf(key) is { } path
+            ? Task.Run(() => objects.ReceiveFile(sha256, size, path, remote.Display), cancellationToken)
+            : objects.ReceiveAsync(sha256, size, remote.Display, (stream, token) => remote.GetAsync(key, stream, token), cancellationToken);
+    }
 
     /// <summary>Run ids on the remote that have a manifest, each with its folder's files (relative path to size).</summary>
     private static Dictionary<string, Dictionary<string, long>> GroupRuns(IReadOnlyDictionary<string, long> listing)

@@ -171,7 +171,7 @@ public sealed class Fingerprinter
         {
             Parallel.ForEach(
                 firstBySha,
-                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, System.Environment.ProcessorCount) },
+                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(4, System.Environment.ProcessorCount) },
                 path =>
                 {
                     var (sha256, _, trusted) = digests[path];

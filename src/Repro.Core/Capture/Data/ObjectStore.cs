@@ -258,6 +258,72 @@ public sealed class ObjectStore
         }
     }
 
+    /// <summary>
+    /// Stores a copy of a file from elsewhere (a folder remote) under <paramref name="sha256"/>: cloned or copied by
+    /// the kernel, then read once and hashed; only a copy that hashes to its name is renamed into place.
+    /// </summary>
+    /// <param name="sha256">The digest the content must have.</param>
+    /// <param name="expectedSize">The size it must have.</param>
+    /// <param name="sourcePath">The file to copy.</param>
+    /// <param name="source">Describes where it comes from, for messages.</param>
+    /// <returns>False when the object was already stored (nothing was written).</returns>
+    /// <exception cref="StoreException">The content is not what its name says, or a file cannot be read or written.</exception>
+    public bool ReceiveFile(string sha256, long expectedSize, string sourcePath, string source)
+    {
+        var target = ObjectPath(sha256);
+        if (File.Exists(target))
+        {
+            return false;
+        }
+
+        var directory = Path.GetDirectoryName(target)!;
+        var temporary = Path.Combine(directory, $".tmp-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(directory);
+            string actual;
+            long length;
+            using (var input = File.OpenHandle(sourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan))
+            using (var output = File.OpenHandle(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None))
+            {
+                length = RandomAccess.GetLength(input);
+                actual = FileCloning.TryClone(input, output) || FileCloning.TryKernelCopy(input, output, length)
+                    ? HashingCopy.Hash(output)
+                    : HashingCopy.Copy(input, output, long.MaxValue)!;
+                length = RandomAccess.GetLength(output);
+                Sync(output);
+            }
+
+            if (length != expectedSize)
+            {
+                throw new StoreException($"object {sha256} from {source} has {length} bytes, not {expectedSize}: it was not stored");
+            }
+
+            if (!string.Equals(actual, sha256, StringComparison.Ordinal))
+            {
+                throw new StoreException($"object {sha256} from {source} is damaged: its content hashes to {actual}; it was not stored");
+            }
+
+            Commit(temporary, target);
+            return true;
+        }
+        catch (IOException) when (File.Exists(target))
+        {
+            TryDelete(temporary);
+            return false;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temporary);
+            throw new StoreException($"cannot store object {sha256} from {source}: {e.Message}", e);
+        }
+        catch
+        {
+            TryDelete(temporary);
+            throw;
+        }
+    }
+
     /// <summary>Adds one file; see <see cref="TryPut(string, string, FileStatus?)"/>.</summary>
     internal PutOutcome Put(string file, string sha256, FileStatus? hashedAs)
     {

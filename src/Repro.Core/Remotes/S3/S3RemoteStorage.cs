@@ -186,6 +186,8 @@ internal sealed class S3RemoteStorage : IRemoteStorage
         }
     }
 
+    public string? LocalPathOf(string key) => null;
+
     public void Dispose()
     {
         _client.Dispose();

@@ -129,8 +129,10 @@ internal static class StoreBenchmark
         File.WriteAllBytes(probe, new byte[4096]);
         try
         {
-            Shell($"cp --reflink=always '{probe}' '{probe}.clone' 2>/dev/null || true");
-            return File.Exists(probe + ".clone");
+            using var cp = Process.Start(new ProcessStartInfo("cp", ["--reflink=always", probe, probe + ".clone"]) { UseShellExecute = false, RedirectStandardError = true })!;
+            cp.StandardError.ReadToEnd();
+            cp.WaitForExit();
+            return cp.ExitCode == 0;
         }
         finally
         {
@@ -146,7 +148,8 @@ internal static class StoreBenchmark
             return;
         }
 
-        var random = new Random(path.Length ^ (int)size);
+        // Every file different: identical files would be one object, and the store would copy only the first.
+        var random = new Random(path.Aggregate(17, (hash, c) => unchecked((hash * 31) + c)));
         var buffer = new byte[1 << 20];
         using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1);
         for (long written = 0; written < size; written += buffer.Length)

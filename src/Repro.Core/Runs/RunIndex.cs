@@ -6,7 +6,8 @@ using Repro.Core.Errors;
 namespace Repro.Core.Runs;
 
 /// <summary>
-/// SQLite index of the runs in a store, for fast listing. It holds nothing that is not in some <c>run.json</c>:
+/// SQLite index of the runs in a store, for fast listing. It holds nothing that is not in some <c>run.json</c> (or,
+/// for a pulled run, its <see cref="RunStore.PulledMarkerFileName"/> marker):
 /// when it is missing, corrupt, of another version or out of date with the manifests, it is repaired from them.
 /// </summary>
 public sealed class RunIndex : IDisposable

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Repro.Core.Capture.Data;
+using Repro.Core.FileSystem;
 
 namespace Repro.Bench.Hashing;
 

@@ -20,7 +20,7 @@ internal static class CommandFailure
         {
             return Report(exception.Message, ExitCodes.Interrupted);
         }
-        catch (StoreException exception)
+        catch (Exception exception) when (exception is StoreException or GitException)
         {
             return Report(exception.Message, ExitCodes.InternalError);
         }

@@ -14,7 +14,7 @@ internal static class ExitCodes
     /// <summary>Nothing was run because of bad input: command line, MLproject, parameters, a dirty tree under --require-clean, an unknown run; for verify, NOT_VERIFIABLE.</summary>
     public const int BadInput = 2;
 
-    /// <summary>repro's own failure: the store, the file system, an unexpected error.</summary>
+    /// <summary>repro's own failure: the store, the file system, git, an unexpected error.</summary>
     public const int InternalError = 3;
 
     /// <summary>Interrupted by Ctrl-C or SIGTERM; the run is recorded as KILLED.</summary>

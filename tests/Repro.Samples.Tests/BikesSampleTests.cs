@@ -59,7 +59,7 @@ public sealed class BikesSampleTests : IDisposable
 
         var result = SampleProcess.Dotnet("Bikes", ["evaluate"], _first.Path);
 
-        Assert.True(result.ExitCode == 0, result.Describe());
+        Assert.True(result.ExitCode == 0, result.ToString());
         var trained = ReadJson(_first.File(Metrics));
         var evaluated = ReadJson(_first.File("outputs/bikes/evaluate/metrics.json"));
         foreach (var name in new[] { "rmse", "mae", "r2", "baseline_rmse", "test_rows" })
@@ -79,13 +79,13 @@ public sealed class BikesSampleTests : IDisposable
         var result = SampleProcess.Dotnet("Bikes", ["evaluate"], _first.Path);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains(Model, result.StandardError, StringComparison.Ordinal);
+        Assert.Contains(Model, result.Stderr, StringComparison.Ordinal);
     }
 
     private static void Train(ProjectCopy project, string[]? arguments = null, string timeZone = "UTC")
     {
         var result = SampleProcess.Dotnet("Bikes", ["train", .. arguments ?? []], project.Path, new Dictionary<string, string?> { ["TZ"] = timeZone });
-        Assert.True(result.ExitCode == 0, result.Describe());
+        Assert.True(result.ExitCode == 0, result.ToString());
     }
 
     private static JsonObject ReadJson(string path) => JsonNode.Parse(File.ReadAllText(path))!.AsObject();

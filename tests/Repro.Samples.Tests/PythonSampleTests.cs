@@ -1,5 +1,4 @@
 using Repro.Samples.Tests.Support;
-using Repro.Sdk.Tests.Support;
 
 namespace Repro.Samples.Tests;
 
@@ -47,7 +46,7 @@ public sealed class PythonSampleTests : IDisposable
     private void Run(string outputDirectory, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var result = SampleProcess.Python(Script, ["--output-dir", outputDirectory], _temp.Path, environment);
-        Assert.True(result.ExitCode == 0, result.Describe());
+        Assert.True(result.ExitCode == 0, result.ToString());
     }
 
     private string Read(string outputDirectory, string file) => File.ReadAllText(Path.Combine(_temp.Path, outputDirectory, file));

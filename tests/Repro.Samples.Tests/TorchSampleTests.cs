@@ -49,6 +49,6 @@ public sealed class TorchSampleTests : IDisposable
     private static void Train(ProjectCopy project, params string[] arguments)
     {
         var result = SampleProcess.Dotnet("TorchSample", arguments, project.Path);
-        Assert.True(result.ExitCode == 0, result.Describe());
+        Assert.True(result.ExitCode == 0, result.ToString());
     }
 }

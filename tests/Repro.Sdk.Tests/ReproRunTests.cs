@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Repro.Sdk.Tests.Support;
 
 namespace Repro.Sdk.Tests;
 
@@ -10,14 +9,14 @@ public sealed class ReproRunTests : IDisposable
 
     public ReproRunTests()
     {
-        File.WriteAllText(_temp.File("params.json"), """{"epochs":"3","lr":"0.01"}""");
+        File.WriteAllText(_temp.Combine("params.json"), """{"epochs":"3","lr":"0.01"}""");
         _variables = new Dictionary<string, string?>
         {
             ["REPRO_RUN_ID"] = "20250101T000000Z-abcd",
             ["REPRO_RUN_DIR"] = _temp.Path,
             ["REPRO_SEED"] = "4294967295",
-            ["REPRO_PARAMS_FILE"] = _temp.File("params.json"),
-            ["REPRO_METRICS_FILE"] = _temp.File("metrics.json"),
+            ["REPRO_PARAMS_FILE"] = _temp.Combine("params.json"),
+            ["REPRO_METRICS_FILE"] = _temp.Combine("metrics.json"),
             ["OMP_NUM_THREADS"] = "1",
         };
     }
@@ -34,7 +33,7 @@ public sealed class ReproRunTests : IDisposable
         Assert.Equal(4294967295u, run.Seed);
         Assert.Equal(3, run.Parameters.GetInt32("epochs"));
         Assert.Equal(0.01, run.Parameters.GetDouble("lr"));
-        Assert.Equal(_temp.File("metrics.json"), run.MetricsFile);
+        Assert.Equal(_temp.Combine("metrics.json"), run.MetricsFile);
     }
 
     [Fact]
@@ -95,17 +94,17 @@ public sealed class ReproRunTests : IDisposable
     [Fact]
     public void FromVariables_NonStringParameter_NamesFileAndParameter()
     {
-        File.WriteAllText(_temp.File("params.json"), """{"epochs":3}""");
+        File.WriteAllText(_temp.Combine("params.json"), """{"epochs":3}""");
 
         var error = Assert.Throws<ReproSdkException>(FromVariables);
 
-        Assert.Equal($"{_temp.File("params.json")}: parameter 'epochs' is not a string.", error.Message);
+        Assert.Equal($"{_temp.Combine("params.json")}: parameter 'epochs' is not a string.", error.Message);
     }
 
     [Fact]
     public void LogMetric_ExistingMetricsFile_MergesAndLastValueWins()
     {
-        File.WriteAllText(_temp.File("metrics.json"), """{"written_by_python":1.5,"loss":9}""");
+        File.WriteAllText(_temp.Combine("metrics.json"), """{"written_by_python":1.5,"loss":9}""");
         var run = FromVariables();
 
         run.LogMetric("loss", 0.25);
@@ -126,7 +125,7 @@ public sealed class ReproRunTests : IDisposable
     [Fact]
     public void Report_ExistingReportFromAnotherComponent_KeepsItsSectionsAndWarnings()
     {
-        File.WriteAllText(_temp.File("sdk.json"), """{"python":{"numpy":"2.1.0"},"warnings":["from python"],"subSeeds":{"py":7}}""");
+        File.WriteAllText(_temp.Combine("sdk.json"), """{"python":{"numpy":"2.1.0"},"warnings":["from python"],"subSeeds":{"py":7}}""");
         var run = FromVariables();
 
         run.Seeds.Derive("shuffle");
@@ -192,12 +191,12 @@ public sealed class ReproRunTests : IDisposable
     [Fact]
     public void FromEnvironment_ChildProcessUnderTheContract_WritesReportAndMetrics()
     {
-        File.WriteAllText(_temp.File("params.json"), """{"epochs":"4","expected_accuracy":"0.75"}""");
+        File.WriteAllText(_temp.Combine("params.json"), """{"epochs":"4","expected_accuracy":"0.75"}""");
         var environment = new Dictionary<string, string?>(_variables) { ["REPRO_SEED"] = "42" };
 
-        var result = DotnetProcess.Run([TestAppPath(), "contract"], _temp.Path, environment);
+        var result = DotnetHost.Run([TestAppPath(), "contract"], _temp.Path, environment);
 
-        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.True(JsonNode.DeepEquals(
             JsonNode.Parse("""{"accuracy":0.75,"loss":0.25,"epochs":4}"""),
             ReadJson("metrics.json")));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Repro.Core.Store;
 
 namespace Repro.Benchmarks.Runs;
 

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Repro.Core.Runs;
+using Repro.Core.Store;
 
 namespace Repro.Benchmarks.Runs;
 

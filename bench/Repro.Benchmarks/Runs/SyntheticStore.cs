@@ -1,5 +1,7 @@
 using System.Globalization;
+using Repro.Core.FileSystem;
 using Repro.Core.Runs;
+using Repro.Core.Store;
 
 namespace Repro.Benchmarks.Runs;
 
@@ -29,10 +31,10 @@ public static class SyntheticStore
         for (var i = 0; i < runCount; i++)
         {
             var startedAt = start.AddMinutes(i * 7.3);
-            var (runId, directory) = store.CreateRun(startedAt);
-            var manifest = Manifest(runId, i, startedAt, i % 10 == 9 ? previous : null);
-            AtomicFile.WriteAllBytes(Path.Combine(directory, RunStore.ManifestFileName), ManifestSerializer.Serialize(manifest));
-            previous = runId;
+            var folder = store.CreateRun(startedAt);
+            var manifest = Manifest(folder.RunId, i, startedAt, i % 10 == 9 ? previous : null);
+            AtomicFile.WriteAllBytes(folder.Manifest, ManifestSerializer.Serialize(manifest));
+            previous = folder.RunId;
         }
 
         return store;
@@ -61,31 +63,31 @@ public static class SyntheticStore
             Verifies = verifies,
             Repro = new ToolRecord("0.1.0+bench"),
             Project = new ProjectRecord("bike-sharing", "/home/alice/src/bike-sharing", "MLproject", new ProjectEnvironmentRecord("python_env", "python_env.yaml", Hash(i, "env"), null, "local")),
-            EntryPoint = new EntryPointRecord(entryPoint, "declared"),
+            EntryPoint = new EntryPointRecord(entryPoint, EntryPointKind.Declared),
             Parameters =
             [
-                new ParameterRecord("epochs", "int", "user", (10 + (i % 40)).ToString(culture), (10 + (i % 40)).ToString(culture)),
-                new ParameterRecord("lr", "float", "user", lr, lr),
-                new ParameterRecord("batch_size", "int", "default", "64", "64"),
-                new ParameterRecord("data", "path", "default", "data/hour.csv", "/home/alice/src/bike-sharing/data/hour.csv"),
+                new ParameterRecord("epochs", ParameterType.Int, ParameterSource.User, (10 + (i % 40)).ToString(culture), (10 + (i % 40)).ToString(culture)),
+                new ParameterRecord("lr", ParameterType.Float, ParameterSource.User, lr, lr),
+                new ParameterRecord("batch_size", ParameterType.Int, ParameterSource.Default, "64", "64"),
+                new ParameterRecord("data", ParameterType.Path, ParameterSource.Default, "data/hour.csv", "/home/alice/src/bike-sharing/data/hour.csv"),
             ],
             Command = new CommandRecord(
                 $"python train.py --epochs {10 + (i % 40)} --lr {lr} --batch-size 64 --data /home/alice/src/bike-sharing/data/hour.csv",
                 ["bash", "-c", $"python train.py --epochs {10 + (i % 40)} --lr {lr} --batch-size 64 --data /home/alice/src/bike-sharing/data/hour.csv"],
                 "/home/alice/src/bike-sharing"),
-            Seed = new SeedRecord(1234 + i, "cli"),
+            Seed = new SeedRecord((uint)(1234 + i), SeedSource.Cli),
             Determinism = new DeterminismRecord(
                 [
-                    new DeterminismVariable("PYTHONHASHSEED", (1234 + i).ToString(culture), "repro", "Python hashes str/bytes with it at interpreter start"),
-                    new DeterminismVariable("CUBLAS_WORKSPACE_CONFIG", ":4096:8", "repro", "cuBLAS needs it for deterministic results"),
-                    new DeterminismVariable("TF_DETERMINISTIC_OPS", "1", "repro", "TensorFlow picks deterministic kernels"),
-                    new DeterminismVariable("OMP_NUM_THREADS", "8", "repro", "thread count changes reduction order"),
-                    new DeterminismVariable("SOURCE_DATE_EPOCH", "1736150400", "repro", "tools that embed the time use it"),
+                    new DeterminismVariable("PYTHONHASHSEED", (1234 + i).ToString(culture), VariableSetter.Repro, "Python hashes str/bytes with it at interpreter start"),
+                    new DeterminismVariable("CUBLAS_WORKSPACE_CONFIG", ":4096:8", VariableSetter.Repro, "cuBLAS needs it for deterministic results"),
+                    new DeterminismVariable("TF_DETERMINISTIC_OPS", "1", VariableSetter.Repro, "TensorFlow picks deterministic kernels"),
+                    new DeterminismVariable("OMP_NUM_THREADS", "8", VariableSetter.Repro, "thread count changes reduction order"),
+                    new DeterminismVariable("SOURCE_DATE_EPOCH", "1736150400", VariableSetter.Repro, "tools that embed the time use it"),
                 ],
                 8),
             Git = new GitRecord
             {
-                State = "repository",
+                State = GitState.Repository,
                 RepositoryRoot = "/home/alice/src/bike-sharing",
                 ProjectPath = "",
                 Commit = Hash(i / 20, "commit")[..40],
@@ -132,14 +134,14 @@ public static class SyntheticStore
             },
             Inputs =
             [
-                new DataRecord("data/", "directory", "inputs", Hash(i / 100, "data"), [.. Enumerable.Range(0, 12).Select(f => new FileRecord($"data/part-{f:D3}.csv", 1_048_576 + f, Hash(f, "part")))]),
-                new DataRecord("/home/alice/src/bike-sharing/data/hour.csv", "file", "parameter:data", Hash(0, "hour"), [new FileRecord("data/hour.csv", 1_156_736, Hash(0, "hour"))]),
+                new DataRecord("data/", DataKind.Directory, DataOrigin.Inputs, Hash(i / 100, "data"), [.. Enumerable.Range(0, 12).Select(f => new FileRecord($"data/part-{f:D3}.csv", 1_048_576 + f, Hash(f, "part")))]),
+                new DataRecord("/home/alice/src/bike-sharing/data/hour.csv", DataKind.File, DataOrigin.Parameter("data"), Hash(0, "hour"), [new FileRecord("data/hour.csv", 1_156_736, Hash(0, "hour"))]),
             ],
             Outputs = status == RunStatus.Finished
                 ?
                 [
-                    new DataRecord("model.zip", "file", "outputs", Hash(i, "model"), [new FileRecord("model.zip", 18_000_000 + i, Hash(i, "model")) { Stored = true }]),
-                    new DataRecord("reports/", "directory", "outputs", Hash(i, "reports"), [new FileRecord("reports/eval.csv", 5_210, Hash(i, "eval")) { Stored = true }, new FileRecord("reports/curve.json", 9_876, Hash(i, "curve")) { Stored = true }]),
+                    new DataRecord("model.zip", DataKind.File, DataOrigin.Outputs, Hash(i, "model"), [new FileRecord("model.zip", 18_000_000 + i, Hash(i, "model")) { Stored = true }]),
+                    new DataRecord("reports/", DataKind.Directory, DataOrigin.Outputs, Hash(i, "reports"), [new FileRecord("reports/eval.csv", 5_210, Hash(i, "eval")) { Stored = true }, new FileRecord("reports/curve.json", 9_876, Hash(i, "curve")) { Stored = true }]),
                 ]
                 : [],
             Metrics = status == RunStatus.Finished

@@ -2,53 +2,74 @@ using System.CommandLine;
 using Repro.Cli.Options;
 using Repro.Cli.Output;
 using Repro.Core.Runs;
+using Repro.Core.Store;
 
 namespace Repro.Cli.Commands;
 
 /// <summary><c>repro list</c>: the runs in the store, newest first, served from the SQLite index.</summary>
-internal static class ListCommand
+internal sealed class ListCommand : Command
 {
-    public static Command Create()
+    public ListCommand()
+        : base("list", "List the runs in the store, newest first.")
     {
-        var store = CommonOptions.Store();
-        var json = CommonOptions.Json();
-        var entryPoint = new Option<string?>("--entry-point", "-e") { Description = "Only runs of this entry point.", HelpName = "NAME" };
-        var status = new Option<RunStatus?>("--status")
+        foreach (var option in new Option[] { Store, EntryPoint, Status, ExperimentName, Limit, Json })
         {
-            Description = "Only runs with this status: RUNNING, FINISHED, FAILED or KILLED.",
-            HelpName = "STATUS",
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
-                if (Enum.TryParse<RunStatus>(text, ignoreCase: true, out var value) && Enum.IsDefined(value) && !int.TryParse(text, out _))
-                {
-                    return value;
-                }
+            Add(option);
+        }
 
-                result.AddError($"--status must be one of RUNNING, FINISHED, FAILED, KILLED, not '{text}'");
-                return null;
-            },
-        };
-        var experiment = new Option<string?>("--experiment-name") { Description = "Only runs of this experiment.", HelpName = "NAME" };
-        var limit = CommonOptions.PositiveInt("--limit", "Show at most N runs (newest first).", "N");
-        var command = new Command("list", "List the runs in the store, newest first.") { store, entryPoint, status, experiment, limit, json };
-        command.SetAction((parseResult, _) => CommandFailure.GuardAsync(() =>
+        SetAction((parseResult, _) => CommandFailure.GuardAsync(() => Task.FromResult(Execute(parseResult))));
+    }
+
+    public Option<string?> Store { get; } = CommonOptions.Store();
+
+    public Option<string?> EntryPoint { get; } = new("--entry-point", "-e") { Description = "Only runs of this entry point.", HelpName = "NAME" };
+
+    public Option<RunStatus?> Status { get; } = new("--status")
+    {
+        Description = "Only runs with this status: RUNNING, FINISHED, FAILED or KILLED.",
+        HelpName = "STATUS",
+        CustomParser = result =>
         {
-            var runStore = StoreLocator.OpenExisting(parseResult.GetValue(store));
-            using var index = RunIndex.Open(runStore);
-            index.Synchronize();
-            var runs = index.Query(new RunQuery(parseResult.GetValue(entryPoint), parseResult.GetValue(status), parseResult.GetValue(experiment), parseResult.GetValue(limit)));
-            if (parseResult.GetValue(json))
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+            var status = Enum.GetValues<RunStatus>().Where(value => string.Equals(value.Name(), text, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (status.Count == 1)
             {
-                Console.Out.WriteLine(JsonOutput.Serialize(runs, CliJsonContext.Default.IReadOnlyListRunSummary));
-            }
-            else
-            {
-                Console.Out.Write(RunTable.Render(runs));
+                return status[0];
             }
 
-            return Task.FromResult(ExitCodes.Success);
-        }));
-        return command;
+            result.AddError($"--status must be one of {string.Join(", ", Enum.GetValues<RunStatus>().Select(value => value.Name()))}, not '{text}'");
+            return null;
+        },
+    };
+
+    public Option<string?> ExperimentName { get; } = new("--experiment-name") { Description = "Only runs of this experiment.", HelpName = "NAME" };
+
+    public Option<int?> Limit { get; } = CommonOptions.PositiveInt("--limit", "Show at most N runs (newest first).", "N");
+
+    public Option<bool> Json { get; } = CommonOptions.Json();
+
+    /// <summary>The filters the parsed command line asks for.</summary>
+    public RunQuery QueryOf(ParseResult parseResult)
+    {
+        ArgumentNullException.ThrowIfNull(parseResult);
+        return new RunQuery(parseResult.GetValue(EntryPoint), parseResult.GetValue(Status), parseResult.GetValue(ExperimentName), parseResult.GetValue(Limit));
+    }
+
+    private int Execute(ParseResult parseResult)
+    {
+        var runStore = StoreLocator.OpenExisting(parseResult.GetValue(Store));
+        using var index = RunIndex.Open(runStore);
+        index.Synchronize();
+        var runs = index.Query(QueryOf(parseResult));
+        if (parseResult.GetValue(Json))
+        {
+            Console.Out.WriteLine(JsonOutput.Serialize(runs, CliJsonContext.Default.IReadOnlyListRunSummary));
+        }
+        else
+        {
+            Console.Out.Write(RunTable.Render(runs));
+        }
+
+        return ExitCodes.Success;
     }
 }

@@ -1,5 +1,6 @@
 using Repro.Core.Remotes;
 using Repro.Core.Runs;
+using Repro.Core.Store;
 
 namespace Repro.Cli.Commands;
 
@@ -14,11 +15,11 @@ internal sealed record RemoteContext(string ProjectDirectory, string StoreDirect
     {
         var current = Environment.CurrentDirectory;
         var project = RemoteConfiguration.LocateProjectDirectory(current);
-        var variable = Environment.GetEnvironmentVariable(RunStore.StoreVariable);
+        var variable = Environment.GetEnvironmentVariable(StoreLayout.StoreVariable);
         var store = RunStore.FindLocation(storeOption, variable, current);
         if (string.IsNullOrWhiteSpace(storeOption) && string.IsNullOrWhiteSpace(variable) && !Directory.Exists(Path.Combine(store, "runs")))
         {
-            store = Path.Combine(project, RunStore.DefaultFolderName);
+            store = Path.Combine(project, StoreLayout.DefaultFolderName);
         }
 
         return new RemoteContext(project, store);

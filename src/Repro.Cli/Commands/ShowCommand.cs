@@ -1,35 +1,40 @@
 using System.CommandLine;
 using Repro.Cli.Options;
 using Repro.Cli.Output;
-using Repro.Core.Runs;
 
 namespace Repro.Cli.Commands;
 
 /// <summary><c>repro show RUN</c>: a readable summary of one run (<c>--json</c>: the manifest itself).</summary>
-internal static class ShowCommand
+internal sealed class ShowCommand : Command
 {
-    public static Command Create()
+    public ShowCommand()
+        : base("show", "Show what a run recorded.")
     {
-        var run = CommonOptions.RunReference();
-        var store = CommonOptions.Store();
-        var json = CommonOptions.Json();
-        var command = new Command("show", "Show what a run recorded.") { run, store, json };
-        command.SetAction((parseResult, _) => CommandFailure.GuardAsync(() =>
-        {
-            var runStore = StoreLocator.OpenExisting(parseResult.GetValue(store));
-            var runId = runStore.Resolve(parseResult.GetValue(run)!);
-            if (parseResult.GetValue(json))
-            {
-                // The manifest exactly as stored: what --json consumers parse is what the schema describes.
-                using var stdout = Console.OpenStandardOutput();
-                stdout.Write(File.ReadAllBytes(Path.Combine(runStore.GetRunDirectory(runId), RunStore.ManifestFileName)));
-                return Task.FromResult(ExitCodes.Success);
-            }
+        Add(Run);
+        Add(Store);
+        Add(Json);
+        SetAction((parseResult, _) => CommandFailure.GuardAsync(() => Task.FromResult(Execute(parseResult))));
+    }
 
-            var manifest = runStore.Load(runId);
-            Console.Out.Write(ManifestText.Render(manifest, Path.Combine(runStore.GetRunDirectory(runId), RunStore.ManifestFileName)));
-            return Task.FromResult(ExitCodes.Success);
-        }));
-        return command;
+    public Argument<string> Run { get; } = CommonOptions.RunReference();
+
+    public Option<string?> Store { get; } = CommonOptions.Store();
+
+    public Option<bool> Json { get; } = CommonOptions.Json();
+
+    private int Execute(ParseResult parseResult)
+    {
+        var runStore = StoreLocator.OpenExisting(parseResult.GetValue(Store));
+        var folder = runStore.GetRunFolder(runStore.Resolve(parseResult.GetValue(Run)!));
+        if (parseResult.GetValue(Json))
+        {
+            // The manifest exactly as stored: what --json consumers parse is what the schema describes.
+            using var stdout = Console.OpenStandardOutput();
+            stdout.Write(File.ReadAllBytes(folder.Manifest));
+            return ExitCodes.Success;
+        }
+
+        Console.Out.Write(ManifestText.Render(runStore.Load(folder.RunId), folder.Manifest));
+        return ExitCodes.Success;
     }
 }

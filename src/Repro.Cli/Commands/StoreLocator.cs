@@ -1,4 +1,5 @@
 using Repro.Core.Runs;
+using Repro.Core.Store;
 
 namespace Repro.Cli.Commands;
 
@@ -6,5 +7,5 @@ namespace Repro.Cli.Commands;
 internal static class StoreLocator
 {
     public static RunStore OpenExisting(string? storeOption) =>
-        RunStore.OpenExisting(RunStore.FindLocation(storeOption, Environment.GetEnvironmentVariable(RunStore.StoreVariable), Environment.CurrentDirectory));
+        RunStore.OpenExisting(RunStore.FindLocation(storeOption, Environment.GetEnvironmentVariable(StoreLayout.StoreVariable), Environment.CurrentDirectory));
 }

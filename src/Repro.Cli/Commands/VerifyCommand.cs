@@ -10,70 +10,45 @@ using Repro.Core.Verification.Comparison;
 namespace Repro.Cli.Commands;
 
 /// <summary><c>repro verify RUN</c>: re-execute a recorded run from its record alone and compare every output and metric.</summary>
-internal static class VerifyCommand
+internal sealed class VerifyCommand : Command
 {
-    public static Command Create()
+    public VerifyCommand()
+        : base("verify", "Re-execute a recorded run from its record and prove its outputs identical, or explain what differs.")
     {
-        var run = CommonOptions.RunReference();
-        var rtol = Tolerance("--rtol", "Relative tolerance for numbers in JSON/CSV outputs and metrics (default 0: exact).");
-        var atol = Tolerance("--atol", "Absolute tolerance for numbers in JSON/CSV outputs and metrics (default 0: exact).");
-        var inPlace = new Option<bool>("--in-place") { Description = "Re-run in the project directory itself; refused unless it equals the recorded code exactly." };
-        var json = CommonOptions.Json();
-        var junit = new Option<string?>("--junit") { Description = "Also write a JUnit XML report (one test case per output and metric) to FILE.", HelpName = "FILE" };
-        var rehash = CommonOptions.Rehash();
-        var objectSizeLimit = CommonOptions.ObjectSizeLimit();
-        var store = CommonOptions.Store();
-        var command = new Command("verify", "Re-execute a recorded run from its record and prove its outputs identical, or explain what differs.")
+        Add(Run);
+        foreach (var option in new Option[] { Rtol, Atol, InPlace, Json, Junit, Rehash, ObjectSizeLimit, Store, Strict })
         {
-            run, rtol, atol, inPlace, json, junit, rehash, objectSizeLimit, store,
-        };
+            Add(option);
+        }
 
-        command.SetAction((parseResult, cancellationToken) => CommandFailure.GuardAsync(async () =>
-        {
-            var asJson = parseResult.GetValue(json);
-            var runStore = StoreLocator.OpenExisting(parseResult.GetValue(store));
-            var reference = runStore.Resolve(parseResult.GetValue(run)!);
-            var runId = VerifyService.RunToVerify(runStore, reference);
-            using var signals = new SignalForwarder();
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Token);
-            using var progress = HashProgressBar.ForStandardError(enabled: !asJson);
-            var startedAt = DateTimeOffset.UtcNow;
-            if (!asJson)
-            {
-                Console.Error.WriteLine(runId == reference ? $"repro: verifying run {runId}" : $"repro: run {reference} is a verification of run {runId}: verifying run {runId}");
-            }
+        SetAction((parseResult, cancellationToken) => CommandFailure.GuardAsync(() => ExecuteAsync(parseResult, cancellationToken)));
+    }
 
-            var outcome = await VerifyService.VerifyAsync(
-                new VerifyRequest
-                {
-                    Store = runStore,
-                    RunId = runId,
-                    Tolerance = new ComparisonTolerance(parseResult.GetValue(rtol), parseResult.GetValue(atol)),
-                    InPlace = parseResult.GetValue(inPlace),
-                    Rehash = parseResult.GetValue(rehash),
-                    ObjectSizeLimit = parseResult.GetValue(objectSizeLimit),
-                    Environment = ProcessEnvironment.Variables(),
-                    EchoStdout = asJson ? Console.OpenStandardError() : Console.OpenStandardOutput(),
-                    EchoStderr = Console.OpenStandardError(),
-                    HashProgress = progress,
-                },
-                signals.Interruption,
-                linked.Token).ConfigureAwait(false);
+    public Argument<string> Run { get; } = CommonOptions.RunReference();
 
-            if (parseResult.GetValue(junit) is { } junitPath)
-            {
-                VerifyReport.WriteJUnit(junitPath, outcome, startedAt);
-            }
+    public Option<double> Rtol { get; } = Tolerance("--rtol", "Relative tolerance for numbers in JSON/CSV outputs and metrics (default 0: exact).");
 
-            VerifyReport.Write(outcome, asJson);
-            return outcome.Verdict switch
-            {
-                Verdict.Reproduced or Verdict.Equivalent => ExitCodes.Success,
-                Verdict.Different => ExitCodes.Failure,
-                _ => ExitCodes.BadInput,
-            };
-        }));
-        return command;
+    public Option<double> Atol { get; } = Tolerance("--atol", "Absolute tolerance for numbers in JSON/CSV outputs and metrics (default 0: exact).");
+
+    public Option<bool> InPlace { get; } = new("--in-place") { Description = "Re-run in the project directory itself; refused unless it equals the recorded code exactly." };
+
+    public Option<bool> Json { get; } = CommonOptions.Json();
+
+    public Option<string?> Junit { get; } = new("--junit") { Description = "Also write a JUnit XML report (one test case per output and metric) to FILE.", HelpName = "FILE" };
+
+    public Option<bool> Rehash { get; } = CommonOptions.Rehash();
+
+    public Option<long> ObjectSizeLimit { get; } = CommonOptions.ObjectSizeLimit();
+
+    public Option<string?> Store { get; } = CommonOptions.Store();
+
+    public Option<bool> Strict { get; } = CommonOptions.Strict();
+
+    /// <summary>The tolerance the parsed command line gives, for numbers without their own.</summary>
+    public ComparisonTolerance ToleranceOf(ParseResult parseResult)
+    {
+        ArgumentNullException.ThrowIfNull(parseResult);
+        return new ComparisonTolerance(parseResult.GetValue(Rtol), parseResult.GetValue(Atol));
     }
 
     private static Option<double> Tolerance(string name, string description) => new(name)
@@ -93,4 +68,51 @@ internal static class VerifyCommand
             return 0;
         },
     };
+
+    private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        var asJson = parseResult.GetValue(Json);
+        var runStore = StoreLocator.OpenExisting(parseResult.GetValue(Store));
+        var reference = runStore.Resolve(parseResult.GetValue(Run)!);
+        var runId = VerifyService.RunToVerify(runStore, reference);
+        using var signals = new SignalForwarder();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Token);
+        using var progress = HashProgressBar.ForStandardError(enabled: !asJson);
+        var startedAt = DateTimeOffset.UtcNow;
+        if (!asJson)
+        {
+            Console.Error.WriteLine(runId == reference ? $"repro: verifying run {runId}" : $"repro: run {reference} is a verification of run {runId}: verifying run {runId}");
+        }
+
+        var outcome = await VerifyService.VerifyAsync(
+            new VerifyRequest
+            {
+                Store = runStore,
+                RunId = runId,
+                Tolerance = ToleranceOf(parseResult),
+                InPlace = parseResult.GetValue(InPlace),
+                Rehash = parseResult.GetValue(Rehash),
+                Strict = parseResult.GetValue(Strict),
+                ObjectSizeLimit = parseResult.GetValue(ObjectSizeLimit),
+                Environment = ProcessEnvironment.Variables(),
+                EchoStdout = asJson ? Console.OpenStandardError() : Console.OpenStandardOutput(),
+                EchoStderr = Console.OpenStandardError(),
+                HashProgress = progress,
+            },
+            signals.Interruption,
+            linked.Token).ConfigureAwait(false);
+
+        if (parseResult.GetValue(Junit) is { } junitPath)
+        {
+            VerifyReport.WriteJUnit(junitPath, outcome, startedAt);
+        }
+
+        VerifyReport.Write(outcome, asJson);
+        return outcome.Verdict switch
+        {
+            Verdict.Reproduced or Verdict.Equivalent => ExitCodes.Success,
+            Verdict.Different => ExitCodes.Failure,
+            _ => ExitCodes.BadInput,
+        };
+    }
 }

@@ -11,6 +11,17 @@ internal static class CommonOptions
         HelpName = "DIR",
     };
 
+    public static Argument<string> ProjectDirectory() => new("DIR")
+    {
+        Description = "The project directory (holding MLproject, MLproject.yaml or MLproject.yml).",
+        DefaultValueFactory = _ => ".",
+    };
+
+    public static Option<bool> Strict() => new("--strict")
+    {
+        Description = "Treat every MLproject warning (unknown or duplicate keys, defaults MLflow reads differently than written) as an error: exit 2, run nothing.",
+    };
+
     public static Option<bool> Json() => new("--json")
     {
         Description = "Print one JSON object instead of the human summary.",

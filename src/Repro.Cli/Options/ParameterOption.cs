@@ -7,13 +7,13 @@ namespace Repro.Cli.Options;
 /// <summary><c>-P/--param KEY=VALUE</c>, repeatable; malformed tokens and repeated keys are parse errors.</summary>
 internal static class ParameterOption
 {
-    public static Option<IReadOnlyList<KeyValuePair<string, string>>> Create() => new("--param", "-P")
+    public static Option<GivenParameters> Create() => new("--param", "-P")
     {
         Description = "A parameter KEY=VALUE (split at the first '='); repeat for several. Undeclared ones are appended as --KEY VALUE.",
         HelpName = "KEY=VALUE",
         Arity = ArgumentArity.ZeroOrMore,
         AllowMultipleArgumentsPerToken = false,
-        DefaultValueFactory = _ => [],
+        DefaultValueFactory = _ => GivenParameters.None,
         CustomParser = result =>
         {
             try
@@ -23,7 +23,7 @@ internal static class ParameterOption
             catch (InputException exception)
             {
                 result.AddError(exception.Message);
-                return [];
+                return GivenParameters.None;
             }
         },
     };

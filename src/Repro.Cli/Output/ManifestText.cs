@@ -32,7 +32,7 @@ internal static class ManifestText
         }
 
         var execution = manifest.Execution;
-        var status = manifest.Status.ToString().ToUpperInvariant();
+        var status = manifest.Status.Name();
         if (execution?.ExitCode is { } exitCode)
         {
             status += $" (exit {exitCode})";
@@ -66,15 +66,15 @@ internal static class ManifestText
         }
 
         Line("project", $"{manifest.Project.Directory} ({manifest.Project.File}{(manifest.Project.Name is { } name ? $", {name}" : string.Empty)})");
-        Line("entry point", $"{manifest.EntryPoint.Name} ({manifest.EntryPoint.Kind})");
+        Line("entry point", $"{manifest.EntryPoint.Name} ({manifest.EntryPoint.Kind.Name()})");
         Line("command", manifest.Command.Rendered);
         if (manifest.Parameters.Count > 0)
         {
             Line("parameters", string.Join(", ", manifest.Parameters.Select(parameter =>
-                $"{parameter.Name}={parameter.Given}{(parameter.Source == "user" ? string.Empty : $" ({parameter.Source})")}")));
+                $"{parameter.Name}={parameter.Given}{(parameter.Source == ParameterSource.User ? string.Empty : $" ({parameter.Source.Name()})")}")));
         }
 
-        Line("seed", $"{manifest.Seed.Value} ({manifest.Seed.Source})");
+        Line("seed", $"{manifest.Seed.Value} ({manifest.Seed.Source.Name()})");
         Line("code", CodeLine(manifest.Git));
         Line("os", $"{manifest.Environment.Os.Name} {manifest.Environment.Os.Version} ({manifest.Environment.Os.Architecture}, kernel {manifest.Environment.Os.Kernel ?? "?"})");
         Line("cpu", $"{manifest.Environment.Cpu.Model ?? "unknown"}, {manifest.Environment.Cpu.LogicalCores} logical cores, {string.Join(" ", manifest.Environment.Cpu.VectorIsa)}");
@@ -109,7 +109,7 @@ internal static class ManifestText
     {
         if (git.Commit is null)
         {
-            return git.State;
+            return git.State.Name();
         }
 
         var where = git.Branch is { } branch ? $"on {branch}" : "detached";
@@ -124,7 +124,7 @@ internal static class ManifestText
     {
         foreach (var record in records)
         {
-            var files = record.Kind == "file" ? string.Empty : $", {record.Files.Count} files";
+            var files = record.Kind == DataKind.File ? string.Empty : $", {record.Files.Count} files";
             line(label, $"{record.Spec} sha256:{record.Digest[..Math.Min(16, record.Digest.Length)]}{files}");
             label = string.Empty;
         }

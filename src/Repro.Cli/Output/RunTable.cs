@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Repro.Core.Runs;
+using Repro.Core.Store;
 
 namespace Repro.Cli.Output;
 
@@ -43,7 +44,7 @@ internal static class RunTable
 
     private static string VerdictOrStatus(RunSummary run)
     {
-        var status = run.Status.ToString().ToUpperInvariant();
+        var status = run.Status.Name();
         return run.Verdict switch
         {
             Verdict.Reproduced => "verify: REPRODUCED",

@@ -27,7 +27,7 @@ internal static class VerifyReport
     {
         var text = new StringBuilder();
         var culture = CultureInfo.InvariantCulture;
-        text.Append(culture, $"verify {outcome.Original.RunId}: {VerdictText(outcome.Verdict)}: {outcome.Summary}\n");
+        text.Append(culture, $"verify {outcome.Original.RunId}: {outcome.Verdict.Name()}: {outcome.Summary}\n");
         foreach (var problem in outcome.Problems.Count > 1 ? outcome.Problems : [])
         {
             text.Append(culture, $"  {problem}\n");
@@ -35,12 +35,12 @@ internal static class VerifyReport
 
         foreach (var output in outcome.Outputs)
         {
-            AppendCheck(text, OutcomeText(output.Result.Outcome), output.Path, output.Result.Summary, output.Result.Details);
+            AppendCheck(text, output.Result.Outcome.Name(), output.Path, output.Result.Summary, output.Result.Details);
         }
 
         foreach (var metric in outcome.Metrics)
         {
-            AppendCheck(text, OutcomeText(metric.Outcome), $"metric {metric.Name}", metric.Summary, []);
+            AppendCheck(text, metric.Outcome.Name(), $"metric {metric.Name}", metric.Summary, []);
         }
 
         if (outcome.LikelyCauses.Length > 0)
@@ -76,7 +76,7 @@ internal static class VerifyReport
             Properties =
             [
                 KeyValuePair.Create("run", outcome.Original.RunId),
-                KeyValuePair.Create("verdict", VerdictText(outcome.Verdict)),
+                KeyValuePair.Create("verdict", outcome.Verdict.Name()),
                 KeyValuePair.Create("verificationRun", outcome.Verification?.RunId ?? string.Empty),
             ],
         };
@@ -107,20 +107,6 @@ internal static class VerifyReport
         outcome.Problems,
         outcome.Verification?.Verification?.LikelyCauses ?? []);
 
-    private static string VerdictText(Verdict verdict) => verdict switch
-    {
-        Verdict.Reproduced => "REPRODUCED",
-        Verdict.Equivalent => "EQUIVALENT",
-        Verdict.Different => "DIFFERENT",
-        _ => "NOT_VERIFIABLE",
-    };
-
-    private static string OutcomeText(ComparisonOutcome outcome) => outcome switch
-    {
-        ComparisonOutcome.Identical => "identical",
-        ComparisonOutcome.Equivalent => "equivalent",
-        _ => "different",
-    };
 }
 
 /// <summary>The JSON object <c>repro verify --json</c> prints.</summary>
@@ -138,7 +124,7 @@ internal sealed record VerifyResultJson(
 internal sealed record OutputCheckJson(
     string Path,
     ComparisonOutcome Outcome,
-    string Comparer,
+    ComparerName Comparer,
     string Summary,
     IReadOnlyList<string> Details,
     NumericDifference? LargestDifference);

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Repro.Core.Execution;
+using Repro.Core.Processes;
 
 namespace Repro.Cli.Signals;
 

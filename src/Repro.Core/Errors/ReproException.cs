@@ -48,7 +48,7 @@ public sealed class InputException : ReproException
     public SourceLocation? Location { get; }
 }
 
-/// <summary>repro's own failure: the run store, the file system or a tool it relies on.</summary>
+/// <summary>repro's own failure: the run store or the file system could not be read or written.</summary>
 public sealed class StoreException : ReproException
 {
     /// <summary>Creates the error with a one-line message.</summary>
@@ -59,6 +59,25 @@ public sealed class StoreException : ReproException
 
     /// <summary>Creates the error with a one-line message and the failure that caused it.</summary>
     public StoreException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>
+/// git failed: the <c>git</c> program exited non-zero or could not be started, LibGit2Sharp could not read a repository,
+/// or a recorded patch does not apply. Like <see cref="StoreException"/>, repro's own failure rather than bad input.
+/// </summary>
+public sealed class GitException : ReproException
+{
+    /// <summary>Creates the error with a one-line message.</summary>
+    public GitException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the error with a one-line message and the failure that caused it.</summary>
+    public GitException(string message, Exception? innerException)
         : base(message, innerException)
     {
     }

@@ -15,12 +15,25 @@ namespace Repro.Core.Execution;
 public sealed record ChildEnvironmentInputs(
     string RunId,
     string RunDirectory,
-    long Seed,
+    uint Seed,
     string ParametersFile,
     string MetricsFile,
     DateTimeOffset? CommitTime,
     int? Threads,
-    IReadOnlyDictionary<string, string> ProjectVariables);
+    IReadOnlyDictionary<string, string> ProjectVariables)
+{
+    /// <summary>
+    /// Switches beyond repro's own that a stage needs in place before the child starts (a library's seed variable,
+    /// for one); treated like repro's: set unless the user or the project already set them, and recorded either way.
+    /// </summary>
+    public IReadOnlyList<DeterminismSwitch> AdditionalSwitches { get; init; } = [];
+}
+
+/// <summary>A variable that must be in the child's environment before it starts.</summary>
+/// <param name="Name">Variable name.</param>
+/// <param name="Value">The value repro sets when nobody set it already.</param>
+/// <param name="Reason">Why it must exist before the child starts, for the manifest.</param>
+public sealed record DeterminismSwitch(string Name, string Value, string Reason);
 
 /// <summary>The child's environment and the record of every determinism variable in it.</summary>
 /// <param name="Variables">The complete environment of the child.</param>
@@ -75,16 +88,16 @@ public static class ChildEnvironmentBuilder
         }
         else
         {
-            foreach (var (name, value, reason) in Switches(inputs))
+            foreach (var (name, value, reason) in Switches(inputs).Concat(inputs.AdditionalSwitches.Select(extra => (extra.Name, extra.Value, extra.Reason))))
             {
                 if (environment.TryGetValue(name, out var existing))
                 {
-                    determinism.Add(new DeterminismVariable(name, existing, inputs.ProjectVariables.ContainsKey(name) ? "mlproject" : "user", reason));
+                    determinism.Add(new DeterminismVariable(name, existing, inputs.ProjectVariables.ContainsKey(name) ? VariableSetter.MLproject : VariableSetter.User, reason));
                 }
                 else
                 {
                     environment[name] = value;
-                    determinism.Add(new DeterminismVariable(name, value, "repro", reason));
+                    determinism.Add(new DeterminismVariable(name, value, VariableSetter.Repro, reason));
                 }
             }
         }
@@ -92,7 +105,7 @@ public static class ChildEnvironmentBuilder
         foreach (var (name, value, reason) in runVariables)
         {
             environment[name] = value;
-            determinism.Add(new DeterminismVariable(name, value, "repro", reason));
+            determinism.Add(new DeterminismVariable(name, value, VariableSetter.Repro, reason));
         }
 
         return new ChildEnvironment(environment, determinism);

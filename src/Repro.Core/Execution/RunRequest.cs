@@ -1,4 +1,5 @@
 using Repro.Core.Capture.Data;
+using Repro.Core.Projects;
 using Repro.Core.Runs;
 
 namespace Repro.Core.Execution;
@@ -13,10 +14,10 @@ public sealed record RunRequest
     public string EntryPoint { get; init; } = "main";
 
     /// <summary>The <c>-P key=value</c> pairs, in the order given.</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Parameters { get; init; } = [];
+    public GivenParameters Parameters { get; init; } = GivenParameters.None;
 
     /// <summary>The seed given with --seed.</summary>
-    public long? Seed { get; init; }
+    public uint? Seed { get; init; }
 
     /// <summary>Name given with --run-name.</summary>
     public string? RunName { get; init; }
@@ -38,6 +39,9 @@ public sealed record RunRequest
 
     /// <summary>Ignore the hash cache and read every file.</summary>
     public bool Rehash { get; init; }
+
+    /// <summary>--strict: every MLproject warning about this entry point is an error, and nothing runs.</summary>
+    public bool Strict { get; init; }
 
     /// <summary>Output and metrics files up to this size are copied into the store's object store (0: none).</summary>
     public long ObjectSizeLimit { get; init; } = ObjectStore.DefaultMaxFileBytes;

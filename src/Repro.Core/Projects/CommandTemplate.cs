@@ -34,7 +34,8 @@ internal static class CommandTemplate
             else if (c == '{')
             {
                 var close = FindClose(entryPoint, index);
-                var name = template[(index + 1)..close];
+                var field = template[(index + 1)..close];
+                var name = FieldName(entryPoint, field, index);
                 if (!quotedValues.TryGetValue(name, out var value))
                 {
                     throw Error(entryPoint, $"uses {{{name}}}, which names no declared parameter of entry point '{entryPoint.Name}' ({Declared(entryPoint)})");
@@ -53,19 +54,59 @@ internal static class CommandTemplate
         return filled.ToString();
     }
 
+    // The end of the replacement field opened at `open`, as Python's str.format finds it: braces nest inside a format
+    // spec ({a:{b}}), and a '{' in the field name is an error.
     private static int FindClose(EntryPoint entryPoint, int open)
     {
         var template = entryPoint.Command;
-        var close = template.IndexOf('}', open + 1);
-        var nextOpen = template.IndexOf('{', open + 1);
-        if (close < 0 || (nextOpen >= 0 && nextOpen < close))
+        var depth = 1;
+        var inSpec = false;
+        for (var index = open + 1; index < template.Length; index++)
         {
-            throw Error(entryPoint, $"has a '{{' at character {open + 1} that is not closed by '}}'; write '{{{{' for a literal brace");
+            switch (template[index])
+            {
+                case ':' or '!' when depth == 1:
+                    inSpec = true;
+                    break;
+                case '{' when !inSpec:
+                    throw Error(entryPoint, $"has a '{{' at character {open + 1} that is not closed by '}}' before the next '{{'; write '{{{{' for a literal brace");
+                case '{':
+                    depth++;
+                    break;
+                case '}' when --depth == 0:
+                    return index > open + 1
+                        ? index
+                        : throw Error(entryPoint, $"has an empty placeholder {{}} at character {open + 1}; name a parameter inside it or write '{{{{}}}}' for literal braces");
+            }
         }
 
-        return close > open + 1
-            ? close
-            : throw Error(entryPoint, $"has an empty placeholder {{}} at character {open + 1}; name a parameter inside it or write '{{{{}}}}' for literal braces");
+        throw Error(entryPoint, $"has a '{{' at character {open + 1} that is not closed by '}}'; write '{{{{' for a literal brace");
+    }
+
+    // Python would apply a conversion (!r), a format spec (:>10), an attribute (.x) or an index ([0]) to the quoted
+    // value; repro fills plain {name} placeholders only and says exactly what it met.
+    private static string FieldName(EntryPoint entryPoint, string field, int open)
+    {
+        var end = field.IndexOfAny(['!', ':', '.', '[']);
+        if (end < 0)
+        {
+            return field;
+        }
+
+        var name = field[..end];
+        if (name.Length == 0)
+        {
+            throw Error(entryPoint, $"uses {{{field}}} at character {open + 1}, a positional placeholder; MLflow passes parameters by name only, so name one: {{NAME{field}}}");
+        }
+
+        var what = field[end] switch
+        {
+            '!' => $"the conversion '{field[end..]}'",
+            ':' => $"the format spec '{field[(end + 1)..]}'",
+            '.' => $"the attribute access '{field[end..]}'",
+            _ => $"the index '{field[end..]}'",
+        };
+        throw Error(entryPoint, $"uses {{{field}}} at character {open + 1}, which applies {what} to parameter '{name}'; repro fills only plain {{NAME}} placeholders (MLflow would apply it to the shell-quoted value, which is rarely what was meant): write {{{name}}}");
     }
 
     private static string Declared(EntryPoint entryPoint) =>

@@ -6,11 +6,13 @@ namespace Repro.Core.Projects;
 
 /// <summary>
 /// Reads one YAML document into a <see cref="YamlTreeNode"/> tree that remembers positions, turning every
-/// syntax error, duplicate key and non-text key into an <see cref="InputException"/> at <c>FILE:LINE:COL</c>.
+/// syntax error, bad merge and non-scalar key into an <see cref="InputException"/> at <c>FILE:LINE:COL</c>.
 /// </summary>
 /// <remarks>
-/// The event parser is used rather than a deserializer so that positions survive and duplicate keys can be
-/// refused: PyYAML silently keeps the last duplicate, which hides mistakes in a file meant to be reproduced.
+/// The event parser is used rather than a deserializer so that positions survive. Mappings are built the way
+/// PyYAML's SafeConstructor builds dicts (yaml/constructor.py, <c>flatten_mapping</c> and <c>construct_mapping</c>),
+/// which is how MLflow reads the file: merge keys are applied, and a repeated key keeps its first place and its last
+/// value. Repeated keys are remembered on the mapping so the readers can warn about them where they belong.
 /// </remarks>
 internal sealed class LocatedYamlReader
 {
@@ -85,8 +87,7 @@ internal sealed class LocatedYamlReader
     private YamlTreeScalar ReadScalar(Scalar scalar)
     {
         _parser.MoveNext();
-        var tag = scalar.Tag.IsEmpty ? null : scalar.Tag.Value;
-        return new YamlTreeScalar(scalar.Value, scalar.Style == ScalarStyle.Plain && tag is null, tag, At(scalar.Start));
+        return new YamlTreeScalar(scalar.Value, scalar.Style == ScalarStyle.Plain, TagOf(scalar.Tag), At(scalar.Start));
     }
 
     private YamlTreeSequence ReadSequence(SequenceStart start)
@@ -99,14 +100,14 @@ internal sealed class LocatedYamlReader
         }
 
         _depth--;
-        return new YamlTreeSequence(items, At(start.Start));
+        return new YamlTreeSequence(items, TagOf(start.Tag), At(start.Start));
     }
 
     private YamlTreeMapping ReadMapping(MappingStart start)
     {
         Descend(start);
-        var entries = new List<YamlTreeEntry>();
-        var seen = new Dictionary<string, YamlTreeScalar>(StringComparer.Ordinal);
+        var merged = new List<YamlTreeEntry>();
+        var own = new List<YamlTreeEntry>();
         while (!_parser.TryConsume<MappingEnd>(out _))
         {
             var keyNode = ReadNode();
@@ -115,18 +116,62 @@ internal sealed class LocatedYamlReader
                 throw keyNode.Error($"a key must be a single value, not {keyNode.ShapeName}");
             }
 
-            if (seen.TryGetValue(key.Text, out var first))
+            var value = ReadNode();
+            if (key.IsMergeKey)
             {
-                throw key.Error($"duplicate key '{key.Text}' (first defined at line {first.Location.Line}, column {first.Location.Column})");
+                merged.AddRange(MergedEntries(value));
             }
-
-            seen.Add(key.Text, key);
-            entries.Add(new YamlTreeEntry(key, ReadNode()));
+            else
+            {
+                own.Add(new YamlTreeEntry(key, value));
+            }
         }
 
         _depth--;
-        return new YamlTreeMapping(entries, At(start.Start));
+
+        // PyYAML puts merged entries before the mapping's own and then lets later entries win, so a mapping's own keys
+        // override merged ones and, among several merged mappings, the first listed wins.
+        var entries = new List<YamlTreeEntry>();
+        var places = new Dictionary<string, int>(StringComparer.Ordinal);
+        var duplicates = new List<(YamlTreeScalar Key, YamlTreeScalar First)>();
+        var ownFirst = new Dictionary<string, YamlTreeScalar>(StringComparer.Ordinal);
+        foreach (var (entry, isOwn) in merged.Select(entry => (entry, false)).Concat(own.Select(entry => (entry, true))))
+        {
+            var identity = KeyIdentity(entry.Key);
+            if (isOwn && !ownFirst.TryAdd(identity, entry.Key))
+            {
+                duplicates.Add((entry.Key, ownFirst[identity]));
+            }
+
+            if (places.TryGetValue(identity, out var place))
+            {
+                entries[place] = entry with { DictKey = entries[place].DictKey };
+            }
+            else
+            {
+                places.Add(identity, entries.Count);
+                entries.Add(entry);
+            }
+        }
+
+        return new YamlTreeMapping(entries, duplicates, At(start.Start), TagOf(start.Tag));
     }
+
+    // What a merge key brings in: the entries of a mapping, or of each mapping of a list, the first listed winning.
+    private static IEnumerable<YamlTreeEntry> MergedEntries(YamlTreeNode value) => value switch
+    {
+        YamlTreeMapping mapping => mapping.Entries,
+        YamlTreeSequence sequence => sequence.Items
+            .Select(item => item as YamlTreeMapping ?? throw item.Error($"a merge key (<<) takes mappings, and this list holds {item.ShapeName}"))
+            .Reverse()
+            .SelectMany(mapping => mapping.Entries),
+        _ => throw value.Error($"a merge key (<<) takes a mapping or a list of mappings, not {value.ShapeName}"),
+    };
+
+    // Two keys are one in a Python dict when their values are equal: 1, 01, 1.0, true and yes are all the key 1.
+    // A key PyYAML cannot build is compared by its text; the file-wide check reports it.
+    private static string KeyIdentity(YamlTreeScalar key) =>
+        key.TryResolve(out var value, out _) && value.KeyIdentity is { } identity ? identity : "text:" + key.Text;
 
     private void Descend(ParsingEvent start)
     {
@@ -183,6 +228,8 @@ internal sealed class LocatedYamlReader
 
         return null;
     }
+
+    private static string? TagOf(TagName tag) => tag.IsEmpty ? null : tag.Value;
 
     private SourceLocation At(Mark mark) => new(_file, Math.Max(mark.Line, 1), Math.Max(mark.Column, 1));
 }

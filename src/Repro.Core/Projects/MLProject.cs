@@ -16,8 +16,18 @@ public sealed record MLProject(
     string FileName,
     string? Name,
     ProjectEnvironment Environment,
-    long? Seed,
-    IReadOnlyDictionary<string, EntryPoint> EntryPoints);
+    uint? Seed,
+    IReadOnlyDictionary<string, EntryPoint> EntryPoints)
+{
+    /// <summary>
+    /// Entry points that cannot be run, each with the error that says why. A broken entry point stops only a run of
+    /// itself: the others run as usual (MLflow, which reads every entry point at load, refuses the whole file).
+    /// </summary>
+    public IReadOnlyDictionary<string, ProjectDiagnostic> BrokenEntryPoints { get; init; } = new Dictionary<string, ProjectDiagnostic>();
+
+    /// <summary>Every entry point name: the valid ones, then the broken ones, each in declaration order.</summary>
+    public IEnumerable<string> EntryPointNames => EntryPoints.Keys.Concat(BrokenEntryPoints.Keys);
+}
 
 /// <summary>The environment an MLproject file declares; at most one of <c>python_env</c>, <c>conda_env</c> and <c>docker_env</c>.</summary>
 /// <param name="Kind"><c>python_env</c>, <c>conda_env</c>, <c>docker_env</c>, or null when none is declared.</param>
@@ -46,21 +56,35 @@ public sealed record EntryPoint(
     IReadOnlyList<string> Inputs,
     IReadOnlyList<string> Outputs,
     MetricsSpec? Metrics,
-    IReadOnlyDictionary<string, string> Env);
+    IReadOnlyDictionary<string, string> Env)
+{
+    /// <summary>Warnings about this entry point found while reading it (unknown keys, duplicates, unknown types).</summary>
+    public IReadOnlyList<ProjectDiagnostic> Diagnostics { get; init; } = [];
+}
 
 /// <summary>A declared parameter.</summary>
 /// <param name="Name">Parameter name (case-sensitive).</param>
 /// <param name="Type">Type word as written: <c>string</c>, <c>float</c>, <c>int</c>, <c>path</c>, <c>uri</c>; any other word acts as <c>string</c>.</param>
 /// <param name="Default">
-/// The default as MLflow would pass it: the YAML source text (so <c>0.10</c> stays <c>0.10</c>), except that YAML booleans
-/// become Python's <c>True</c>/<c>False</c>. Null when the parameter is required.
+/// The default as MLflow passes it: the value PyYAML reads (YAML 1.1) converted with Python's <c>str()</c>, so
+/// <c>0.10</c> becomes <c>0.1</c>, <c>010</c> becomes <c>8</c> and <c>yes</c> becomes <c>True</c>. Null when the
+/// parameter is required.
 /// </param>
 /// <param name="Location">Where the parameter is declared.</param>
 public sealed record ParameterSpec(string Name, string Type, string? Default, SourceLocation Location)
 {
     /// <summary>Whether a value must be given with <c>-P</c>: the default is missing or null.</summary>
     public bool IsRequired => Default is null;
+
+    /// <summary>The default as PyYAML read it, with its text and location; null when there is none.</summary>
+    internal DefaultValue? DefaultSource { get; init; }
 }
+
+/// <summary>A parameter's default as PyYAML reads it.</summary>
+/// <param name="Value">The Python value.</param>
+/// <param name="Text">The scalar's text as written (after unquoting); null for a list or mapping.</param>
+/// <param name="Location">Where the default is written.</param>
+internal sealed record DefaultValue(Python.PythonValue Value, string? Text, SourceLocation Location);
 
 /// <summary>repro's <c>metrics</c> extension of an entry point.</summary>
 /// <param name="File">The JSON file (an object of name to number) the entry point writes, relative to the project.</param>
@@ -76,7 +100,11 @@ public sealed record Tolerance(double Rtol, double Atol)
     public static Tolerance Exact { get; } = new(0, 0);
 }
 
-/// <summary>A loaded MLproject file and the warnings reading it gave.</summary>
-/// <param name="Project">The project.</param>
-/// <param name="Warnings">Things worth telling the user that did not stop loading (ignored keys), each with its location.</param>
-public sealed record LoadedProject(MLProject Project, IReadOnlyList<string> Warnings);
+/// <summary>A loaded MLproject file and what reading its top level found.</summary>
+/// <param name="Project">The project; its entry points carry their own findings.</param>
+/// <param name="Diagnostics">Warnings about the file as a whole (top-level keys, the environment, YAML PyYAML fails on).</param>
+public sealed record LoadedProject(MLProject Project, IReadOnlyList<ProjectDiagnostic> Diagnostics)
+{
+    /// <summary>The file-wide warnings as printed: <c>FILE:LINE:COL: warning: message</c>.</summary>
+    public IReadOnlyList<string> Warnings => [.. Diagnostics.Select(diagnostic => diagnostic.ToString())];
+}

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Repro.Core.Capture.Data;
 using Repro.Core.Errors;
 using Repro.Core.Runs;
+using Repro.Core.Store;
 
 namespace Repro.Core.Remotes;
 
@@ -46,17 +47,17 @@ public static class PullService
         var manifests = new Dictionary<string, (RunManifest Manifest, byte[]? Bytes)>(StringComparer.Ordinal);
         foreach (var runId in selected)
         {
-            if (File.Exists(Path.Combine(store.GetRunDirectory(runId), RunStore.ManifestFileName)))
+            if (File.Exists(Path.Combine(store.GetRunDirectory(runId), RunFolder.ManifestFileName)))
             {
                 manifests[runId] = (store.Load(runId), null);
                 continue;
             }
 
-            var bytes = await DownloadBytesAsync(remote, RemoteLayout.RunFileKey(runId, RunStore.ManifestFileName), cancellationToken).ConfigureAwait(false);
-            var manifest = ManifestSerializer.Deserialize(bytes, $"{remote.Display}: {RemoteLayout.RunFileKey(runId, RunStore.ManifestFileName)}");
+            var bytes = await DownloadBytesAsync(remote, RemoteLayout.RunFileKey(runId, RunFolder.ManifestFileName), cancellationToken).ConfigureAwait(false);
+            var manifest = ManifestSerializer.Deserialize(bytes, $"{remote.Display}: {RemoteLayout.RunFileKey(runId, RunFolder.ManifestFileName)}");
             if (manifest.RunId != runId)
             {
-                throw new StoreException($"{remote.Display}: {RemoteLayout.RunFileKey(runId, RunStore.ManifestFileName)} is the manifest of run {manifest.RunId}, not {runId}: nothing was pulled");
+                throw new StoreException($"{remote.Display}: {RemoteLayout.RunFileKey(runId, RunFolder.ManifestFileName)} is the manifest of run {manifest.RunId}, not {runId}: nothing was pulled");
             }
 
             manifests[runId] = (manifest, bytes);
@@ -175,7 +176,7 @@ public static class PullService
         var runs = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
         foreach (var (key, size) in listing)
         {
-            if (!RemoteLayout.TryParseRunFileKey(key, out var runId, out var relative) || relative == RunStore.PulledMarkerFileName)
+            if (!RemoteLayout.TryParseRunFileKey(key, out var runId, out var relative) || relative == RunFolder.PulledMarkerFileName)
             {
                 continue;
             }
@@ -188,7 +189,7 @@ public static class PullService
             files[relative] = size;
         }
 
-        foreach (var incomplete in runs.Where(run => !run.Value.ContainsKey(RunStore.ManifestFileName)).Select(run => run.Key).ToList())
+        foreach (var incomplete in runs.Where(run => !run.Value.ContainsKey(RunFolder.ManifestFileName)).Select(run => run.Key).ToList())
         {
             // No manifest yet: a push of this run was interrupted, or is under way.
             runs.Remove(incomplete);
@@ -272,7 +273,7 @@ public static class PullService
         {
             Directory.CreateDirectory(temporary);
             var count = 1;
-            foreach (var relative in files.Keys.Where(file => file != RunStore.ManifestFileName).Order(StringComparer.Ordinal))
+            foreach (var relative in files.Keys.Where(file => file != RunFolder.ManifestFileName).Order(StringComparer.Ordinal))
             {
                 var path = Path.Combine(temporary, relative.Replace('/', Path.DirectorySeparatorChar));
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -292,8 +293,8 @@ public static class PullService
                 count++;
             }
 
-            await File.WriteAllBytesAsync(Path.Combine(temporary, RunStore.PulledMarkerFileName), PulledMarker(definition), cancellationToken).ConfigureAwait(false);
-            await File.WriteAllBytesAsync(Path.Combine(temporary, RunStore.ManifestFileName), manifestBytes, cancellationToken).ConfigureAwait(false);
+            await File.WriteAllBytesAsync(Path.Combine(temporary, RunFolder.PulledMarkerFileName), PulledMarker(definition), cancellationToken).ConfigureAwait(false);
+            await File.WriteAllBytesAsync(Path.Combine(temporary, RunFolder.ManifestFileName), manifestBytes, cancellationToken).ConfigureAwait(false);
             if (Directory.Exists(target))
             {
                 // Pulled by another process meanwhile, or a local folder without a manifest: leave what is there alone.

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Repro.Core.Capture.Data;
 using Repro.Core.Errors;
 using Repro.Core.Runs;
+using Repro.Core.Store;
 
 namespace Repro.Core.Remotes;
 
@@ -99,7 +100,7 @@ public static class PushService
                     continue;
                 }
 
-                (relative == RunStore.ManifestFileName ? manifestFiles : runFiles).Add((key, path, manifest.RunId));
+                (relative == RunFolder.ManifestFileName ? manifestFiles : runFiles).Add((key, path, manifest.RunId));
             }
         }
 
@@ -157,7 +158,7 @@ public static class PushService
         foreach (var file in files)
         {
             var relative = Path.GetRelativePath(directory, file.FullName).Replace(Path.DirectorySeparatorChar, '/');
-            if (file.LinkTarget is not null || !RemoteLayout.IsPlainRelativePath(relative) || relative == RunStore.PulledMarkerFileName)
+            if (file.LinkTarget is not null || !RemoteLayout.IsPlainRelativePath(relative) || relative == RunFolder.PulledMarkerFileName)
             {
                 continue;
             }

@@ -1,4 +1,5 @@
 using Repro.Core.Errors;
+using Repro.Core.Runs;
 
 namespace Repro.Core.Remotes;
 
@@ -56,7 +57,7 @@ public sealed class RemoteConfiguration
         for (var directory = new DirectoryInfo(Path.GetFullPath(currentDirectory)); directory is not null; directory = directory.Parent)
         {
             if (ProjectMarkers.Any(marker => File.Exists(Path.Combine(directory.FullName, marker)))
-                || Directory.Exists(Path.Combine(directory.FullName, Runs.RunStore.DefaultFolderName, "runs")))
+                || Directory.Exists(Path.Combine(directory.FullName, StoreLayout.DefaultFolderName, "runs")))
             {
                 return directory.FullName;
             }

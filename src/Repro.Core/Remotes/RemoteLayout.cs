@@ -1,5 +1,6 @@
 using Repro.Core.Capture.Data;
 using Repro.Core.Runs;
+using Repro.Core.Store;
 
 namespace Repro.Core.Remotes;
 

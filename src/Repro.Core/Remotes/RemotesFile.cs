@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Repro.Core.Errors;
+using Repro.Core.FileSystem;
 using Repro.Core.Runs;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using Repro.Core.Verification.Comparison;
 
 namespace Repro.Core.Runs;
 
@@ -125,16 +124,16 @@ public sealed record ProjectEnvironmentRecord(string? Kind, string? File, string
 
 /// <summary>The entry point that ran.</summary>
 /// <param name="Name">The name given with <c>-e</c>.</param>
-/// <param name="Kind"><c>declared</c>, <c>python-script</c> or <c>shell-script</c>.</param>
-public sealed record EntryPointRecord(string Name, string Kind);
+/// <param name="Kind">Declared, or a script of the project run directly.</param>
+public sealed record EntryPointRecord(string Name, EntryPointKind Kind);
 
 /// <summary>One parameter as given and as passed to the command.</summary>
 /// <param name="Name">Parameter name (case-sensitive).</param>
 /// <param name="Type">Declared type word, or <c>string</c> for undeclared ones.</param>
-/// <param name="Source"><c>user</c> (given with <c>-P</c>), <c>default</c> (the declared default) or <c>extra</c> (given but not declared).</param>
+/// <param name="Source">Given with <c>-P</c>, the declared default, or given but not declared.</param>
 /// <param name="Given">The text the user gave, or the default's source text.</param>
 /// <param name="Value">The value substituted into the command (for <c>path</c>, the absolute path).</param>
-public sealed record ParameterRecord(string Name, string Type, string Source, string Given, string Value);
+public sealed record ParameterRecord(string Name, ParameterType Type, ParameterSource Source, string Given, string Value);
 
 /// <summary>The command a run executed.</summary>
 /// <param name="Rendered">The command line after substitution and quoting.</param>
@@ -143,9 +142,9 @@ public sealed record ParameterRecord(string Name, string Type, string Source, st
 public sealed record CommandRecord(string Rendered, IReadOnlyList<string> Argv, string WorkingDirectory);
 
 /// <summary>The run's seed.</summary>
-/// <param name="Value">The seed, 0 to 4294967295.</param>
-/// <param name="Source"><c>cli</c> (--seed), <c>mlproject</c> (top-level seed:) or <c>random</c>.</param>
-public sealed record SeedRecord(long Value, string Source);
+/// <param name="Value">The seed, 0 to 4294967295 (see <see cref="RunSeed"/>).</param>
+/// <param name="Source">--seed, the MLproject's top-level <c>seed:</c>, or drawn at random.</param>
+public sealed record SeedRecord(uint Value, SeedSource Source);
 
 /// <summary>The determinism switches in the child's environment.</summary>
 /// <param name="Variables">Every variable repro set or found already set, with why it matters.</param>
@@ -155,15 +154,15 @@ public sealed record DeterminismRecord(IReadOnlyList<DeterminismVariable> Variab
 /// <summary>One determinism variable in the child's environment.</summary>
 /// <param name="Name">Variable name.</param>
 /// <param name="Value">Its value in the child.</param>
-/// <param name="SetBy"><c>repro</c>, or <c>user</c> when it was already set and repro left it alone.</param>
+/// <param name="SetBy">repro, or the user or the MLproject's <c>env:</c> when it was already set and repro left it alone.</param>
 /// <param name="Reason">Why it must exist before the child starts.</param>
-public sealed record DeterminismVariable(string Name, string Value, string SetBy, string Reason);
+public sealed record DeterminismVariable(string Name, string Value, VariableSetter SetBy, string Reason);
 
 /// <summary>The code a run came from.</summary>
 public sealed record GitRecord
 {
-    /// <summary><c>repository</c>, <c>no-commits</c> or <c>not-a-repository</c>.</summary>
-    public required string State { get; init; }
+    /// <summary>Whether the code could be tied to a commit.</summary>
+    public required GitState State { get; init; }
 
     /// <summary>Absolute path of the repository's working tree.</summary>
     public string? RepositoryRoot { get; init; }
@@ -254,11 +253,11 @@ public sealed record ExecutionRecord
 
 /// <summary>The fingerprint of one declared input or output.</summary>
 /// <param name="Spec">The entry as declared (a file, directory or glob), or the parameter's value.</param>
-/// <param name="Kind"><c>file</c>, <c>directory</c> or <c>glob</c>.</param>
-/// <param name="Origin"><c>inputs</c>, <c>outputs</c> or <c>parameter:NAME</c>.</param>
+/// <param name="Kind">A file, a directory or a glob.</param>
+/// <param name="Origin">The entry point's inputs or outputs, or a <c>path</c> parameter.</param>
 /// <param name="Digest">For a file, its SHA-256; for a directory or glob, the SHA-256 of its sorted <c>path NUL sha256 LF</c> lines.</param>
 /// <param name="Files">Every file it covers, sorted by path.</param>
-public sealed record DataRecord(string Spec, string Kind, string Origin, string Digest, IReadOnlyList<FileRecord> Files);
+public sealed record DataRecord(string Spec, DataKind Kind, DataOrigin Origin, string Digest, IReadOnlyList<FileRecord> Files);
 
 /// <summary>Metrics the entry point wrote.</summary>
 /// <param name="File">The metrics file relative to the project, or to the run folder when repro chose it.</param>
@@ -306,16 +305,16 @@ public enum Verdict
 
 /// <summary>One output file compared with its recorded version.</summary>
 /// <param name="Path">Path relative to the project.</param>
-/// <param name="Outcome"><c>identical</c>, <c>equivalent</c> or <c>different</c>.</param>
-/// <param name="Comparer">Which comparison decided (sha256, zip, json, csv, text, binary, missing).</param>
+/// <param name="Outcome">Identical, equivalent or different.</param>
+/// <param name="Comparer">Which comparison decided.</param>
 /// <param name="Summary">One line.</param>
 /// <param name="Details">Where and by how much.</param>
-public sealed record OutputCheck(string Path, ComparisonOutcome Outcome, string Comparer, string Summary, IReadOnlyList<string> Details);
+public sealed record OutputCheck(string Path, ComparisonOutcome Outcome, ComparerName Comparer, string Summary, IReadOnlyList<string> Details);
 
 /// <summary>One metric compared with its recorded value.</summary>
 /// <param name="Name">Metric name.</param>
 /// <param name="Recorded">Recorded value.</param>
 /// <param name="Actual">Re-created value.</param>
-/// <param name="Outcome"><c>identical</c>, <c>equivalent</c> or <c>different</c>.</param>
+/// <param name="Outcome">Identical, equivalent or different.</param>
 /// <param name="Summary">One line.</param>
 public sealed record MetricCheck(string Name, double? Recorded, double? Actual, ComparisonOutcome Outcome, string Summary);

@@ -1,5 +1,6 @@
 using Repro.Core.Capture.Data;
 using Repro.Core.Runs;
+using Repro.Core.Store;
 using Repro.Core.Verification.Comparison;
 
 namespace Repro.Core.Verification;
@@ -21,6 +22,9 @@ public sealed record VerifyRequest
 
     /// <summary>Ignore the hash cache.</summary>
     public bool Rehash { get; init; }
+
+    /// <summary>--strict: every warning about the recorded MLproject is an error, and nothing runs.</summary>
+    public bool Strict { get; init; }
 
     /// <summary>Re-created output files up to this size are kept in the object store (0: none).</summary>
     public long ObjectSizeLimit { get; init; } = ObjectStore.DefaultMaxFileBytes;

@@ -2,9 +2,12 @@ using Repro.Core.Capture.Data;
 using Repro.Core.Capture.Git;
 using Repro.Core.Errors;
 using Repro.Core.Execution;
+using Repro.Core.FileSystem;
+using Repro.Core.Processes;
 using Repro.Core.Projects;
 using Repro.Core.Runs;
-using Repro.Core.Verification.Checkout;
+using Repro.Core.Store;
+using Repro.Core.Checkout;
 using Repro.Core.Verification.Comparison;
 using Repro.Core.Verification.Differences;
 
@@ -29,7 +32,7 @@ public static class VerifyService
 
         if (original.Status != RunStatus.Finished)
         {
-            return NotVerifiable(original, $"run {original.RunId} ended {original.Status.ToString().ToUpperInvariant()}: only a finished run has outputs to re-create");
+            return NotVerifiable(original, $"run {original.RunId} ended {original.Status.Name()}: only a finished run has outputs to re-create");
         }
 
         var originalProject = original.Project.Directory;
@@ -62,9 +65,9 @@ public static class VerifyService
             }
             else
             {
-                if (original.Git.State != GitCapture.RepositoryState || original.Git.Commit is null)
+                if (original.Git.State != GitState.Repository || original.Git.Commit is null)
                 {
-                    return NotVerifiable(original, $"run {original.RunId} recorded no commit (git state '{original.Git.State}'): its code cannot be re-created; use --in-place to re-run it where it is");
+                    return NotVerifiable(original, $"run {original.RunId} recorded no commit (git state '{original.Git.State.Name()}'): its code cannot be re-created; use --in-place to re-run it where it is");
                 }
 
                 try
@@ -89,13 +92,14 @@ public static class VerifyService
                 {
                     ProjectDirectory = projectDirectory,
                     EntryPoint = original.EntryPoint.Name,
-                    Parameters = ReplayedParameters(original, inCheckout: checkout is not null),
+                    Parameters = GivenParameters.From(ReplayedParameters(original, inCheckout: checkout is not null)),
                     RunName = original.RunName is { } name ? $"verify {name}" : null,
                     ExperimentName = original.ExperimentName,
                     StoreDirectory = request.Store.Root,
                     Threads = original.Determinism.Threads,
-                    EnvManager = "local",
+                    EnvManager = EnvironmentManagerStage.Local,
                     Rehash = request.Rehash,
+                    Strict = request.Strict,
                     ObjectSizeLimit = request.ObjectSizeLimit,
                     Environment = request.Environment,
                     EchoStdout = request.EchoStdout,
@@ -154,7 +158,7 @@ public static class VerifyService
             return runId;
         }
 
-        if (!RunId.IsWellFormed(verifies) || !File.Exists(Path.Combine(store.GetRunDirectory(verifies), RunStore.ManifestFileName)))
+        if (!RunId.IsWellFormed(verifies) || !File.Exists(Path.Combine(store.GetRunDirectory(verifies), RunFolder.ManifestFileName)))
         {
             throw new InputException($"run {runId} is a verification of run {verifies}, which is no longer in {store.Root}");
         }
@@ -230,9 +234,9 @@ public static class VerifyService
             var now = (await GitCapture.CaptureAsync(original.Project.Directory, scratch.FullName, cancellationToken).ConfigureAwait(false)).Record;
             var recorded = original.Git;
             var differences = new List<string>();
-            if (!string.Equals(now.State, recorded.State, StringComparison.Ordinal))
+            if (now.State != recorded.State)
             {
-                differences.Add($"the project is now '{now.State}', the run recorded '{recorded.State}'");
+                differences.Add($"the project is now '{now.State.Name()}', the run recorded '{recorded.State.Name()}'");
                 return differences;
             }
 
@@ -276,11 +280,11 @@ public static class VerifyService
         var parameters = new List<KeyValuePair<string, string>>();
         foreach (var parameter in original.Parameters)
         {
-            if (inCheckout && parameter.Type == "path" && !IsInside(original.Git.RepositoryRoot, parameter.Value))
+            if (inCheckout && parameter.Type == ParameterType.Path && !IsInside(original.Git.RepositoryRoot, parameter.Value))
             {
                 parameters.Add(KeyValuePair.Create(parameter.Name, parameter.Value));
             }
-            else if (parameter.Source != "default")
+            else if (parameter.Source != ParameterSource.Default)
             {
                 parameters.Add(KeyValuePair.Create(parameter.Name, parameter.Given));
             }
@@ -315,16 +319,7 @@ public static class VerifyService
         }
     }
 
-    private static bool IsInside(string? root, string path)
-    {
-        if (root is null)
-        {
-            return false;
-        }
-
-        var relative = Path.GetRelativePath(root, Path.GetFullPath(path));
-        return relative != ".." && !relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) && !Path.IsPathRooted(relative);
-    }
+    private static bool IsInside(string? root, string path) => root is not null && PathContainment.IsInside(root, path);
 
     private static List<OutputComparison> CompareOutputs(RunManifest original, RunManifest verification, string projectDirectory, ObjectStore objects, ComparisonTolerance tolerance)
     {
@@ -344,7 +339,7 @@ public static class VerifyService
         {
             results.Add(new OutputComparison(
                 added.Path,
-                new ComparisonResult(ComparisonOutcome.Different, ComparerNames.Missing, $"{added.Path} was written by the re-run but not by the original run", [])));
+                new ComparisonResult(ComparisonOutcome.Different, ComparerName.Missing, $"{added.Path} was written by the re-run but not by the original run", [])));
         }
 
         return results;
@@ -382,7 +377,7 @@ public static class VerifyService
     {
         if (verification.Status != RunStatus.Finished)
         {
-            return (Verdict.Different, $"the re-run ended {verification.Status.ToString().ToUpperInvariant()}: {verification.StatusMessage}");
+            return (Verdict.Different, $"the re-run ended {verification.Status.Name()}: {verification.StatusMessage}");
         }
 
         var differentOutputs = outputs.Where(output => output.Result.Outcome == ComparisonOutcome.Different).ToList();

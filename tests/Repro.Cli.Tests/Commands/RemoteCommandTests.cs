@@ -1,101 +1,82 @@
-using Repro.Cli.Tests.Fixtures;
+using Repro.Cli.Commands;
+using Repro.Core.Errors;
+using Repro.Core.Remotes;
 
 namespace Repro.Cli.Tests.Commands;
 
-public sealed class RemoteCommandTests : ReproTestBase
+public sealed class RemoteCommandTests
 {
-    [Fact]
-    public void RemoteAdd_ThenList_ShowsItInTheProjectFileWithTheDefaultMarked()
+    [Theory]
+    [InlineData("-origin")]
+    [InlineData("my remote")]
+    [InlineData("a/b")]
+    public void Parse_BadName_IsOneErrorQuotingIt(string name)
     {
-        var (project, _) = CommittedProject(("MLproject", "entry_points:\n  main:\n    command: \"true\"\n"));
+        Assert.StartsWith($"'{name}' is not a remote name", CommandLine.SingleError("remote", "add", name, "/mnt/share"), StringComparison.Ordinal);
+    }
 
-        var share = Repro.Run(project, "remote", "add", "share", "/mnt/share/repro");
-        var origin = Repro.Run(project, "remote", "add", "origin", "s3://bucket/team", "--endpoint", "http://127.0.0.1:9000", "--region", "eu-west-1", "--default");
-        var list = Repro.Run(project, "remote", "list");
-        var json = Repro.Run(project, "remote", "list", "--json");
-
-        Assert.True(share.ExitCode == 0, share.ToString());
-        Assert.True(origin.ExitCode == 0, origin.ToString());
-        Assert.Equal(
-            "* origin  s3://bucket/team  (endpoint http://127.0.0.1:9000, region eu-west-1)\n  share   /mnt/share/repro\n",
-            list.Stdout);
-        var remotes = Assert.IsType<System.Text.Json.Nodes.JsonArray>(System.Text.Json.Nodes.JsonNode.Parse(json.Stdout));
-        Assert.Equal(["s3", "directory"], remotes.Select(r => (string?)r!["kind"]));
-        var file = File.ReadAllText(Path.Combine(project, ".repro-remotes.yaml"));
-        Assert.Contains("default: origin\n", file, StringComparison.Ordinal);
-        Assert.Contains("    url: s3://bucket/team\n    endpoint: http://127.0.0.1:9000\n    region: eu-west-1\n", file, StringComparison.Ordinal);
+    [Theory]
+    [InlineData("--endpoint", "http://key:secret@127.0.0.1:9000", "--endpoint: ")]
+    [InlineData("--endpoint", "ftp://127.0.0.1", "--endpoint: ")]
+    [InlineData("--region", "us east", "--region: 'us east' is not a region name")]
+    [InlineData("--part-size", "1MiB", "--part-size must be a size of at least 5242880 bytes")]
+    [InlineData("--multipart-threshold", "lots", "--multipart-threshold must be a size")]
+    public void Parse_BadS3Setting_IsOneErrorNamingTheOption(string option, string value, string message)
+    {
+        Assert.StartsWith(message, CommandLine.SingleError("remote", "add", "origin", "s3://bucket/x", option, value), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void RemoteAdd_Local_GoesToTheStoreWhichGitIgnores()
+    public void DefinitionOf_S3WithSettings_CarriesThemAndTheScope()
     {
-        var (project, git) = CommittedProject(("MLproject", "entry_points:\n  main:\n    command: \"true\"\n"));
+        var (command, result) = CommandLine.ParseFor<RemoteAddCommand>(
+            "remote", "add", "origin", "s3://bucket/team", "--endpoint", "http://127.0.0.1:9000", "--region", "eu-west-1", "--part-size", "8MiB", "--local", "--default");
 
-        var result = Repro.Run(project, "remote", "add", "mine", "/data/mine", "--local", "--default");
+        var remote = command.DefinitionOf(result, "/project");
 
-        Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.True(File.Exists(Path.Combine(project, ".repro", "remotes.yaml")));
-        Assert.False(File.Exists(Path.Combine(project, ".repro-remotes.yaml")));
-        Assert.Equal(string.Empty, git.Git("status", "--porcelain"));
-        Assert.Equal("* mine  /data/mine  (this user only)\n", Repro.Run(project, "remote", "list").Stdout);
+        Assert.Equal(("origin", RemoteKind.S3, "bucket", "team"), (remote.Name, remote.Location.Kind, remote.Location.Bucket, remote.Location.Prefix.TrimEnd('/')));
+        Assert.Equal(("http://127.0.0.1:9000", "eu-west-1"), (remote.Endpoint, remote.Region));
+        Assert.Equal((8L << 20, RemoteDefinition.DefaultMultipartThreshold, RemoteScope.Local), (remote.PartSize, remote.MultipartThreshold, remote.Scope));
+        Assert.True(result.GetValue(command.MakeDefault));
     }
 
     [Fact]
-    public void RemoteRemove_DropsItAndItsDefault()
+    public void DefinitionOf_RelativeFolder_IsResolvedAgainstTheProject()
     {
-        var (project, _) = CommittedProject(("MLproject", "entry_points:\n  main:\n    command: \"true\"\n"));
-        Repro.Run(project, "remote", "add", "share", "/mnt/share", "--default");
+        var (command, result) = CommandLine.ParseFor<RemoteAddCommand>("remote", "add", "share", "../share");
 
-        var removed = Repro.Run(project, "remote", "remove", "share");
-        var again = Repro.Run(project, "remote", "remove", "share");
+        var remote = command.DefinitionOf(result, "/work/project");
 
-        Assert.True(removed.ExitCode == 0, removed.ToString());
-        Assert.Equal("no remotes (add one with `repro remote add NAME URL --default`)\n", Repro.Run(project, "remote", "list").Stdout);
-        Assert.Equal(2, again.ExitCode);
-        Assert.Contains("no remote named 'share'", again.Stderr, StringComparison.Ordinal);
+        Assert.Equal((RemoteKind.Directory, "/work/share"), (remote.Location.Kind, remote.Location.DirectoryPath));
+        Assert.Equal(RemoteScope.Project, remote.Scope);
+    }
+
+    [Fact]
+    public void DefinitionOf_FolderWithAnS3Setting_IsBadInput()
+    {
+        var (command, result) = CommandLine.ParseFor<RemoteAddCommand>("remote", "add", "share", "/mnt/share", "--region", "us-east-1");
+
+        var error = Assert.Throws<InputException>(() => command.DefinitionOf(result, "/project"));
+
+        Assert.Contains("are for S3 remotes", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("s3://", "names no bucket")]
     [InlineData("s3://KEY:SECRET@bucket/x", "carries credentials")]
     [InlineData("https://example.com/x", "unsupported remote URL")]
-    public void RemoteAdd_MalformedUrl_ExitsTwoWithOneLineAndWritesNothing(string url, string message)
+    public void DefinitionOf_MalformedUrl_IsBadInput(string url, string message)
     {
-        var (project, _) = CommittedProject(("MLproject", "entry_points:\n  main:\n    command: \"true\"\n"));
+        var (command, result) = CommandLine.ParseFor<RemoteAddCommand>("remote", "add", "origin", url);
 
-        var result = Repro.Run(project, "remote", "add", "origin", url);
+        var error = Assert.Throws<InputException>(() => command.DefinitionOf(result, "/project"));
 
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
-        Assert.Single(result.Stderr.Trim().Split('\n'));
-        Assert.False(File.Exists(Path.Combine(project, ".repro-remotes.yaml")));
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void RemoteAdd_EndpointWithCredentials_IsRefused()
+    public void Parse_RemoveWithoutName_IsAnError()
     {
-        var (project, _) = CommittedProject(("MLproject", "entry_points:\n  main:\n    command: \"true\"\n"));
-
-        var result = Repro.Run(project, "remote", "add", "origin", "s3://bucket/x", "--endpoint", "http://key:secret@127.0.0.1:9000");
-
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("carries credentials", result.Stderr, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(project, ".repro-remotes.yaml")));
-    }
-
-    [Fact]
-    public void Push_RemotesFileWithACredential_IsBadInputAtItsLine()
-    {
-        var (project, _) = CommittedProject(
-            ("MLproject", "entry_points:\n  main:\n    command: \"true\"\n"),
-            (".repro-remotes.yaml", "default: origin\nremotes:\n  origin:\n    url: s3://bucket/x\n    secret_access_key: abc\n"));
-        RunOnce(project);
-
-        var result = Repro.Run(project, "push", "--all");
-
-        Assert.Equal(2, result.ExitCode);
-        Assert.Equal(
-            $"repro: {Path.Combine(project, ".repro-remotes.yaml")}:5:5: 'secret_access_key': credentials never go in a remotes file; S3 takes them from the AWS chain (environment, profile, instance role)\n",
-            result.Stderr);
+        Assert.NotEmpty(CommandLine.Parse("remote", "remove").Errors);
     }
 }

@@ -111,8 +111,8 @@ public sealed class CommandRendererTests
 
         Assert.Equal("python train.py --alpha 0.5", rendered.Command);
         Assert.Null(rendered.EntryPoint);
-        Assert.Equal(new EntryPointRecord("train.py", "python-script"), rendered.EntryPointRecord);
-        Assert.Equal([new ParameterRecord("alpha", "string", "extra", "0.5", "0.5")], rendered.Parameters);
+        Assert.Equal(new EntryPointRecord("train.py", EntryPointKind.PythonScript), rendered.EntryPointRecord);
+        Assert.Equal([new ParameterRecord("alpha", ParameterType.String, ParameterSource.Extra, "0.5", "0.5")], rendered.Parameters);
     }
 
     [Theory]
@@ -126,7 +126,7 @@ public sealed class CommandRendererTests
         var rendered = CommandRenderer.Render(project.Project, "my_script.sh", [], shell);
 
         Assert.Equal(expected, rendered.Command);
-        Assert.Equal(new EntryPointRecord("my_script.sh", "shell-script"), rendered.EntryPointRecord);
+        Assert.Equal(new EntryPointRecord("my_script.sh", EntryPointKind.ShellScript), rendered.EntryPointRecord);
     }
 
     [Fact]
@@ -144,7 +144,7 @@ public sealed class CommandRendererTests
 
         var error = Assert.Throws<InputException>(() => Render(project, "notes.txt"));
 
-        Assert.Equal("entry point 'notes.txt' is not declared in MLproject (declared: greeter, main) and is not a .py or .sh file", error.Message);
+        Assert.Equal("entry point 'notes.txt' is not declared in MLproject (declared: greeter, main) and is not a .py, .sh or .R file", error.Message);
     }
 
     [Fact]
@@ -188,15 +188,15 @@ public sealed class CommandRendererTests
 
         Assert.Equal(
             [
-                new ParameterRecord("greeting", "string", "default", "hi", "hi"),
-                new ParameterRecord("name", "string", "user", "friend", "friend"),
-                new ParameterRecord("zeta", "string", "extra", "1", "1"),
-                new ParameterRecord("alpha", "string", "extra", "2", "2"),
+                new ParameterRecord("greeting", ParameterType.String, ParameterSource.Default, "hi", "hi"),
+                new ParameterRecord("name", ParameterType.String, ParameterSource.User, "friend", "friend"),
+                new ParameterRecord("zeta", ParameterType.String, ParameterSource.Extra, "1", "1"),
+                new ParameterRecord("alpha", ParameterType.String, ParameterSource.Extra, "2", "2"),
             ],
             rendered.Parameters);
         Assert.Equal("python greeter.py hi friend --zeta 1 --alpha 2", rendered.Command);
         Assert.Equal("python greeter.py {greeting} {name}", rendered.EntryPoint?.Command);
-        Assert.Equal(new EntryPointRecord("greeter", "declared"), rendered.EntryPointRecord);
+        Assert.Equal(new EntryPointRecord("greeter", EntryPointKind.Declared), rendered.EntryPointRecord);
     }
 
     [Fact]
@@ -229,14 +229,21 @@ public sealed class CommandRendererTests
     }
 
     [Fact]
-    public void Render_SourceTextDefaults_ArePassedUnchanged()
+    public void Render_Defaults_ArePassedAsPythonStrOfWhatPyYamlReadWithWarnings()
     {
-        using var project = SingleEntry("      alpha: {type: float, default: 0.10}\n      n: {type: int, default: 007}\n      on: {type: string, default: true}", "run {alpha} {n} {on}");
+        using var project = SingleEntry("      alpha: {type: float, default: 0.10}\n      n: {type: int, default: 007}\n      flag: {type: string, default: true}", "run {alpha} {n} {flag}");
 
         var rendered = Render(project, "main");
 
-        Assert.Equal("run 0.10 007 True", rendered.Command);
-        Assert.Equal(new ParameterRecord("on", "string", "default", "True", "True"), rendered.Parameters[2]);
+        Assert.Equal("run 0.1 7 True", rendered.Command);
+        Assert.Equal(new ParameterRecord("flag", ParameterType.String, ParameterSource.Default, "True", "True"), rendered.Parameters[2]);
+        Assert.Equal(
+            [
+                $"{project.MLprojectPath}:4:37: warning: the default of parameter 'alpha', 0.10, is read by MLflow's YAML reader as the float 0.1 and passed as '0.1'; quote it to pass '0.10'",
+                $"{project.MLprojectPath}:5:31: warning: the default of parameter 'n', 007, is read by MLflow's YAML reader as the int 7 and passed as '7'; quote it to pass '007'",
+                $"{project.MLprojectPath}:6:37: warning: the default of parameter 'flag', true, is read by MLflow's YAML reader as the bool True and passed as 'True'; quote it to pass 'true'",
+            ],
+            rendered.Warnings);
     }
 
     [Fact]
@@ -344,13 +351,14 @@ public sealed class CommandRendererTests
     }
 
     [Fact]
-    public void Render_InvalidDefaultInUse_Fails()
+    public void Render_DefaultNotANumber_IsPassedUnchangedWithWarning()
     {
         using var project = SingleEntry("      alpha: {type: float, default: fast}", "run {alpha}");
 
-        var error = Assert.Throws<InputException>(() => Render(project, "main"));
+        var rendered = Render(project, "main");
 
-        Assert.Contains("'alpha' (float) must be a number; got 'fast'", error.Message, StringComparison.Ordinal);
+        Assert.Equal("run fast", rendered.Command);
+        Assert.Equal([$"{project.MLprojectPath}:4:37: warning: the default of parameter 'alpha' (float), 'fast', is not a number; it is passed unchanged, as MLflow does (a value given with -P is checked)"], rendered.Warnings);
     }
 
     [Fact]
@@ -370,7 +378,7 @@ public sealed class CommandRendererTests
         var rendered = Render(project, "main", "data=data/./train.csv");
 
         Assert.Equal($"run {absolute}", rendered.Command);
-        Assert.Equal(new ParameterRecord("data", "path", "user", "data/./train.csv", absolute), Assert.Single(rendered.Parameters));
+        Assert.Equal(new ParameterRecord("data", ParameterType.Path, ParameterSource.User, "data/./train.csv", absolute), Assert.Single(rendered.Parameters));
     }
 
     [Fact]
@@ -456,7 +464,7 @@ public sealed class CommandRendererTests
         var rendered = Render(project, "main");
 
         Assert.Equal("run 'x y'", rendered.Command);
-        Assert.Equal([$"{project.MLprojectPath}:4:7: parameter 'flag' has unknown type 'bool'; treated as string"], rendered.Warnings);
+        Assert.Equal([$"{project.MLprojectPath}:4:20: warning: parameter 'flag' of entry point 'main' has unknown type 'bool'; its value is passed as a string, as MLflow does"], rendered.Warnings);
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed class EntryPointExtensionsTests
     {
         using var project = new TempProject().WithMLproject(Entry($"    inputs: [ok.csv, {item}]"));
 
-        project.LoadFailsAt(4, 22, "an input of entry point 'main' must be a path relative to the project directory");
+        project.MainFailsAt(4, 22, "an input of entry point 'main' must be a path relative to the project directory");
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class EntryPointExtensionsTests
     {
         using var project = new TempProject().WithMLproject(Entry("    outputs:\n      - ../model.zip"));
 
-        project.LoadFailsAt(5, 9, "an output of entry point 'main'", "'../model.zip'");
+        project.MainFailsAt(5, 9, "an output of entry point 'main'", "'../model.zip'");
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class EntryPointExtensionsTests
     {
         using var project = new TempProject().WithMLproject(Entry("    inputs: data.csv"));
 
-        project.LoadFailsAt(4, 13, "'inputs' must be a list");
+        project.MainFailsAt(4, 13, "'inputs' must be a list");
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public sealed class EntryPointExtensionsTests
     {
         using var project = new TempProject().WithMLproject(Entry("    inputs: [{path: a}]"));
 
-        project.LoadFailsAt(4, 14, "must be a single value");
+        project.MainFailsAt(4, 14, "must be a single value");
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public sealed class EntryPointExtensionsTests
     {
         using var project = new TempProject().WithMLproject(Entry($"    metrics:\n      file: m.json\n      tolerance:\n        rmse: {{rtol: {value}}}"));
 
-        project.LoadFailsAt(7, 22, "rtol in the tolerance of metric 'rmse' of entry point 'main'", message);
+        project.MainFailsAt(7, 22, "rtol in the tolerance of metric 'rmse' of entry point 'main'", message);
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public sealed class EntryPointExtensionsTests
     {
         using var project = new TempProject().WithMLproject(Entry("    metrics:\n      file: m.json\n      tolerance:\n        rmse: {reltol: 1}"));
 
-        project.LoadFailsAt(7, 16, "unknown key 'reltol'", "rtol, atol");
+        project.MainFailsAt(7, 16, "unknown key 'reltol'", "rtol, atol");
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed class EntryPointExtensionsTests
     {
         using var project = new TempProject().WithMLproject(Entry("    metrics:\n      tolerance: {}"));
 
-        project.LoadFailsAt(5, 7, "need a file");
+        project.MainFailsAt(5, 7, "need a file");
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public sealed class EntryPointExtensionsTests
     {
         using var project = new TempProject().WithMLproject(Entry("    metrics:\n      file: m.json\n      tolerances: {}"));
 
-        project.LoadFailsAt(6, 7, "unknown key 'tolerances'");
+        project.MainFailsAt(6, 7, "unknown key 'tolerances'");
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public sealed class EntryPointExtensionsTests
     {
         using var project = new TempProject().WithMLproject(Entry("    metrics: /tmp/metrics.json"));
 
-        project.LoadFailsAt(4, 14, "the metrics file of entry point 'main'");
+        project.MainFailsAt(4, 14, "the metrics file of entry point 'main'");
     }
 
     [Fact]
@@ -161,7 +161,7 @@ public sealed class EntryPointExtensionsTests
     {
         using var project = new TempProject().WithMLproject(Entry("    metrics: [a.json]"));
 
-        project.LoadFailsAt(4, 14, "the metrics of entry point 'main'", "must be a mapping");
+        project.MainFailsAt(4, 14, "the metrics of entry point 'main'", "must be a mapping");
     }
 
     [Fact]
@@ -191,7 +191,7 @@ public sealed class EntryPointExtensionsTests
     {
         using var project = new TempProject().WithMLproject(Entry($"    env:\n      {name}: x"));
 
-        project.LoadFailsAt(5, 7, "is not a valid environment variable name");
+        project.MainFailsAt(5, 7, "is not a valid environment variable name");
     }
 
     [Fact]
@@ -199,6 +199,6 @@ public sealed class EntryPointExtensionsTests
     {
         using var project = new TempProject().WithMLproject(Entry("    env:\n      PATHS: [a, b]"));
 
-        project.LoadFailsAt(5, 14, "environment variable 'PATHS'", "not a list");
+        project.MainFailsAt(5, 14, "environment variable 'PATHS'", "not a list");
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using Repro.Core.Projects;
 
 namespace Repro.Core.Tests.Projects;
@@ -73,25 +71,7 @@ public sealed class HostileValueExecutionTests
 
     private static (int ExitCode, string Stdout, string Stderr) Run(IReadOnlyList<string> argv, string workingDirectory)
     {
-        var start = new ProcessStartInfo(argv[0])
-        {
-            WorkingDirectory = workingDirectory,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (var argument in argv.Skip(1))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["LC_ALL"] = "C";
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout, stderr.GetAwaiter().GetResult());
+        var result = ProcessRunner.Run(argv[0], argv.Skip(1), workingDirectory, new Dictionary<string, string?> { ["LC_ALL"] = "C" });
+        return (result.ExitCode, result.Stdout, result.Stderr);
     }
 }

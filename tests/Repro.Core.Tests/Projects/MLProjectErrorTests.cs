@@ -1,3 +1,6 @@
+using Repro.Core.Errors;
+using Repro.Core.Projects;
+
 namespace Repro.Core.Tests.Projects;
 
 /// <summary>Every problem in an MLproject file is reported as FILE:LINE:COL: message.</summary>
@@ -72,7 +75,7 @@ public sealed class MLProjectErrorTests
     {
         using var project = new TempProject().WithMLproject("entry_points:\n  main: python train.py\n");
 
-        project.LoadFailsAt(2, 9, "entry point 'main' must be a mapping");
+        project.MainFailsAt(2, 9, "entry point 'main' must be a mapping");
     }
 
     [Fact]
@@ -80,7 +83,7 @@ public sealed class MLProjectErrorTests
     {
         using var project = new TempProject().WithMLproject("entry_points:\n  main:\n    parameters: [alpha]\n    command: x\n");
 
-        project.LoadFailsAt(3, 17, "the parameters of entry point 'main' must be a mapping");
+        project.MainFailsAt(3, 17, "the parameters of entry point 'main' must be a mapping");
     }
 
     [Fact]
@@ -88,63 +91,81 @@ public sealed class MLProjectErrorTests
     {
         using var project = new TempProject().WithMLproject("entry_points:\n  main:\n    parameters:\n      alpha:\n    command: x\n");
 
-        project.LoadFailsAt(4, 13, "parameter 'alpha' of entry point 'main' must be a type word");
+        project.MainFailsAt(4, 13, "parameter 'alpha' of entry point 'main' must be a type word", "MLflow fails on it too");
     }
 
     [Fact]
-    public void Load_ListDefault_PointsAtIt()
+    public void Load_ListDefault_IsPassedAsPythonPrintsItWithWarning()
     {
-        using var project = new TempProject().WithMLproject("entry_points:\n  main:\n    parameters:\n      a: {type: string, default: [1, 2]}\n    command: x\n");
+        using var project = new TempProject().WithMLproject("entry_points:\n  main:\n    parameters:\n      a: {type: string, default: [1, 'x', true, null]}\n    command: echo {a}\n");
 
-        project.LoadFailsAt(4, 34, "the default of parameter 'a'", "not a list");
+        var rendered = CommandRenderer.Render(project.Project, "main", [], shell: null);
+
+        Assert.Equal("echo '[1, '\"'\"'x'\"'\"', True, None]'", rendered.Command);
+        Assert.Equal([$"{project.MLprojectPath}:4:34: warning: the default of parameter 'a' is a list; it is passed as Python prints it, [1, 'x', True, None], as MLflow does"], rendered.Warnings);
     }
 
     [Fact]
-    public void Load_DuplicateTopLevelKey_PointsAtSecondAndNamesFirst()
+    public void Load_DuplicateTopLevelKey_KeepsTheLastWithWarningNamingTheFirst()
     {
         using var project = new TempProject().WithMLproject("name: a\nentry_points: {}\nname: b\n");
 
-        project.LoadFailsAt(3, 1, "duplicate key 'name'", "line 1, column 1");
+        var loaded = project.Load();
+
+        Assert.Equal("b", loaded.Project.Name);
+        Assert.Equal([$"{project.MLprojectPath}:3:1: warning: duplicate key 'name' (first at line 1, column 1); the last one is used, as MLflow's YAML reader (PyYAML) does"], loaded.Warnings);
     }
 
     [Fact]
-    public void Load_DuplicateEntryPoint_IsAnError()
+    public void Load_DuplicateEntryPoint_KeepsTheLastInTheFirstPlace()
     {
-        using var project = new TempProject().WithMLproject("entry_points:\n  main:\n    command: a\n  main:\n    command: b\n");
+        using var project = new TempProject().WithMLproject("entry_points:\n  main:\n    command: a\n  other:\n    command: c\n  main:\n    command: b\n");
 
-        project.LoadFailsAt(4, 3, "duplicate key 'main'");
+        var loaded = project.Load();
+
+        Assert.Equal(["main", "other"], loaded.Project.EntryPoints.Keys);
+        Assert.Equal("b", loaded.Project.EntryPoints["main"].Command);
+        Assert.Contains(loaded.Warnings, warning => warning.StartsWith($"{project.MLprojectPath}:6:3: warning: duplicate key 'main' (first at line 2, column 3)", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void Load_DuplicateParameter_IsAnError()
+    public void Load_DuplicateParameter_KeepsTheLastWithWarningInItsEntryPoint()
     {
         using var project = new TempProject().WithMLproject("entry_points:\n  main:\n    parameters:\n      a: float\n      a: int\n    command: x\n");
 
-        project.LoadFailsAt(5, 7, "duplicate key 'a'");
+        var main = project.Project.EntryPoints["main"];
+
+        Assert.Equal("int", Assert.Single(main.Parameters).Type);
+        Assert.Equal($"{project.MLprojectPath}:5:7: warning: duplicate key 'a' (first at line 4, column 7); the last one is used, as MLflow's YAML reader (PyYAML) does", Assert.Single(main.Diagnostics).ToString());
     }
 
     [Fact]
-    public void Load_DuplicateKeyInFlowMapping_IsAnError()
+    public void Load_DuplicateKeyInFlowMapping_KeepsTheLast()
     {
         using var project = new TempProject().WithMLproject("entry_points:\n  main:\n    parameters:\n      a: {type: float, type: int}\n    command: x\n");
 
-        project.LoadFailsAt(4, 24, "duplicate key 'type'");
+        var main = project.Project.EntryPoints["main"];
+
+        Assert.Equal("int", Assert.Single(main.Parameters).Type);
+        Assert.Equal(new SourceLocation(project.MLprojectPath, 4, 24), Assert.Single(main.Diagnostics).Location);
     }
 
     [Fact]
-    public void Load_UnknownEntryPointKey_NamesItAndTheAllowedKeys()
+    public void Load_UnknownEntryPointKey_IsIgnoredWithWarningAndTheMissingCommandNamesIt()
     {
         using var project = new TempProject().WithMLproject("entry_points:\n  main:\n    comand: python train.py\n");
 
-        project.LoadFailsAt(3, 5, "unknown key 'comand' in entry point 'main'", "command, parameters");
+        project.MainFailsAt(2, 3, "entry point 'main' has no command", "line 3 has 'comand': did you mean 'command'?");
     }
 
     [Fact]
-    public void Load_UnknownParameterKey_IsAnError()
+    public void Load_UnknownParameterKey_IsIgnoredWithDidYouMean()
     {
         using var project = new TempProject().WithMLproject("entry_points:\n  main:\n    parameters:\n      a: {type: float, defualt: 1}\n    command: x\n");
 
-        project.LoadFailsAt(4, 24, "unknown key 'defualt' in parameter 'a'");
+        var warning = Assert.Single(project.Project.EntryPoints["main"].Diagnostics);
+
+        Assert.Equal($"{project.MLprojectPath}:4:24: warning: unknown key 'defualt' in parameter 'a' of entry point 'main' ignored, as MLflow ignores it, so the parameter has no default and must be given with -P; did you mean 'default'?", warning.ToString());
     }
 
     [Fact]
@@ -152,7 +173,7 @@ public sealed class MLProjectErrorTests
     {
         using var project = new TempProject().WithMLproject("entry_points:\n  main:\n    parameters: {}\n");
 
-        project.LoadFailsAt(2, 3, "entry point 'main' has no command");
+        project.MainFailsAt(2, 3, "entry point 'main' has no command");
     }
 
     [Fact]
@@ -160,7 +181,7 @@ public sealed class MLProjectErrorTests
     {
         using var project = new TempProject().WithMLproject("entry_points:\n  main:\n    command: [python, train.py]\n");
 
-        project.LoadFailsAt(3, 14, "the command of entry point 'main' must be a single value");
+        project.MainFailsAt(3, 14, "the command of entry point 'main' must be a single value");
     }
 
     [Fact]
@@ -242,11 +263,14 @@ public sealed class MLProjectErrorTests
     }
 
     [Fact]
-    public void Load_MappingWhereNameBelongs_IsAnError()
+    public void Load_MappingWhereNameBelongs_IsIgnoredWithWarning()
     {
         using var project = new TempProject().WithMLproject("name: {first: a}\n");
 
-        project.LoadFailsAt(1, 7, "name must be a single value");
+        var loaded = project.Load();
+
+        Assert.Null(loaded.Project.Name);
+        Assert.Equal([$"{project.MLprojectPath}:1:7: warning: name should be a single value, not a mapping; repro ignores it"], loaded.Warnings);
     }
 
     [Fact]

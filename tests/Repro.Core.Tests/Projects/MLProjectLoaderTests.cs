@@ -104,7 +104,7 @@ public sealed class MLProjectLoaderTests
         var loaded = project.Project;
 
         Assert.Equal("tutorial", loaded.Name);
-        Assert.Equal(42, loaded.Seed);
+        Assert.Equal(42u, loaded.Seed);
         Assert.Equal(new ProjectEnvironment("python_env", "python_env.yaml", null), loaded.Environment);
         Assert.Equal(["validate", "main"], loaded.EntryPoints.Keys);
         var main = loaded.EntryPoints["main"];
@@ -112,11 +112,11 @@ public sealed class MLProjectLoaderTests
         Assert.Equal(new SourceLocation(project.MLprojectPath, 14, 14), main.CommandLocation);
         Assert.Equal(
             [
-                new ParameterSpec("alpha", "float", "0.10", new SourceLocation(project.MLprojectPath, 11, 7)),
-                new ParameterSpec("l1_ratio", "float", "0.1", new SourceLocation(project.MLprojectPath, 12, 7)),
-                new ParameterSpec("note", "string", "hello", new SourceLocation(project.MLprojectPath, 13, 7)),
+                ("alpha", "float", "0.1", new SourceLocation(project.MLprojectPath, 11, 7)),
+                ("l1_ratio", "float", "0.1", new SourceLocation(project.MLprojectPath, 12, 7)),
+                ("note", "string", "hello", new SourceLocation(project.MLprojectPath, 13, 7)),
             ],
-            main.Parameters);
+            main.Parameters.Select(parameter => (parameter.Name, parameter.Type, parameter.Default, parameter.Location)));
         var dataFile = Assert.Single(loaded.EntryPoints["validate"].Parameters);
         Assert.Equal("path", dataFile.Type);
         Assert.True(dataFile.IsRequired);
@@ -145,15 +145,17 @@ public sealed class MLProjectLoaderTests
 
     [Theory]
     [InlineData("default: 0", "0")]
-    [InlineData("default: 0.10", "0.10")]
+    [InlineData("default: 0.10", "0.1")]
     [InlineData("default: 1e-3", "1e-3")]
     [InlineData("default: \"\"", "")]
     [InlineData("default: ''", "")]
     [InlineData("default: 'true'", "true")]
     [InlineData("default: !!str yes", "yes")]
-    [InlineData("default: 007", "007")]
+    [InlineData("default: 007", "7")]
+    [InlineData("default: \"007\"", "007")]
     [InlineData("default: \"null\"", "null")]
-    public void Load_DefaultValue_KeepsSourceText(string defaultLine, string expected)
+    [InlineData("default: None", "None")]
+    public void Load_DefaultValue_IsPythonStrOfWhatPyYamlReads(string defaultLine, string expected)
     {
         using var project = new TempProject().WithMLproject($$"""
             entry_points:
@@ -243,7 +245,7 @@ public sealed class MLProjectLoaderTests
 
         Assert.Equal("echo ok", loaded.Project.EntryPoints["main"].Command);
         var warning = Assert.Single(loaded.Warnings);
-        Assert.Equal($"{project.MLprojectPath}:2:1: unknown top-level key 'entry_point' ignored", warning);
+        Assert.Equal($"{project.MLprojectPath}:2:1: warning: unknown key 'entry_point' at the top level ignored, as MLflow ignores it; did you mean 'entry_points'?", warning);
     }
 
     [Fact]
@@ -284,14 +286,14 @@ public sealed class MLProjectLoaderTests
 
         var warning = Assert.Single(project.Load().Warnings);
 
-        Assert.Equal($"{project.MLprojectPath}:3:3: unknown key 'gpus' in docker_env ignored", warning);
+        Assert.Equal($"{project.MLprojectPath}:3:3: warning: unknown key 'gpus' in docker_env ignored, as MLflow ignores it", warning);
     }
 
     [Theory]
-    [InlineData("0", 0L)]
-    [InlineData("4294967295", 4294967295L)]
-    [InlineData("1234", 1234L)]
-    public void Load_SeedInRange_IsRead(string seed, long expected)
+    [InlineData("0", 0u)]
+    [InlineData("4294967295", 4294967295u)]
+    [InlineData("1234", 1234u)]
+    public void Load_SeedInRange_IsRead(string seed, uint expected)
     {
         using var project = new TempProject().WithMLproject($"seed: {seed}\n" + Minimal);
 

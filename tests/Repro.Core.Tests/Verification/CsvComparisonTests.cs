@@ -1,3 +1,4 @@
+using Repro.Core.Runs;
 using Repro.Core.Verification.Comparison;
 
 namespace Repro.Core.Tests.Verification;
@@ -14,7 +15,7 @@ public sealed class CsvComparisonTests : IDisposable
         var result = Compare("epoch,loss,acc\n1,0.9,0.5\n2,0.8,0.6\n", "epoch,loss,acc\n1,0.9,0.5\n2,0.7,0.6\n");
 
         Assert.Equal(ComparisonOutcome.Different, result.Outcome);
-        Assert.Equal(ComparerNames.Csv, result.Comparer);
+        Assert.Equal(ComparerName.Csv, result.Comparer);
         Assert.Equal("row 3, column 2 (loss): recorded 0.8, re-created 0.7 (abs diff 0.1, rel diff 0.125)", Assert.Single(result.Details));
         Assert.Equal(
             "CSV differs: 1 cell in 1 row differs, first at row 3, column 2 (loss); largest numeric difference 0.1 at row 3, column 2 (loss)",
@@ -93,7 +94,7 @@ public sealed class CsvComparisonTests : IDisposable
     {
         var result = Compare("a\n\"open\n", "a\nclosed\n");
 
-        Assert.Equal(ComparerNames.Text, result.Comparer);
+        Assert.Equal(ComparerName.Text, result.Comparer);
         Assert.Equal("not valid CSV (the quoted field that starts on line 2 never closes); compared as text", result.Details[0]);
     }
 
@@ -102,7 +103,7 @@ public sealed class CsvComparisonTests : IDisposable
     {
         var result = Compare("name\tscore\nx,y\t1.5\n", "name\tscore\nx,y\t2.5\n", name: "scores.tsv");
 
-        Assert.Equal(ComparerNames.Csv, result.Comparer);
+        Assert.Equal(ComparerName.Csv, result.Comparer);
         Assert.StartsWith("TSV differs", result.Summary, StringComparison.Ordinal);
         Assert.StartsWith("row 2, column 2 (score): recorded 1.5, re-created 2.5", Assert.Single(result.Details), StringComparison.Ordinal);
     }
@@ -151,5 +152,5 @@ public sealed class CsvComparisonTests : IDisposable
     }
 
     private ComparisonResult Compare(string recorded, string actual, ComparisonTolerance? tolerance = null, string name = "predictions.csv") =>
-        FileComparer.Compare(_dir.Text($"recorded/{name}", recorded), _dir.Text($"actual/{name}", actual), tolerance ?? ComparisonTolerance.Exact);
+        FileComparer.Compare(_dir.Write($"recorded/{name}", recorded), _dir.Write($"actual/{name}", actual), tolerance ?? ComparisonTolerance.Exact);
 }

@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using Repro.Core.Errors;
+using Repro.Core.Runs;
 using Repro.Core.Verification.Comparison;
 using Repro.Core.Verification.Reports;
 
@@ -74,7 +75,7 @@ public sealed class JUnitReportTests : IDisposable
     [Fact]
     public void Write_ExistingReport_IsReplacedWithoutLeavingTemporaryFiles()
     {
-        var path = _dir.Text("junit.xml", "old");
+        var path = _dir.Write("junit.xml", "old");
 
         JUnitReport.Write(path, Suite());
 
@@ -85,7 +86,7 @@ public sealed class JUnitReportTests : IDisposable
     [Fact]
     public void Write_UnwritablePath_RaisesStoreErrorNamingIt()
     {
-        var blocker = _dir.Text("file", "x");
+        var blocker = _dir.Write("file", "x");
         var path = Path.Combine(blocker, "junit.xml");
 
         var error = Assert.Throws<StoreException>(() => JUnitReport.Write(path, Suite()));
@@ -96,7 +97,7 @@ public sealed class JUnitReportTests : IDisposable
     [Fact]
     public void ForOutputAndForMetric_UseTheVerifyClassNames()
     {
-        var output = JUnitTestCase.ForOutput("out/m.zip", new ComparisonResult(ComparisonOutcome.Identical, ComparerNames.Sha256, "bit-identical", []));
+        var output = JUnitTestCase.ForOutput("out/m.zip", new ComparisonResult(ComparisonOutcome.Identical, ComparerName.Sha256, "bit-identical", []));
         var metric = JUnitTestCase.ForMetric(Assert.Single(MetricsComparer.Compare(
             new Dictionary<string, double> { ["acc"] = 1 }, new Dictionary<string, double> { ["acc"] = 2 }, ComparisonTolerance.Exact)));
 
@@ -109,8 +110,8 @@ public sealed class JUnitReportTests : IDisposable
 
     private static JUnitSuite Suite() =>
         new("repro verify 20240501-abc", new DateTimeOffset(2024, 5, 1, 14, 0, 0, TimeSpan.FromHours(2)), 12.5, [
-            JUnitTestCase.ForOutput("model.zip", new ComparisonResult(ComparisonOutcome.Equivalent, ComparerNames.Zip, "same content, container metadata differs", ["entry times differ for 3 of 3 entries"])),
-            JUnitTestCase.ForOutput("out/<weird> & \"name\".json", new ComparisonResult(ComparisonOutcome.Different, ComparerNames.Json, "JSON differs at 1 path", ["$.a: recorded 1, re-created 2"])),
+            JUnitTestCase.ForOutput("model.zip", new ComparisonResult(ComparisonOutcome.Equivalent, ComparerName.Zip, "same content, container metadata differs", ["entry times differ for 3 of 3 entries"])),
+            JUnitTestCase.ForOutput("out/<weird> & \"name\".json", new ComparisonResult(ComparisonOutcome.Different, ComparerName.Json, "JSON differs at 1 path", ["$.a: recorded 1, re-created 2"])),
             new JUnitTestCase(JUnitReport.MetricsClassName, "rmse", ComparisonOutcome.Identical, "0.5 (identical)", []),
             new JUnitTestCase(JUnitReport.MetricsClassName, "acc", ComparisonOutcome.Different, "recorded 0.8, re-created 0.7: outside tolerance", []),
         ])

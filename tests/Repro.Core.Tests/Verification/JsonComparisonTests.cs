@@ -1,3 +1,4 @@
+using Repro.Core.Runs;
 using Repro.Core.Verification.Comparison;
 
 namespace Repro.Core.Tests.Verification;
@@ -14,7 +15,7 @@ public sealed class JsonComparisonTests : IDisposable
         var result = Compare("{\"a\": 1, \"b\": {\"x\": [1, 2], \"y\": null}}", "{\n  \"b\": {\"y\": null, \"x\": [1,2]},\n  \"a\": 1\n}");
 
         Assert.Equal(ComparisonOutcome.Equivalent, result.Outcome);
-        Assert.Equal(ComparerNames.Json, result.Comparer);
+        Assert.Equal(ComparerName.Json, result.Comparer);
         Assert.Equal("same JSON content; differs only in key order and formatting", result.Summary);
         Assert.Empty(result.Details);
     }
@@ -143,5 +144,5 @@ public sealed class JsonComparisonTests : IDisposable
     }
 
     private ComparisonResult Compare(string recorded, string actual, ComparisonTolerance? tolerance = null, string name = "result.json") =>
-        FileComparer.Compare(_dir.Text($"recorded/{name}", recorded), _dir.Text($"actual/{name}", actual), tolerance ?? ComparisonTolerance.Exact);
+        FileComparer.Compare(_dir.Write($"recorded/{name}", recorded), _dir.Write($"actual/{name}", actual), tolerance ?? ComparisonTolerance.Exact);
 }

@@ -1,3 +1,4 @@
+using Repro.Core.Runs;
 using Repro.Core.Verification.Comparison;
 
 namespace Repro.Core.Tests.Verification;
@@ -14,7 +15,7 @@ public sealed class TextAndBinaryComparisonTests : IDisposable
         var result = Compare("model: a\nseed: 42\nend\n", "model: a\nseed: 43\nend\n");
 
         Assert.Equal(ComparisonOutcome.Different, result.Outcome);
-        Assert.Equal(ComparerNames.Text, result.Comparer);
+        Assert.Equal(ComparerName.Text, result.Comparer);
         Assert.Equal("text differs from line 2, column 8", result.Summary);
         Assert.Equal(["recorded:   \"seed: 42\"", "re-created: \"seed: 43\"", "lines: recorded 3, re-created 3"], result.Details);
     }
@@ -53,12 +54,12 @@ public sealed class TextAndBinaryComparisonTests : IDisposable
     [Fact]
     public void Compare_Binary_GivesFirstOffsetSizesAndCount()
     {
-        var recorded = _dir.Bytes("a/w.bin", [0, 1, 2, 3, 4, 5, 0xff]);
-        var actual = _dir.Bytes("b/w.bin", [0, 1, 2, 9, 4, 6, 0xff]);
+        var recorded = _dir.Write("a/w.bin", [0, 1, 2, 3, 4, 5, 0xff]);
+        var actual = _dir.Write("b/w.bin", [0, 1, 2, 9, 4, 6, 0xff]);
 
         var result = FileComparer.Compare(recorded, actual, ComparisonTolerance.Exact);
 
-        Assert.Equal(ComparerNames.Binary, result.Comparer);
+        Assert.Equal(ComparerName.Binary, result.Comparer);
         Assert.Equal("binary content differs: 2 of 7 bytes differ, first at byte offset 3 (0x3)", result.Summary);
         Assert.Equal(["sizes: recorded 7 bytes, re-created 7 bytes", "first difference at byte offset 3 (0x3): recorded 0x03, re-created 0x09"], result.Details);
     }
@@ -71,7 +72,7 @@ public sealed class TextAndBinaryComparisonTests : IDisposable
         var changed = (byte[])content.Clone();
         changed[200_001] = 1;
 
-        var result = FileComparer.Compare(_dir.Bytes("a/w.bin", content), _dir.Bytes("b/w.bin", changed), ComparisonTolerance.Exact);
+        var result = FileComparer.Compare(_dir.Write("a/w.bin", content), _dir.Write("b/w.bin", changed), ComparisonTolerance.Exact);
 
         Assert.Equal("binary content differs: 1 of 300000 bytes differ, first at byte offset 200001 (0x30d41)", result.Summary);
     }
@@ -79,7 +80,7 @@ public sealed class TextAndBinaryComparisonTests : IDisposable
     [Fact]
     public void Compare_BinaryTruncated_SaysHowFarItMatches()
     {
-        var result = FileComparer.Compare(_dir.Bytes("a/w.bin", [0, 1, 2, 3]), _dir.Bytes("b/w.bin", [0, 1]), ComparisonTolerance.Exact);
+        var result = FileComparer.Compare(_dir.Write("a/w.bin", [0, 1, 2, 3]), _dir.Write("b/w.bin", [0, 1]), ComparisonTolerance.Exact);
 
         Assert.Equal("binary content differs: re-created is cut short at 2 of the recorded 4 bytes", result.Summary);
     }
@@ -87,11 +88,11 @@ public sealed class TextAndBinaryComparisonTests : IDisposable
     [Fact]
     public void Compare_InvalidUtf8_IsComparedAsBinary()
     {
-        var result = FileComparer.Compare(_dir.Bytes("a/x.txt", [0x61, 0xc3, 0x28]), _dir.Bytes("b/x.txt", [0x61, 0xc3, 0x29]), ComparisonTolerance.Exact);
+        var result = FileComparer.Compare(_dir.Write("a/x.txt", [0x61, 0xc3, 0x28]), _dir.Write("b/x.txt", [0x61, 0xc3, 0x29]), ComparisonTolerance.Exact);
 
-        Assert.Equal(ComparerNames.Binary, result.Comparer);
+        Assert.Equal(ComparerName.Binary, result.Comparer);
     }
 
     private ComparisonResult Compare(string recorded, string actual) =>
-        FileComparer.Compare(_dir.Text("recorded/log.txt", recorded), _dir.Text("actual/log.txt", actual), ComparisonTolerance.Exact);
+        FileComparer.Compare(_dir.Write("recorded/log.txt", recorded), _dir.Write("actual/log.txt", actual), ComparisonTolerance.Exact);
 }

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using Repro.Core.Runs;
 using Repro.Core.Verification.Comparison;
 
 namespace Repro.Core.Tests.Verification;
@@ -16,13 +17,13 @@ public sealed class ZipComparisonTests : IDisposable
     [Fact]
     public void Compare_SameEntriesWithOtherTimesOrderAndCompression_IsEquivalentSayingWhy()
     {
-        var recorded = _dir.Zip("a/model.zip", [Entry("Schema", "schema"), Entry("TrainingInfo/Version.txt", "1.0"), Entry("Model/weights.bin", Repeat("w", 4000))], Monday, CompressionLevel.Optimal);
-        var actual = _dir.Zip("b/model.zip", [Entry("Model/weights.bin", Repeat("w", 4000)), Entry("Schema", "schema"), Entry("TrainingInfo/Version.txt", "1.0")], Friday, CompressionLevel.NoCompression);
+        var recorded = Zip("a/model.zip", [Entry("Schema", "schema"), Entry("TrainingInfo/Version.txt", "1.0"), Entry("Model/weights.bin", Repeat("w", 4000))], Monday, CompressionLevel.Optimal);
+        var actual = Zip("b/model.zip", [Entry("Model/weights.bin", Repeat("w", 4000)), Entry("Schema", "schema"), Entry("TrainingInfo/Version.txt", "1.0")], Friday, CompressionLevel.NoCompression);
 
         var result = FileComparer.Compare(recorded, actual, ComparisonTolerance.Exact);
 
         Assert.Equal(ComparisonOutcome.Equivalent, result.Outcome);
-        Assert.Equal(ComparerNames.Zip, result.Comparer);
+        Assert.Equal(ComparerName.Zip, result.Comparer);
         Assert.Equal("same content, container metadata differs", result.Summary);
         Assert.Contains("entry times differ for 3 of 3 entries", result.Details);
         Assert.Contains("entry order differs", result.Details);
@@ -32,8 +33,8 @@ public sealed class ZipComparisonTests : IDisposable
     [Fact]
     public void Compare_ChangedBinaryEntry_IsDifferentNamingTheEntryAndOffset()
     {
-        var recorded = _dir.Zip("a/model.zip", [Entry("Schema", "schema"), Entry("Model/weights.bin", "\0\u0001\u0002\u0003")], Monday, CompressionLevel.Optimal);
-        var actual = _dir.Zip("b/model.zip", [Entry("Schema", "schema"), Entry("Model/weights.bin", "\0\u0001\u0009\u0003")], Monday, CompressionLevel.Optimal);
+        var recorded = Zip("a/model.zip", [Entry("Schema", "schema"), Entry("Model/weights.bin", "\0\u0001\u0002\u0003")], Monday, CompressionLevel.Optimal);
+        var actual = Zip("b/model.zip", [Entry("Schema", "schema"), Entry("Model/weights.bin", "\0\u0001\u0009\u0003")], Monday, CompressionLevel.Optimal);
 
         var result = FileComparer.Compare(recorded, actual, ComparisonTolerance.Exact);
 
@@ -45,8 +46,8 @@ public sealed class ZipComparisonTests : IDisposable
     [Fact]
     public void Compare_AddedAndRemovedEntries_ListsThem()
     {
-        var recorded = _dir.Zip("a/m.zip", [Entry("keep", "k"), Entry("old.bin", "o")], Monday, CompressionLevel.Optimal);
-        var actual = _dir.Zip("b/m.zip", [Entry("keep", "k"), Entry("new.bin", "nn")], Monday, CompressionLevel.Optimal);
+        var recorded = Zip("a/m.zip", [Entry("keep", "k"), Entry("old.bin", "o")], Monday, CompressionLevel.Optimal);
+        var actual = Zip("b/m.zip", [Entry("keep", "k"), Entry("new.bin", "nn")], Monday, CompressionLevel.Optimal);
 
         var result = FileComparer.Compare(recorded, actual, ComparisonTolerance.Exact);
 
@@ -59,8 +60,8 @@ public sealed class ZipComparisonTests : IDisposable
     [Fact]
     public void Compare_ChangedJsonEntry_ReportsThePathInsideTheEntry()
     {
-        var recorded = _dir.Zip("a/r.zip", [Entry("metrics.json", "{\"rmse\": 0.5}")], Monday, CompressionLevel.Optimal);
-        var actual = _dir.Zip("b/r.zip", [Entry("metrics.json", "{\"rmse\": 0.75}")], Monday, CompressionLevel.Optimal);
+        var recorded = Zip("a/r.zip", [Entry("metrics.json", "{\"rmse\": 0.5}")], Monday, CompressionLevel.Optimal);
+        var actual = Zip("b/r.zip", [Entry("metrics.json", "{\"rmse\": 0.75}")], Monday, CompressionLevel.Optimal);
 
         var result = FileComparer.Compare(recorded, actual, ComparisonTolerance.Exact);
 
@@ -72,8 +73,8 @@ public sealed class ZipComparisonTests : IDisposable
     [Fact]
     public void Compare_JsonEntryWithinTolerance_IsEquivalentNamingTheEntry()
     {
-        var recorded = _dir.Zip("a/r.zip", [Entry("metrics.json", "{\"rmse\": 0.5}"), Entry("w.bin", "w")], Monday, CompressionLevel.Optimal);
-        var actual = _dir.Zip("b/r.zip", [Entry("metrics.json", "{\"rmse\": 0.5000001}"), Entry("w.bin", "w")], Monday, CompressionLevel.Optimal);
+        var recorded = Zip("a/r.zip", [Entry("metrics.json", "{\"rmse\": 0.5}"), Entry("w.bin", "w")], Monday, CompressionLevel.Optimal);
+        var actual = Zip("b/r.zip", [Entry("metrics.json", "{\"rmse\": 0.5000001}"), Entry("w.bin", "w")], Monday, CompressionLevel.Optimal);
 
         var result = FileComparer.Compare(recorded, actual, new ComparisonTolerance(1e-3, 0));
 
@@ -84,23 +85,23 @@ public sealed class ZipComparisonTests : IDisposable
     [Fact]
     public void Compare_ZipAgainstNonZip_IsDifferentAndSaysSo()
     {
-        var recorded = _dir.Zip("a/m.zip", [Entry("x", "x")], Monday, CompressionLevel.Optimal);
-        var actual = _dir.Text("b/m.zip", "not a zip");
+        var recorded = Zip("a/m.zip", [Entry("x", "x")], Monday, CompressionLevel.Optimal);
+        var actual = _dir.Write("b/m.zip", "not a zip");
 
         var result = FileComparer.Compare(recorded, actual, ComparisonTolerance.Exact);
 
         Assert.Equal(ComparisonOutcome.Different, result.Outcome);
-        Assert.Equal(ComparerNames.Binary, result.Comparer);
+        Assert.Equal(ComparerName.Binary, result.Comparer);
         Assert.Equal("recorded is a zip archive, re-created is not", result.Details[0]);
     }
 
     [Fact]
     public void Compare_NestedZipWithOtherTimes_IsEquivalent()
     {
-        var inner1 = File.ReadAllBytes(_dir.Zip("inner1.zip", [Entry("a.txt", "a")], Monday, CompressionLevel.Optimal));
-        var inner2 = File.ReadAllBytes(_dir.Zip("inner2.zip", [Entry("a.txt", "a")], Friday, CompressionLevel.Optimal));
-        var recorded = _dir.Zip("a/outer.zip", [("inner.zip", inner1)], Monday, CompressionLevel.Optimal);
-        var actual = _dir.Zip("b/outer.zip", [("inner.zip", inner2)], Monday, CompressionLevel.Optimal);
+        var inner1 = File.ReadAllBytes(Zip("inner1.zip", [Entry("a.txt", "a")], Monday, CompressionLevel.Optimal));
+        var inner2 = File.ReadAllBytes(Zip("inner2.zip", [Entry("a.txt", "a")], Friday, CompressionLevel.Optimal));
+        var recorded = Zip("a/outer.zip", [("inner.zip", inner1)], Monday, CompressionLevel.Optimal);
+        var actual = Zip("b/outer.zip", [("inner.zip", inner2)], Monday, CompressionLevel.Optimal);
 
         var result = FileComparer.Compare(recorded, actual, ComparisonTolerance.Exact);
 
@@ -111,4 +112,21 @@ public sealed class ZipComparisonTests : IDisposable
     private static (string, byte[]) Entry(string name, string content) => (name, Encoding.UTF8.GetBytes(content));
 
     private static string Repeat(string text, int count) => string.Concat(Enumerable.Repeat(text, count));
+
+    /// <summary>Writes a zip whose entries are written in the order given, with the given time and compression.</summary>
+    private string Zip(string name, IEnumerable<(string Entry, byte[] Content)> entries, DateTimeOffset time, CompressionLevel level)
+    {
+        var path = _dir.Combine(name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var archive = ZipFile.Open(path, ZipArchiveMode.Create);
+        foreach (var (entryName, content) in entries)
+        {
+            var entry = archive.CreateEntry(entryName, level);
+            entry.LastWriteTime = time;
+            using var stream = entry.Open();
+            stream.Write(content);
+        }
+
+        return path;
+    }
 }

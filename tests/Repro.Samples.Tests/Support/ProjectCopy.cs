@@ -1,4 +1,3 @@
-using Repro.Sdk.Tests.Support;
 
 namespace Repro.Samples.Tests.Support;
 
@@ -8,7 +7,7 @@ namespace Repro.Samples.Tests.Support;
 /// </summary>
 public sealed class ProjectCopy : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly TempDirectory _temp = new("sample");
 
     public ProjectCopy(params string[] files)
     {
@@ -16,7 +15,7 @@ public sealed class ProjectCopy : IDisposable
         {
             var target = System.IO.Path.Combine(_temp.Path, file);
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
-            System.IO.File.Copy(System.IO.Path.Combine(DotnetProcess.RepositoryRoot(), file), target);
+            System.IO.File.Copy(System.IO.Path.Combine(DotnetHost.RepositoryRoot(), file), target);
         }
     }
 

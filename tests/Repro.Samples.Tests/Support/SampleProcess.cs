@@ -1,5 +1,4 @@
 using System.Reflection;
-using Repro.Sdk.Tests.Support;
 
 namespace Repro.Samples.Tests.Support;
 
@@ -14,16 +13,12 @@ public static class SampleProcess
     ];
 
     /// <summary>Runs the built sample <paramref name="sample"/> (Bikes, TorchSample) with <c>dotnet</c>.</summary>
-    public static DotnetProcess.Result Dotnet(string sample, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null) =>
-        DotnetProcess.Run([SamplePath(sample), .. arguments], workingDirectory, Environment(environment));
+    public static ProcessResult Dotnet(string sample, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null) =>
+        DotnetHost.Run([SamplePath(sample), .. arguments], workingDirectory, Environment(environment));
 
     /// <summary>Runs a Python script of the repository with <c>python3</c>.</summary>
-    public static DotnetProcess.Result Python(string script, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null) =>
-        DotnetProcess.RunProgram("python3", [Path.Combine(DotnetProcess.RepositoryRoot(), script), .. arguments], workingDirectory, Environment(environment));
-
-    /// <summary>How a failed run reads in an assertion message.</summary>
-    public static string Describe(this DotnetProcess.Result result) =>
-        $"exit code {result.ExitCode}\nstdout:\n{result.StandardOutput}\nstderr:\n{result.StandardError}";
+    public static ProcessResult Python(string script, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null) =>
+        ProcessRunner.Run("python3", [Path.Combine(DotnetHost.RepositoryRoot(), script), .. arguments], workingDirectory, Environment(environment));
 
     private static Dictionary<string, string?> Environment(IReadOnlyDictionary<string, string?>? given)
     {

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using Microsoft.ML;
 using Repro.Sdk.MLNet;
 using Repro.Sdk.TestApp;
-using Repro.Sdk.Tests.Support;
 
 namespace Repro.Sdk.Tests.MLNet;
 
@@ -20,9 +19,9 @@ public sealed class DeterministicModelFileTests : IDisposable
         var first = TrainAndSaveInChildProcess("first.zip", "UTC");
         var second = TrainAndSaveInChildProcess("second.zip", "Asia/Kathmandu");
 
-        Assert.Equal(Sha256(_temp.File("first.zip")), Sha256(_temp.File("second.zip")));
+        Assert.Equal(Sha256(_temp.Combine("first.zip")), Sha256(_temp.Combine("second.zip")));
         Assert.Equal(first, second);
-        Assert.Equal(Sha256(_temp.File("first.zip")), first);
+        Assert.Equal(Sha256(_temp.Combine("first.zip")), first);
     }
 
     [Fact]
@@ -30,9 +29,9 @@ public sealed class DeterministicModelFileTests : IDisposable
     {
         var (ml, model, schema, _) = Train();
 
-        DeterministicModelFile.Save(ml, model, schema, _temp.File("model.zip"), new DateTimeOffset(2024, 5, 6, 7, 8, 10, TimeSpan.Zero));
+        DeterministicModelFile.Save(ml, model, schema, _temp.Combine("model.zip"), new DateTimeOffset(2024, 5, 6, 7, 8, 10, TimeSpan.Zero));
 
-        using var zip = ZipFile.OpenRead(_temp.File("model.zip"));
+        using var zip = ZipFile.OpenRead(_temp.Combine("model.zip"));
         Assert.NotEmpty(zip.Entries);
         Assert.All(zip.Entries, e => Assert.Equal(new DateTime(2024, 5, 6, 7, 8, 10), e.LastWriteTime.DateTime));
         Assert.Equal(zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal), zip.Entries.Select(e => e.FullName));
@@ -43,8 +42,8 @@ public sealed class DeterministicModelFileTests : IDisposable
     {
         var (ml, model, schema, rows) = Train();
 
-        DeterministicModelFile.Save(ml, model, schema, _temp.File("nested/model.zip"));
-        var loaded = ml.Model.Load(_temp.File("nested/model.zip"), out _);
+        DeterministicModelFile.Save(ml, model, schema, _temp.Combine("nested/model.zip"));
+        var loaded = ml.Model.Load(_temp.Combine("nested/model.zip"), out _);
 
         var data = ml.Data.LoadFromEnumerable(rows);
         Assert.Equal(Training.Scores(ml, model, data), Training.Scores(ml, loaded, data));
@@ -57,11 +56,11 @@ public sealed class DeterministicModelFileTests : IDisposable
         using var original = new MemoryStream();
         ml.Model.Save(model, schema, original);
 
-        DeterministicModelFile.Save(ml, model, schema, _temp.File("model.zip"));
+        DeterministicModelFile.Save(ml, model, schema, _temp.Combine("model.zip"));
 
         original.Position = 0;
         using var expected = new ZipArchive(original, ZipArchiveMode.Read);
-        using var actual = ZipFile.OpenRead(_temp.File("model.zip"));
+        using var actual = ZipFile.OpenRead(_temp.Combine("model.zip"));
         Assert.Equal(
             expected.Entries.ToDictionary(e => e.FullName, Content),
             actual.Entries.ToDictionary(e => e.FullName, Content));
@@ -96,12 +95,12 @@ public sealed class DeterministicModelFileTests : IDisposable
 
     private string TrainAndSaveInChildProcess(string fileName, string timeZone)
     {
-        var result = DotnetProcess.Run(
-            [ReproRunTests.TestAppPath(), "train-and-save", _temp.File(fileName), "42"],
+        var result = DotnetHost.Run(
+            [ReproRunTests.TestAppPath(), "train-and-save", _temp.Combine(fileName), "42"],
             _temp.Path,
             new Dictionary<string, string?> { ["TZ"] = timeZone, ["SOURCE_DATE_EPOCH"] = null });
-        Assert.True(result.ExitCode == 0, result.StandardError);
-        return result.StandardOutput.Trim();
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        return result.Stdout.Trim();
     }
 
     private static string Sha256(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Repro.Sdk.Tests.Support;
 
 namespace Repro.Sdk.Torch.Tests.Build;
 
@@ -7,7 +6,7 @@ namespace Repro.Sdk.Torch.Tests.Build;
 public sealed class TorchBackendTests
 {
     private static readonly string Project =
-        Path.Combine(DotnetProcess.RepositoryRoot(), "tests", "Repro.Sdk.Torch.Tests", "Repro.Sdk.Torch.Tests.csproj");
+        Path.Combine(DotnetHost.RepositoryRoot(), "tests", "Repro.Sdk.Torch.Tests", "Repro.Sdk.Torch.Tests.csproj");
 
     [Fact]
     public void Evaluate_TorchBackendCuda_SwapsTheRuntimeAndKeepsTheCommittedLockFile()
@@ -35,12 +34,12 @@ public sealed class TorchBackendTests
 
     private static (IReadOnlyList<string> PackageReferences, string LockFile) Evaluate(params string[] properties)
     {
-        var output = DotnetProcess.Run(
+        var output = DotnetHost.Run(
             ["msbuild", Project, "-getItem:PackageReference", "-getProperty:NuGetLockFilePath", "-nologo", .. properties],
             Path.GetTempPath());
-        Assert.True(output.ExitCode == 0, output.StandardOutput + output.StandardError);
+        Assert.True(output.ExitCode == 0, output.Stdout + output.Stderr);
 
-        var json = JsonNode.Parse(output.StandardOutput)!;
+        var json = JsonNode.Parse(output.Stdout)!;
         var references = json["Items"]!["PackageReference"]!.AsArray().Select(i => i!["Identity"]!.GetValue<string>()).ToList();
         return (references, json["Properties"]!["NuGetLockFilePath"]!.GetValue<string>());
     }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using Repro.Sdk.Tests.Support;
 
 namespace Repro.Sdk.Torch.Tests.Build;
 
@@ -19,7 +17,7 @@ public sealed class TorchSharpGlibcxxFixTests : IDisposable
     {
         var elf = SyntheticElf.Build(needsGlibcxx332: true, SyntheticElf.MarkerSymbol);
         var cache = Write("cache/libLibTorchSharp.so", elf.Bytes);
-        var copy = _temp.File("bin/libLibTorchSharp.so");
+        var copy = _temp.Combine("bin/libLibTorchSharp.so");
         Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
         HardLink(cache, copy);
 
@@ -72,7 +70,7 @@ public sealed class TorchSharpGlibcxxFixTests : IDisposable
 
     private string Write(string relativePath, byte[] bytes)
     {
-        var path = _temp.File(relativePath);
+        var path = _temp.Combine(relativePath);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllBytes(path, bytes);
         return path;
@@ -80,8 +78,8 @@ public sealed class TorchSharpGlibcxxFixTests : IDisposable
 
     private string RunTask(string file)
     {
-        var targets = Path.Combine(DotnetProcess.RepositoryRoot(), "build", "TorchSharpGlibcxxFix.targets");
-        var project = _temp.File("patch.proj");
+        var targets = Path.Combine(DotnetHost.RepositoryRoot(), "build", "TorchSharpGlibcxxFix.targets");
+        var project = _temp.Combine("patch.proj");
         File.WriteAllText(project, $"""
             <Project>
               <Import Project="{targets}" />
@@ -91,25 +89,21 @@ public sealed class TorchSharpGlibcxxFixTests : IDisposable
             </Project>
             """);
 
-        var result = DotnetProcess.Run(["msbuild", project, "-t:Patch", "-nologo", "-v:n", "-nodeReuse:false"], _temp.Path);
+        var result = DotnetHost.Run(["msbuild", project, "-t:Patch", "-nologo", "-v:n", "-nodeReuse:false"], _temp.Path);
 
-        Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
-        return result.StandardOutput;
+        Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+        return result.Stdout;
     }
 
     private static void HardLink(string existing, string link)
     {
-        using var ln = Process.Start(new ProcessStartInfo("ln") { ArgumentList = { existing, link }, UseShellExecute = false })!;
-        ln.WaitForExit();
-        Assert.Equal(0, ln.ExitCode);
+        ProcessRunner.RunChecked("ln", [existing, link], Path.GetDirectoryName(link)!);
         Assert.Equal(2, LinkCount(existing));
     }
 
     private static int LinkCount(string path)
     {
-        using var stat = Process.Start(new ProcessStartInfo("stat") { ArgumentList = { "-c", "%h", path }, UseShellExecute = false, RedirectStandardOutput = true })!;
-        var count = stat.StandardOutput.ReadToEnd().Trim();
-        stat.WaitForExit();
+        var count = ProcessRunner.RunChecked("stat", ["-c", "%h", path], Path.GetDirectoryName(path)!).Trim();
         return int.Parse(count, System.Globalization.CultureInfo.InvariantCulture);
     }
 }

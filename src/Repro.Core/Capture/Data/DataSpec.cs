@@ -1,3 +1,5 @@
+using Repro.Core.Runs;
+
 namespace Repro.Core.Capture.Data;
 
 /// <summary>One thing to fingerprint.</summary>
@@ -5,31 +7,23 @@ namespace Repro.Core.Capture.Data;
 /// For <c>inputs</c> and <c>outputs</c>: a file, a directory or a glob (<c>*</c>, <c>?</c>, <c>**</c>) relative to
 /// the project, as declared. For a <c>path</c> parameter: its resolved value, which may point anywhere.
 /// </param>
-/// <param name="Origin"><c>inputs</c>, <c>outputs</c> or <c>parameter:NAME</c>.</param>
-public sealed record DataSpec(string Spec, string Origin)
+/// <param name="Origin">Where it was declared.</param>
+public sealed record DataSpec(string Spec, DataOrigin Origin)
 {
-    /// <summary>The origin of entries from the entry point's <c>inputs:</c>.</summary>
-    public const string Inputs = "inputs";
-
-    /// <summary>The origin of entries from the entry point's <c>outputs:</c>.</summary>
-    public const string Outputs = "outputs";
-
-    private const string ParameterPrefix = "parameter:";
-
     /// <summary>A spec from the entry point's <c>inputs:</c>.</summary>
-    public static DataSpec Input(string spec) => new(spec, Inputs);
+    public static DataSpec Input(string spec) => new(spec, DataOrigin.Inputs);
 
     /// <summary>A spec from the entry point's <c>outputs:</c>.</summary>
-    public static DataSpec Output(string spec) => new(spec, Outputs);
+    public static DataSpec Output(string spec) => new(spec, DataOrigin.Outputs);
 
     /// <summary>The resolved value of the <c>path</c> parameter <paramref name="name"/>.</summary>
-    public static DataSpec Parameter(string name, string value) => new(value, ParameterPrefix + name);
+    public static DataSpec Parameter(string name, string value) => new(value, DataOrigin.Parameter(name));
 
     /// <summary>The parameter name when this is a <c>path</c> parameter; otherwise null.</summary>
-    public string? ParameterName => Origin.StartsWith(ParameterPrefix, StringComparison.Ordinal) ? Origin[ParameterPrefix.Length..] : null;
+    public string? ParameterName => Origin.ParameterName;
 
     /// <summary>How messages name this spec: <c>input 'data/*.csv'</c>, <c>output 'model.pt'</c>, <c>parameter data ('/mnt/x')</c>.</summary>
     public string Describe() => ParameterName is { } name
         ? $"parameter {name} ('{Spec}')"
-        : $"{(Origin == Outputs ? "output" : "input")} '{Spec}'";
+        : $"{(Origin.IsOutput ? "output" : "input")} '{Spec}'";
 }

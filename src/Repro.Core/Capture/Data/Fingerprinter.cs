@@ -1,4 +1,5 @@
 using Repro.Core.Errors;
+using Repro.Core.FileSystem;
 using Repro.Core.Runs;
 
 namespace Repro.Core.Capture.Data;
@@ -206,7 +207,7 @@ public sealed class Fingerprinter
             };
         }).ToList();
 
-        var digest = resolution.Kind == "file" && files[0].Sha256 is { } single ? single : DataDigest.Of(files);
+        var digest = resolution.Kind == DataKind.File && files[0].Sha256 is { } single ? single : DataDigest.Of(files);
         return new DataRecord(resolution.Spec.Spec, resolution.Kind, resolution.Spec.Origin, digest, files);
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Repro.Core.Errors;
+using Repro.Core.FileSystem;
 
 namespace Repro.Core.Capture.Data;
 

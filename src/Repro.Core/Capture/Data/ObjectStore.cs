@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 using Repro.Core.Errors;
+using Repro.Core.FileSystem;
 
 namespace Repro.Core.Capture.Data;
 

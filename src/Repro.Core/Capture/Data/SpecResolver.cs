@@ -1,4 +1,6 @@
 using Repro.Core.Errors;
+using Repro.Core.FileSystem;
+using Repro.Core.Runs;
 
 namespace Repro.Core.Capture.Data;
 
@@ -88,7 +90,7 @@ internal sealed class SpecResolver
 
         if (!IsUnder(real, boundary))
         {
-            return Resolution.Found(spec, "file", [ResolvedFile.Unfollowed(recordPath, linkTarget ?? real)]);
+            return Resolution.Found(spec, DataKind.File, [ResolvedFile.Unfollowed(recordPath, linkTarget ?? real)]);
         }
 
         var target = linkTarget is null ? status.Value : NativeFiles.Status(real, followLinks: true);
@@ -97,9 +99,9 @@ internal sealed class SpecResolver
             case FileKind.Directory:
                 var walk = new Walk(spec, boundary, maxDepth: null, filter: null);
                 walk.Directory(real, recordPath, depth: 0);
-                return Resolution.Found(spec, "directory", walk.Files);
+                return Resolution.Found(spec, DataKind.Directory, walk.Files);
             case FileKind.Regular:
-                return Resolution.Found(spec, "file", [new ResolvedFile(recordPath, real, linkTarget, target.Value)]);
+                return Resolution.Found(spec, DataKind.File, [new ResolvedFile(recordPath, real, linkTarget, target.Value)]);
             case null:
                 return Resolution.Missing(spec, $"{spec.Describe()} does not exist");
             default:
@@ -125,17 +127,13 @@ internal sealed class SpecResolver
         walk.Directory(real, pattern.LiteralPrefix, depth: 0);
         return walk.Files.Count == 0
             ? Resolution.Missing(spec, $"{spec.Describe()} matches no files")
-            : Resolution.Found(spec, "glob", walk.Files);
+            : Resolution.Found(spec, DataKind.Glob, walk.Files);
     }
 
     private string RecordPath(string full) =>
         full.Length == _project.Length ? string.Empty : full[(_project.Length + 1)..].Replace(Path.DirectorySeparatorChar, '/');
 
-    private static bool IsUnder(string path, string directory) =>
-        path.Length == directory.Length
-            ? string.Equals(path, directory, StringComparison.Ordinal)
-            : path.StartsWith(directory, StringComparison.Ordinal)
-              && (path[directory.Length] == Path.DirectorySeparatorChar || directory.EndsWith(Path.DirectorySeparatorChar));
+    private static bool IsUnder(string path, string directory) => PathContainment.IsInsideFullPath(directory, path);
 
     private static string ReadLink(string path) => new FileInfo(path).LinkTarget ?? string.Empty;
 
@@ -270,13 +268,13 @@ internal sealed record ResolvedFile(string RecordPath, string? ContentPath, stri
 }
 
 /// <summary>What a spec resolved to: its kind and files, or a message saying why there is nothing.</summary>
-internal sealed record Resolution(DataSpec Spec, string Kind, IReadOnlyList<ResolvedFile> Files, string? MissingMessage)
+internal sealed record Resolution(DataSpec Spec, DataKind Kind, IReadOnlyList<ResolvedFile> Files, string? MissingMessage)
 {
-    public static Resolution Found(DataSpec spec, string kind, List<ResolvedFile> files)
+    public static Resolution Found(DataSpec spec, DataKind kind, List<ResolvedFile> files)
     {
         files.Sort((a, b) => string.CompareOrdinal(a.RecordPath, b.RecordPath));
         return new Resolution(spec, kind, files, null);
     }
 
-    public static Resolution Missing(DataSpec spec, string message) => new(spec, string.Empty, [], message);
+    public static Resolution Missing(DataSpec spec, string message) => new(spec, DataKind.File, [], message);
 }

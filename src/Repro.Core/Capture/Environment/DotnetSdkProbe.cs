@@ -1,4 +1,4 @@
-using Repro.Core.Execution;
+using Repro.Core.Processes;
 
 namespace Repro.Core.Capture.Environment;
 

@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Text;
+using Repro.Core.Processes;
 
 namespace Repro.Core.Capture.Environment;
 
@@ -36,9 +35,10 @@ internal sealed record ProbeResult(ProbeStatus Status, int ExitCode, string Stdo
 }
 
 /// <summary>
-/// Runs a short external program to learn a fact. Every probe is expensive (a process start, tens to hundreds of
-/// milliseconds) and may hang (a wedged GPU driver makes nvidia-smi block), so each runs with a timeout after which its
-/// process tree is killed, and with <c>LC_ALL=C</c> so its output parses the same under any locale.
+/// Runs a short external program to learn a fact, through <see cref="ProcessLauncher"/>. Every probe is expensive (a
+/// process start, tens to hundreds of milliseconds) and may hang (a wedged GPU driver makes nvidia-smi block), so each
+/// runs with a timeout after which its process tree is killed, and with <c>LC_ALL=C</c> so its output parses the same
+/// under any locale.
 /// </summary>
 internal static class ExternalProbe
 {
@@ -51,7 +51,7 @@ internal static class ExternalProbe
     /// <param name="executable">Absolute path of the program.</param>
     /// <param name="arguments">Its arguments, passed without a shell.</param>
     /// <param name="workingDirectory">Its working directory.</param>
-    /// <param name="variables">Its environment; <c>LC_ALL</c>, <c>LANG</c> and <c>LANGUAGE</c> are forced to C.</param>
+    /// <param name="variables">Its environment; the locale is forced to C (<see cref="ProcessStart.CLocale"/>).</param>
     /// <param name="timeout">How long it may run.</param>
     /// <param name="cancellationToken">Cancels the probe and kills the program.</param>
     /// <returns>Its outcome; starting failures and timeouts are outcomes, not exceptions.</returns>
@@ -63,87 +63,42 @@ internal static class ExternalProbe
         TimeSpan timeout,
         CancellationToken cancellationToken)
     {
-        var startInfo = new ProcessStartInfo(executable)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-            WorkingDirectory = workingDirectory,
-            CreateNoWindow = true,
-        };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        startInfo.Environment.Clear();
-        foreach (var (name, value) in variables)
-        {
-            startInfo.Environment[name] = value;
-        }
-
-        startInfo.Environment["LC_ALL"] = "C";
-        startInfo.Environment["LANG"] = "C";
-        startInfo.Environment["LANGUAGE"] = "C";
-
-        using var process = new Process { StartInfo = startInfo };
+        LaunchedProcess process;
         try
         {
-            if (!process.Start())
-            {
-                return new ProbeResult(ProbeStatus.FailedToStart, -1, string.Empty, string.Empty);
-            }
+            process = ProcessLauncher.Start(new ProcessStart(executable, arguments, workingDirectory, variables) { CLocale = true });
         }
         catch (Exception exception) when (exception is System.ComponentModel.Win32Exception or IOException or UnauthorizedAccessException)
         {
             return new ProbeResult(ProbeStatus.FailedToStart, -1, string.Empty, string.Empty);
         }
 
-        // A probe that reads standard input must see end-of-file, not wait for a terminal.
-        process.StandardInput.Close();
-        var stdout = ReadBoundedAsync(process.StandardOutput);
-        var stderr = ReadBoundedAsync(process.StandardError);
-
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        try
+        using (process)
         {
-            await process.WaitForExitAsync(deadline.Token);
-            await Task.WhenAll(stdout, stderr).WaitAsync(DrainAfterKill, CancellationToken.None);
-            return new ProbeResult(ProbeStatus.Exited, process.ExitCode, await stdout, await stderr);
-        }
-        catch (OperationCanceledException)
-        {
-            Kill(process);
-            await DrainQuietlyAsync(stdout, stderr);
-            cancellationToken.ThrowIfCancellationRequested();
-            return new ProbeResult(ProbeStatus.TimedOut, -1, string.Empty, string.Empty);
-        }
-        catch (TimeoutException)
-        {
-            // The program exited but a descendant still holds its output open; what it wrote is not trustworthy.
-            Kill(process);
-            await DrainQuietlyAsync(stdout, stderr);
-            return new ProbeResult(ProbeStatus.TimedOut, -1, string.Empty, string.Empty);
-        }
-    }
-
-    private static void Kill(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // It exited between the timeout and the kill.
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            // Already gone or not ours to kill; nothing more can be done.
+            var stdout = ProcessOutput.ReadBoundedAsync(process.StandardOutput, MaxOutputChars);
+            var stderr = ProcessOutput.ReadBoundedAsync(process.StandardError, MaxOutputChars);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(timeout);
+            try
+            {
+                await process.WaitForExitAsync(deadline.Token);
+                await Task.WhenAll(stdout, stderr).WaitAsync(DrainAfterKill, CancellationToken.None);
+                return new ProbeResult(ProbeStatus.Exited, process.ExitCode, await stdout, await stderr);
+            }
+            catch (OperationCanceledException)
+            {
+                process.KillTree();
+                await DrainQuietlyAsync(stdout, stderr);
+                cancellationToken.ThrowIfCancellationRequested();
+                return new ProbeResult(ProbeStatus.TimedOut, -1, string.Empty, string.Empty);
+            }
+            catch (TimeoutException)
+            {
+                // The program exited but a descendant still holds its output open; what it wrote is not trustworthy.
+                process.KillTree();
+                await DrainQuietlyAsync(stdout, stderr);
+                return new ProbeResult(ProbeStatus.TimedOut, -1, string.Empty, string.Empty);
+            }
         }
     }
 
@@ -156,22 +111,5 @@ internal static class ExternalProbe
         {
             _ = readers.Exception;
         }
-    }
-
-    private static async Task<string> ReadBoundedAsync(StreamReader reader)
-    {
-        var kept = new StringBuilder();
-        var buffer = new char[4096];
-        int read;
-        while ((read = await reader.ReadAsync(buffer)) > 0)
-        {
-            var room = MaxOutputChars - kept.Length;
-            if (room > 0)
-            {
-                kept.Append(buffer, 0, Math.Min(read, room));
-            }
-        }
-
-        return kept.ToString();
     }
 }

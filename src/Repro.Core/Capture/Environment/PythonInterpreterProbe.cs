@@ -1,4 +1,4 @@
-using Repro.Core.Execution;
+using Repro.Core.Processes;
 using Repro.Core.Runs;
 
 namespace Repro.Core.Capture.Environment;

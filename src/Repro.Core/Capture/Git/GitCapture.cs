@@ -1,5 +1,6 @@
 using LibGit2Sharp;
 using Repro.Core.Errors;
+using Repro.Core.FileSystem;
 using Repro.Core.Runs;
 
 namespace Repro.Core.Capture.Git;
@@ -7,29 +8,11 @@ namespace Repro.Core.Capture.Git;
 /// <summary>Records the code a run comes from: commit, branch, remote and every uncommitted change.</summary>
 public static class GitCapture
 {
-    /// <summary>File name of the patch of tracked changes, inside the run folder.</summary>
-    public const string PatchFileName = "code.patch";
-
-    /// <summary><see cref="GitRecord.State"/> of a project inside a working tree with a commit.</summary>
-    public const string RepositoryState = "repository";
-
-    /// <summary><see cref="GitRecord.State"/> of a repository whose HEAD has no commit yet.</summary>
-    public const string NoCommitsState = "no-commits";
-
-    /// <summary><see cref="GitRecord.State"/> of a project outside any git working tree.</summary>
-    public const string NotARepositoryState = "not-a-repository";
-
-    /// <summary>
-    /// Name of repro's store folder. Whatever its own <c>.gitignore</c> says, nothing under a folder of this name is
-    /// reported as an untracked file: a run must not record the store it is being written into.
-    /// </summary>
-    public const string StoreFolderName = ".repro";
-
     private const int PathsNamedInMessage = 5;
 
     /// <summary>
     /// Captures the code of the project in <paramref name="projectDirectory"/>. When tracked files differ from HEAD,
-    /// writes <see cref="PatchFileName"/> into <paramref name="runDirectory"/> (created when missing) with every staged
+    /// writes <see cref="RunFolder.PatchFileName"/> into <paramref name="runDirectory"/> (created when missing) with every staged
     /// and unstaged change, binary-safe, for <c>git apply</c> on a checkout of HEAD. Untracked files are fingerprinted,
     /// never copied. Uses the <c>git</c> executable when it is on <c>PATH</c> (faster on large trees) and LibGit2Sharp
     /// otherwise. Never writes the user's repository.
@@ -39,7 +22,8 @@ public static class GitCapture
     /// <param name="cancellationToken">Stops the capture and the git processes it started.</param>
     /// <returns>The record and the warnings to show and store.</returns>
     /// <exception cref="InputException">The project directory does not exist.</exception>
-    /// <exception cref="StoreException">git or LibGit2Sharp failed to read the repository, or the patch could not be written.</exception>
+    /// <exception cref="GitException">git or LibGit2Sharp failed to read the repository.</exception>
+    /// <exception cref="StoreException">The patch could not be written into the run folder.</exception>
     public static Task<GitCaptureResult> CaptureAsync(string projectDirectory, string runDirectory, CancellationToken cancellationToken) =>
         CaptureAsync(projectDirectory, runDirectory, GitExecutable.OnPath, cancellationToken);
 
@@ -56,9 +40,9 @@ public static class GitCapture
         var record = result.Record;
         switch (record.State)
         {
-            case NotARepositoryState:
+            case GitState.NotARepository:
                 throw new InputException("--require-clean: the project is not inside a git repository, so its code cannot be tied to a commit");
-            case NoCommitsState:
+            case GitState.NoCommits:
                 throw new InputException($"--require-clean: repository {record.RepositoryRoot} has no commits yet");
         }
 
@@ -119,16 +103,20 @@ public static class GitCapture
         }
         catch (LibGit2SharpException e)
         {
-            throw new StoreException($"cannot read the git repository of {project}: {e.Message}", e);
+            throw new GitException($"cannot read the git repository of {project}: {e.Message}", e);
         }
     }
 
-    /// <summary>Whether a path relative to the working tree lies in repro's store.</summary>
+    /// <summary>
+    /// Whether a path relative to the working tree lies in a repro store folder (<see cref="StoreLayout.DefaultFolderName"/>).
+    /// Whatever the store's own <c>.gitignore</c> says, nothing there is reported as untracked: a run must not record
+    /// the store it is being written into.
+    /// </summary>
     internal static bool IsInStore(string path) =>
-        path == StoreFolderName
-        || path.StartsWith(StoreFolderName + "/", StringComparison.Ordinal)
-        || path.Contains("/" + StoreFolderName + "/", StringComparison.Ordinal)
-        || path.EndsWith("/" + StoreFolderName, StringComparison.Ordinal);
+        path == StoreLayout.DefaultFolderName
+        || path.StartsWith(StoreLayout.DefaultFolderName + "/", StringComparison.Ordinal)
+        || path.Contains("/" + StoreLayout.DefaultFolderName + "/", StringComparison.Ordinal)
+        || path.EndsWith("/" + StoreLayout.DefaultFolderName, StringComparison.Ordinal);
 
     private static async Task<GitCaptureResult> CaptureRepositoryAsync(
         Repository repository, string root, string projectPath, string runDirectory, GitExecutable? git, CancellationToken cancellationToken)
@@ -142,7 +130,7 @@ public static class GitCapture
             throw new StoreException($"cannot create run folder {runDirectory}: {e.Message}", e);
         }
 
-        var patchFile = Path.Combine(runDirectory, PatchFileName);
+        var patchFile = new RunFolder(runDirectory).Patch;
         var excludedPrefix = RelativeFolderInside(root, runDirectory);
         var cli = git is null ? null : GitCliWorkingTreeReader.StartAsync(git, root, patchFile, excludedPrefix, cancellationToken);
         RepositoryFacts facts;
@@ -171,7 +159,7 @@ public static class GitCapture
             throw;
         }
 
-        var record = Record(RepositoryState, root, projectPath, facts, changes.Dirty) with
+        var record = Record(GitState.Repository, root, projectPath, facts, changes.Dirty) with
         {
             Patch = changes.Patch,
             Untracked = changes.Untracked,
@@ -184,18 +172,18 @@ public static class GitCapture
     }
 
     private static GitCaptureResult NotARepository(string warning) =>
-        new(new GitRecord { State = NotARepositoryState }, [warning]);
+        new(new GitRecord { State = GitState.NotARepository }, [warning]);
 
     private static GitCaptureResult NoCommits(Repository repository, string root, string projectPath)
     {
         var facts = RepositoryFacts.Read(repository);
         // Every file is uncommitted here; the status only tells whether there is any.
         var dirty = repository.RetrieveStatus(StatusPreset.Create()).Any(e => !IsInStore(e.FilePath));
-        var record = Record(NoCommitsState, root, projectPath, facts, dirty);
+        var record = Record(GitState.NoCommits, root, projectPath, facts, dirty);
         return new GitCaptureResult(record, [$"repository {root} has no commits yet: the code of this run is not recorded"]);
     }
 
-    private static GitRecord Record(string state, string root, string projectPath, RepositoryFacts facts, bool dirty) => new()
+    private static GitRecord Record(GitState state, string root, string projectPath, RepositoryFacts facts, bool dirty) => new()
     {
         State = state,
         RepositoryRoot = root,
@@ -209,17 +197,12 @@ public static class GitCapture
         Dirty = dirty,
     };
 
-    private static string RelativePath(string root, string project)
-    {
-        var relative = Path.GetRelativePath(root, project);
-        if (relative.StartsWith("..", StringComparison.Ordinal))
-        {
-            // LibGit2Sharp reports the root with symbolic links resolved; the project path may still go through one.
-            relative = Path.GetRelativePath(root, WithoutLinks(project));
-        }
+    private static string RelativePath(string root, string project) =>
 
-        return relative == "." ? "" : relative.Replace(Path.DirectorySeparatorChar, '/');
-    }
+        // LibGit2Sharp reports the root with symbolic links resolved; the project path may still go through one.
+        PathContainment.RelativeInside(root, project)
+        ?? PathContainment.RelativeInside(root, WithoutLinks(project))
+        ?? Path.GetRelativePath(root, project).Replace(Path.DirectorySeparatorChar, '/');
 
     private static string WithoutLinks(string fullPath)
     {
@@ -242,19 +225,8 @@ public static class GitCapture
 
     private static string? RelativeFolderInside(string root, string folder)
     {
-        var relative = Path.GetRelativePath(root, folder);
-        if (relative.StartsWith("..", StringComparison.Ordinal))
-        {
-            relative = Path.GetRelativePath(root, WithoutLinks(folder));
-        }
-
-        if (relative == "." || relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative))
-        {
-            return null;
-        }
-
-        var path = relative.Replace(Path.DirectorySeparatorChar, '/');
-        return IsInStore(path) ? null : path + "/";
+        var path = PathContainment.RelativeInside(root, folder) ?? PathContainment.RelativeInside(root, WithoutLinks(folder));
+        return path is null or "" || IsInStore(path) ? null : path + "/";
     }
 
     private static string Name(IReadOnlyList<string> paths) =>

@@ -95,7 +95,7 @@ internal static class GitCliWorkingTreeReader
             return null;
         }
 
-        return new StoredFileRecord(GitCapture.PatchFileName, Convert.ToHexStringLower(hash.GetHashAndReset()), length);
+        return new StoredFileRecord(RunFolder.PatchFileName, Convert.ToHexStringLower(hash.GetHashAndReset()), length);
     }
 
     private static async Task<(List<FileRecord>, List<string>, List<string>)> FingerprintUntrackedAsync(
@@ -105,7 +105,7 @@ internal static class GitCliWorkingTreeReader
         [
             "ls-files", "--others", "--exclude-standard", "-z",
             // Command-line patterns win over any .gitignore negation, so repro's store never shows up.
-            "--exclude=" + GitCapture.StoreFolderName + "/",
+            "--exclude=" + StoreLayout.DefaultFolderName + "/",
         ];
         var output = await git.ReadAllAsync(root, arguments, userConfiguration: true, cancellationToken);
         var paths = new List<string>();

@@ -1,7 +1,5 @@
-using System.Diagnostics;
-using System.Text;
 using Repro.Core.Errors;
-using Repro.Core.Execution;
+using Repro.Core.Processes;
 
 namespace Repro.Core.Capture.Git;
 
@@ -41,7 +39,7 @@ internal sealed class GitExecutable
 
     /// <summary>
     /// Runs git in <paramref name="workingDirectory"/>, hands its standard output to <paramref name="readOutput"/>,
-    /// and fails with a <see cref="StoreException"/> carrying git's own message when it exits non-zero.
+    /// and fails with a <see cref="GitException"/> carrying git's own message when it exits non-zero.
     /// </summary>
     /// <param name="workingDirectory">Where git runs; it finds the repository from there.</param>
     /// <param name="arguments">Arguments after the executable.</param>
@@ -57,40 +55,42 @@ internal sealed class GitExecutable
         CancellationToken cancellationToken,
         IReadOnlyDictionary<string, string>? environment = null)
     {
-        var startInfo = CreateStartInfo(workingDirectory, arguments, userConfiguration);
+        var variables = ControlledEnvironment(userConfiguration);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
-            startInfo.Environment[name] = value;
+            variables[name] = value;
         }
 
-        using var process = new Process { StartInfo = startInfo };
+        LaunchedProcess process;
         try
         {
-            process.Start();
+            process = ProcessLauncher.Start(new ProcessStart(FilePath, arguments, workingDirectory, variables) { CLocale = true });
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new StoreException($"cannot start {FilePath}: {e.Message}", e);
+            throw new GitException($"cannot start {FilePath}: {e.Message}", e);
         }
 
-        process.StandardInput.Close();
-        var stderr = ReadLimitedAsync(process.StandardError);
-        try
+        using (process)
         {
-            await readOutput(process.StandardOutput.BaseStream, cancellationToken);
-            await process.WaitForExitAsync(cancellationToken);
-        }
-        catch
-        {
-            Kill(process);
-            throw;
-        }
+            var stderr = ProcessOutput.ReadBoundedAsync(process.StandardError, StderrLimit);
+            try
+            {
+                await readOutput(process.StandardOutput, cancellationToken);
+                await process.WaitForExitAsync(cancellationToken);
+            }
+            catch
+            {
+                process.KillTree();
+                throw;
+            }
 
-        var message = await stderr;
-        if (process.ExitCode != 0)
-        {
-            var verb = arguments.FirstOrDefault(a => !a.StartsWith('-') && !a.Contains('=', StringComparison.Ordinal)) ?? "command";
-            throw new StoreException($"git {verb} failed in {workingDirectory} (exit {process.ExitCode}): {FirstLine(message)}");
+            var message = await stderr;
+            if (process.ExitCode != 0)
+            {
+                var verb = arguments.FirstOrDefault(a => !a.StartsWith('-') && !a.Contains('=', StringComparison.Ordinal)) ?? "command";
+                throw new GitException($"git {verb} failed in {workingDirectory} (exit {process.ExitCode}): {FirstLine(message)}");
+            }
         }
     }
 
@@ -103,33 +103,19 @@ internal sealed class GitExecutable
         return buffer.ToArray();
     }
 
-    private ProcessStartInfo CreateStartInfo(string workingDirectory, IReadOnlyList<string> arguments, bool userConfiguration)
+    /// <summary>repro's own environment, less everything that could point git elsewhere or make it prompt.</summary>
+    private static Dictionary<string, string> ControlledEnvironment(bool userConfiguration)
     {
-        var startInfo = new ProcessStartInfo(FilePath)
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
         {
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        var environment = startInfo.Environment;
-        foreach (var name in environment.Keys.ToList())
-        {
-            if (name.StartsWith("GIT_", StringComparison.OrdinalIgnoreCase) && !ConfigurationVariables.Contains(name, StringComparer.Ordinal))
+            if (entry.Key is string name && entry.Value is string value
+                && !(name.StartsWith("GIT_", StringComparison.OrdinalIgnoreCase) && !ConfigurationVariables.Contains(name, StringComparer.Ordinal)))
             {
-                environment.Remove(name);
+                environment[name] = value;
             }
         }
 
-        environment.Remove("LANGUAGE");
-        environment["LC_ALL"] = "C";
         environment["GIT_OPTIONAL_LOCKS"] = "0";
         environment["GIT_TERMINAL_PROMPT"] = "0";
         // Replace refs would make git read a different tree for HEAD than the commit id recorded and checked out later.
@@ -143,23 +129,7 @@ internal sealed class GitExecutable
             environment.Remove("GIT_CONFIG_SYSTEM");
         }
 
-        return startInfo;
-    }
-
-    private static async Task<string> ReadLimitedAsync(StreamReader reader)
-    {
-        var text = new StringBuilder();
-        var buffer = new char[1024];
-        int read;
-        while ((read = await reader.ReadAsync(buffer)) > 0)
-        {
-            if (text.Length < StderrLimit)
-            {
-                text.Append(buffer, 0, Math.Min(read, StderrLimit - text.Length));
-            }
-        }
-
-        return text.ToString();
+        return environment;
     }
 
     private static string FirstLine(string message)
@@ -169,17 +139,5 @@ internal sealed class GitExecutable
         return lines.FirstOrDefault(l => l.StartsWith("fatal:", StringComparison.Ordinal) || l.StartsWith("error:", StringComparison.Ordinal))
             ?? lines.FirstOrDefault()
             ?? "no message";
-    }
-
-    private static void Kill(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // It already exited.
-        }
     }
 }

@@ -87,7 +87,7 @@ internal static class LibGit2WorkingTreeReader
 
         var bytes = StrictUtf8.GetBytes(text.ToString());
         await File.WriteAllBytesAsync(patchFile, bytes, cancellationToken);
-        return new StoredFileRecord(GitCapture.PatchFileName, Convert.ToHexStringLower(SHA256.HashData(bytes)), bytes.Length);
+        return new StoredFileRecord(RunFolder.PatchFileName, Convert.ToHexStringLower(SHA256.HashData(bytes)), bytes.Length);
     }
 
     internal static string SubmoduleWarning(string root, string path) =>

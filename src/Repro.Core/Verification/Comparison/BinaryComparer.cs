@@ -1,4 +1,5 @@
 using System.Globalization;
+using Repro.Core.Runs;
 
 namespace Repro.Core.Verification.Comparison;
 
@@ -25,7 +26,7 @@ internal static class BinaryComparer
         var sizes = string.Create(CultureInfo.InvariantCulture, $"sizes: recorded {scan.RecordedLength} bytes, re-created {scan.ActualLength} bytes");
         if (scan.FirstDifference < 0 && scan.RecordedLength == scan.ActualLength)
         {
-            return new ComparisonResult(ComparisonOutcome.Identical, ComparerNames.Binary, "bit-identical (same bytes)", []);
+            return new ComparisonResult(ComparisonOutcome.Identical, ComparerName.Binary, "bit-identical (same bytes)", []);
         }
 
         if (scan.FirstDifference < 0)
@@ -34,7 +35,7 @@ internal static class BinaryComparer
             var summary = scan.ActualLength > scan.RecordedLength
                 ? string.Create(CultureInfo.InvariantCulture, $"binary content differs: re-created has {scan.ActualLength - shared} more bytes after the recorded {shared}")
                 : string.Create(CultureInfo.InvariantCulture, $"binary content differs: re-created is cut short at {shared} of the recorded {scan.RecordedLength} bytes");
-            return new ComparisonResult(ComparisonOutcome.Different, ComparerNames.Binary, summary, [sizes]);
+            return new ComparisonResult(ComparisonOutcome.Different, ComparerName.Binary, summary, [sizes]);
         }
 
         var offset = string.Create(CultureInfo.InvariantCulture, $"byte offset {scan.FirstDifference} (0x{scan.FirstDifference:x})");
@@ -54,7 +55,7 @@ internal static class BinaryComparer
             details.Add(string.Create(CultureInfo.InvariantCulture, $"{scan.DifferentBytes} of the first {Math.Min(scan.RecordedLength, scan.ActualLength)} bytes differ"));
         }
 
-        return new ComparisonResult(ComparisonOutcome.Different, ComparerNames.Binary, summaryLine, details);
+        return new ComparisonResult(ComparisonOutcome.Different, ComparerName.Binary, summaryLine, details);
     }
 
     private static ByteScan Scan(ContentSource recorded, ContentSource actual, bool countAll)

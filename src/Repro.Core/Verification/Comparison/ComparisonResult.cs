@@ -1,14 +1,16 @@
+using Repro.Core.Runs;
+
 namespace Repro.Core.Verification.Comparison;
 
 /// <summary>The comparison of one recorded file with its re-created version.</summary>
 /// <param name="Outcome">Identical, equivalent or different.</param>
-/// <param name="Comparer">Which comparison decided: one of the <see cref="ComparerNames"/> values.</param>
+/// <param name="Comparer">Which comparison decided.</param>
 /// <param name="Summary">One line for a person: what was found and, for an equivalent result, why it still counts.</param>
 /// <param name="Details">
 /// Lines that say where and by how much (JSON paths, CSV cells, zip entries, the first differing line or byte),
 /// at most <see cref="FileComparer.MaxDetails"/> of them plus a closing "… and N more" line. Empty when identical.
 /// </param>
-public sealed record ComparisonResult(ComparisonOutcome Outcome, string Comparer, string Summary, IReadOnlyList<string> Details)
+public sealed record ComparisonResult(ComparisonOutcome Outcome, ComparerName Comparer, string Summary, IReadOnlyList<string> Details)
 {
     /// <summary>The largest difference between two numbers the comparison saw (within tolerance or not); null when none.</summary>
     public NumericDifference? LargestDifference { get; init; }
@@ -21,28 +23,3 @@ public sealed record ComparisonResult(ComparisonOutcome Outcome, string Comparer
 /// <param name="AbsoluteDifference"><c>|Actual - Recorded|</c>.</param>
 /// <param name="RelativeDifference"><c>|Actual - Recorded| / |Recorded|</c>; positive infinity when the recorded value is 0.</param>
 public sealed record NumericDifference(string Location, double Recorded, double Actual, double AbsoluteDifference, double RelativeDifference);
-
-/// <summary>The values of <see cref="ComparisonResult.Comparer"/>.</summary>
-public static class ComparerNames
-{
-    /// <summary>The SHA-256 (or bytes) are equal, or only the hashes were available.</summary>
-    public const string Sha256 = "sha256";
-
-    /// <summary>A zip archive (an ML.NET model, for one) compared entry by entry.</summary>
-    public const string Zip = "zip";
-
-    /// <summary>JSON (or JSON Lines) compared value by value.</summary>
-    public const string Json = "json";
-
-    /// <summary>CSV or TSV compared cell by cell.</summary>
-    public const string Csv = "csv";
-
-    /// <summary>UTF-8 text compared line by line.</summary>
-    public const string Text = "text";
-
-    /// <summary>Bytes compared offset by offset.</summary>
-    public const string Binary = "binary";
-
-    /// <summary>The re-created file does not exist.</summary>
-    public const string Missing = "missing";
-}

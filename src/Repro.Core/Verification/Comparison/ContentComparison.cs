@@ -1,3 +1,5 @@
+using Repro.Core.Json;
+
 namespace Repro.Core.Verification.Comparison;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Repro.Core.Runs;
 
 namespace Repro.Core.Verification.Comparison;
 
@@ -218,7 +219,7 @@ internal sealed class CsvComparer
                 parts.Add(largest);
             }
 
-            return new ComparisonResult(ComparisonOutcome.Different, ComparerNames.Csv, $"{format} differs: {string.Join("; ", parts)}", _details.ToList())
+            return new ComparisonResult(ComparisonOutcome.Different, ComparerName.Csv, $"{format} differs: {string.Join("; ", parts)}", _details.ToList())
             {
                 LargestDifference = _largest,
             };
@@ -228,7 +229,7 @@ internal sealed class CsvComparer
         {
             return new ComparisonResult(
                 ComparisonOutcome.Equivalent,
-                ComparerNames.Csv,
+                ComparerName.Csv,
                 $"{format} equal within tolerance ({_tolerance}): {DisplayText.Count(_withinTolerance, "numeric cell")} {DisplayText.Differ(_withinTolerance)}; {largest}",
                 [])
             {
@@ -248,7 +249,7 @@ internal sealed class CsvComparer
         }
 
         reasons.Add("quoting or line endings");
-        return new ComparisonResult(ComparisonOutcome.Equivalent, ComparerNames.Csv, $"same {format} cells; differs only in {DisplayText.List(reasons)}", []);
+        return new ComparisonResult(ComparisonOutcome.Equivalent, ComparerName.Csv, $"same {format} cells; differs only in {DisplayText.List(reasons)}", []);
     }
 
     private string Cell(long row, int column)

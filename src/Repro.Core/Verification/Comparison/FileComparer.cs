@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Repro.Core.Errors;
+using Repro.Core.Runs;
 
 namespace Repro.Core.Verification.Comparison;
 
@@ -60,7 +61,7 @@ public static class FileComparer
 
         if (actual.Path is not null && !File.Exists(actual.Path))
         {
-            return new ComparisonResult(ComparisonOutcome.Different, ComparerNames.Missing, "missing from the re-created run", []);
+            return new ComparisonResult(ComparisonOutcome.Different, ComparerName.Missing, "missing from the re-created run", []);
         }
 
         if (recorded.Path is not null && !File.Exists(recorded.Path))
@@ -82,7 +83,7 @@ public static class FileComparer
                 var side = recorded.Path is null ? "recorded" : "re-created";
                 return new ComparisonResult(
                     ComparisonOutcome.Different,
-                    ComparerNames.Sha256,
+                    ComparerName.Sha256,
                     $"content differs (sha256 {Short(recordedHash)} against {Short(actualHash)}); the {side} content was not kept, so where cannot be shown",
                     []);
             }
@@ -96,7 +97,7 @@ public static class FileComparer
     }
 
     private static ComparisonResult Identical(string sha256) =>
-        new(ComparisonOutcome.Identical, ComparerNames.Sha256, $"bit-identical (sha256 {Short(sha256)})", []);
+        new(ComparisonOutcome.Identical, ComparerName.Sha256, $"bit-identical (sha256 {Short(sha256)})", []);
 
     private static bool SameHash(string? recorded, string? actual) =>
         recorded is not null && actual is not null && string.Equals(recorded, actual, StringComparison.OrdinalIgnoreCase);

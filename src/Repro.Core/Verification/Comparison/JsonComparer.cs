@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text;
+using Repro.Core.Json;
+using Repro.Core.Runs;
 
 namespace Repro.Core.Verification.Comparison;
 
@@ -52,7 +54,7 @@ internal sealed class JsonComparer
     {
         if (recorded.Kind != actual.Kind)
         {
-            Different(path, () => $"type differs: recorded {recorded.KindName} {recorded.Describe()}, re-created {actual.KindName} {actual.Describe()}");
+            Different(path, () => $"type differs: recorded {recorded.KindName} {recorded.DisplayText()}, re-created {actual.KindName} {actual.DisplayText()}");
             return;
         }
 
@@ -98,7 +100,7 @@ internal sealed class JsonComparer
             }
             else
             {
-                Different(childPath, () => $"missing from the re-created output (recorded {recorded.Members[key].Describe()})");
+                Different(childPath, () => $"missing from the re-created output (recorded {recorded.Members[key].DisplayText()})");
             }
         }
 
@@ -106,7 +108,7 @@ internal sealed class JsonComparer
         {
             if (!recorded.Members.ContainsKey(key))
             {
-                Different(Member(path, key), () => $"not in the recorded output (re-created {actual.Members[key].Describe()})");
+                Different(Member(path, key), () => $"not in the recorded output (re-created {actual.Members[key].DisplayText()})");
             }
         }
 
@@ -188,13 +190,13 @@ internal sealed class JsonComparer
         if (_differences > 0)
         {
             var summary = $"{format} differs at {DisplayText.Count(_differences, "path")}, first at {_firstDifference}{largest}";
-            return new ComparisonResult(ComparisonOutcome.Different, ComparerNames.Json, summary, _details.ToList()) { LargestDifference = _largest };
+            return new ComparisonResult(ComparisonOutcome.Different, ComparerName.Json, summary, _details.ToList()) { LargestDifference = _largest };
         }
 
         if (_withinTolerance > 0)
         {
             var summary = $"{format} equal within tolerance ({_tolerance}): {DisplayText.Count(_withinTolerance, "number")} {DisplayText.Differ(_withinTolerance)}{largest}";
-            return new ComparisonResult(ComparisonOutcome.Equivalent, ComparerNames.Json, summary, []) { LargestDifference = _largest };
+            return new ComparisonResult(ComparisonOutcome.Equivalent, ComparerName.Json, summary, []) { LargestDifference = _largest };
         }
 
         var reasons = new List<string>();
@@ -211,7 +213,7 @@ internal sealed class JsonComparer
         reasons.Add("formatting");
         return new ComparisonResult(
             ComparisonOutcome.Equivalent,
-            ComparerNames.Json,
+            ComparerName.Json,
             $"same {format} content; differs only in {DisplayText.List(reasons)}",
             []);
     }
@@ -239,4 +241,17 @@ internal sealed class JsonComparer
 
     private static bool IsInteger(string text) =>
         text.Length > 0 && text.AsSpan(text[0] == '-' ? 1 : 0).IndexOfAnyExceptInRange('0', '9') < 0;
+}
+
+/// <summary>How JSON values appear in detail lines.</summary>
+internal static class JsonTreeText
+{
+    /// <summary>Scalars as written, containers by size.</summary>
+    public static string DisplayText(this JsonTree value) => value.Kind switch
+    {
+        JsonKind.Object => $"object with {Comparison.DisplayText.Count(value.Keys.Count, "key")}",
+        JsonKind.Array => $"array of {Comparison.DisplayText.Count(value.Items.Count, "item")}",
+        JsonKind.String => Comparison.DisplayText.Quote(value.Text),
+        _ => value.Text,
+    };
 }

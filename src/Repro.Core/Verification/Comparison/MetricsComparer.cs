@@ -1,3 +1,5 @@
+using Repro.Core.Runs;
+
 namespace Repro.Core.Verification.Comparison;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Repro.Core.Runs;
 
 namespace Repro.Core.Verification.Comparison;
 
@@ -55,12 +56,12 @@ internal static class TextComparer
         {
             return new ComparisonResult(
                 ComparisonOutcome.Equivalent,
-                ComparerNames.Text,
+                ComparerName.Text,
                 "same lines of text; differs only in line endings, the final newline or a byte-order mark",
                 []);
         }
 
         details.Add(string.Create(CultureInfo.InvariantCulture, $"lines: recorded {recordedLines}, re-created {actualLines}"));
-        return new ComparisonResult(ComparisonOutcome.Different, ComparerNames.Text, summary, details);
+        return new ComparisonResult(ComparisonOutcome.Different, ComparerName.Text, summary, details);
     }
 }

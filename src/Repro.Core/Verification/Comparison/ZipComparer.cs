@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
+using Repro.Core.Runs;
 
 namespace Repro.Core.Verification.Comparison;
 
@@ -113,7 +114,7 @@ internal static class ZipComparer
             AddPart(parts, added, "added");
             AddPart(parts, removed, "removed");
             var summary = $"zip differs: {string.Join("; ", parts)}; recorded has {DisplayText.Count(recordedEntries.Count, "entry", "entries")}";
-            return new ComparisonResult(ComparisonOutcome.Different, ComparerNames.Zip, summary, details.ToList())
+            return new ComparisonResult(ComparisonOutcome.Different, ComparerName.Zip, summary, details.ToList())
             {
                 LargestDifference = largest,
             };
@@ -127,7 +128,7 @@ internal static class ZipComparer
         var outcomeSummary = equivalent.Count > 0
             ? $"same zip entries; {DisplayText.Count(equivalent.Count, "entry", "entries")} equivalent ({Names(equivalent)}), the others hold the same bytes"
             : "same content, container metadata differs";
-        return new ComparisonResult(ComparisonOutcome.Equivalent, ComparerNames.Zip, outcomeSummary, details.ToList()) { LargestDifference = largest };
+        return new ComparisonResult(ComparisonOutcome.Equivalent, ComparerName.Zip, outcomeSummary, details.ToList()) { LargestDifference = largest };
     }
 
     private static ComparisonResult CompareEntry(ZipArchiveEntry recordedEntry, ZipArchiveEntry actualEntry, ComparisonTolerance tolerance, int depth)
@@ -137,12 +138,12 @@ internal static class ZipComparer
         try
         {
             return BinaryComparer.SameBytes(recorded, actual)
-                ? new ComparisonResult(ComparisonOutcome.Identical, ComparerNames.Binary, "same bytes", [])
+                ? new ComparisonResult(ComparisonOutcome.Identical, ComparerName.Binary, "same bytes", [])
                 : ContentComparison.Compare(recorded, actual, tolerance, depth + 1);
         }
         catch (Exception exception) when (exception is InvalidDataException or NotSupportedException)
         {
-            return new ComparisonResult(ComparisonOutcome.Different, ComparerNames.Binary, $"cannot be decompressed: {exception.Message}", []);
+            return new ComparisonResult(ComparisonOutcome.Different, ComparerName.Binary, $"cannot be decompressed: {exception.Message}", []);
         }
     }
 

@@ -21,14 +21,14 @@ public static partial class ManifestDifferences
             var key = $"determinism.{name}";
             if (!string.Equals(variableA?.Value, variableB?.Value, StringComparison.Ordinal))
             {
-                var setByDiffers = !string.Equals(variableA?.SetBy, variableB?.SetBy, StringComparison.Ordinal) && variableA is not null && variableB is not null;
+                var setByDiffers = variableA is not null && variableB is not null && variableA.SetBy != variableB.SetBy;
                 differences.Add(DiffSection.Determinism, key, variableA?.Value, variableB?.Value, DifferenceRole.Factor,
                     $"{name} {SetValue(variableA, setByDiffers)} -> {SetValue(variableB, setByDiffers)}");
             }
             else if (variableA is not null && variableB is not null)
             {
-                differences.Add(DiffSection.Determinism, $"{key}.setBy", variableA.SetBy, variableB.SetBy, DifferenceRole.Informational,
-                    $"{name} set by {variableA.SetBy} -> set by {variableB.SetBy} (same value)");
+                differences.Add(DiffSection.Determinism, $"{key}.setBy", variableA.SetBy.Name(), variableB.SetBy.Name(), DifferenceRole.Informational,
+                    $"{name} set by {variableA.SetBy.Name()} -> set by {variableB.SetBy.Name()} (same value)");
             }
         }
 
@@ -50,7 +50,7 @@ public static partial class ManifestDifferences
     }
 
     private static string SetValue(DeterminismVariable? variable, bool withSetter) =>
-        variable is null ? DifferenceText.Unset : withSetter ? $"{variable.Value} (set by {variable.SetBy})" : variable.Value;
+        variable is null ? DifferenceText.Unset : withSetter ? $"{variable.Value} (set by {variable.SetBy.Name()})" : variable.Value;
 
     /// <summary>Compares what Repro.Sdk set and read back inside the child (library versions, TF32, thread pools) leaf by leaf.</summary>
     private static void CompareSdkReports(RunManifest a, RunManifest b, DifferenceList differences)

@@ -24,7 +24,7 @@ public static partial class ManifestDifferences
         var differences = new DifferenceList();
         var parametersDiffer = CompareParameters(a, b, differences);
         differences.Value(DiffSection.Seed, "seed", "seed", Text(a.Seed.Value), Text(b.Seed.Value), DifferenceRole.Factor);
-        differences.Value(DiffSection.Seed, "seed.source", "seed source", a.Seed.Source, b.Seed.Source, DifferenceRole.Informational);
+        differences.Value(DiffSection.Seed, "seed.source", "seed source", a.Seed.Source.Name(), b.Seed.Source.Name(), DifferenceRole.Informational);
         CompareCode(a, b, parametersDiffer, differences);
         differences.Files(DiffSection.Inputs, "inputs", "input", a.Inputs.SelectMany(input => input.Files), b.Inputs.SelectMany(input => input.Files), DifferenceRole.Factor);
         CompareEnvironment(a, b, differences);
@@ -69,7 +69,7 @@ public static partial class ManifestDifferences
         const DiffSection code = DiffSection.Code;
         var gitA = a.Git;
         var gitB = b.Git;
-        differences.Value(code, "code.state", "code", gitA.State, gitB.State, DifferenceRole.Factor);
+        differences.Value(code, "code.state", "code", gitA.State.Name(), gitB.State.Name(), DifferenceRole.Factor);
         differences.Value(code, "code.commit", "commit", gitA.Commit, gitB.Commit, DifferenceRole.Factor);
         differences.Add(code, "code.dirty", Text(gitA.Dirty), Text(gitB.Dirty), DifferenceRole.Factor, $"working tree {Cleanliness(gitA.Dirty)} -> {Cleanliness(gitB.Dirty)}");
         var patchA = gitA.Patch?.Sha256;
@@ -78,7 +78,7 @@ public static partial class ManifestDifferences
             ? "uncommitted changes patch added"
             : patchB is null ? "uncommitted changes patch removed" : "uncommitted changes patch changed");
         differences.Files(code, "code.untracked", "untracked file", gitA.Untracked, gitB.Untracked, DifferenceRole.Factor);
-        differences.Value(code, "code.entryPoint", "entry point", $"{a.EntryPoint.Name} ({a.EntryPoint.Kind})", $"{b.EntryPoint.Name} ({b.EntryPoint.Kind})", DifferenceRole.Factor);
+        differences.Value(code, "code.entryPoint", "entry point", $"{a.EntryPoint.Name} ({a.EntryPoint.Kind.Name()})", $"{b.EntryPoint.Name} ({b.EntryPoint.Kind.Name()})", DifferenceRole.Factor);
 
         // Parameters are substituted into the command, so a command that differs alongside them says nothing new;
         // with equal parameters it means the MLproject's command itself changed.

@@ -1,5 +1,6 @@
 using Repro.Core.Errors;
 using Repro.Core.Runs;
+using Repro.Core.Store;
 
 namespace Repro.Core.Verification.Differences;
 

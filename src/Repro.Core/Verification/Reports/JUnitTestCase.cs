@@ -1,3 +1,4 @@
+using Repro.Core.Runs;
 using Repro.Core.Verification.Comparison;
 
 namespace Repro.Core.Verification.Reports;

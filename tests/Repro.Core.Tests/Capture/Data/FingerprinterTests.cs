@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Repro.Core.Capture.Data;
 using Repro.Core.Errors;
+using Repro.Core.FileSystem;
 using Repro.Core.Runs;
 
 namespace Repro.Core.Tests.Capture.Data;
@@ -20,7 +21,7 @@ public sealed class FingerprinterTests : IDisposable
 
         var record = Assert.Single(await Inputs("data/train.csv"));
 
-        Assert.Equal(new DataRecord("data/train.csv", "file", "inputs", Sha(path), record.Files), record);
+        Assert.Equal(new DataRecord("data/train.csv", DataKind.File, DataOrigin.Inputs, Sha(path), record.Files), record);
         var file = Assert.Single(record.Files);
         Assert.Equal(new FileRecord("data/train.csv", 8, Sha(path)), file);
     }
@@ -37,7 +38,7 @@ public sealed class FingerprinterTests : IDisposable
 
         var record = Assert.Single(await Inputs("data"));
 
-        Assert.Equal("directory", record.Kind);
+        Assert.Equal(DataKind.Directory, record.Kind);
         Assert.Equal(
             ["data/a file with spaces.txt", "data/b.txt", "data/données/été 2024.csv", "data/sub/deeper/z.bin", "data/sub/empty.txt"],
             record.Files.Select(f => f.Path));
@@ -88,7 +89,7 @@ public sealed class FingerprinterTests : IDisposable
 
         var record = Assert.Single(await Inputs("data/**/*.csv"));
 
-        Assert.Equal("glob", record.Kind);
+        Assert.Equal(DataKind.Glob, record.Kind);
         Assert.Equal(["data/a.csv", "data/x/b.csv", "data/x/y/c.csv"], record.Files.Select(f => f.Path));
         Assert.Equal(IndependentDigest(record.Files), record.Digest);
     }
@@ -166,8 +167,8 @@ public sealed class FingerprinterTests : IDisposable
 
         var record = Assert.Single(await Fingerprint([DataSpec.Parameter("data_dir", outside)]));
 
-        Assert.Equal("parameter:data_dir", record.Origin);
-        Assert.Equal("directory", record.Kind);
+        Assert.Equal(DataOrigin.Parameter("data_dir"), record.Origin);
+        Assert.Equal(DataKind.Directory, record.Kind);
         Assert.Equal(outside + "/sub/x.csv", Assert.Single(record.Files).Path);
     }
 
@@ -218,7 +219,7 @@ public sealed class FingerprinterTests : IDisposable
         var escape = records[0].Files.Single(f => f.Path == "data/escape.csv");
         Assert.Equal(new FileRecord("data/escape.csv", 0, null) { LinkTarget = outside }, escape);
         Assert.Equal(IndependentDigest(records[0].Files), records[0].Digest);
-        Assert.Equal("file", records[1].Kind);
+        Assert.Equal(DataKind.File, records[1].Kind);
         Assert.Equal(new FileRecord("top.csv", 0, null) { LinkTarget = outside }, Assert.Single(records[1].Files));
         Assert.Equal(IndependentDigest(records[1].Files), records[1].Digest);
     }
@@ -302,7 +303,7 @@ public sealed class FingerprinterTests : IDisposable
             CancellationToken.None);
 
         Assert.False(outputs.Complete);
-        Assert.Equal("outputs", Assert.Single(outputs.Records).Origin);
+        Assert.Equal(DataOrigin.Outputs, Assert.Single(outputs.Records).Origin);
         Assert.Equal(["metrics.json", "plots/*.png"], outputs.Missing.Select(m => m.Spec.Spec));
         Assert.Equal("output 'metrics.json' does not exist; output 'plots/*.png' matches no files", outputs.MissingMessage);
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Repro.Core.Capture.Data;
+using Repro.Core.FileSystem;
 
 namespace Repro.Core.Tests.Capture.Data;
 

@@ -1,5 +1,6 @@
 using Repro.Core.Capture.Data;
 using Repro.Core.Errors;
+using Repro.Core.FileSystem;
 
 namespace Repro.Core.Tests.Capture.Data;
 

@@ -1,4 +1,5 @@
 using Repro.Core.Capture.Data;
+using Repro.Core.FileSystem;
 
 namespace Repro.Core.Tests.Capture.Data;
 

@@ -12,7 +12,7 @@ namespace Repro.Core.Tests.Capture.Git;
 [UnsupportedOSPlatform("windows")]
 public sealed class GitCaptureTests : IDisposable
 {
-    private readonly TestRepository _repo = new();
+    private readonly GitRepository _repo = new();
 
     /// <summary>How the working tree is read: with the git executable, or with LibGit2Sharp alone (no git on PATH).</summary>
     public enum Reader
@@ -34,7 +34,7 @@ public sealed class GitCaptureTests : IDisposable
         var (result, run) = await CaptureAsync(reader);
 
         var record = result.Record;
-        Assert.Equal(GitCapture.RepositoryState, record.State);
+        Assert.Equal(GitState.Repository, record.State);
         Assert.Equal(commit, record.Commit);
         Assert.Equal(40, record.Commit!.Length);
         Assert.Equal(new DateTimeOffset(2024, 1, 2, 1, 4, 5, TimeSpan.Zero), record.CommitTime);
@@ -48,7 +48,7 @@ public sealed class GitCaptureTests : IDisposable
         Assert.Equal(_repo.Root, record.RepositoryRoot);
         Assert.Equal("", record.ProjectPath);
         Assert.Null(record.RemoteName);
-        Assert.False(File.Exists(Path.Combine(run, GitCapture.PatchFileName)));
+        Assert.False(File.Exists(Path.Combine(run, RunFolder.PatchFileName)));
         Assert.Empty(result.Warnings);
     }
 
@@ -237,7 +237,7 @@ public sealed class GitCaptureTests : IDisposable
 
         var result = await GitCapture.CaptureAsync(_repo.Root, run, Executable(reader), CancellationToken.None);
 
-        Assert.True(File.Exists(Path.Combine(run, GitCapture.PatchFileName)));
+        Assert.True(File.Exists(Path.Combine(run, RunFolder.PatchFileName)));
         Assert.Empty(result.Record.Untracked);
         Assert.Equal(["train.py"], result.ChangedPaths);
     }
@@ -285,7 +285,7 @@ public sealed class GitCaptureTests : IDisposable
 
         var (result, run) = await CaptureAsync(reader);
 
-        Assert.Equal(GitCapture.NoCommitsState, result.Record.State);
+        Assert.Equal(GitState.NoCommits, result.Record.State);
         Assert.Null(result.Record.Commit);
         Assert.Equal("main", result.Record.Branch);
         Assert.True(result.Record.Dirty);
@@ -296,7 +296,7 @@ public sealed class GitCaptureTests : IDisposable
     [Fact]
     public async Task CaptureAsync_NotARepository_RecordsStateAndWarns()
     {
-        using var folder = new TestRepository(init: false);
+        using var folder = new GitRepository(init: false);
         var project = Directory.CreateDirectory(Path.Combine(folder.Root, "project")).FullName;
         using (File.Create(Path.Combine(project, "MLproject")))
         {
@@ -304,7 +304,7 @@ public sealed class GitCaptureTests : IDisposable
 
         var result = await GitCapture.CaptureAsync(project, folder.Scratch("run"), CancellationToken.None);
 
-        Assert.Equal(GitCapture.NotARepositoryState, result.Record.State);
+        Assert.Equal(GitState.NotARepository, result.Record.State);
         Assert.Null(result.Record.Commit);
         Assert.Null(result.Record.RepositoryRoot);
         var warning = Assert.Single(result.Warnings);
@@ -341,7 +341,7 @@ public sealed class GitCaptureTests : IDisposable
         Assert.DoesNotContain("s3cr3t", json, StringComparison.Ordinal);
         Assert.DoesNotContain("alice", json, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cr3t", string.Join('\n', result.Warnings), StringComparison.Ordinal);
-        var patch = File.ReadAllBytes(Path.Combine(run, GitCapture.PatchFileName));
+        var patch = File.ReadAllBytes(Path.Combine(run, RunFolder.PatchFileName));
         Assert.Equal(-1, patch.AsSpan().IndexOf(Encoding.UTF8.GetBytes("s3cr3t")));
     }
 
@@ -401,7 +401,7 @@ public sealed class GitCaptureTests : IDisposable
         _repo.Write("train.py", "x\n");
         _repo.CommitAll();
         var nested = Directory.CreateDirectory(Path.Combine(_repo.Root, "vendor", "lib")).FullName;
-        TestRepository.GitIn(nested, "init", "--quiet");
+        GitRepository.Run(nested, "init", "--quiet");
         File.WriteAllText(Path.Combine(nested, "code.py"), "x\n");
 
         var (result, _) = await CaptureAsync(reader);
@@ -436,7 +436,7 @@ public sealed class GitCaptureTests : IDisposable
     [Fact]
     public async Task CaptureAsync_SubmoduleMovedToAnotherCommit_WarnsThatOnlyItsCommitIsRecorded()
     {
-        using var library = new TestRepository();
+        using var library = new GitRepository();
         library.Write("lib.py", "1\n");
         library.CommitAll();
         _repo.Write("train.py", "x\n");
@@ -444,7 +444,7 @@ public sealed class GitCaptureTests : IDisposable
         _repo.CommitAll();
         var submodule = Path.Combine(_repo.Root, "lib");
         File.WriteAllText(Path.Combine(submodule, "lib.py"), "2\n");
-        TestRepository.GitIn(submodule, "-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "--quiet", "-am", "two");
+        GitRepository.Run(submodule, "-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "--quiet", "-am", "two");
 
         var (result, _) = await CaptureAsync(Reader.GitExecutable);
 
@@ -502,7 +502,7 @@ public sealed class GitCaptureTests : IDisposable
     [Fact]
     public async Task RequireClean_NotARepository_Throws()
     {
-        using var folder = new TestRepository(init: false);
+        using var folder = new GitRepository(init: false);
         var result = await GitCapture.CaptureAsync(folder.Root, folder.Scratch("run"), CancellationToken.None);
 
         Assert.Throws<InputException>(() => GitCapture.RequireClean(result));
@@ -521,7 +521,7 @@ public sealed class GitCaptureTests : IDisposable
     private static void AssertStoredFile(string run, StoredFileRecord patch)
     {
         var bytes = File.ReadAllBytes(Path.Combine(run, patch.File));
-        Assert.Equal(GitCapture.PatchFileName, patch.File);
+        Assert.Equal(RunFolder.PatchFileName, patch.File);
         Assert.Equal(bytes.Length, patch.Bytes);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), patch.Sha256);
     }
@@ -530,9 +530,9 @@ public sealed class GitCaptureTests : IDisposable
     private string ApplyToCloneOfHead(string run)
     {
         var clone = Path.Combine(_repo.Folder, "clone");
-        TestRepository.GitIn(_repo.Folder, "clone", "--quiet", "--no-checkout", _repo.Root, clone);
-        TestRepository.GitIn(clone, "checkout", "--quiet", "--detach", _repo.Git("rev-parse", "HEAD").Trim());
-        TestRepository.GitIn(clone, "apply", "--binary", "--whitespace=nowarn", Path.Combine(run, GitCapture.PatchFileName));
+        GitRepository.Run(_repo.Folder, "clone", "--quiet", "--no-checkout", _repo.Root, clone);
+        GitRepository.Run(clone, "checkout", "--quiet", "--detach", _repo.Git("rev-parse", "HEAD").Trim());
+        GitRepository.Run(clone, "apply", "--binary", "--whitespace=nowarn", Path.Combine(run, RunFolder.PatchFileName));
         return clone;
     }
 }

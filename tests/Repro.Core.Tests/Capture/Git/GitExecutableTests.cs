@@ -7,7 +7,7 @@ namespace Repro.Core.Tests.Capture.Git;
 [UnsupportedOSPlatform("windows")]
 public sealed class GitExecutableTests : IDisposable
 {
-    private readonly TestRepository _folder = new(init: false);
+    private readonly GitRepository _folder = new(init: false);
 
     public void Dispose() => _folder.Dispose();
 
@@ -43,12 +43,12 @@ public sealed class GitExecutableTests : IDisposable
     }
 
     [Fact]
-    public async Task RunAsync_GitFails_StoreErrorCarriesGitsReason()
+    public async Task RunAsync_GitFails_GitErrorCarriesGitsReason()
     {
         var git = GitExecutable.OnPath ?? throw new InvalidOperationException("git is not on PATH");
         var outside = _folder.Scratch("outside");
 
-        var error = await Assert.ThrowsAsync<StoreException>(
+        var error = await Assert.ThrowsAsync<GitException>(
             () => git.ReadAllAsync(outside, ["--git-dir=does-not-exist", "rev-parse", "HEAD"], userConfiguration: false, CancellationToken.None));
 
         Assert.Contains("fatal:", error.Message, StringComparison.Ordinal);

@@ -50,7 +50,7 @@ public sealed class ManifestDiffTextTests
     public void Render_ManyDifferencesInASection_ShowsTheFirstAndCountsTheRest()
     {
         var files = Enumerable.Range(0, 8).Select(index => new FileRecord($"data/part-{index}.csv", 10, Hash('a'))).ToArray();
-        var b = Original() with { Inputs = [Data("data", "inputs", files)] };
+        var b = Original() with { Inputs = [Data("data", DataOrigin.Inputs, files)] };
 
         var text = ManifestDiffText.Render(ManifestDifferences.Compare(Original(), b), maxItemsPerSection: 3);
 

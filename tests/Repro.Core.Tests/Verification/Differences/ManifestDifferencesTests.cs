@@ -10,12 +10,12 @@ public sealed class ManifestDifferencesTests
     public static TheoryData<string, Func<RunManifest, RunManifest>, string, string?, string?, string> Factors => new()
     {
         { "parameter", run => run.WithParameter("alpha", "0.2"), "parameters.alpha", "0.1", "0.2", "parameter alpha 0.1 -> 0.2" },
-        { "seed", run => run with { Seed = new SeedRecord(7, "cli") }, "seed", "42", "7", "seed 42 -> 7" },
+        { "seed", run => run with { Seed = new SeedRecord(7, SeedSource.Cli) }, "seed", "42", "7", "seed 42 -> 7" },
         { "commit", run => run.WithGit(git => git with { Commit = "fedcba9876543210fedcba9876543210fedcba98" }), "code.commit", Commit, "fedcba9876543210fedcba9876543210fedcba98", "commit 0123456789ab -> fedcba987654" },
         { "dirty flag", run => run.WithGit(git => git with { Dirty = false }), "code.dirty", "true", "false", "working tree dirty -> clean" },
         { "patch", run => run.WithGit(git => git with { Patch = new StoredFileRecord("code.patch", Hash('a'), 90) }), "code.patch", PatchHash, Hash('a'), "uncommitted changes patch changed" },
         { "untracked file", run => run.WithGit(git => git with { Untracked = [new FileRecord("notes.py", 10, Hash('b'))] }), "code.untracked.notes.py", null, Hash('b'), "untracked file notes.py added" },
-        { "entry point", run => run with { EntryPoint = new EntryPointRecord("evaluate", "declared") }, "code.entryPoint", "train (declared)", "evaluate (declared)", "entry point train (declared) -> evaluate (declared)" },
+        { "entry point", run => run with { EntryPoint = new EntryPointRecord("evaluate", EntryPointKind.Declared) }, "code.entryPoint", "train (declared)", "evaluate (declared)", "entry point train (declared) -> evaluate (declared)" },
         { ".NET runtime", run => run.WithEnvironment(env => env with { Dotnet = env.Dotnet with { Runtime = "10.0.12" } }), "environment.dotnet.runtime", "10.0.1", "10.0.12", ".NET runtime 10.0.1 -> 10.0.12" },
         { ".NET SDK", run => run.WithEnvironment(env => env with { Dotnet = env.Dotnet with { Sdk = null } }), "environment.dotnet.sdk", "10.0.100", null, ".NET SDK 10.0.100 -> (none)" },
         { "CPU model", run => run.WithEnvironment(env => env with { Cpu = env.Cpu with { Model = "Intel Xeon Gold 6338" } }), "environment.cpu.model", "AMD EPYC 7763 64-Core Processor", "Intel Xeon Gold 6338", "CPU model AMD EPYC 7763 64-Core Processor -> Intel Xeon Gold 6338" },
@@ -84,7 +84,7 @@ public sealed class ManifestDifferencesTests
         var b = Original()
             .WithMetrics(("accuracy", 0.5))
             .WithEnvironment(env => env with { CudaVersion = "12.2" })
-            .WithParameter("alpha", "0.3") with { Seed = new SeedRecord(1, "cli") };
+            .WithParameter("alpha", "0.3") with { Seed = new SeedRecord(1, SeedSource.Cli) };
 
         var sections = ManifestDifferences.Compare(Original(), b).Differences.Select(difference => difference.Section).ToList();
 
@@ -128,7 +128,7 @@ public sealed class ManifestDifferencesTests
         {
             Inputs =
             [
-                Data("data", "inputs", new FileRecord("data/hour.csv", 1_156_736, Hash('e')), new FileRecord("data/weather.csv", 300, Hash('f'))),
+                Data("data", DataOrigin.Inputs, new FileRecord("data/hour.csv", 1_156_736, Hash('e')), new FileRecord("data/weather.csv", 300, Hash('f'))),
             ],
         };
 
@@ -157,7 +157,7 @@ public sealed class ManifestDifferencesTests
     [Fact]
     public void Compare_OutputFileChanged_IsAnOutcome()
     {
-        var b = Original() with { Outputs = [Data("model.bin", "outputs", new FileRecord("model.bin", 4_096, Hash('e')))] };
+        var b = Original() with { Outputs = [Data("model.bin", DataOrigin.Outputs, new FileRecord("model.bin", 4_096, Hash('e')))] };
 
         var diff = ManifestDifferences.Compare(Original(), b);
 
@@ -170,8 +170,8 @@ public sealed class ManifestDifferencesTests
     [Fact]
     public void Compare_SymbolicLinkInput_ComparesItsTarget()
     {
-        var a = Original() with { Inputs = [Data("data/link", "inputs", new FileRecord("data/link", 0, null) { LinkTarget = "/mnt/a" })] };
-        var b = Original() with { Inputs = [Data("data/link", "inputs", new FileRecord("data/link", 0, null) { LinkTarget = "/mnt/b" })] };
+        var a = Original() with { Inputs = [Data("data/link", DataOrigin.Inputs, new FileRecord("data/link", 0, null) { LinkTarget = "/mnt/a" })] };
+        var b = Original() with { Inputs = [Data("data/link", DataOrigin.Inputs, new FileRecord("data/link", 0, null) { LinkTarget = "/mnt/b" })] };
 
         var difference = Assert.Single(ManifestDifferences.Compare(a, b).Differences);
 
@@ -252,7 +252,7 @@ public sealed class ManifestDifferencesTests
     [Fact]
     public void Compare_DeterminismVariableUserSetWithAnotherValue_NamesWhoSetEachValue()
     {
-        var a = Original().WithDeterminismVariable("PYTHONHASHSEED", "0", "user");
+        var a = Original().WithDeterminismVariable("PYTHONHASHSEED", "0", VariableSetter.User);
 
         var difference = Assert.Single(ManifestDifferences.Compare(a, Original()).Differences);
 
@@ -263,7 +263,7 @@ public sealed class ManifestDifferencesTests
     [Fact]
     public void Compare_DeterminismVariableSameValueSetByUserInsteadOfRepro_IsInformational()
     {
-        var b = Original().WithDeterminismVariable("PYTHONHASHSEED", "42", "user");
+        var b = Original().WithDeterminismVariable("PYTHONHASHSEED", "42", VariableSetter.User);
 
         var difference = Assert.Single(ManifestDifferences.Compare(Original(), b).Differences);
 
@@ -329,7 +329,7 @@ public sealed class ManifestDifferencesTests
     [Fact]
     public void Compare_ParameterOnlyInOneRun_IsAddedOrRemoved()
     {
-        var b = Original() with { Parameters = [.. Original().Parameters.Where(parameter => parameter.Name != "epochs"), new ParameterRecord("dropout", "string", "extra", "0.3", "0.3")] };
+        var b = Original() with { Parameters = [.. Original().Parameters.Where(parameter => parameter.Name != "epochs"), new ParameterRecord("dropout", ParameterType.String, ParameterSource.Extra, "0.3", "0.3")] };
 
         var diff = ManifestDifferences.Compare(Original(), b);
 

@@ -48,10 +48,10 @@ internal static class TestManifests
     public static RunManifest WithParameter(this RunManifest manifest, string name, string value) =>
         manifest with
         {
-            Parameters = [.. manifest.Parameters.Select(parameter => parameter.Name == name ? parameter with { Given = value, Value = value, Source = "user" } : parameter)],
+            Parameters = [.. manifest.Parameters.Select(parameter => parameter.Name == name ? parameter with { Given = value, Value = value, Source = ParameterSource.User } : parameter)],
         };
 
-    public static RunManifest WithDeterminismVariable(this RunManifest manifest, string name, string? value, string setBy = "repro")
+    public static RunManifest WithDeterminismVariable(this RunManifest manifest, string name, string? value, VariableSetter setBy = VariableSetter.Repro)
     {
         var variables = manifest.Determinism.Variables.Where(variable => variable.Name != name).ToList();
         if (value is not null)
@@ -84,8 +84,8 @@ internal static class TestManifests
             Metrics = new MetricsRecord("metrics.json", Hash('9'), new SortedDictionary<string, double>(values.ToDictionary(value => value.Name, value => value.Value), StringComparer.Ordinal)),
         };
 
-    public static DataRecord Data(string spec, string origin, params FileRecord[] files) =>
-        new(spec, files.Length == 1 && files[0].Path == spec ? "file" : "directory", origin, Hash('0'), files);
+    public static DataRecord Data(string spec, DataOrigin origin, params FileRecord[] files) =>
+        new(spec, files.Length == 1 && files[0].Path == spec ? DataKind.File : DataKind.Directory, origin, Hash('0'), files);
 
     private static RunManifest Run(string runId, string projectDirectory, DateTimeOffset startedAt)
     {
@@ -98,32 +98,32 @@ internal static class TestManifests
             Status = RunStatus.Finished,
             Repro = new ToolRecord("0.1.0"),
             Project = new ProjectRecord("bike-sharing", projectDirectory, "MLproject", new ProjectEnvironmentRecord("python_env", "python_env.yaml", RequirementsHash, null, "local")),
-            EntryPoint = new EntryPointRecord("train", "declared"),
+            EntryPoint = new EntryPointRecord("train", EntryPointKind.Declared),
             Parameters =
             [
-                new ParameterRecord("alpha", "float", "user", "0.1", "0.1"),
-                new ParameterRecord("epochs", "int", "default", "10", "10"),
-                new ParameterRecord("data", "path", "default", "data", $"{projectDirectory}/data"),
+                new ParameterRecord("alpha", ParameterType.Float, ParameterSource.User, "0.1", "0.1"),
+                new ParameterRecord("epochs", ParameterType.Int, ParameterSource.Default, "10", "10"),
+                new ParameterRecord("data", ParameterType.Path, ParameterSource.Default, "data", $"{projectDirectory}/data"),
             ],
             Command = new CommandRecord(
                 $"python train.py --alpha 0.1 --epochs 10 --data {projectDirectory}/data",
                 ["bash", "-c", $"python train.py --alpha 0.1 --epochs 10 --data {projectDirectory}/data"],
                 projectDirectory),
-            Seed = new SeedRecord(42, "cli"),
+            Seed = new SeedRecord(42, SeedSource.Cli),
             Determinism = new DeterminismRecord(
                 [
-                    new DeterminismVariable("PYTHONHASHSEED", "42", "repro", "hash salt"),
-                    new DeterminismVariable("CUBLAS_WORKSPACE_CONFIG", ":4096:8", "repro", "cuBLAS workspaces"),
-                    new DeterminismVariable("OMP_NUM_THREADS", "4", "repro", "thread pool"),
-                    new DeterminismVariable("REPRO_RUN_ID", runId, "repro", "the run's id"),
-                    new DeterminismVariable("REPRO_RUN_DIR", runDirectory, "repro", "the run folder"),
-                    new DeterminismVariable("REPRO_SEED", "42", "repro", "the seed"),
-                    new DeterminismVariable("REPRO_PARAMS_FILE", $"{runDirectory}/params.json", "repro", "parameters"),
+                    new DeterminismVariable("PYTHONHASHSEED", "42", VariableSetter.Repro, "hash salt"),
+                    new DeterminismVariable("CUBLAS_WORKSPACE_CONFIG", ":4096:8", VariableSetter.Repro, "cuBLAS workspaces"),
+                    new DeterminismVariable("OMP_NUM_THREADS", "4", VariableSetter.Repro, "thread pool"),
+                    new DeterminismVariable("REPRO_RUN_ID", runId, VariableSetter.Repro, "the run's id"),
+                    new DeterminismVariable("REPRO_RUN_DIR", runDirectory, VariableSetter.Repro, "the run folder"),
+                    new DeterminismVariable("REPRO_SEED", "42", VariableSetter.Repro, "the seed"),
+                    new DeterminismVariable("REPRO_PARAMS_FILE", $"{runDirectory}/params.json", VariableSetter.Repro, "parameters"),
                 ],
                 4),
             Git = new GitRecord
             {
-                State = "repository",
+                State = GitState.Repository,
                 RepositoryRoot = projectDirectory,
                 ProjectPath = string.Empty,
                 Commit = Commit,
@@ -165,9 +165,9 @@ internal static class TestManifests
             },
             Inputs =
             [
-                Data("data", "inputs", new FileRecord("data/day.csv", 57_569, DayCsvHash), new FileRecord("data/hour.csv", 1_156_736, HourCsvHash)),
+                Data("data", DataOrigin.Inputs, new FileRecord("data/day.csv", 57_569, DayCsvHash), new FileRecord("data/hour.csv", 1_156_736, HourCsvHash)),
             ],
-            Outputs = [Data("model.bin", "outputs", new FileRecord("model.bin", 4_096, ModelHash))],
+            Outputs = [Data("model.bin", DataOrigin.Outputs, new FileRecord("model.bin", 4_096, ModelHash))],
             Metrics = new MetricsRecord("metrics.json", Hash('9'), new SortedDictionary<string, double>(StringComparer.Ordinal) { ["accuracy"] = 0.91, ["rmse"] = 0.5 }),
             Sdk = new JsonObject
             {

@@ -1,0 +1,34 @@
+using Repro.Core.Capture.Data;
+using Repro.Core.Projects;
+using Repro.Core.Runs;
+
+namespace Repro.Core.Execution;
+
+/// <summary>
+/// Resolve: the entry point's parameters (checked against their types) and its command, rendered as <c>mlflow run</c>
+/// would, with the MLproject's warnings about it (errors under <c>--strict</c>); then what to fingerprint: the declared
+/// inputs and <c>path</c> parameters, and the declared outputs, which are checked now so that a bad declaration fails
+/// before anything runs.
+/// </summary>
+public sealed class RenderCommandStage : IRunStage
+{
+    /// <inheritdoc />
+    public Task RunAsync(RunContext run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        run.Request.Environment.TryGetValue("SHELL", out var shell);
+        var prepared = PreparedEntryPoint.Prepare(run.Loaded, run.Request.EntryPoint, run.Request.Parameters, shell, run.Request.Strict);
+        var rendered = prepared.Command;
+        run.Command = rendered;
+        run.Warnings.AddRange(prepared.Warnings);
+
+        var inputs = rendered.EntryPoint?.Inputs.Select(DataSpec.Input).ToList() ?? [];
+        inputs.AddRange(rendered.Parameters
+            .Where(parameter => parameter.Type == ParameterType.Path)
+            .Select(parameter => DataSpec.Parameter(parameter.Name, parameter.Value)));
+        run.InputSpecs = inputs;
+        run.OutputSpecs = rendered.EntryPoint?.Outputs.Select(DataSpec.Output).ToList() ?? [];
+        Fingerprinter.CheckDeclared(run.ProjectDirectory, run.OutputSpecs);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,171 @@
+using Repro.Core.Capture.Data;
+using Repro.Core.Capture.Results;
+using Repro.Core.Execution.Backends;
+using Repro.Core.Processes;
+using Repro.Core.Projects;
+using Repro.Core.Runs;
+using Repro.Core.Store;
+
+namespace Repro.Core.Execution;
+
+/// <summary>
+/// Everything one run has learnt so far, handed from stage to stage (<see cref="IRunStage"/>). Each fact is set by the
+/// stage that learns it; reading one before it is set is a mistake in the order of the stages and says so.
+/// After <see cref="Start"/> the manifest is the record: each later stage adds what it learns to <see cref="Manifest"/>.
+/// </summary>
+public sealed class RunContext : IDisposable
+{
+    private string? _projectDirectory;
+    private LoadedProject? _loaded;
+    private RenderedCommand? _command;
+    private SeedRecord? _seed;
+    private RunStore? _store;
+    private RunFolder? _folder;
+    private Fingerprinter? _fingerprinter;
+    private MetricsFile? _metricsFile;
+    private ProjectRecord? _projectRecord;
+    private GitRecord? _git;
+    private EnvironmentRecord? _environment;
+    private IReadOnlyList<DataRecord>? _inputs;
+    private ChildEnvironment? _childEnvironment;
+    private RunManifest? _manifest;
+    private ChildProcessResult? _result;
+
+    /// <summary>A run about to be resolved.</summary>
+    /// <param name="request">What the user asked for.</param>
+    /// <param name="interruption">Signals the user sends while it runs.</param>
+    public RunContext(RunRequest request, Interruption interruption)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(interruption);
+        Request = request;
+        Interruption = interruption;
+        InheritedEnvironment = new Dictionary<string, string>(request.Environment, StringComparer.Ordinal);
+    }
+
+    /// <summary>What the user asked for.</summary>
+    public RunRequest Request { get; }
+
+    /// <summary>Signals the user sends while the run is going on.</summary>
+    public Interruption Interruption { get; }
+
+    /// <summary>Warnings for the manifest and the user, in the order given.</summary>
+    public List<string> Warnings { get; } = [];
+
+    /// <summary>
+    /// The environment the child inherits, before repro's own variables: repro's environment at first. Stages that
+    /// prepare an environment change it (a folder first on PATH, a variable the environment needs); capture records and
+    /// probes it, so what is recorded is what the child gets.
+    /// </summary>
+    public Dictionary<string, string> InheritedEnvironment { get; }
+
+    /// <summary>
+    /// Determinism switches that stages before the start add to repro's own (set in the child's environment unless
+    /// already set, and recorded either way); a verification replays the recorded switches instead.
+    /// </summary>
+    public List<DeterminismSwitch> AdditionalSwitches { get; } = [];
+
+    /// <summary>The project directory, absolute.</summary>
+    public string ProjectDirectory { get => Known(_projectDirectory); set => _projectDirectory = value; }
+
+    /// <summary>The MLproject file as loaded, with its file-wide warnings.</summary>
+    public LoadedProject Loaded { get => Known(_loaded); set => _loaded = value; }
+
+    /// <summary>The MLproject file as loaded.</summary>
+    public MLProject Project => Loaded.Project;
+
+    /// <summary>The entry point's command with its parameters.</summary>
+    public RenderedCommand Command { get => Known(_command); set => _command = value; }
+
+    /// <summary>The run's seed and where it came from.</summary>
+    public SeedRecord Seed { get => Known(_seed); set => _seed = value; }
+
+    /// <summary>The declared inputs and <c>path</c> parameters, fingerprinted before the child starts.</summary>
+    public IReadOnlyList<DataSpec> InputSpecs { get; set; } = [];
+
+    /// <summary>The declared outputs, fingerprinted after the child exits.</summary>
+    public IReadOnlyList<DataSpec> OutputSpecs { get; set; } = [];
+
+    /// <summary>The store the run is recorded in.</summary>
+    public RunStore Store { get => Known(_store); set => _store = value; }
+
+    /// <summary>The run's folder; once it exists, a run that fails before it starts removes it.</summary>
+    public RunFolder Folder { get => Known(_folder); set => _folder = value; }
+
+    /// <summary>Whether the run's folder has been created.</summary>
+    public bool HasFolder => _folder is not null;
+
+    /// <summary>The store's hash cache, closed with the run.</summary>
+    public HashCache? HashCache { get; set; }
+
+    /// <summary>The store's object store: copies of outputs and metrics files.</summary>
+    public ObjectStore? Objects { get; set; }
+
+    /// <summary>Fingerprints inputs and outputs, with the store's hash cache and object store.</summary>
+    public Fingerprinter Fingerprinter { get => Known(_fingerprinter); set => _fingerprinter = value; }
+
+    /// <summary>The file the entry point writes metrics to, with its state before the run.</summary>
+    public MetricsFile MetricsFile { get => Known(_metricsFile); set => _metricsFile = value; }
+
+    /// <summary>The project as the manifest records it.</summary>
+    public ProjectRecord ProjectRecord { get => Known(_projectRecord); set => _projectRecord = value; }
+
+    /// <summary>The code the run comes from.</summary>
+    public GitRecord Git { get => Known(_git); set => _git = value; }
+
+    /// <summary>The machine and software the run sees.</summary>
+    public EnvironmentRecord Environment { get => Known(_environment); set => _environment = value; }
+
+    /// <summary>Fingerprints of the inputs, taken before the child starts.</summary>
+    public IReadOnlyList<DataRecord> Inputs { get => Known(_inputs); set => _inputs = value; }
+
+    /// <summary>The child's complete environment and the record of its determinism variables.</summary>
+    public ChildEnvironment ChildEnvironment { get => Known(_childEnvironment); set => _childEnvironment = value; }
+
+    /// <summary>Where the command executes: this host unless a stage chose otherwise before the execute stage.</summary>
+    public IExecutionBackend Backend { get; set; } = LocalBackend.Instance;
+
+    /// <summary>The record of the run, from <see cref="Start"/> on.</summary>
+    public RunManifest Manifest { get => Known(_manifest); set => _manifest = value; }
+
+    /// <summary>
+    /// Whether the run has started: its RUNNING manifest is saved. From then on the run is always recorded, however it
+    /// ends; before, nothing of it may remain.
+    /// </summary>
+    public bool HasStarted => _manifest is not null;
+
+    /// <summary>How the command ran.</summary>
+    public ChildProcessResult Result { get => Known(_result); set => _result = value; }
+
+    /// <summary>Fingerprints of the declared outputs, and those that were missing; null until fingerprinted.</summary>
+    public OutputFingerprints? Outputs { get; set; }
+
+    /// <summary>
+    /// How the run ended when a stage already knows (interrupted, outputs that cannot be fingerprinted); later stages
+    /// that only make sense for a complete run skip themselves, and the record stage keeps this status.
+    /// </summary>
+    public RunEnding? Ending { get; private set; }
+
+    /// <summary>Records the first reason the run cannot end FINISHED; later calls keep the first.</summary>
+    public void End(RunStatus status, string message) => Ending ??= new RunEnding(status, message);
+
+    /// <summary>Saves <paramref name="manifest"/> as the run's first record: from now on the run has started.</summary>
+    public void Start(RunManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        Store.Save(manifest);
+        _manifest = manifest;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => HashCache?.Dispose();
+
+    private static T Known<T>(T? value, [System.Runtime.CompilerServices.CallerMemberName] string name = "")
+        where T : class =>
+        value ?? throw new InvalidOperationException($"the run's {name} is not known yet: a stage that needs it runs before the stage that sets it");
+}
+
+/// <summary>How a run ended, when that is decided before the record stage.</summary>
+/// <param name="Status">The final status.</param>
+/// <param name="Message">Why, for the manifest's status message.</param>
+public sealed record RunEnding(RunStatus Status, string Message);

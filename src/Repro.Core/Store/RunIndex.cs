@@ -1,0 +1,273 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Repro.Core.Errors;
+using Repro.Core.Runs;
+
+namespace Repro.Core.Store;
+
+/// <summary>
+/// SQLite index of the runs in a store, for fast listing. It holds nothing that is not in some <c>run.json</c> (or,
+/// for a pulled run, its <see cref="RunFolder.PulledMarkerFileName"/> marker):
+/// when it is missing, corrupt, of another version or out of date with the manifests, it is repaired from them.
+/// </summary>
+public sealed class RunIndex : IDisposable
+{
+    private const int SchemaVersion = 3;
+
+    private readonly SqliteConnection _connection;
+    private readonly RunStore _store;
+
+    private RunIndex(RunStore store, SqliteConnection connection)
+    {
+        _store = store;
+        _connection = connection;
+    }
+
+    /// <summary>Opens (creating or rebuilding when needed) the index of <paramref name="store"/>.</summary>
+    public static RunIndex Open(RunStore store)
+    {
+        try
+        {
+            return OpenOrCreate(store);
+        }
+        catch (SqliteException)
+        {
+            // A corrupt or foreign file: the manifests are the truth, so start the index again from them.
+            DeleteIndexFiles(store.IndexPath);
+            try
+            {
+                return OpenOrCreate(store);
+            }
+            catch (SqliteException exception)
+            {
+                throw new StoreException($"cannot open the run index {store.IndexPath}: {exception.Message}", exception);
+            }
+        }
+    }
+
+    /// <summary>Records or replaces one run.</summary>
+    public void Upsert(RunManifest manifest, long manifestWriteTicks)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO runs (run_id, status, entry_point, run_name, experiment, verifies, verdict, started_at, duration, parameters, metrics, pulled, manifest_ticks)
+            VALUES ($id, $status, $entry, $name, $experiment, $verifies, $verdict, $started, $duration, $parameters, $metrics, $pulled, $ticks)
+            ON CONFLICT(run_id) DO UPDATE SET
+              status = excluded.status, entry_point = excluded.entry_point, run_name = excluded.run_name,
+              experiment = excluded.experiment, verifies = excluded.verifies, verdict = excluded.verdict, started_at = excluded.started_at,
+              duration = excluded.duration, parameters = excluded.parameters, metrics = excluded.metrics,
+              pulled = excluded.pulled, manifest_ticks = excluded.manifest_ticks
+            """;
+        var summary = RunSummary.From(manifest);
+        command.Parameters.AddWithValue("$id", summary.RunId);
+        command.Parameters.AddWithValue("$status", summary.Status.ToString());
+        command.Parameters.AddWithValue("$entry", summary.EntryPoint);
+        command.Parameters.AddWithValue("$name", (object?)summary.RunName ?? DBNull.Value);
+        command.Parameters.AddWithValue("$experiment", (object?)summary.ExperimentName ?? DBNull.Value);
+        command.Parameters.AddWithValue("$verifies", (object?)summary.Verifies ?? DBNull.Value);
+        command.Parameters.AddWithValue("$verdict", (object?)summary.Verdict?.ToString() ?? DBNull.Value);
+        command.Parameters.AddWithValue("$started", summary.StartedAt?.ToString("O", CultureInfo.InvariantCulture) ?? (object)DBNull.Value);
+        command.Parameters.AddWithValue("$duration", (object?)summary.DurationSeconds ?? DBNull.Value);
+        command.Parameters.AddWithValue("$parameters", JsonSerializer.Serialize(summary.Parameters, RunIndexJsonContext.Default.IReadOnlyDictionaryStringString));
+        command.Parameters.AddWithValue("$metrics", JsonSerializer.Serialize(summary.Metrics, RunIndexJsonContext.Default.IReadOnlyDictionaryStringDouble));
+        command.Parameters.AddWithValue("$pulled", File.Exists(Path.Combine(_store.RunsDirectory, summary.RunId, RunFolder.PulledMarkerFileName)) ? 1 : 0);
+        command.Parameters.AddWithValue("$ticks", manifestWriteTicks);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Brings the index in line with the manifests on disk: adds runs it lacks, re-reads manifests written since
+    /// they were indexed (a crash between writing run.json and the index), and drops runs whose folder is gone or
+    /// whose manifest can no longer be read.
+    /// Costs one directory listing and one stat per run.
+    /// </summary>
+    public void Synchronize()
+    {
+        var indexed = new Dictionary<string, long>(StringComparer.Ordinal);
+        using (var command = _connection.CreateCommand())
+        {
+            command.CommandText = "SELECT run_id, manifest_ticks FROM runs";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                indexed[reader.GetString(0)] = reader.GetInt64(1);
+            }
+        }
+
+        using var transaction = _connection.BeginTransaction();
+        foreach (var runId in _store.ListRunIds())
+        {
+            var path = Path.Combine(_store.RunsDirectory, runId, RunFolder.ManifestFileName);
+            var ticks = File.GetLastWriteTimeUtc(path).Ticks;
+            if (indexed.TryGetValue(runId, out var known) && known == ticks)
+            {
+                indexed.Remove(runId);
+                continue;
+            }
+
+            RunManifest manifest;
+            try
+            {
+                manifest = _store.Load(runId);
+            }
+            catch (StoreException)
+            {
+                // A damaged manifest: list what can be read. Its old row goes too (it stays in `indexed`), so the
+                // listing is what a rebuild from the manifests would give.
+                continue;
+            }
+
+            indexed.Remove(runId);
+            Upsert(manifest, ticks);
+        }
+
+        foreach (var gone in indexed.Keys)
+        {
+            using var delete = _connection.CreateCommand();
+            delete.CommandText = "DELETE FROM runs WHERE run_id = $id";
+            delete.Parameters.AddWithValue("$id", gone);
+            delete.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+
+    /// <summary>Runs matching <paramref name="query"/>, newest first.</summary>
+    public IReadOnlyList<RunSummary> Query(RunQuery query)
+    {
+        using var command = _connection.CreateCommand();
+        var conditions = new List<string>();
+        if (query.EntryPoint is not null)
+        {
+            conditions.Add("entry_point = $entry");
+            command.Parameters.AddWithValue("$entry", query.EntryPoint);
+        }
+
+        if (query.Status is { } status)
+        {
+            conditions.Add("status = $status");
+            command.Parameters.AddWithValue("$status", status.ToString());
+        }
+
+        if (query.ExperimentName is not null)
+        {
+            conditions.Add("experiment = $experiment");
+            command.Parameters.AddWithValue("$experiment", query.ExperimentName);
+        }
+
+        var where = conditions.Count > 0 ? "WHERE " + string.Join(" AND ", conditions) : string.Empty;
+        command.CommandText = $"""
+            SELECT run_id, status, entry_point, run_name, experiment, verifies, started_at, duration, parameters, metrics, verdict, pulled
+            FROM runs {where} ORDER BY run_id DESC LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$limit", query.Limit is > 0 ? query.Limit.Value : -1);
+
+        var results = new List<RunSummary>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            results.Add(new RunSummary(
+                RunId: reader.GetString(0),
+                Status: Enum.Parse<RunStatus>(reader.GetString(1)),
+                EntryPoint: reader.GetString(2),
+                RunName: reader.IsDBNull(3) ? null : reader.GetString(3),
+                ExperimentName: reader.IsDBNull(4) ? null : reader.GetString(4),
+                Verifies: reader.IsDBNull(5) ? null : reader.GetString(5),
+                StartedAt: reader.IsDBNull(6) ? null : DateTimeOffset.Parse(reader.GetString(6), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
+                DurationSeconds: reader.IsDBNull(7) ? null : reader.GetDouble(7),
+                Parameters: JsonSerializer.Deserialize(reader.GetString(8), RunIndexJsonContext.Default.IReadOnlyDictionaryStringString) ?? new Dictionary<string, string>(),
+                Metrics: JsonSerializer.Deserialize(reader.GetString(9), RunIndexJsonContext.Default.IReadOnlyDictionaryStringDouble) ?? new Dictionary<string, double>(),
+                Verdict: reader.IsDBNull(10) ? null : Enum.Parse<Verdict>(reader.GetString(10)))
+            {
+                Pulled = reader.GetInt64(11) != 0,
+            });
+        }
+
+        return results;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _connection.Dispose();
+
+    private static RunIndex OpenOrCreate(RunStore store)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = store.IndexPath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString());
+        try
+        {
+            connection.Open();
+            Execute(connection, "PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+            var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version"), CultureInfo.InvariantCulture);
+            if (version != SchemaVersion)
+            {
+                // Another layout (or a fresh file): the index is derived data, so recreate it rather than migrate.
+                Execute(connection, $"""
+                    BEGIN IMMEDIATE;
+                    DROP TABLE IF EXISTS runs;
+                    CREATE TABLE runs (
+                      run_id TEXT PRIMARY KEY NOT NULL,
+                      status TEXT NOT NULL,
+                      entry_point TEXT NOT NULL,
+                      run_name TEXT,
+                      experiment TEXT,
+                      verifies TEXT,
+                      verdict TEXT,
+                      started_at TEXT,
+                      duration REAL,
+                      parameters TEXT NOT NULL,
+                      metrics TEXT NOT NULL,
+                      pulled INTEGER NOT NULL DEFAULT 0,
+                      manifest_ticks INTEGER NOT NULL
+                    );
+                    CREATE INDEX runs_entry_point ON runs (entry_point, run_id);
+                    CREATE INDEX runs_status ON runs (status, run_id);
+                    PRAGMA user_version = {SchemaVersion};
+                    COMMIT;
+                    """);
+            }
+
+            return new RunIndex(store, connection);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    private static void DeleteIndexFiles(string path)
+    {
+        SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { path, path + "-wal", path + "-shm", path + "-journal" })
+        {
+            try
+            {
+                File.Delete(file);
+            }
+            catch (IOException)
+            {
+                // Opening again reports the real problem if the file is still unusable.
+            }
+        }
+    }
+}

@@ -1,0 +1,263 @@
+using System.Runtime.InteropServices;
+using Repro.Core.Errors;
+using Repro.Core.FileSystem;
+using Repro.Core.Runs;
+
+namespace Repro.Core.Store;
+
+/// <summary>
+/// The embedded run store: a folder holding one sub-folder per run (<c>runs/RUN-ID/run.json</c> plus logs and patch),
+/// a content-addressed object store, a hash cache and an SQLite index. <c>run.json</c> is the source of truth;
+/// the index only makes listing fast and is rebuilt from the manifests whenever it is missing, stale or corrupt.
+/// </summary>
+public sealed partial class RunStore
+{
+    private RunStore(string root)
+    {
+        Root = root;
+    }
+
+    /// <summary>Absolute path of the store folder.</summary>
+    public string Root { get; }
+
+    /// <summary>Folder holding one sub-folder per run.</summary>
+    public string RunsDirectory => Path.Combine(Root, StoreLayout.RunsFolderName);
+
+    /// <summary>Path of the SQLite index.</summary>
+    public string IndexPath => Path.Combine(Root, StoreLayout.IndexFileName);
+
+    /// <summary>
+    /// Picks the store folder: an explicit <paramref name="storeOption"/>, else <c>REPRO_STORE</c>, else <c>.repro</c>
+    /// in <paramref name="projectDirectory"/>.
+    /// </summary>
+    public static string ChooseLocation(string? storeOption, string? storeVariable, string projectDirectory)
+    {
+        if (!string.IsNullOrWhiteSpace(storeOption))
+        {
+            return Path.GetFullPath(storeOption);
+        }
+
+        if (!string.IsNullOrWhiteSpace(storeVariable))
+        {
+            return Path.GetFullPath(storeVariable);
+        }
+
+        return Path.Combine(Path.GetFullPath(projectDirectory), StoreLayout.DefaultFolderName);
+    }
+
+    /// <summary>
+    /// For commands that read runs without a project argument: --store, else REPRO_STORE, else the nearest <c>.repro</c>
+    /// folder in <paramref name="currentDirectory"/> or one of its parents (as git finds <c>.git</c>), else <c>./.repro</c>.
+    /// </summary>
+    public static string FindLocation(string? storeOption, string? storeVariable, string currentDirectory)
+    {
+        if (!string.IsNullOrWhiteSpace(storeOption) || !string.IsNullOrWhiteSpace(storeVariable))
+        {
+            return ChooseLocation(storeOption, storeVariable, currentDirectory);
+        }
+
+        for (var directory = new DirectoryInfo(Path.GetFullPath(currentDirectory)); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, StoreLayout.DefaultFolderName);
+            if (Directory.Exists(Path.Combine(candidate, StoreLayout.RunsFolderName)))
+            {
+                return candidate;
+            }
+        }
+
+        return Path.Combine(Path.GetFullPath(currentDirectory), StoreLayout.DefaultFolderName);
+    }
+
+    /// <summary>Opens the store at <paramref name="root"/>, creating its layout when needed.</summary>
+    /// <exception cref="StoreException">The folder cannot be created or written.</exception>
+    public static RunStore Open(string root)
+    {
+        var store = new RunStore(Path.GetFullPath(root));
+        try
+        {
+            Directory.CreateDirectory(store.RunsDirectory);
+            var gitignore = Path.Combine(store.Root, ".gitignore");
+            if (!File.Exists(gitignore))
+            {
+                // The store lives inside the user's repository by default: it must never make the tree dirty.
+                AtomicFile.WriteAllBytes(gitignore, "# Written by repro: the run store is never part of the repository.\n*\n"u8);
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreException($"cannot open the run store {store.Root}: {exception.Message}", exception);
+        }
+
+        return store;
+    }
+
+    /// <summary>Opens an existing store for reading; a missing store is bad input (nothing to show).</summary>
+    /// <exception cref="InputException">No store exists at <paramref name="root"/>.</exception>
+    public static RunStore OpenExisting(string root)
+    {
+        var full = Path.GetFullPath(root);
+        if (!Directory.Exists(Path.Combine(full, StoreLayout.RunsFolderName)))
+        {
+            throw new InputException($"no run store at {full} (run `repro run` first, or pass --store DIR / set {StoreLayout.StoreVariable})");
+        }
+
+        return new RunStore(full);
+    }
+
+    /// <summary>Allocates a new run id and creates its folder; never reuses an existing folder.</summary>
+    public RunFolder CreateRun(DateTimeOffset startedAt)
+    {
+        for (var attempt = 0; attempt < 16; attempt++)
+        {
+            var directory = Path.Combine(RunsDirectory, RunId.New(startedAt));
+            if (TryCreateDirectoryExclusively(directory))
+            {
+                return new RunFolder(directory);
+            }
+        }
+
+        throw new StoreException($"cannot allocate a run folder in {RunsDirectory}");
+    }
+
+    /// <summary>The folder of a run and the files in it, for a well-formed id.</summary>
+    /// <exception cref="InputException"><paramref name="runId"/> is not a run id.</exception>
+    public RunFolder GetRunFolder(string runId) => new(GetRunDirectory(runId));
+
+    /// <summary>The folder of a run, for a well-formed id.</summary>
+    /// <exception cref="InputException"><paramref name="runId"/> is not a run id.</exception>
+    public string GetRunDirectory(string runId)
+    {
+        if (!RunId.IsWellFormed(runId))
+        {
+            throw new InputException($"'{runId}' is not a run id");
+        }
+
+        return Path.Combine(RunsDirectory, runId);
+    }
+
+    /// <summary>Writes a run's manifest atomically, then brings the index up to date.</summary>
+    public void Save(RunManifest manifest)
+    {
+        var path = GetRunFolder(manifest.RunId).Manifest;
+        try
+        {
+            AtomicFile.WriteAllBytes(path, ManifestSerializer.Serialize(manifest));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreException($"cannot write {path}: {exception.Message}", exception);
+        }
+
+        using var index = RunIndex.Open(this);
+        index.Upsert(manifest, File.GetLastWriteTimeUtc(path).Ticks);
+    }
+
+    /// <summary>Reads a run's manifest.</summary>
+    public RunManifest Load(string runId)
+    {
+        var path = GetRunFolder(runId).Manifest;
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new InputException($"no run '{runId}' in {Root}", exception);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreException($"cannot read {path}: {exception.Message}", exception);
+        }
+
+        return ManifestSerializer.Deserialize(bytes, path);
+    }
+
+    /// <summary>
+    /// Turns what a user typed into a run id: a full id, a unique prefix, or <c>latest</c>.
+    /// Anything else is rejected without touching the file system outside the store.
+    /// </summary>
+    public string Resolve(string reference)
+    {
+        var text = reference.Trim();
+        if (text.Length == 0)
+        {
+            throw new InputException("a run must be named: give a run id, a unique prefix of one, or 'latest'");
+        }
+
+        var ids = ListRunIds();
+        if (string.Equals(text, "latest", StringComparison.Ordinal))
+        {
+            return ids.Count > 0 ? ids[^1] : throw new InputException($"no runs in {Root}");
+        }
+
+        if (!RunId.IsReferenceText(text))
+        {
+            throw new InputException($"'{reference}' does not name a run: give a run id (such as {ExampleId(ids)}), a unique prefix of one, or 'latest'");
+        }
+
+        var matches = ids.Where(id => id.StartsWith(text, StringComparison.Ordinal)).ToList();
+        return matches.Count switch
+        {
+            1 => matches[0],
+            0 => throw new InputException($"no run matches '{reference}' in {Root}"),
+            _ => throw new InputException($"'{reference}' matches {matches.Count} runs ({string.Join(", ", matches.Take(3))}{(matches.Count > 3 ? ", …" : string.Empty)}): give more characters"),
+        };
+    }
+
+    /// <summary>Ids of every run folder that holds a manifest, oldest first.</summary>
+    public IReadOnlyList<string> ListRunIds()
+    {
+        if (!Directory.Exists(RunsDirectory))
+        {
+            return [];
+        }
+
+        var ids = new List<string>();
+        foreach (var directory in Directory.EnumerateDirectories(RunsDirectory))
+        {
+            var name = Path.GetFileName(directory);
+            if (RunId.IsWellFormed(name) && File.Exists(Path.Combine(directory, RunFolder.ManifestFileName)))
+            {
+                ids.Add(name);
+            }
+        }
+
+        ids.Sort(StringComparer.Ordinal);
+        return ids;
+    }
+
+    private static string ExampleId(IReadOnlyList<string> ids) => ids.Count > 0 ? ids[^1] : "20261127-093015-042-1a2b3c4d";
+
+    private static bool TryCreateDirectoryExclusively(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            if (Directory.Exists(path))
+            {
+                return false;
+            }
+
+            Directory.CreateDirectory(path);
+            return true;
+        }
+
+        // mkdir(2) fails with EEXIST when the folder exists: two concurrent runs can never share a folder.
+        const int eexist = 17;
+        if (Mkdir(path, Convert.ToUInt32("755", 8)) == 0)
+        {
+            return true;
+        }
+
+        var error = Marshal.GetLastPInvokeError();
+        if (error == eexist)
+        {
+            return false;
+        }
+
+        throw new StoreException($"cannot create {path}: {Marshal.GetPInvokeErrorMessage(error)}");
+    }
+
+    [LibraryImport("libc", EntryPoint = "mkdir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Mkdir(string path, uint mode);
+}

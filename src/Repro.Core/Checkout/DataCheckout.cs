@@ -35,7 +35,7 @@ public static class DataCheckout
         ArgumentNullException.ThrowIfNull(request);
         var runId = request.Store.Resolve(request.RunReference);
         var manifest = request.Store.Load(runId);
-        var project = LocateProject(manifest, request);
+        var project = LocateProject(manifest, request.CurrentDirectory, request.ProjectDirectory);
         var entries = Select(manifest, request, project);
 
         var files = new List<DataCheckoutFile>();
@@ -70,15 +70,20 @@ public static class DataCheckout
     /// folder in the repository around the current directory (a fresh clone works as well as the original); else the
     /// nearest folder, from the current one upwards, that holds the run's MLproject file.
     /// </summary>
-    internal static string LocateProject(RunManifest manifest, DataCheckoutRequest request)
+    /// <param name="manifest">The run.</param>
+    /// <param name="currentDirectory">Where the command was started.</param>
+    /// <param name="given">The folder named with <c>--project</c>, relative to <paramref name="currentDirectory"/>; null when none.</param>
+    /// <exception cref="InputException">No such folder, or none found.</exception>
+    public static string LocateProject(RunManifest manifest, string currentDirectory, string? given)
     {
-        if (request.ProjectDirectory is { } given)
+        ArgumentNullException.ThrowIfNull(manifest);
+        if (given is not null)
         {
-            var full = Path.GetFullPath(given, request.CurrentDirectory);
+            var full = Path.GetFullPath(given, currentDirectory);
             return Directory.Exists(full) ? full : throw new InputException($"--project {given}: no such folder");
         }
 
-        if (manifest.Git.ProjectPath is { } projectPath && GitRoot(request.CurrentDirectory) is { } root)
+        if (manifest.Git.ProjectPath is { } projectPath && GitRoot(currentDirectory) is { } root)
         {
             var candidate = Path.GetFullPath(Path.Combine(root, projectPath.Replace('/', Path.DirectorySeparatorChar)));
             if (Directory.Exists(candidate) && IsInside(candidate, root))
@@ -87,7 +92,7 @@ public static class DataCheckout
             }
         }
 
-        for (var directory = new DirectoryInfo(request.CurrentDirectory); directory is not null; directory = directory.Parent)
+        for (var directory = new DirectoryInfo(currentDirectory); directory is not null; directory = directory.Parent)
         {
             if (File.Exists(Path.Combine(directory.FullName, manifest.Project.File)))
             {
@@ -95,7 +100,7 @@ public static class DataCheckout
             }
         }
 
-        throw new InputException($"cannot tell where the project of run {manifest.RunId} is from {request.CurrentDirectory}: run `repro checkout` inside it, or pass --project DIR");
+        throw new InputException($"cannot tell where the project of run {manifest.RunId} is from {currentDirectory}: run the command inside it, or pass --project DIR");
     }
 
     private static List<Entry> Select(RunManifest manifest, DataCheckoutRequest request, string project)
@@ -374,7 +379,8 @@ public static class DataCheckout
 
     private static List<DataCheckoutFile> Sort(List<DataCheckoutFile> files) => files.OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
 
-    private static string? GitRoot(string directory)
+    /// <summary>The working tree root around <paramref name="directory"/> (the nearest folder with a <c>.git</c>), or null.</summary>
+    public static string? GitRoot(string directory)
     {
         for (var current = new DirectoryInfo(directory); current is not null; current = current.Parent)
         {

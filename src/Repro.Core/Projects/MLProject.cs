@@ -60,6 +60,12 @@ public sealed record EntryPoint(
 {
     /// <summary>Warnings about this entry point found while reading it (unknown keys, duplicates, unknown types).</summary>
     public IReadOnlyList<ProjectDiagnostic> Diagnostics { get; init; } = [];
+
+    /// <summary>
+    /// The <see cref="Inputs"/> and <see cref="Outputs"/> declared <c>{path: PATH, store: false}</c>: fingerprinted,
+    /// but not kept in the object store (huge reference data).
+    /// </summary>
+    public IReadOnlySet<string> NotStored { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 }
 
 /// <summary>A declared parameter.</summary>

@@ -67,9 +67,8 @@ public sealed class CheckoutCommandTests : DataTestBase
     }
 
     [Fact]
-    public void Checkout_InputWhoseContentIsStored_IsRestored()
+    public void Checkout_ChangedInput_IsRestoredFromItsStoredCopy()
     {
-        // data/in.csv was never stored as an input, but the run's output out/copy.csv holds the same bytes.
         var (project, _, runId) = RecordedProject();
         File.WriteAllText(Path.Combine(project, "data", "in.csv"), "changed since\n");
 
@@ -81,9 +80,15 @@ public sealed class CheckoutCommandTests : DataTestBase
     }
 
     [Fact]
-    public void Checkout_InputWithoutAStoredCopy_SaysSoExitsTwoAndChangesNothing()
+    public void Checkout_InputDeclaredStoreFalse_SaysItHasNoCopyExitsTwoAndChangesNothing()
     {
         var (project, _, runId) = RecordedProject();
+        var manifest = ParseJson(File.ReadAllText(Path.Combine(StoreOf(project), "runs", runId, "run.json")));
+        var reference = manifest["inputs"]!.AsArray().Single(record => (string?)record!["spec"] == "data/ref.csv")!;
+        Assert.False((bool)reference["store"]!);
+        Assert.False((bool)reference["files"]![0]!["stored"]!);
+        Assert.True((bool)manifest["inputs"]![0]!["files"]![0]!["stored"]!);
+        Assert.Null(manifest["inputs"]![0]!["store"]);
         File.Delete(Path.Combine(project, "data", "ref.csv"));
         File.Delete(Path.Combine(project, "data", "in.csv"));
         var before = WorkspaceFiles(project);

@@ -136,6 +136,47 @@ public sealed class DirectoryRemoteTests : DataTestBase
     }
 
     [Fact]
+    public void Verify_ChangedInputWhoseObjectIsOnlyOnTheRemote_FetchesItRestoresItAndReproduces()
+    {
+        var (project, _, runId) = RecordedProject("-P", "n=4");
+        Directory.CreateDirectory(Share);
+        Repro.Run(project, "remote", "add", "share", Share, "--default");
+        Assert.Equal(0, Repro.Run(project, "push", runId).ExitCode);
+        var input = Path.Combine(project, "data", "in.csv");
+        var recorded = Sha256Of(input);
+        File.Delete(ObjectPath(StoreOf(project), recorded));
+        File.WriteAllText(input, "changed since\n");
+
+        var result = Repro.Run(project, "verify", runId);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("REPRODUCED", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("input data/in.csv: workspace differs, restored from store (fetched from share", result.Stdout, StringComparison.Ordinal);
+        Assert.Equal(recorded, Sha256Of(ObjectPath(StoreOf(project), recorded)));
+        Assert.Equal("changed since\n", File.ReadAllText(input));
+    }
+
+    [Fact]
+    public void PushThenPullIntoAFreshCloneOfAMovedProject_VerifiesThereAsReproduced()
+    {
+        var (project, git, runId) = RecordedProject("-P", "n=5");
+        Directory.CreateDirectory(Share);
+        Repro.Run(project, "remote", "add", "share", Share, "--default");
+        git.CommitAll("remotes");
+        Assert.Equal(0, Repro.Run(project, "push", runId).ExitCode);
+        var clone = Temp.Combine("clone");
+        GitRepository.Clone(project, clone);
+        // The teammate's machine has no trace of the original project: only the clone and the remote.
+        Directory.Move(project, Temp.Combine("gone"));
+        Assert.Equal(0, Repro.Run(clone, "pull", runId).ExitCode);
+
+        var result = Repro.Run(clone, "verify", runId, "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("REPRODUCED", (string?)ParseJson(result.Stdout)["verdict"]);
+    }
+
+    [Fact]
     public void PushAndPull_RemoteFolderMissing_ExitThreeWithOneLineAndChangeNothing()
     {
         var (project, _, runId) = RecordedProject();

@@ -6,7 +6,8 @@ namespace Repro.Cli.IntegrationTests.Fixtures;
 
 /// <summary>
 /// Tests of checkout, remotes, push and pull: a committed project whose entry point reads two inputs and writes two
-/// outputs (one a copy of an input, so that input's content is in the object store as well), recorded once.
+/// outputs (one a copy of an input), recorded once. <c>data/ref.csv</c> is declared <c>store: false</c>, so it is the
+/// one file of the run without a stored copy.
 /// </summary>
 public abstract class DataTestBase : ReproTestBase
 {
@@ -22,7 +23,7 @@ public abstract class DataTestBase : ReproTestBase
               n: {type: string, default: "1"}
               big: {type: string, default: "0"}
             command: "mkdir -p out && cp data/in.csv out/copy.csv && cat data/ref.csv > /dev/null && printf 'model %s\\n' {n} > out/model.bin && head -c $(( {big} * 1048576 )) /dev/zero | tr '\\0' 'x' >> out/model.bin"
-            inputs: [data/in.csv, data/ref.csv]
+            inputs: [data/in.csv, {path: data/ref.csv, store: false}]
             outputs: [out/]
         """;
 

@@ -49,7 +49,11 @@ public sealed class Fingerprinter
         }
     }
 
-    /// <summary>Fingerprints inputs and <c>path</c> parameters, one record per spec in the order given.</summary>
+    /// <summary>
+    /// Fingerprints inputs and <c>path</c> parameters, one record per spec in the order given, and copies their files
+    /// inside the project into the object store when one is configured (before the child starts, so the copy is what
+    /// the run read). Files outside the project and specs declared <c>store: false</c> are fingerprinted only.
+    /// </summary>
     /// <exception cref="InputException">
     /// An input is missing, a glob matches nothing (the message names every one), an entry escapes the project,
     /// a special file is met, or a file cannot be read.
@@ -67,7 +71,8 @@ public sealed class Fingerprinter
         }
 
         var digests = await HashAsync(resolutions, cancellationToken);
-        return resolutions.Select(r => ToRecord(r, digests, stored: null)).ToList();
+        var stored = Store(resolutions, digests);
+        return resolutions.Select(r => ToRecord(r, digests, stored)).ToList();
     }
 
     /// <summary>
@@ -150,8 +155,10 @@ public sealed class Fingerprinter
     }
 
     /// <summary>
-    /// Copies output files into the object store, several at once (a copy mostly waits for the disk, and each object
-    /// is flushed before it is renamed into place); returns the content paths now stored.
+    /// Copies the files of the specs to keep into the object store, several at once (a copy mostly waits for the disk,
+    /// and each object is flushed before it is renamed into place); returns the content paths now stored. A file is
+    /// kept when its spec is not declared <c>store: false</c>, it lies inside the project (its record path is relative)
+    /// and it is within the store's size limit.
     /// </summary>
     private HashSet<string> Store(IReadOnlyList<Resolution> resolutions, Dictionary<string, Digest> digests)
     {
@@ -161,7 +168,9 @@ public sealed class Fingerprinter
             return stored;
         }
 
-        var paths = resolutions.SelectMany(r => r.Files).Select(f => f.ContentPath).OfType<string>().Distinct(StringComparer.Ordinal)
+        var paths = resolutions.Where(r => r.Spec.Store).SelectMany(r => r.Files)
+            .Where(f => !Path.IsPathRooted(f.RecordPath))
+            .Select(f => f.ContentPath).OfType<string>().Distinct(StringComparer.Ordinal)
             .Where(path => digests[path].Size <= objects.MaxFileBytes)
             .ToList();
 
@@ -190,7 +199,7 @@ public sealed class Fingerprinter
         return stored;
     }
 
-    private static DataRecord ToRecord(Resolution resolution, Dictionary<string, Digest> digests, HashSet<string>? stored)
+    private static DataRecord ToRecord(Resolution resolution, Dictionary<string, Digest> digests, HashSet<string> stored)
     {
         var files = resolution.Files.Select(f =>
         {
@@ -203,12 +212,15 @@ public sealed class Fingerprinter
             return new FileRecord(f.RecordPath, size, sha256)
             {
                 LinkTarget = f.LinkTarget,
-                Stored = stored?.Contains(f.ContentPath) == true,
+                Stored = resolution.Spec.Store && !Path.IsPathRooted(f.RecordPath) && stored.Contains(f.ContentPath),
             };
         }).ToList();
 
         var digest = resolution.Kind == DataKind.File && files[0].Sha256 is { } single ? single : DataDigest.Of(files);
-        return new DataRecord(resolution.Spec.Spec, resolution.Kind, resolution.Spec.Origin, digest, files);
+        return new DataRecord(resolution.Spec.Spec, resolution.Kind, resolution.Spec.Origin, digest, files)
+        {
+            Store = resolution.Spec.Store ? null : false,
+        };
     }
 
     /// <summary>A file's digest and size, and its status when the digest may be trusted from the status alone.</summary>

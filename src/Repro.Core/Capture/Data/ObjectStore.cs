@@ -19,8 +19,8 @@ namespace Repro.Core.Capture.Data;
 /// </remarks>
 public sealed class ObjectStore
 {
-    /// <summary>The default size limit per file: 100 MiB.</summary>
-    public const long DefaultMaxFileBytes = 100L << 20;
+    /// <summary>The default size limit per file: none, every file is kept (<c>--object-size-limit</c> opts out).</summary>
+    public const long DefaultMaxFileBytes = long.MaxValue;
 
     private const UnixFileMode ReadOnly = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 

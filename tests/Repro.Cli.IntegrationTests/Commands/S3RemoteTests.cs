@@ -129,6 +129,24 @@ public sealed class S3RemoteTests(S3rverFixture fixture) : DataTestBase, IClassF
     }
 
     [S3Fact]
+    public void Verify_ChangedInputWhoseObjectIsOnlyOnS3_FetchesItRestoresItAndReproduces()
+    {
+        var (project, _, runId) = ProjectWithRemote();
+        Assert.Equal(0, Repro.Run(project, "push", runId).ExitCode);
+        var input = Path.Combine(project, "data", "in.csv");
+        var recorded = Sha256Of(input);
+        File.Delete(ObjectPath(StoreOf(project), recorded));
+        File.WriteAllText(input, "changed since\n");
+
+        var result = Repro.Run(project, "verify", runId);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("input data/in.csv: workspace differs, restored from store (fetched from origin", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("REPRODUCED", result.Stdout, StringComparison.Ordinal);
+        Assert.Equal(recorded, Sha256Of(ObjectPath(StoreOf(project), recorded)));
+    }
+
+    [S3Fact]
     public void PushAndPull_MissingBucket_ExitThreeWithOneLineAndLeaveTheStoreAsItWas()
     {
         var (project, _, runId) = RecordedProject();

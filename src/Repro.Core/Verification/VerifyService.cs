@@ -36,6 +36,8 @@ public static class VerifyService
             return NotVerifiable(original, $"run {original.RunId} ended {original.Status.Name()}: only a finished run has outputs to re-create");
         }
 
+        // Path parameters were recorded as absolute paths under the repository where the run happened.
+        var recordedRoot = original.Git.RepositoryRoot;
         if (!Directory.Exists(original.Project.Directory))
         {
             if (Relocated(original, request.CurrentDirectory) is not { } relocated)
@@ -113,7 +115,7 @@ public static class VerifyService
                 {
                     ProjectDirectory = projectDirectory,
                     EntryPoint = original.EntryPoint.Name,
-                    Parameters = GivenParameters.From(ReplayedParameters(original, inCheckout: checkout is not null)),
+                    Parameters = GivenParameters.From(ReplayedParameters(original, recordedRoot, inCheckout: checkout is not null)),
                     RunName = original.RunName is { } name ? $"verify {name}" : null,
                     ExperimentName = original.ExperimentName,
                     StoreDirectory = request.Store.Root,
@@ -420,12 +422,12 @@ public static class VerifyService
     /// relative to the checkout it would name another file or none, so the re-run gets the absolute path the run
     /// used, whose content was checked moments ago.
     /// </summary>
-    private static List<KeyValuePair<string, string>> ReplayedParameters(RunManifest original, bool inCheckout)
+    private static List<KeyValuePair<string, string>> ReplayedParameters(RunManifest original, string? recordedRoot, bool inCheckout)
     {
         var parameters = new List<KeyValuePair<string, string>>();
         foreach (var parameter in original.Parameters)
         {
-            if (inCheckout && parameter.Type == ParameterType.Path && !IsInside(original.Git.RepositoryRoot, parameter.Value))
+            if (inCheckout && parameter.Type == ParameterType.Path && !IsInside(recordedRoot, parameter.Value))
             {
                 parameters.Add(KeyValuePair.Create(parameter.Name, parameter.Value));
             }

@@ -73,6 +73,18 @@ public sealed class RunCommandTests
         Assert.Equal(long.MaxValue, request.ObjectSizeLimit);
     }
 
+    [Theory]
+    [InlineData("none", long.MaxValue)]
+    [InlineData("NONE", long.MaxValue)]
+    [InlineData("0", 0L)]
+    public void Parse_ObjectSizeLimit_NoneMeansNoLimitAndZeroKeepsNothing(string value, long expected)
+    {
+        var (command, result) = CommandLine.ParseFor<RunCommand>("run", "--object-size-limit", value);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(expected, command.ToRequest(result, NoVariables).ObjectSizeLimit);
+    }
+
     [Fact]
     public void Parse_StoreOption_WinsOverTheVariable()
     {

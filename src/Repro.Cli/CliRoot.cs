@@ -27,6 +27,10 @@ internal static class CliRoot
         ("list", () => new ListCommand()),
         ("diff", () => new DiffCommand()),
         ("check", () => new CheckCommand()),
+        ("checkout", () => new CheckoutCommand()),
+        ("remote", () => new RemoteCommand()),
+        ("push", () => new PushCommand()),
+        ("pull", () => new PullCommand()),
     ];
 
     /// <summary>The whole command tree.</summary>

@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using Repro.Core.Checkout;
+using Repro.Core.Remotes;
 using Repro.Core.Store;
 
 namespace Repro.Cli.Output;
@@ -13,4 +15,7 @@ namespace Repro.Cli.Output;
 [JsonSerializable(typeof(VerifyResultJson))]
 [JsonSerializable(typeof(CheckResultJson))]
 [JsonSerializable(typeof(DryRunJson))]
+[JsonSerializable(typeof(DataCheckoutResult))]
+[JsonSerializable(typeof(TransferResult))]
+[JsonSerializable(typeof(IReadOnlyList<RemoteJson>))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

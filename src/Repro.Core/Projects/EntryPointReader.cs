@@ -49,18 +49,20 @@ internal static class EntryPointReader
             parameters.Add(ReadParameter(parameter, what, Warn));
         }
 
+        var notStored = new HashSet<string>(StringComparer.Ordinal);
         return new EntryPoint(
             name,
             parameters,
             command.Text,
             command.Location,
-            EntryPointExtensionsReader.ReadPaths(mapping.Find("inputs"), $"an input of {what}"),
-            EntryPointExtensionsReader.ReadPaths(mapping.Find("outputs"), $"an output of {what}"),
+            EntryPointExtensionsReader.ReadPaths(mapping.Find("inputs"), $"an input of {what}", notStored),
+            EntryPointExtensionsReader.ReadPaths(mapping.Find("outputs"), $"an output of {what}", notStored),
             EntryPointExtensionsReader.ReadMetrics(mapping.Find("metrics"), what),
             EntryPointExtensionsReader.ReadEnv(mapping.Find("env"), what))
         {
             AutoSeed = EntryPointExtensionsReader.ReadAutoSeed(mapping.Find("auto_seed"), "in " + what),
             Diagnostics = diagnostics,
+            NotStored = notStored,
         };
     }
 

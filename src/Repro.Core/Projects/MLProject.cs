@@ -75,6 +75,12 @@ public sealed record EntryPoint(
 
     /// <summary>repro's per-entry-point <c>auto_seed</c>, which wins over the top-level one; null when absent.</summary>
     public bool? AutoSeed { get; init; }
+
+    /// <summary>
+    /// The <see cref="Inputs"/> and <see cref="Outputs"/> declared <c>{path: PATH, store: false}</c>: fingerprinted,
+    /// but not kept in the object store (huge reference data).
+    /// </summary>
+    public IReadOnlySet<string> NotStored { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 }
 
 /// <summary>A declared parameter.</summary>

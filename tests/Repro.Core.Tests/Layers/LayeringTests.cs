@@ -17,6 +17,7 @@ public sealed partial class LayeringTests
         ["FileSystem", "Json", "Processes"],
         ["AutoSeed", "Projects", "Store"],
         ["Capture"],
+        ["Remotes"],
         ["Checkout"],
         ["Execution"],
         ["Planning", "Verification"],

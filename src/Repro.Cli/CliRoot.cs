@@ -13,6 +13,7 @@ internal static class CliRoot
         new("repro: run ML experiments from MLproject files, record everything needed to re-create them, and verify that they do.")
         {
             new RunCommand(),
+            new PipelineCommand(),
             new VerifyCommand(),
             new ShowCommand(),
             new ListCommand(),

@@ -14,6 +14,7 @@ internal static class CliRoot
         {
             new RunCommand(),
             new PipelineCommand(),
+            new StatusCommand(),
             new VerifyCommand(),
             new ShowCommand(),
             new ListCommand(),

@@ -199,11 +199,6 @@ public static class PipelineService
     private static bool Declares(MLProject project, string step, string parameter) =>
         project.EntryPoints.TryGetValue(step, out var entry) && entry.Parameters.Any(spec => spec.Name == parameter);
 
-    private static RunRequest StepRequest(PipelineRequest request, PlannedStep step) =>
-        request.Run with { EntryPoint = step.Name, Parameters = step.Parameters };
-
-    // A dry capture: the resolve and capture stages in a throwaway folder outside the store, hashing without the
-    // store's cache or object store, so nothing of the store or the workspace changes.
     private static async Task<(RunManifest? Reused, string Reason)> ProbeAsync(PipelineRequest request, PlannedStep step, RunStore? store, CancellationToken cancellationToken)
     {
         if (store is null)
@@ -211,34 +206,11 @@ public static class PipelineService
             return (null, "never run (no store yet)");
         }
 
-        var scratch = Directory.CreateTempSubdirectory("repro-plan-");
-        try
-        {
-            using var context = new RunContext(StepRequest(request, step), new Interruption());
-            foreach (var stage in RunStages.Resolve)
-            {
-                await stage.RunAsync(context, cancellationToken).ConfigureAwait(false);
-            }
-
-            context.Store = store;
-            context.Folder = new RunFolder(scratch.FullName);
-            context.Fingerprinter = new Fingerprinter(new FingerprintOptions());
-            context.MetricsFile = Capture.Results.MetricsFile.Before(context.Command.EntryPoint?.Metrics?.File, context.ProjectDirectory, context.Folder);
-            try
-            {
-                await new CaptureStage().RunAsync(context, cancellationToken).ConfigureAwait(false);
-            }
-            catch (InputException exception)
-            {
-                return (null, exception.Message);
-            }
-
-            var key = RunCacheKey.Of(context, await StepCache.CodeDigestAsync(context, cancellationToken).ConfigureAwait(false));
-            return new RunCache(store).Find(key);
-        }
-        finally
-        {
-            scratch.Delete(recursive: true);
-        }
+        var probed = await StepProbe.CaptureAsync(StepRequest(request, step), store, new Fingerprinter(new FingerprintOptions()), cancellationToken).ConfigureAwait(false);
+        return probed.Key is { } key ? new RunCache(store).Find(key) : (null, probed.Problem!);
     }
+
+    /// <summary>The run request of one step.</summary>
+    internal static RunRequest StepRequest(PipelineRequest request, PlannedStep step) =>
+        request.Run with { EntryPoint = step.Name, Parameters = step.Parameters };
 }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Repro.Core.Capture.Data;
 using Repro.Core.Errors;
 using Repro.Core.FileSystem;
@@ -8,7 +10,7 @@ namespace Repro.Core.Pipelines;
 
 /// <summary>
 /// The run cache of a store: <c>&lt;store&gt;/run-cache/&lt;key digest&gt;</c> holds the id of the last successful run
-/// with that key (<see cref="RunCacheKey"/>). An entry is only a pointer: the run's manifest and the object store
+/// with that key and the key's parts (JSON) (<see cref="RunCacheKey"/>). An entry is only a pointer: the run's manifest and the object store
 /// decide whether the run can be reused.
 /// </summary>
 public sealed class RunCache
@@ -32,20 +34,12 @@ public sealed class RunCache
     public (RunManifest? Run, string Reason) Find(RunCacheKey key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var entry = EntryPath(key.Digest);
-        string runId;
-        try
-        {
-            runId = File.ReadAllText(entry).Trim();
-        }
-        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        if (ReadEntry(key.Digest) is not { } cached)
         {
             return (null, "no earlier successful run has the same code, data, parameters and environment");
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new StoreException($"cannot read {entry}: {exception.Message}", exception);
-        }
+
+        var runId = cached.RunId;
 
         RunManifest manifest;
         try
@@ -78,15 +72,46 @@ public sealed class RunCache
         return (manifest, $"run {runId} has the same key");
     }
 
-    /// <summary>Remembers <paramref name="runId"/> as the run for <paramref name="key"/>, atomically.</summary>
+    /// <summary>The run and the key's parts remembered under <paramref name="digest"/>, or null when there is none.</summary>
+    public (string RunId, RunCacheKey Key)? ReadEntry(string digest)
+    {
+        var entry = EntryPath(digest);
+        try
+        {
+            var node = JsonNode.Parse(File.ReadAllBytes(entry))?.AsObject();
+            var parts = node?["parts"]?.AsObject().ToDictionary(part => part.Key, part => (string?)part.Value ?? string.Empty, StringComparer.Ordinal);
+            return node?["runId"]?.GetValue<string>() is { } runId && parts is not null ? (runId, new RunCacheKey(new SortedDictionary<string, string>(parts, StringComparer.Ordinal))) : null;
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
+        {
+            throw new StoreException($"{entry}: not a run-cache entry: {exception.Message}", exception);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreException($"cannot read {entry}: {exception.Message}", exception);
+        }
+    }
+
+    /// <summary>Remembers <paramref name="runId"/> as the run for <paramref name="key"/>, with the key's parts, atomically.</summary>
     public void Remember(RunCacheKey key, string runId)
     {
         ArgumentNullException.ThrowIfNull(key);
         var entry = EntryPath(key.Digest);
+        var parts = new JsonObject();
+        foreach (var (name, value) in key.Parts)
+        {
+            parts[name] = value;
+        }
+
+        var node = new JsonObject { ["runId"] = runId, ["parts"] = parts };
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(entry)!);
-            AtomicFile.WriteAllBytes(entry, System.Text.Encoding.UTF8.GetBytes(runId + "\n"));
+            AtomicFile.WriteAllBytes(entry, JsonSerializer.SerializeToUtf8Bytes(node, ManifestJsonContext.Default.JsonObject));
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {

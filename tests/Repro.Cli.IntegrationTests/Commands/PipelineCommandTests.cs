@@ -208,6 +208,45 @@ public sealed class PipelineCommandTests : ReproTestBase
         Assert.Contains($"{id}  FINISHED      3         3       0  evaluate", list.Stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Status_SaysUpToDateOrStaleWithEachReasonAndExitsZeroOrOne()
+    {
+        var (project, git) = ProjectWithGit();
+        var never = Repro.Run(project, "status", ".");
+        Assert.Equal(1, never.ExitCode);
+        Assert.Contains("prepare   stale: never run", never.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, Repro.Run(project, "pipeline", ".").ExitCode);
+
+        var fresh = Repro.Run(project, "status", ".");
+
+        Assert.True(fresh.ExitCode == 0, fresh.ToString());
+        Assert.Contains("evaluate  up to date (run ", fresh.Stdout, StringComparison.Ordinal);
+
+        File.Delete(Path.Combine(project, "models", "model.bin"));
+        var missing = Repro.Run(project, "status", ".", "-e", "train");
+
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("train    stale: output models/model.bin is missing from the workspace; the run cache can restore it without re-running", missing.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, Repro.Run(project, "pipeline", ".").ExitCode);
+
+        var oldRaw = Sha256Hex("raw\n");
+        File.WriteAllText(Path.Combine(project, "raw.txt"), "changed\n");
+        File.AppendAllText(Path.Combine(project, "train.sh"), "# tuned\n");
+        git.CommitAll("tuning");
+        var stale = Repro.Run(project, "status", ".", "--json");
+
+        Assert.Equal(1, stale.ExitCode);
+        var steps = ParseJson(stale.Stdout)["steps"]!.AsArray();
+        var prepareReasons = steps[0]!["reasons"]!.AsArray().Select(reason => (string)reason!).ToList();
+        Assert.Contains(prepareReasons, reason => reason.StartsWith($"input raw.txt changed: raw.txt {oldRaw[..12]} -> ", StringComparison.Ordinal));
+        Assert.Contains(prepareReasons, reason => reason.StartsWith("code changed: committed files data/clean.txt, metrics.json, models/model.bin, raw.txt, reports/eval.txt, and 1 more", StringComparison.Ordinal));
+        Assert.Contains(prepareReasons, reason => reason.StartsWith("determinism variable SOURCE_DATE_EPOCH: ", StringComparison.Ordinal));
+        Assert.Equal("upstream step prepare is stale", (string?)steps[1]!["reasons"]![0]);
+        Assert.Equal(["prepare", "train", "evaluate"], Calls());
+    }
+
+    private static string Sha256Hex(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+
     private string Project() => ProjectWithGit().Directory;
 
     private (string Directory, GitRepository Git) ProjectWithGit() => CommittedProject(

@@ -11,7 +11,7 @@ using Repro.Core.Store;
 namespace Repro.Cli.Commands;
 
 /// <summary>
-/// <c>repro pipeline [DIR] [-e TARGET]… [-P KEY=VALUE]… [--force | --force-step NAME…] [--dry-run] [--json]</c>: run
+/// <c>repro pipeline [DIR] [-e TARGET]… [-P KEY=VALUE]… [--force | --force-step NAME…] [--dry-run] [-j N] [--json]</c>: run
 /// the targets and everything upstream of them, reusing steps whose run-cache key matches an earlier successful run.
 /// </summary>
 internal sealed class PipelineCommand : Command
@@ -20,7 +20,7 @@ internal sealed class PipelineCommand : Command
         : base("pipeline", "Run entry points as a dependency graph (from inputs/outputs and needs), reusing steps nothing they depend on changed.")
     {
         Add(ProjectDirectory);
-        foreach (var option in new Option[] { Targets, Parameters, Force, ForceSteps, DryRun, Store, Json, Rehash, ObjectSizeLimit, Strict })
+        foreach (var option in new Option[] { Targets, Parameters, Force, ForceSteps, DryRun, Jobs, Store, Json, Rehash, ObjectSizeLimit, Strict })
         {
             Add(option);
         }
@@ -52,6 +52,8 @@ internal sealed class PipelineCommand : Command
 
     public Option<bool> DryRun { get; } = new("--dry-run") { Description = "Print the plan (run or reuse, and why) and run nothing." };
 
+    public Option<int?> Jobs { get; } = JobsOption();
+
     public Option<string?> Store { get; } = CommonOptions.Store();
 
     public Option<bool> Json { get; } = CommonOptions.Json();
@@ -82,7 +84,15 @@ internal sealed class PipelineCommand : Command
             Targets = parseResult.GetValue(Targets) ?? [],
             Force = parseResult.GetValue(Force),
             ForceSteps = parseResult.GetValue(ForceSteps) ?? [],
+            Jobs = parseResult.GetValue(Jobs) ?? 1,
         };
+    }
+
+    private static Option<int?> JobsOption()
+    {
+        var option = CommonOptions.PositiveInt("--jobs", "Run up to N independent steps at once, each line of their output prefixed with [STEP] (default 1).", "N");
+        option.Aliases.Add("-j");
+        return option;
     }
 
     private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)

@@ -19,6 +19,9 @@ public sealed record PipelineRequest
     /// <summary>Execute these steps whatever the run cache holds.</summary>
     public IReadOnlyList<string> ForceSteps { get; init; } = [];
 
+    /// <summary>How many independent steps may run at once (<c>-j</c>); their output is then prefixed with the step's name.</summary>
+    public int Jobs { get; init; } = 1;
+
     /// <summary>Called when a step is about to run (or be reused), and when it ended; null for nobody.</summary>
     public Action<PipelineStepRecord>? StepChanged { get; init; }
 }

@@ -126,58 +126,59 @@ public static class PipelineService
 
         RunStatus? ending = null;
         string? endingMessage = null;
-        for (var index = 0; index < steps.Count; index++)
+        var jobs = Math.Max(1, request.Jobs);
+        var running = new Dictionary<Task<PipelineStepRecord>, int>();
+        var started = new HashSet<int>();
+        while (true)
         {
-            var step = steps[index];
-            var upstreamNames = step.Upstream.Select(edge => edge.Upstream).ToHashSet(StringComparer.Ordinal);
-            var blocked = records.FirstOrDefault(other => upstreamNames.Contains(other.Name) && (other.State == PipelineStepState.NotRun || other.Status != RunStatus.Finished));
-            if (ending == RunStatus.Killed || blocked is not null)
+            // Steps whose upstream did not finish will never run; the others start as slots free up, upstream first.
+            for (var index = 0; index < steps.Count; index++)
             {
-                records[index] = records[index] with { State = PipelineStepState.NotRun, Reason = blocked is not null ? $"upstream step {blocked.Name} did not finish" : "the pipeline was interrupted" };
-                request.StepChanged?.Invoke(records[index]);
-                continue;
+                if (started.Contains(index) || records[index].State != PipelineStepState.Pending)
+                {
+                    continue;
+                }
+
+                var upstreamNames = steps[index].Upstream.Select(edge => edge.Upstream).ToHashSet(StringComparer.Ordinal);
+                var blocked = records.FirstOrDefault(other => upstreamNames.Contains(other.Name) && (other.State == PipelineStepState.NotRun || (other.Status is { } status && status != RunStatus.Finished)));
+                if (blocked is not null || ending == RunStatus.Killed)
+                {
+                    records[index] = records[index] with { State = PipelineStepState.NotRun, Reason = blocked is not null ? $"upstream step {blocked.Name} did not finish" : "the pipeline was interrupted" };
+                    request.StepChanged?.Invoke(records[index]);
+                    continue;
+                }
+
+                var ready = records.Where(other => upstreamNames.Contains(other.Name)).All(other => other.Status == RunStatus.Finished);
+                if (ready && running.Count < jobs)
+                {
+                    started.Add(index);
+                    request.StepChanged?.Invoke(records[index] with { Reason = "starting" });
+                    running.Add(RunStepAsync(request, steps[index], records[index], jobs > 1, interruption, cancellationToken), index);
+                }
             }
 
-            var cache = new StepCache { Force = IsForced(request, step.Name) };
-            request.StepChanged?.Invoke(records[index] with { Reason = "starting" });
-            try
+            if (running.Count == 0)
             {
-                var outcome = await RunService.RunAsync(StepRequest(request, step), interruption, cache.Stages(), cancellationToken).ConfigureAwait(false);
-                var manifest = outcome.Manifest;
-                records[index] = records[index] with
-                {
-                    State = manifest.ReusedFrom is null ? PipelineStepState.Executed : PipelineStepState.Reused,
-                    Reason = manifest.ReusedFrom is null ? cache.Reason : $"run {manifest.ReusedFrom} has the same key",
-                    RunId = manifest.RunId,
-                    ReusedFrom = manifest.ReusedFrom,
-                    Status = manifest.Status,
-                };
-                if (manifest.Status == RunStatus.Killed)
-                {
-                    ending = RunStatus.Killed;
-                    endingMessage = $"interrupted during step {step.Name}";
-                }
-                else if (manifest.Status != RunStatus.Finished)
-                {
-                    ending ??= RunStatus.Failed;
-                    endingMessage ??= $"step {step.Name} failed: {manifest.StatusMessage}";
-                }
+                break;
             }
-            catch (InterruptedException exception)
+
+            var done = await Task.WhenAny(running.Keys).ConfigureAwait(false);
+            var doneIndex = running[done];
+            running.Remove(done);
+            var step = await done.ConfigureAwait(false);
+            records[doneIndex] = step;
+            if (step.Status == RunStatus.Killed || (step.State == PipelineStepState.NotRun && interruption.IsRequested))
             {
-                records[index] = records[index] with { State = PipelineStepState.NotRun, Reason = exception.Message };
                 ending = RunStatus.Killed;
-                endingMessage = $"interrupted before step {step.Name} started";
+                endingMessage = $"interrupted during step {step.Name}";
             }
-            catch (InputException exception)
+            else if (step.Status != RunStatus.Finished)
             {
-                // The steps before it ran and are recorded; this one could not start (an input no step wrote, for one).
-                records[index] = records[index] with { State = PipelineStepState.NotRun, Reason = exception.Message, Status = RunStatus.Failed };
                 ending ??= RunStatus.Failed;
-                endingMessage ??= $"step {step.Name} could not start: {exception.Message}";
+                endingMessage ??= $"step {step.Name} failed: {step.Reason}";
             }
 
-            request.StepChanged?.Invoke(records[index]);
+            request.StepChanged?.Invoke(step);
             record = record with { Steps = [.. records] };
             pipelines.Save(record);
         }
@@ -191,6 +192,55 @@ public static class PipelineService
         };
         pipelines.Save(record);
         return new PipelineOutcome(record, pipelines.PathOf(id));
+    }
+
+    // One step as an ordinary run with the run cache's stages; how it ended, never an exception for the step's own failure.
+    private static async Task<PipelineStepRecord> RunStepAsync(
+        PipelineRequest request,
+        PlannedStep step,
+        PipelineStepRecord record,
+        bool prefixOutput,
+        Interruption interruption,
+        CancellationToken cancellationToken)
+    {
+        var cache = new StepCache { Force = IsForced(request, step.Name) };
+        var runRequest = StepRequest(request, step);
+        using var stdout = prefixOutput && runRequest.EchoStdout is { } echoOut ? new LinePrefixStream(echoOut, $"[{step.Name}] ") : null;
+        using var stderr = prefixOutput && runRequest.EchoStderr is { } echoErr ? new LinePrefixStream(echoErr, $"[{step.Name}] ") : null;
+        if (prefixOutput)
+        {
+            runRequest = runRequest with { EchoStdout = stdout, EchoStderr = stderr };
+        }
+
+        try
+        {
+            // Yield first, so that steps started together run together.
+            await Task.Yield();
+            var outcome = await RunService.RunAsync(runRequest, interruption, cache.Stages(), cancellationToken).ConfigureAwait(false);
+            var manifest = outcome.Manifest;
+            return record with
+            {
+                State = manifest.ReusedFrom is null ? PipelineStepState.Executed : PipelineStepState.Reused,
+                Reason = manifest.ReusedFrom is null ? (manifest.StatusMessage ?? cache.Reason) : $"run {manifest.ReusedFrom} has the same key",
+                RunId = manifest.RunId,
+                ReusedFrom = manifest.ReusedFrom,
+                Status = manifest.Status,
+            };
+        }
+        catch (InterruptedException exception)
+        {
+            return record with { State = PipelineStepState.NotRun, Reason = exception.Message };
+        }
+        catch (InputException exception)
+        {
+            // The steps before it ran and are recorded; this one could not start (an input no step wrote, for one).
+            return record with { State = PipelineStepState.NotRun, Reason = exception.Message, Status = RunStatus.Failed };
+        }
+        finally
+        {
+            stdout?.Flush();
+            stderr?.Flush();
+        }
     }
 
     private static bool IsForced(PipelineRequest request, string step) =>

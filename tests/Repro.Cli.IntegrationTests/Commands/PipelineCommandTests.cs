@@ -245,6 +245,62 @@ public sealed class PipelineCommandTests : ReproTestBase
         Assert.Equal(["prepare", "train", "evaluate"], Calls());
     }
 
+    [Fact]
+    public void Pipeline_JobsTwo_RunsIndependentStepsAtOncePrefixingTheirOutput()
+    {
+        // left and right each wait (up to 60 s) for the other to have started: they finish only when run at once.
+        var (project, _) = CommittedProject(("MLproject", """
+            entry_points:
+              left:
+                command: "touch \"$CALLS.left\"; for i in $(seq 600); do [ -e \"$CALLS.right\" ] && break; sleep 0.1; done; [ -e \"$CALLS.right\" ] && mkdir -p l && echo left > l/x"
+                outputs: [l]
+              right:
+                command: "touch \"$CALLS.right\"; for i in $(seq 600); do [ -e \"$CALLS.left\" ] && break; sleep 0.1; done; [ -e \"$CALLS.left\" ] && mkdir -p r && echo right > r/x"
+                outputs: [r]
+              join:
+                command: "cat l/x r/x"
+                inputs: [l, r]
+            """));
+
+        var result = Repro.Run(project, "pipeline", ".", "-j", "2");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("[join] left", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("[join] right", result.Stdout, StringComparison.Ordinal);
+        Assert.Equal("FINISHED", (string?)LatestPipeline(project)["status"]);
+    }
+
+    [Fact]
+    public async Task Pipeline_InterruptedWithSigint_KillsTheRunningStepRunsNothingMoreAndExits130()
+    {
+        var marker = "repro-test-" + Guid.NewGuid().ToString("N")[..8];
+        var (project, _) = CommittedProject(("MLproject", $$"""
+            entry_points:
+              slow:
+                command: "mkdir -p s && exec -a {{marker}} sleep 300"
+                outputs: [s]
+              after:
+                command: "echo after >> \"$CALLS\""
+                inputs: [s]
+            """));
+
+        using var process = Repro.Start(project, ["pipeline", "."]);
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        await Processes.WaitUntilAsync(() => Processes.WithMarker(marker) >= 1);
+        Processes.Signal(process.Id, "INT");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}: {await stderr}");
+        Assert.Equal(0, Processes.WithMarker(marker));
+        var record = LatestPipeline(project);
+        Assert.Equal("KILLED", (string?)record["status"]);
+        Assert.Equal("KILLED", (string?)record["steps"]![0]!["status"]);
+        Assert.Equal("notRun", (string?)record["steps"]![1]!["state"]);
+        Assert.Empty(Calls());
+    }
+
     private static string Sha256Hex(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 
     private string Project() => ProjectWithGit().Directory;

@@ -55,7 +55,10 @@ public sealed record RunCacheKey(IReadOnlyDictionary<string, string> Parts)
             run.InheritedEnvironment);
         foreach (var variable in built.Determinism.Where(variable => !ChildEnvironmentBuilder.RunVariableNames.Contains(variable.Name, StringComparer.Ordinal)))
         {
-            if (!(freeSeed && variable.Name == "PYTHONHASHSEED" && variable.SetBy == VariableSetter.Repro))
+            // SOURCE_DATE_EPOCH, when repro sets it, is the commit time: the code part covers the commit's content, and
+            // a commit that changes nothing the step depends on must not re-run it.
+            var derived = variable.SetBy == VariableSetter.Repro && (variable.Name == "SOURCE_DATE_EPOCH" || (freeSeed && variable.Name == "PYTHONHASHSEED"));
+            if (!derived)
             {
                 parts["determinism:" + variable.Name] = variable.Value;
             }

@@ -22,6 +22,8 @@ internal static class CliRoot
     private static readonly (string Name, Func<Command> Create)[] Commands =
     [
         ("run", () => new RunCommand()),
+        ("pipeline", () => new PipelineCommand()),
+        ("status", () => new StatusCommand()),
         ("verify", () => new VerifyCommand()),
         ("show", () => new ShowCommand()),
         ("list", () => new ListCommand()),

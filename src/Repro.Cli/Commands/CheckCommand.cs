@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Repro.Cli.Options;
 using Repro.Cli.Output;
+using Repro.Core.Errors;
+using Repro.Core.Pipelines;
 using Repro.Core.Projects;
 
 namespace Repro.Cli.Commands;
@@ -25,8 +27,28 @@ internal sealed class CheckCommand : Command
 
     private int Execute(ParseResult parseResult)
     {
-        var result = ProjectChecker.Check(parseResult.GetValue(ProjectDirectory)!, parseResult.GetValue(Strict));
+        var directory = parseResult.GetValue(ProjectDirectory)!;
+        var result = WithPipelineGraph(ProjectChecker.Check(directory, parseResult.GetValue(Strict)), directory);
         CheckReport.Write(result, parseResult.GetValue(Json));
         return result.Passed ? ExitCodes.Success : ExitCodes.BadInput;
+    }
+
+    // The pipeline graph (needs, outputs, cycles) is checked too: a project that `repro pipeline` refuses fails the lint.
+    private static ProjectCheckResult WithPipelineGraph(ProjectCheckResult result, string directory)
+    {
+        if (result.FilePath is null || result.EntryPoints.Count == 0)
+        {
+            return result;
+        }
+
+        try
+        {
+            PipelineGraph.Build(MLProjectLoader.Load(directory).Project);
+            return result;
+        }
+        catch (InputException exception)
+        {
+            return result with { Diagnostics = [.. result.Diagnostics, ProjectDiagnostic.FromError(exception)] };
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Repro.Core.Checkout;
+using Repro.Core.Pipelines;
 using Repro.Core.Remotes;
 using Repro.Core.Store;
 
@@ -18,4 +19,5 @@ namespace Repro.Cli.Output;
 [JsonSerializable(typeof(DataCheckoutResult))]
 [JsonSerializable(typeof(TransferResult))]
 [JsonSerializable(typeof(IReadOnlyList<RemoteJson>))]
+[JsonSerializable(typeof(PipelineStatusResult))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

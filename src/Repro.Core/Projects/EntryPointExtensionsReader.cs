@@ -58,6 +58,24 @@ internal static partial class EntryPointExtensionsReader
             ? value.Value
             : throw node.Error($"{what} must be true or false");
 
+    /// <summary>Where each item of a list of paths is written; empty when absent.</summary>
+    public static IReadOnlyList<Errors.SourceLocation> ReadLocations(YamlTreeEntry? entry) =>
+        entry is null || entry.Value is not YamlTreeSequence list ? [] : [.. list.Items.Select(item => item.Location)];
+
+    /// <summary>The entry points named by <c>needs</c>, each with where it is written; empty when absent.</summary>
+    /// <param name="entry">The <c>needs</c> entry, if present.</param>
+    /// <param name="what">The entry point, for messages ("entry point 'train'").</param>
+    public static IReadOnlyList<LocatedName> ReadNeeds(YamlTreeEntry? entry, string what)
+    {
+        if (entry is null)
+        {
+            return [];
+        }
+
+        var list = entry.Value.ExpectSequenceOrNull($"'needs' of {what} (a list of entry point names)");
+        return [.. list.Items.Select(item => new LocatedName(item.ExpectScalar($"an item of 'needs' of {what} (an entry point name)").Text, item.Location))];
+    }
+
     /// <summary>The metrics file and tolerances; null when absent.</summary>
     public static MetricsSpec? ReadMetrics(YamlTreeEntry? entry, string entryPoint)
     {

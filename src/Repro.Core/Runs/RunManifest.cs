@@ -33,6 +33,15 @@ public sealed record RunManifest
     /// <summary>For a verification run, the id of the run it re-executes; null otherwise.</summary>
     public string? Verifies { get; init; }
 
+    /// <summary>
+    /// For a pipeline step that the run cache reused, the id of the earlier run whose outputs were restored; no child
+    /// started. Null for a run that executed.
+    /// </summary>
+    public string? ReusedFrom { get; init; }
+
+    /// <summary>For a pipeline step, the SHA-256 of its run-cache key (docs/manifest.md); null for other runs.</summary>
+    public string? RunCacheKey { get; init; }
+
     /// <summary>The repro build that wrote the manifest.</summary>
     public required ToolRecord Repro { get; init; }
 

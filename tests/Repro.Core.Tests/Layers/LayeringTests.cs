@@ -21,6 +21,7 @@ public sealed partial class LayeringTests
         ["Checkout"],
         ["Execution"],
         ["Planning", "Verification"],
+        ["Pipelines"],
     ];
 
     private static readonly Lazy<IReadOnlyList<SourceFile>> Sources = new(ReadSources);

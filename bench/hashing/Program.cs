@@ -21,6 +21,12 @@ internal static class Program
 
     public static async Task<int> Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "--store")
+        {
+            var storeDirectory = args.Length > 1 ? args[1] : Path.Combine(Path.GetTempPath(), "repro-bench-store");
+            return await StoreBenchmark.RunAsync(storeDirectory, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5);
+        }
+
         var directory = args.Length > 0 ? args[0] : Path.Combine(Path.GetTempPath(), "repro-bench-hashing");
         var repetitions = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 7;
         var tune = args.Contains("--tune");

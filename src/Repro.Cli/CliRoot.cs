@@ -22,11 +22,17 @@ internal static class CliRoot
     private static readonly (string Name, Func<Command> Create)[] Commands =
     [
         ("run", () => new RunCommand()),
+        ("pipeline", () => new PipelineCommand()),
+        ("status", () => new StatusCommand()),
         ("verify", () => new VerifyCommand()),
         ("show", () => new ShowCommand()),
         ("list", () => new ListCommand()),
         ("diff", () => new DiffCommand()),
         ("check", () => new CheckCommand()),
+        ("checkout", () => new CheckoutCommand()),
+        ("remote", () => new RemoteCommand()),
+        ("push", () => new PushCommand()),
+        ("pull", () => new PullCommand()),
     ];
 
     /// <summary>The whole command tree.</summary>

@@ -10,6 +10,9 @@ public sealed class CliRootTests
     [InlineData("diff", "onlyone")]
     [InlineData("show", "a", "b")]
     [InlineData("check", "a", "b")]
+    [InlineData("checkout")]
+    [InlineData("remote", "add", "origin")]
+    [InlineData("push")]
     public async Task Invoke_BadCommandLine_ExitsTwoWithReproPrefixedLinesAndRunsNothing(params string[] args)
     {
         using var errors = new StringWriter();
@@ -30,7 +33,7 @@ public sealed class CliRootTests
         var exitCode = await CliRoot.InvokeAsync(CliRoot.Create(), ["--help"], output: output);
 
         Assert.Equal(ExitCodes.Success, exitCode);
-        foreach (var command in new[] { "run", "verify", "show", "list", "diff", "check" })
+        foreach (var command in new[] { "run", "verify", "show", "list", "diff", "check", "checkout", "remote", "push", "pull" })
         {
             Assert.Contains($"  {command} ", output.ToString(), StringComparison.Ordinal);
         }

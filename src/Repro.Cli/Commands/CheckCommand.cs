@@ -3,6 +3,8 @@ using Repro.Cli.Options;
 using Repro.Cli.Output;
 using Repro.Core.Caching;
 using Repro.Core.Environments.Python;
+using Repro.Core.Errors;
+using Repro.Core.Pipelines;
 using Repro.Core.Projects;
 using Repro.Core.Sources;
 
@@ -36,7 +38,7 @@ internal sealed class CheckCommand : Command
         var source = await ProjectSource.ResolveAsync(
             uri, parseResult.GetValue(Version), new GitProjectCache(CacheRoot.Resolve()), refresh: false, PreparationOutput.Log, cancellationToken).ConfigureAwait(false);
         var directory = source.Checkout is null ? AsGiven(parseResult, source) : source.ProjectDirectory;
-        var result = ProjectChecker.Check(directory, parseResult.GetValue(Strict));
+        var result = WithPipelineGraph(ProjectChecker.Check(directory, parseResult.GetValue(Strict)), directory);
         if (PythonEnvCheck.Check(directory) is { Count: > 0 } environmentProblems)
         {
             result = result with { Diagnostics = [.. result.Diagnostics, .. environmentProblems] };
@@ -59,5 +61,24 @@ internal sealed class CheckCommand : Command
         }
 
         return source.Uri.Subdirectory.Length == 0 ? folder : Path.Join(folder, source.Uri.Subdirectory);
+    }
+
+    // The pipeline graph (needs, outputs, cycles) is checked too: a project that `repro pipeline` refuses fails the lint.
+    private static ProjectCheckResult WithPipelineGraph(ProjectCheckResult result, string directory)
+    {
+        if (result.FilePath is null || result.EntryPoints.Count == 0)
+        {
+            return result;
+        }
+
+        try
+        {
+            PipelineGraph.Build(MLProjectLoader.Load(directory).Project);
+            return result;
+        }
+        catch (InputException exception)
+        {
+            return result with { Diagnostics = [.. result.Diagnostics, ProjectDiagnostic.FromError(exception)] };
+        }
     }
 }

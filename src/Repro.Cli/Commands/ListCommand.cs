@@ -2,6 +2,7 @@ using System.CommandLine;
 using Repro.Cli.Options;
 using Repro.Cli.Output;
 using Repro.Core.Diagnostics;
+using Repro.Core.Pipelines;
 using Repro.Core.Runs;
 using Repro.Core.Store;
 
@@ -13,7 +14,7 @@ internal sealed class ListCommand : Command
     public ListCommand()
         : base("list", "List the runs in the store, newest first.")
     {
-        foreach (var option in new Option[] { Store, EntryPoint, Status, ExperimentName, Limit, Json })
+        foreach (var option in new Option[] { Store, EntryPoint, Status, ExperimentName, Limit, Json, Pipelines })
         {
             Add(option);
         }
@@ -49,6 +50,8 @@ internal sealed class ListCommand : Command
 
     public Option<bool> Json { get; } = CommonOptions.Json();
 
+    public Option<bool> Pipelines { get; } = new("--pipelines") { Description = "List pipelines (newest first) instead of runs." };
+
     /// <summary>The filters the parsed command line asks for.</summary>
     public RunQuery QueryOf(ParseResult parseResult)
     {
@@ -61,6 +64,11 @@ internal sealed class ListCommand : Command
         var opening = Timings.Measure("store: locate");
         var runStore = StoreLocator.OpenExisting(parseResult.GetValue(Store));
         opening.Dispose();
+        if (parseResult.GetValue(Pipelines))
+        {
+            return ListPipelines(new PipelineStore(runStore), parseResult.GetValue(Limit), parseResult.GetValue(Json));
+        }
+
         var (runs, warnings) = RunListing.List(runStore, QueryOf(parseResult));
 
         foreach (var warning in warnings)
@@ -76,6 +84,26 @@ internal sealed class ListCommand : Command
         else
         {
             Console.Out.Write(RunTable.Render(runs));
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static int ListPipelines(PipelineStore pipelines, int? limit, bool asJson)
+    {
+        var records = pipelines.List().Reverse().Take(limit ?? int.MaxValue).Select(pipelines.Load).ToArray();
+        if (asJson)
+        {
+            Console.Out.WriteLine(JsonOutput.Serialize(records, ManifestJsonContext.Default.PipelineRecordArray));
+            return ExitCodes.Success;
+        }
+
+        Console.Out.WriteLine("PIPELINE                      STATUS    STEPS  EXECUTED  REUSED  TARGETS");
+        foreach (var record in records)
+        {
+            var executed = record.Steps.Count(step => step.State == PipelineStepState.Executed);
+            var reused = record.Steps.Count(step => step.State == PipelineStepState.Reused);
+            Console.Out.WriteLine($"{record.PipelineId}  {record.Status.Name(),-8}  {record.Steps.Count,5}  {executed,8}  {reused,6}  {string.Join(",", record.Targets)}");
         }
 
         return ExitCodes.Success;

@@ -2,7 +2,10 @@ using System.CommandLine;
 using Repro.Cli.Options;
 using Repro.Cli.Output;
 using Repro.Core.Diagnostics;
+using Repro.Core.Errors;
+using Repro.Core.Pipelines;
 using Repro.Core.Runs;
+using Repro.Core.Store;
 
 namespace Repro.Cli.Commands;
 
@@ -15,6 +18,7 @@ internal sealed class ShowCommand : Command
         Add(Run);
         Add(Store);
         Add(Json);
+        Add(Pipeline);
         SetAction((parseResult, _) => CommandFailure.GuardAsync(() => Task.FromResult(Execute(parseResult))));
     }
 
@@ -24,11 +28,23 @@ internal sealed class ShowCommand : Command
 
     public Option<bool> Json { get; } = CommonOptions.Json();
 
+    public Option<bool> Pipeline { get; } = new("--pipeline") { Description = "RUN names a pipeline (an id, a prefix or latest); an id or prefix that names no run is tried as a pipeline anyway." };
+
     private int Execute(ParseResult parseResult)
     {
         var resolving = Timings.Measure("find the store, resolve the run");
         var runStore = StoreLocator.OpenExisting(parseResult.GetValue(Store));
-        var folder = runStore.GetRunFolder(runStore.Resolve(parseResult.GetValue(Run)!));
+        var reference = parseResult.GetValue(Run)!;
+        var pipelines = new PipelineStore(runStore);
+        if (parseResult.GetValue(Pipeline) || (!NamesRun(runStore, reference) && pipelines.TryResolve(reference) is not null))
+        {
+            resolving.Dispose();
+            var id = pipelines.TryResolve(reference) ?? throw new InputException($"no pipeline matches '{reference}' in {runStore.Root}");
+            PipelineReport.WriteRecord(pipelines.Load(id), pipelines.PathOf(id), parseResult.GetValue(Json));
+            return ExitCodes.Success;
+        }
+
+        var folder = runStore.GetRunFolder(runStore.Resolve(reference));
         resolving.Dispose();
         if (parseResult.GetValue(Json))
         {
@@ -56,5 +72,18 @@ internal sealed class ShowCommand : Command
         }
 
         return ExitCodes.Success;
+    }
+
+    private static bool NamesRun(RunStore store, string reference)
+    {
+        try
+        {
+            store.Resolve(reference);
+            return true;
+        }
+        catch (InputException)
+        {
+            return false;
+        }
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Repro.Cli.Options;
 using Repro.Cli.Output;
 using Repro.Cli.Signals;
+using Repro.Core.Remotes;
 using Repro.Core.Runs;
 using Repro.Core.Verification;
 using Repro.Core.Verification.Comparison;
@@ -106,6 +107,9 @@ internal sealed class VerifyCommand : Command
                 EchoStdout = asJson ? Console.OpenStandardError() : Console.OpenStandardOutput(),
                 EchoStderr = Console.OpenStandardError(),
                 HashProgress = progress,
+                CurrentDirectory = Directory.GetCurrentDirectory(),
+                OpenDefaultRemote = projectDirectory =>
+                    RemoteConfiguration.Load(projectDirectory, runStore.Root).Default is { } remote ? RemoteStorageFactory.Open(remote) : null,
             },
             signals.Interruption,
             linked.Token).ConfigureAwait(false);

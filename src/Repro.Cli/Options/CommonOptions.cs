@@ -81,18 +81,23 @@ internal static class CommonOptions
 
     public static Option<long> ObjectSizeLimit() => new("--object-size-limit")
     {
-        Description = "Copy output and metrics files up to SIZE into the store's object store, so verify and diff can show what changed (default 100MiB; 0 keeps none).",
+        Description = "Keep only files up to SIZE in the store's object store (default: every input, output and metrics file is kept, whatever its size; 0 keeps none).",
         HelpName = "SIZE",
         DefaultValueFactory = _ => Core.Capture.Data.ObjectStore.DefaultMaxFileBytes,
         CustomParser = result =>
         {
             var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+            if (string.Equals(text, "none", StringComparison.OrdinalIgnoreCase))
+            {
+                return Core.Capture.Data.ObjectStore.DefaultMaxFileBytes;
+            }
+
             if (ByteSize.TryParse(text, out var bytes))
             {
                 return bytes;
             }
 
-            result.AddError($"--object-size-limit must be a size such as 0, 500KB, 100MiB or 2GiB, not '{text}'");
+            result.AddError($"--object-size-limit must be a size such as 0, 500KB, 100MiB or 2GiB, or none, not '{text}'");
             return 0;
         },
     };

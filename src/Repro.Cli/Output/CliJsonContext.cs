@@ -1,4 +1,7 @@
 using System.Text.Json.Serialization;
+using Repro.Core.Checkout;
+using Repro.Core.Pipelines;
+using Repro.Core.Remotes;
 using Repro.Core.Store;
 
 namespace Repro.Cli.Output;
@@ -14,4 +17,8 @@ namespace Repro.Cli.Output;
 [JsonSerializable(typeof(CheckResultJson))]
 [JsonSerializable(typeof(DryRunJson))]
 [JsonSerializable(typeof(UnfetchedDryRunJson))]
+[JsonSerializable(typeof(DataCheckoutResult))]
+[JsonSerializable(typeof(TransferResult))]
+[JsonSerializable(typeof(IReadOnlyList<RemoteJson>))]
+[JsonSerializable(typeof(PipelineStatusResult))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -42,7 +42,9 @@ internal static class RunTable
         return text.ToString();
     }
 
-    private static string StatusText(RunSummary run)
+    private static string StatusText(RunSummary run) => run.Pulled ? VerdictOrStatus(run) + " (pulled)" : VerdictOrStatus(run);
+
+    private static string VerdictOrStatus(RunSummary run)
     {
         var status = run.Status.Name();
         return run.Verdict switch

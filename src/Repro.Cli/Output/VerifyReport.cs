@@ -38,6 +38,11 @@ internal static class VerifyReport
             text.Append(culture, $"  {problem}\n");
         }
 
+        foreach (var restored in outcome.RestoredInputs)
+        {
+            text.Append(culture, $"  input {restored.Path}: workspace differs, restored from {restored.From}\n");
+        }
+
         foreach (var output in outcome.Outputs)
         {
             AppendCheck(text, output.Result.Outcome.Name(), output.Path, output.Result.Summary, output.Result.Details);
@@ -110,8 +115,8 @@ internal static class VerifyReport
         outcome.Outputs.Select(output => new OutputCheckJson(output.Path, output.Result.Outcome, output.Result.Comparer, output.Result.Summary, output.Result.Details, output.Result.LargestDifference)).ToList(),
         outcome.Metrics,
         outcome.Problems,
-        outcome.Verification?.Verification?.LikelyCauses ?? []);
-
+        outcome.Verification?.Verification?.LikelyCauses ?? [],
+        outcome.RestoredInputs);
 }
 
 /// <summary>The JSON object <c>repro verify --json</c> prints.</summary>
@@ -123,7 +128,8 @@ internal sealed record VerifyResultJson(
     IReadOnlyList<OutputCheckJson> Outputs,
     IReadOnlyList<MetricComparison> Metrics,
     IReadOnlyList<string> Problems,
-    IReadOnlyList<string> LikelyCauses);
+    IReadOnlyList<string> LikelyCauses,
+    IReadOnlyList<RestoredInput> RestoredInputs);
 
 /// <summary>One output in <c>repro verify --json</c>.</summary>
 internal sealed record OutputCheckJson(

@@ -31,12 +31,13 @@ public sealed class RenderCommandStage : IRunStage
             }
         }
 
-        var inputs = rendered.EntryPoint?.Inputs.Select(DataSpec.Input).ToList() ?? [];
+        var entryPoint = rendered.EntryPoint;
+        var inputs = entryPoint?.Inputs.Select(spec => DataSpec.Input(spec) with { Store = !entryPoint.NotStored.Contains(spec) }).ToList() ?? [];
         inputs.AddRange(rendered.Parameters
             .Where(parameter => parameter.Type == ParameterType.Path)
             .Select(parameter => DataSpec.Parameter(parameter.Name, parameter.Value)));
         run.InputSpecs = inputs;
-        run.OutputSpecs = rendered.EntryPoint?.Outputs.Select(DataSpec.Output).ToList() ?? [];
+        run.OutputSpecs = entryPoint?.Outputs.Select(spec => DataSpec.Output(spec) with { Store = !entryPoint.NotStored.Contains(spec) }).ToList() ?? [];
         Fingerprinter.CheckDeclared(run.ProjectDirectory, run.OutputSpecs);
         return Task.CompletedTask;
     }

@@ -25,7 +25,9 @@ internal static partial class NativeFiles
     private const int DirentNameOffset = 19;
     private const int OReadOnly = 0;
     private const int OWriteOnly = 1;
+    private const int OReadWrite = 2;
     private const int OCreate = 0x40;
+    private const int OExclusive = 0x80;
     private const int OTruncate = 0x200;
     private const int OCloseOnExec = 0x80000;
     private const int ENoSys = 38;
@@ -325,6 +327,18 @@ internal static partial class NativeFiles
         }
 
         return OpenNative(path, OWriteOnly | OCreate | OTruncate | OCloseOnExec, Convert.ToUInt32("644", 8));
+    }
+
+    /// <summary>Creates a new file for reading and writing, failing when anything is already there, whatever bytes its name holds.</summary>
+    /// <exception cref="IOException">Something is already there, or it cannot be created.</exception>
+    public static SafeFileHandle CreateNew(string path)
+    {
+        if (!OperatingSystem.IsLinux() || PathText.IsPlain(path))
+        {
+            return File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+        }
+
+        return OpenNative(path, OReadWrite | OCreate | OExclusive | OCloseOnExec, Convert.ToUInt32("644", 8));
     }
 
     /// <summary>Copies a regular file's bytes, whatever bytes either name holds.</summary>

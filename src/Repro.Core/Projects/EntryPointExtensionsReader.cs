@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Repro.Core.Projects.Python;
 
 namespace Repro.Core.Projects;
 
@@ -12,18 +13,67 @@ internal static partial class EntryPointExtensionsReader
     private static readonly string[] s_metricsKeys = ["file", "tolerance"];
     private static readonly string[] s_toleranceKeys = ["rtol", "atol"];
 
-    /// <summary>A list of project-relative paths, directories or globs; empty when absent.</summary>
+    private static readonly string[] s_dataKeys = ["path", "store"];
+
+    /// <summary>
+    /// A list of project-relative paths, directories or globs; empty when absent. An item is a path, or a mapping
+    /// <c>{path: PATH, store: false}</c> for data that is fingerprinted but not kept in the object store; those paths
+    /// are added to <paramref name="notStored"/>.
+    /// </summary>
     /// <param name="entry">The <c>inputs</c> or <c>outputs</c> entry, if present.</param>
     /// <param name="what">What one item is, for messages ("an input of entry point 'main'").</param>
-    public static IReadOnlyList<string> ReadPaths(YamlTreeEntry? entry, string what)
+    /// <param name="notStored">Receives the paths declared <c>store: false</c>.</param>
+    public static IReadOnlyList<string> ReadPaths(YamlTreeEntry? entry, string what, ISet<string> notStored)
     {
+        ArgumentNullException.ThrowIfNull(notStored);
         if (entry is null)
         {
             return [];
         }
 
         var list = entry.Value.ExpectSequenceOrNull($"'{entry.Name}'");
-        return [.. list.Items.Select(item => ProjectRelativePath.Read(item, what))];
+        var paths = new List<string>();
+        foreach (var item in list.Items)
+        {
+            if (item is not YamlTreeMapping mapping)
+            {
+                paths.Add(ProjectRelativePath.Read(item, what));
+                continue;
+            }
+
+            mapping.RejectUnknownKeys(what, s_dataKeys);
+            var path = ProjectRelativePath.Read((mapping.Find("path") ?? throw mapping.Error($"{what} written as a mapping needs a path")).Value, what);
+            paths.Add(path);
+            if (mapping.Find("store") is { } store && !ReadBoolean(store.Value, $"'store' of {what}"))
+            {
+                notStored.Add(path);
+            }
+        }
+
+        return paths;
+    }
+
+    private static bool ReadBoolean(YamlTreeNode node, string what) =>
+        node is YamlTreeScalar scalar && scalar.ToPython() is PythonBool value
+            ? value.Value
+            : throw node.Error($"{what} must be true or false");
+
+    /// <summary>Where each item of a list of paths is written; empty when absent.</summary>
+    public static IReadOnlyList<Errors.SourceLocation> ReadLocations(YamlTreeEntry? entry) =>
+        entry is null || entry.Value is not YamlTreeSequence list ? [] : [.. list.Items.Select(item => item.Location)];
+
+    /// <summary>The entry points named by <c>needs</c>, each with where it is written; empty when absent.</summary>
+    /// <param name="entry">The <c>needs</c> entry, if present.</param>
+    /// <param name="what">The entry point, for messages ("entry point 'train'").</param>
+    public static IReadOnlyList<LocatedName> ReadNeeds(YamlTreeEntry? entry, string what)
+    {
+        if (entry is null)
+        {
+            return [];
+        }
+
+        var list = entry.Value.ExpectSequenceOrNull($"'needs' of {what} (a list of entry point names)");
+        return [.. list.Items.Select(item => new LocatedName(item.ExpectScalar($"an item of 'needs' of {what} (an entry point name)").Text, item.Location))];
     }
 
     /// <summary>The metrics file and tolerances; null when absent.</summary>

@@ -10,7 +10,7 @@ namespace Repro.Core.Projects;
 /// </summary>
 internal static class EntryPointReader
 {
-    private static readonly string[] s_keys = ["command", "parameters", "description", "inputs", "outputs", "metrics", "env", "auto_seed"];
+    private static readonly string[] s_keys = ["command", "parameters", "description", "inputs", "outputs", "metrics", "env", "auto_seed", "needs", "code"];
     private static readonly string[] s_parameterKeys = ["type", "default", "description"];
 
     /// <summary>The entry point, with its warnings; an <see cref="Errors.InputException"/> where it cannot be run.</summary>
@@ -49,18 +49,26 @@ internal static class EntryPointReader
             parameters.Add(ReadParameter(parameter, what, Warn));
         }
 
+        var notStored = new HashSet<string>(StringComparer.Ordinal);
+        var outputsEntry = mapping.Find("outputs");
+        var codeEntry = mapping.Find("code");
         return new EntryPoint(
             name,
             parameters,
             command.Text,
             command.Location,
-            EntryPointExtensionsReader.ReadPaths(mapping.Find("inputs"), $"an input of {what}"),
-            EntryPointExtensionsReader.ReadPaths(mapping.Find("outputs"), $"an output of {what}"),
+            EntryPointExtensionsReader.ReadPaths(mapping.Find("inputs"), $"an input of {what}", notStored),
+            EntryPointExtensionsReader.ReadPaths(outputsEntry, $"an output of {what}", notStored),
             EntryPointExtensionsReader.ReadMetrics(mapping.Find("metrics"), what),
             EntryPointExtensionsReader.ReadEnv(mapping.Find("env"), what))
         {
             AutoSeed = EntryPointExtensionsReader.ReadAutoSeed(mapping.Find("auto_seed"), "in " + what),
             Diagnostics = diagnostics,
+            NotStored = notStored,
+            Location = entry.Key.Location,
+            OutputLocations = EntryPointExtensionsReader.ReadLocations(outputsEntry),
+            Needs = EntryPointExtensionsReader.ReadNeeds(mapping.Find("needs"), what),
+            Code = codeEntry is null ? null : EntryPointExtensionsReader.ReadPaths(codeEntry, $"a code path of {what}", new HashSet<string>(StringComparer.Ordinal)),
         };
     }
 

@@ -75,7 +75,33 @@ public sealed record EntryPoint(
 
     /// <summary>repro's per-entry-point <c>auto_seed</c>, which wins over the top-level one; null when absent.</summary>
     public bool? AutoSeed { get; init; }
+
+    /// <summary>
+    /// The <see cref="Inputs"/> and <see cref="Outputs"/> declared <c>{path: PATH, store: false}</c>: fingerprinted,
+    /// but not kept in the object store (huge reference data).
+    /// </summary>
+    public IReadOnlySet<string> NotStored { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>Where the entry point's name is written, for errors about the entry point as a whole (a cycle).</summary>
+    public SourceLocation? Location { get; init; }
+
+    /// <summary>Where each of <see cref="Outputs"/> is written, in the same order; empty when not read from a file.</summary>
+    public IReadOnlyList<SourceLocation> OutputLocations { get; init; } = [];
+
+    /// <summary>repro's <c>needs</c>: entry points that must run before this one in a pipeline, with where each is named.</summary>
+    public IReadOnlyList<LocatedName> Needs { get; init; } = [];
+
+    /// <summary>
+    /// repro's <c>code</c>: the files, directories or globs whose content is this entry point's code for the run cache of
+    /// <c>repro pipeline</c>; null when absent, in which case the whole git tree of the project is its code.
+    /// </summary>
+    public IReadOnlyList<string>? Code { get; init; }
 }
+
+/// <summary>A name written in an MLproject file, with where it is written.</summary>
+/// <param name="Name">The name.</param>
+/// <param name="Location">Where it is written.</param>
+public sealed record LocatedName(string Name, SourceLocation Location);
 
 /// <summary>A declared parameter.</summary>
 /// <param name="Name">Parameter name (case-sensitive).</param>

@@ -10,4 +10,7 @@ namespace Repro.Core.Runs;
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     RespectNullableAnnotations = true)]
 [JsonSerializable(typeof(RunManifest))]
+[JsonSerializable(typeof(PipelineRecord))]
+[JsonSerializable(typeof(PipelineStepRecord[]))]
+[JsonSerializable(typeof(PipelineRecord[]))]
 public sealed partial class ManifestJsonContext : JsonSerializerContext;

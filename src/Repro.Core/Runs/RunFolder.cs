@@ -43,6 +43,9 @@ public sealed record RunFolder(string Path)
     /// <summary>A script holding the command, for a command longer than one argument may be (see the execute stage).</summary>
     public const string CommandScriptFileName = "command.sh";
 
+    /// <summary>The marker of a run brought by <c>repro pull</c> (which remote, when); it never goes to a remote.</summary>
+    public const string PulledMarkerFileName = "pulled.json";
+
     /// <summary>The run's id: the folder's name.</summary>
     public string RunId => System.IO.Path.GetFileName(Path);
 

@@ -33,6 +33,15 @@ public sealed record RunManifest
     /// <summary>For a verification run, the id of the run it re-executes; null otherwise.</summary>
     public string? Verifies { get; init; }
 
+    /// <summary>
+    /// For a pipeline step that the run cache reused, the id of the earlier run whose outputs were restored; no child
+    /// started. Null for a run that executed.
+    /// </summary>
+    public string? ReusedFrom { get; init; }
+
+    /// <summary>For a pipeline step, the SHA-256 of its run-cache key (docs/manifest.md); null for other runs.</summary>
+    public string? RunCacheKey { get; init; }
+
     /// <summary>The repro build that wrote the manifest.</summary>
     public required ToolRecord Repro { get; init; }
 
@@ -306,7 +315,15 @@ public sealed record ExecutionRecord
 /// <param name="Origin">The entry point's inputs or outputs, or a <c>path</c> parameter.</param>
 /// <param name="Digest">For a file, its SHA-256; for a directory or glob, the SHA-256 of its sorted <c>path NUL sha256 LF</c> lines.</param>
 /// <param name="Files">Every file it covers, sorted by path.</param>
-public sealed record DataRecord(string Spec, DataKind Kind, DataOrigin Origin, string Digest, IReadOnlyList<FileRecord> Files);
+public sealed record DataRecord(string Spec, DataKind Kind, DataOrigin Origin, string Digest, IReadOnlyList<FileRecord> Files)
+{
+    /// <summary>
+    /// False when the MLproject declared the entry <c>store: false</c>, so no copy of its files was kept on purpose;
+    /// null (not written) otherwise.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? Store { get; init; }
+}
 
 /// <summary>Metrics the entry point wrote.</summary>
 /// <param name="File">The metrics file relative to the project, or to the run folder when repro chose it.</param>
@@ -329,7 +346,20 @@ public sealed record VerificationRecord(
     double Atol,
     IReadOnlyList<OutputCheck> Outputs,
     IReadOnlyList<MetricCheck> Metrics,
-    IReadOnlyList<string> LikelyCauses);
+    IReadOnlyList<string> LikelyCauses)
+{
+    /// <summary>
+    /// Inputs that no longer matched the record in the workspace and were written into the verify checkout from the
+    /// object store instead, so the re-run read exactly what the run read.
+    /// </summary>
+    public IReadOnlyList<RestoredInput> RestoredInputs { get; init; } = [];
+}
+
+/// <summary>An input a verification took from the object store because the workspace copy differed from the record.</summary>
+/// <param name="Path">Path relative to the project, forward slashes.</param>
+/// <param name="Sha256">The recorded digest, whose object was restored.</param>
+/// <param name="From"><c>store</c>, or <c>store (fetched from REMOTE)</c> when the object came from the default remote.</param>
+public sealed record RestoredInput(string Path, string Sha256, string From);
 
 /// <summary>The verdict of <c>repro verify</c>.</summary>
 [JsonConverter(typeof(ManifestEnumConverter<Verdict>))]

@@ -7,12 +7,13 @@ using Repro.Core.Runs;
 namespace Repro.Core.Store;
 
 /// <summary>
-/// SQLite index of the runs in a store, for fast listing. It holds nothing that is not in some <c>run.json</c>:
+/// SQLite index of the runs in a store, for fast listing. It holds nothing that is not in some <c>run.json</c> (or,
+/// for a pulled run, its <see cref="RunFolder.PulledMarkerFileName"/> marker):
 /// when it is missing, corrupt, of another version or out of date with the manifests, it is repaired from them.
 /// </summary>
 public sealed class RunIndex : IDisposable
 {
-    private const int SchemaVersion = 2;
+    private const int SchemaVersion = 3;
 
     private readonly SqliteConnection _connection;
     private readonly RunStore _store;
@@ -82,13 +83,13 @@ public sealed class RunIndex : IDisposable
         manifest = manifest with { RunId = runId };
         using var command = _connection.CreateCommand();
         command.CommandText = """
-            INSERT INTO runs (run_id, status, entry_point, run_name, experiment, verifies, verdict, started_at, duration, parameters, metrics, manifest_ticks)
-            VALUES ($id, $status, $entry, $name, $experiment, $verifies, $verdict, $started, $duration, $parameters, $metrics, $ticks)
+            INSERT INTO runs (run_id, status, entry_point, run_name, experiment, verifies, verdict, started_at, duration, parameters, metrics, pulled, manifest_ticks)
+            VALUES ($id, $status, $entry, $name, $experiment, $verifies, $verdict, $started, $duration, $parameters, $metrics, $pulled, $ticks)
             ON CONFLICT(run_id) DO UPDATE SET
               status = excluded.status, entry_point = excluded.entry_point, run_name = excluded.run_name,
               experiment = excluded.experiment, verifies = excluded.verifies, verdict = excluded.verdict, started_at = excluded.started_at,
               duration = excluded.duration, parameters = excluded.parameters, metrics = excluded.metrics,
-              manifest_ticks = excluded.manifest_ticks
+              pulled = excluded.pulled, manifest_ticks = excluded.manifest_ticks
             """;
         var summary = RunSummary.From(manifest);
         command.Parameters.AddWithValue("$id", summary.RunId);
@@ -102,6 +103,7 @@ public sealed class RunIndex : IDisposable
         command.Parameters.AddWithValue("$duration", (object?)summary.DurationSeconds ?? DBNull.Value);
         command.Parameters.AddWithValue("$parameters", JsonSerializer.Serialize(summary.Parameters, RunIndexJsonContext.Default.IReadOnlyDictionaryStringString));
         command.Parameters.AddWithValue("$metrics", JsonSerializer.Serialize(summary.Metrics, RunIndexJsonContext.Default.IReadOnlyDictionaryStringDouble));
+        command.Parameters.AddWithValue("$pulled", File.Exists(Path.Combine(_store.RunsDirectory, summary.RunId, RunFolder.PulledMarkerFileName)) ? 1 : 0);
         command.Parameters.AddWithValue("$ticks", manifestWriteTicks);
         command.ExecuteNonQuery();
     }
@@ -193,7 +195,7 @@ public sealed class RunIndex : IDisposable
 
         var where = conditions.Count > 0 ? "WHERE " + string.Join(" AND ", conditions) : string.Empty;
         command.CommandText = $"""
-            SELECT run_id, status, entry_point, run_name, experiment, verifies, started_at, duration, parameters, metrics, verdict
+            SELECT run_id, status, entry_point, run_name, experiment, verifies, started_at, duration, parameters, metrics, verdict, pulled
             FROM runs {where} ORDER BY run_id DESC LIMIT $limit
             """;
         command.Parameters.AddWithValue("$limit", query.Limit is > 0 ? query.Limit.Value : -1);
@@ -213,7 +215,10 @@ public sealed class RunIndex : IDisposable
                 DurationSeconds: reader.IsDBNull(7) ? null : reader.GetDouble(7),
                 Parameters: JsonSerializer.Deserialize(reader.GetString(8), RunIndexJsonContext.Default.IReadOnlyDictionaryStringString) ?? new Dictionary<string, string>(),
                 Metrics: JsonSerializer.Deserialize(reader.GetString(9), RunIndexJsonContext.Default.IReadOnlyDictionaryStringDouble) ?? new Dictionary<string, double>(),
-                Verdict: reader.IsDBNull(10) ? null : Enum.Parse<Verdict>(reader.GetString(10))));
+                Verdict: reader.IsDBNull(10) ? null : Enum.Parse<Verdict>(reader.GetString(10)))
+            {
+                Pulled = reader.GetInt64(11) != 0,
+            });
         }
 
         return results;
@@ -254,6 +259,7 @@ public sealed class RunIndex : IDisposable
                       duration REAL,
                       parameters TEXT NOT NULL,
                       metrics TEXT NOT NULL,
+                      pulled INTEGER NOT NULL DEFAULT 0,
                       manifest_ticks INTEGER NOT NULL
                     );
                     CREATE INDEX runs_entry_point ON runs (entry_point, run_id);

@@ -122,7 +122,10 @@ public static class RunListing
                 continue;
             }
 
-            var summary = RunSummary.From(manifest);
+            var summary = RunSummary.From(manifest) with
+            {
+                Pulled = File.Exists(Path.Combine(store.GetRunDirectory(id), RunFolder.PulledMarkerFileName)),
+            };
             if ((query.EntryPoint is null || summary.EntryPoint == query.EntryPoint)
                 && (query.ExperimentName is null || summary.ExperimentName == query.ExperimentName)
                 && (query.Status is null || summary.Status == query.Status))

@@ -31,6 +31,9 @@ public sealed record RunSummary(
     /// <summary>For a DAMAGED run, or an ABANDONED one without a manifest: one line saying what is wrong, naming the file.</summary>
     public string? Problem { get; init; }
 
+    /// <summary>Whether the run was brought from a remote by <c>repro pull</c> rather than run here.</summary>
+    public bool Pulled { get; init; }
+
     /// <summary>The summary of <paramref name="manifest"/>.</summary>
     public static RunSummary From(RunManifest manifest)
     {

@@ -1,4 +1,5 @@
 using Repro.Core.Capture.Data;
+using Repro.Core.Remotes;
 using Repro.Core.Runs;
 using Repro.Core.Store;
 using Repro.Core.Verification.Comparison;
@@ -50,6 +51,18 @@ public sealed record VerifyRequest
     /// <summary>Receives every line git, venv and pip print; may be null.</summary>
     public Action<string>? ToolOutput { get; init; }
 
+    /// <summary>
+    /// Opens the default remote of the project at the given directory, to fetch objects the store lacks (a changed
+    /// input's recorded content, a recorded output); returns null when none is set. Called only when one is missing.
+    /// </summary>
+    public Func<string, IRemoteStorage?>? OpenDefaultRemote { get; init; }
+
+    /// <summary>
+    /// Where the command was started: when the recorded project folder does not exist (a run pulled from a teammate),
+    /// the same project in the clone of its repository around this folder is verified. Null uses the record only.
+    /// </summary>
+    public string? CurrentDirectory { get; init; }
+
     /// <summary>Where the temporary checkout is made; the system temporary folder when null.</summary>
     public string? CheckoutParent { get; init; }
 }
@@ -75,6 +88,9 @@ public sealed record VerifyOutcome(
 {
     /// <summary>What verify repaired or worked around on the way (a damaged hash cache, a manifest whose runId disagrees with its folder).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>Inputs that differed in the workspace and were written into the verify checkout from the store.</summary>
+    public IReadOnlyList<RestoredInput> RestoredInputs { get; init; } = [];
 }
 
 /// <summary>One output file compared.</summary>

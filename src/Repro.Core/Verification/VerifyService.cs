@@ -7,6 +7,7 @@ using Repro.Core.Errors;
 using Repro.Core.Execution;
 using Repro.Core.FileSystem;
 using Repro.Core.Processes;
+using Repro.Core.Remotes;
 using Repro.Core.Projects;
 using Repro.Core.Runs;
 using Repro.Core.Sources;
@@ -50,11 +51,19 @@ public static class VerifyService
             return NotVerifiable(original, $"--in-place: run {original.RunId} ran in its own copy of {recordedSource.Uri} at {recordedSource.Commit}; verify re-creates that commit from the git cache (omit --in-place)");
         }
 
-        var originalProject = original.Project.Directory;
-        if (original.Source is null && !Directory.Exists(originalProject))
+        // Path parameters were recorded as absolute paths under the repository where the run happened.
+        var recordedRoot = original.Git.RepositoryRoot;
+        if (original.Source is null && !Directory.Exists(original.Project.Directory))
         {
-            return NotVerifiable(original, $"the project directory {originalProject} no longer exists: its inputs cannot be checked");
+            if (Relocated(original, request.CurrentDirectory) is not { } relocated)
+            {
+                return NotVerifiable(original, $"the project directory {original.Project.Directory} does not exist here: its inputs cannot be checked (run repro verify inside a clone of the run's repository)");
+            }
+
+            original = relocated;
         }
+
+        var originalProject = original.Project.Directory;
 
         using var hashCache = HashCache.Open(request.Store.Root, warning =>
         {
@@ -64,13 +73,27 @@ public static class VerifyService
             }
         });
         var fingerprinter = new Fingerprinter(new FingerprintOptions { Cache = hashCache, Rehash = request.Rehash, Progress = request.HashProgress });
-        if (original.Source is null)
+        // A run of a project URI has its inputs checked in the new copy of its commit, below.
+        var inputIssues = original.Source is null
+            ? await CheckInputsAsync(original, fingerprinter, InputsAt.Recorded(original), cancellationToken).ConfigureAwait(false)
+            : [];
+        var objects = new ObjectStore(request.Store.Root);
+        using var remote = new DefaultRemote(request.OpenDefaultRemote, originalProject);
+        var restore = new List<RestoredInput>();
+        if (inputIssues.Count > 0)
         {
-            var inputProblems = await CheckInputsAsync(original, fingerprinter, InputsAt.Recorded(original), cancellationToken).ConfigureAwait(false);
-            if (inputProblems.Count > 0)
+            if (request.InPlace)
             {
-                return NotVerifiable(original, inputProblems);
+                return NotVerifiable(original, inputIssues.Select(issue => $"{issue.Message} (--in-place re-runs on the workspace as it is)").ToList());
             }
+
+            var (restorable, problems) = await PlanRestoresAsync(original, inputIssues, objects, remote, cancellationToken).ConfigureAwait(false);
+            if (problems.Count > 0)
+            {
+                return NotVerifiable(original, problems);
+            }
+
+            restore = restorable;
         }
 
         CodeCheckout? checkout = null;
@@ -94,10 +117,10 @@ public static class VerifyService
 
                 sourceCopy = WorkingCopy.Create(fetched.Checkout!.Directory, request.CheckoutParent ?? Path.GetTempPath(), cancellationToken, "repro-verify-");
                 projectDirectory = Path.GetFullPath(Path.Combine(sourceCopy, Path.GetRelativePath(fetched.Checkout.Directory, fetched.ProjectDirectory)));
-                var inputProblems = await CheckInputsAsync(original, fingerprinter, InputsAt.Copy(original, source, projectDirectory), cancellationToken).ConfigureAwait(false);
-                if (inputProblems.Count > 0)
+                var copyIssues = await CheckInputsAsync(original, fingerprinter, InputsAt.Copy(original, source, projectDirectory), cancellationToken).ConfigureAwait(false);
+                if (copyIssues.Count > 0)
                 {
-                    return NotVerifiable(original, inputProblems);
+                    return NotVerifiable(original, copyIssues.Select(issue => issue.Message).ToList());
                 }
             }
             else if (request.InPlace)
@@ -133,7 +156,7 @@ public static class VerifyService
                 }
 
                 projectDirectory = checkout.ProjectDirectory(original.Git.ProjectPath);
-                await BringInputsOutsideGitAsync(original, checkout.Root, cancellationToken).ConfigureAwait(false);
+                await BringInputsOutsideGitAsync(original, checkout.Root, restore, objects, cancellationToken).ConfigureAwait(false);
             }
 
             RunOutcome outcome;
@@ -144,7 +167,7 @@ public static class VerifyService
                     {
                         ProjectDirectory = projectDirectory,
                         EntryPoint = original.EntryPoint.Name,
-                        Parameters = GivenParameters.From(ReplayedParameters(original, inCheckout: checkout is not null || sourceCopy is not null)),
+                        Parameters = GivenParameters.From(ReplayedParameters(original, recordedRoot, inCheckout: checkout is not null || sourceCopy is not null)),
                         RunName = original.RunName is { } name ? $"verify {name}" : null,
                         ExperimentName = original.ExperimentName,
                         StoreDirectory = request.Store.Root,
@@ -181,7 +204,7 @@ public static class VerifyService
                 throw new InterruptedException($"verification run {verification.RunId} was interrupted; no verdict");
             }
 
-            var objects = new ObjectStore(request.Store.Root);
+            await FetchRecordedOutputsAsync(original, objects, remote, cancellationToken).ConfigureAwait(false);
             var outputs = CompareOutputs(original, verification, projectDirectory, objects, request.Tolerance);
             var metrics = CompareMetrics(original, verification, projectDirectory, request.Tolerance);
             var diff = ManifestDifferences.Compare(original, verification);
@@ -197,10 +220,13 @@ public static class VerifyService
                     request.Tolerance.Atol,
                     outputs.Select(output => new OutputCheck(output.Path, output.Result.Outcome, output.Result.Comparer, output.Result.Summary, output.Result.Details)).ToList(),
                     metrics.Select(metric => new MetricCheck(metric.Name, metric.Recorded, metric.Actual, metric.Outcome, metric.Summary)).ToList(),
-                    diff.Factors.Select(factor => factor.Summary).ToList()),
+                    diff.Factors.Select(factor => factor.Summary).ToList())
+                {
+                    RestoredInputs = restore,
+                },
             };
             request.Store.Save(verification);
-            return new VerifyOutcome(verdict, summary, original, verification, outputs, metrics, [], likelyCauses) { Warnings = warnings };
+            return new VerifyOutcome(verdict, summary, original, verification, outputs, metrics, [], likelyCauses) { Warnings = warnings, RestoredInputs = restore };
         }
         finally
         {
@@ -235,15 +261,44 @@ public static class VerifyService
         return verifies;
     }
 
+    /// <summary>
+    /// A run recorded elsewhere (pulled from a remote, or a moved repository), seen from the same project in the clone
+    /// of its repository around <paramref name="currentDirectory"/>: the record with that project folder and working
+    /// tree root. Null when there is no such clone.
+    /// </summary>
+    private static RunManifest? Relocated(RunManifest original, string? currentDirectory)
+    {
+        if (currentDirectory is null || original.Git.ProjectPath is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var project = DataCheckout.LocateProject(original, currentDirectory, given: null);
+            return DataCheckout.GitRoot(project) is { } root
+                ? original with { Project = original.Project with { Directory = project }, Git = original.Git with { RepositoryRoot = root } }
+                : null;
+        }
+        catch (InputException)
+        {
+            return null;
+        }
+    }
+
     private static VerifyOutcome NotVerifiable(RunManifest original, string problem) => NotVerifiable(original, [problem]);
 
     private static VerifyOutcome NotVerifiable(RunManifest original, IReadOnlyList<string> problems) =>
         new(Verdict.NotVerifiable, problems.Count == 1 ? problems[0] : $"{problems.Count} problems prevent re-creating the run", original, null, [], [], problems, string.Empty);
 
-    /// <summary>Every recorded input must still hash the same: a changed input makes any comparison meaningless.</summary>
-    private static async Task<List<string>> CheckInputsAsync(RunManifest original, Fingerprinter fingerprinter, InputsAt place, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every recorded input must still hash the same: a changed input makes any comparison meaningless unless the
+    /// recorded content can be put back in the verify checkout. Each difference comes with the recorded files that
+    /// restoring it needs.
+    /// </summary>
+    private static async Task<List<InputIssue>> CheckInputsAsync(RunManifest original, Fingerprinter fingerprinter, InputsAt place, CancellationToken cancellationToken)
     {
-        var problems = new List<string>();
+        var issues = new List<InputIssue>();
         foreach (var recorded in original.Inputs)
         {
             IReadOnlyList<DataRecord> current;
@@ -253,7 +308,7 @@ public static class VerifyService
             }
             catch (InputException exception)
             {
-                problems.Add($"input '{recorded.Spec}' ({recorded.Origin}) cannot be read now: {exception.Message} (recorded sha256 {recorded.Digest})");
+                issues.Add(new InputIssue($"input '{recorded.Spec}' ({recorded.Origin}) cannot be read now: {exception.Message} (recorded sha256 {recorded.Digest})", recorded.Files));
                 continue;
             }
 
@@ -265,15 +320,16 @@ public static class VerifyService
 
             var before = recorded.Files.ToDictionary(file => file.Path, StringComparer.Ordinal);
             var after = now.Files.ToDictionary(file => file.Path, StringComparer.Ordinal);
+            var found = issues.Count;
             foreach (var (path, file) in before)
             {
                 if (!after.TryGetValue(path, out var currentFile))
                 {
-                    problems.Add($"input {path} is missing (recorded sha256 {file.Sha256})");
+                    issues.Add(new InputIssue($"input {path} is missing (recorded sha256 {file.Sha256})", [file]));
                 }
                 else if (!string.Equals(file.Sha256, currentFile.Sha256, StringComparison.Ordinal) || !string.Equals(file.LinkTarget, currentFile.LinkTarget, StringComparison.Ordinal))
                 {
-                    problems.Add($"input {path} changed: recorded sha256 {file.Sha256}, current {currentFile.Sha256}");
+                    issues.Add(new InputIssue($"input {path} changed: recorded sha256 {file.Sha256}, current {currentFile.Sha256}", [file]));
                 }
             }
 
@@ -281,17 +337,108 @@ public static class VerifyService
             {
                 if (!before.ContainsKey(path))
                 {
-                    problems.Add($"input {path} is new in '{recorded.Spec}' (sha256 {file.Sha256}); the run did not have it");
+                    // A verify checkout holds the recorded commit and the recorded files only, so it never sees this file.
+                    issues.Add(new InputIssue($"input {path} is new in '{recorded.Spec}' (sha256 {file.Sha256}); the run did not have it", []) { NewFile = true });
                 }
             }
 
-            if (before.Count == after.Count && problems.Count == 0)
+            if (issues.Count == found)
             {
-                problems.Add($"input '{recorded.Spec}' changed: recorded digest {recorded.Digest}, current {now.Digest}");
+                issues.Add(new InputIssue($"input '{recorded.Spec}' changed: recorded digest {recorded.Digest}, current {now.Digest}", recorded.Files));
             }
         }
 
-        return problems;
+        return issues;
+    }
+
+    /// <summary>
+    /// Which recorded files a verify checkout gets from the object store (fetching what the store lacks from the
+    /// default remote), or why the run cannot be re-created: a file outside the repository or recorded without
+    /// content, an object nowhere to be had, or a damaged one (reported, never restored).
+    /// </summary>
+    private static async Task<(List<RestoredInput> Restore, List<string> Problems)> PlanRestoresAsync(
+        RunManifest original,
+        List<InputIssue> issues,
+        ObjectStore objects,
+        DefaultRemote remote,
+        CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        var files = new SortedDictionary<string, FileRecord>(StringComparer.Ordinal);
+        var why = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var issue in issues.Where(issue => !issue.NewFile))
+        {
+            var cannot = issue.Files.Select(file => WhyNotRestorable(original, file)).OfType<string>().FirstOrDefault();
+            if (cannot is not null)
+            {
+                problems.Add($"{issue.Message}; {cannot}");
+                continue;
+            }
+
+            foreach (var file in issue.Files)
+            {
+                files.TryAdd(file.Path, file);
+                why.TryAdd(file.Path, issue.Message);
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return ([], problems);
+        }
+
+        var missing = files.Values.Select(file => file.Sha256!).Where(sha => !objects.Contains(sha)).Distinct(StringComparer.Ordinal).ToList();
+        var fetched = await remote.FetchAsync(objects, missing, cancellationToken).ConfigureAwait(false);
+        var restore = new List<RestoredInput>();
+        foreach (var file in files.Values)
+        {
+            var sha256 = file.Sha256!;
+            if (!objects.Contains(sha256))
+            {
+                problems.Add($"{why[file.Path]}; its recorded content is in neither the store{(remote.Display is { } display ? $" nor {display}" : " (no default remote)")}, so it cannot be restored");
+                continue;
+            }
+
+            try
+            {
+                objects.CheckIntact(sha256);
+            }
+            catch (StoreException exception)
+            {
+                problems.Add($"{why[file.Path]}; it cannot be restored: {exception.Message}");
+                continue;
+            }
+
+            restore.Add(new RestoredInput(file.Path, sha256, fetched.Contains(sha256) ? $"store (fetched from {remote.Display})" : "store"));
+        }
+
+        return problems.Count > 0 ? ([], problems) : (restore, []);
+    }
+
+    private static string? WhyNotRestorable(RunManifest original, FileRecord file)
+    {
+        if (file.LinkTarget is not null)
+        {
+            return "a symbolic link is not restored";
+        }
+
+        if (file.Sha256 is null)
+        {
+            return "it was recorded without content";
+        }
+
+        return IsInside(original.Git.RepositoryRoot, Path.GetFullPath(PathText.FromRecorded(file.Path), original.Project.Directory))
+            ? null
+            : "it lies outside the repository, where the re-run reads it as it is now";
+    }
+
+    /// <summary>Recorded outputs compared from the store: fetch those the store lacks from the default remote, if any.</summary>
+    private static async Task FetchRecordedOutputsAsync(RunManifest original, ObjectStore objects, DefaultRemote remote, CancellationToken cancellationToken)
+    {
+        var missing = original.Outputs.SelectMany(record => record.Files)
+            .Where(file => file.Stored && file.Sha256 is not null && !objects.Contains(file.Sha256))
+            .Select(file => file.Sha256!).Distinct(StringComparer.Ordinal).ToList();
+        await remote.FetchAsync(objects, missing, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>With --in-place the working tree itself is re-used, so it must be exactly the recorded code.</summary>
@@ -344,10 +491,10 @@ public static class VerifyService
     /// relative to the checkout it would name another file or none, so the re-run gets the absolute path the run
     /// used, whose content was checked moments ago.
     /// </summary>
-    private static List<KeyValuePair<string, string>> ReplayedParameters(RunManifest original, bool inCheckout)
+    private static List<KeyValuePair<string, string>> ReplayedParameters(RunManifest original, string? recordedRoot, bool inCheckout)
     {
         // A run of a project URI worked in a copy of its checkout: that copy is where its relative paths pointed.
-        var root = original.Source is { } source ? CopyRoot(original.Project.Directory, source.Subdirectory) : original.Git.RepositoryRoot;
+        var root = original.Source is { } source ? CopyRoot(original.Project.Directory, source.Subdirectory) : recordedRoot;
         var parameters = new List<KeyValuePair<string, string>>();
         foreach (var parameter in original.Parameters)
         {
@@ -367,10 +514,13 @@ public static class VerifyService
     /// <summary>
     /// Inputs that git does not hold (ignored data, outputs of an earlier step, a <c>path</c> parameter naming a file
     /// elsewhere in the repository) are copied into the checkout at the same place relative to the repository root;
-    /// their hashes were checked moments ago. Inputs outside the repository are read where they are.
+    /// their hashes were checked moments ago. Inputs that differ in the workspace are written from the object store
+    /// instead (<paramref name="restore"/>, checked against their digests on the way). Inputs outside the repository
+    /// are read where they are.
     /// </summary>
-    private static async Task BringInputsOutsideGitAsync(RunManifest original, string checkoutRoot, CancellationToken cancellationToken)
+    private static async Task BringInputsOutsideGitAsync(RunManifest original, string checkoutRoot, List<RestoredInput> restore, ObjectStore objects, CancellationToken cancellationToken)
     {
+        var fromStore = restore.ToDictionary(input => input.Path, input => input.Sha256, StringComparer.Ordinal);
         foreach (var file in original.Inputs.SelectMany(record => record.Files))
         {
             var source = Path.GetFullPath(PathText.FromRecorded(file.Path), original.Project.Directory);
@@ -380,13 +530,21 @@ public static class VerifyService
             }
 
             var destination = Path.Combine(checkoutRoot, Path.GetRelativePath(original.Git.RepositoryRoot!, source));
+            if (fromStore.TryGetValue(file.Path, out var sha256))
+            {
+                NativeFiles.CreateDirectories(Path.GetDirectoryName(destination)!);
+                NativeFiles.DeleteFile(destination);
+                objects.CopyOut(sha256, destination);
+                continue;
+            }
+
             if (NativeFiles.Status(destination, followLinks: true) is { Kind: FileKind.Regular } existing && existing.Size == file.Size
                 && string.Equals(await FileHasher.HashFileAsync(destination, cancellationToken).ConfigureAwait(false), file.Sha256, StringComparison.Ordinal))
             {
                 continue;
             }
 
-            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            NativeFiles.CreateDirectories(Path.GetDirectoryName(destination)!);
             NativeFiles.CopyFile(source, destination);
         }
     }
@@ -425,6 +583,48 @@ public static class VerifyService
             OriginalRoot is not null && NewRoot is not null && Path.IsPathFullyQualified(spec) && PathContainment.RelativeInside(OriginalRoot, spec) is { } relative
                 ? Path.Combine(NewRoot, relative)
                 : spec;
+
+    /// <summary>A recorded input that differs now, with the recorded files restoring it needs.</summary>
+    private sealed record InputIssue(string Message, IReadOnlyList<FileRecord> Files)
+    {
+        /// <summary>A file the run did not have: a verify checkout never sees it, so it needs no restoring.</summary>
+        public bool NewFile { get; init; }
+    }
+
+    /// <summary>The default remote of the project, opened on first need and only once.</summary>
+    private sealed class DefaultRemote(Func<string, IRemoteStorage?>? open, string projectDirectory) : IDisposable
+    {
+        private IRemoteStorage? _remote;
+        private bool _opened;
+
+        /// <summary>The remote, for messages; null when none is set (or it was not needed yet).</summary>
+        public string? Display => _remote?.Display;
+
+        /// <summary>Fetches the objects the store lacks; returns those fetched.</summary>
+        /// <exception cref="StoreException">The remote cannot be reached, or sent a damaged object.</exception>
+        public async Task<HashSet<string>> FetchAsync(ObjectStore objects, IReadOnlyCollection<string> missing, CancellationToken cancellationToken)
+        {
+            if (missing.Count == 0)
+            {
+                return [];
+            }
+
+            if (!_opened)
+            {
+                _opened = true;
+                _remote = open?.Invoke(projectDirectory);
+            }
+
+            if (_remote is null)
+            {
+                return [];
+            }
+
+            var notThere = await PullService.FetchObjectsAsync(objects, _remote, missing, RemoteStorageFactory.DefaultParallelism, cancellationToken).ConfigureAwait(false);
+            return missing.Except(notThere, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+        }
+
+        public void Dispose() => _remote?.Dispose();
     }
 
     private static List<OutputComparison> CompareOutputs(RunManifest original, RunManifest verification, string projectDirectory, ObjectStore objects, ComparisonTolerance tolerance)

@@ -27,6 +27,24 @@ public sealed class CheckCommandTests : ReproTestBase
         """;
 
     [Fact]
+    public void Check_StoreFalseItems_AreAcceptedEvenUnderStrict()
+    {
+        var project = Temp.Write("project/MLproject", "entry_points:\n  main:\n    command: \"echo hi\"\n    inputs: [a.csv, {path: big/, store: false}]\n    outputs:\n      - {path: model.bin, store: true}\n");
+        var directory = Path.GetDirectoryName(project)!;
+
+        var result = Repro.Run(directory, "check", "--strict");
+        var lenient = Repro.Run(directory, "check");
+        File.WriteAllText(project, "entry_points:\n  main:\n    command: \"echo hi\"\n    inputs: [{path: big/, stored: false}]\n");
+        var misspelt = Repro.Run(directory, "check");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("0 error(s), 0 warning(s)", result.Stdout + result.Stderr, StringComparison.Ordinal);
+        Assert.True(lenient.ExitCode == 0, lenient.ToString());
+        Assert.Equal(2, misspelt.ExitCode);
+        Assert.Contains("MLproject:4:27: error: unknown key 'stored' in an input of entry point 'main'", misspelt.Stdout + misspelt.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Check_CleanProject_ExitsZeroAndRendersEveryEntryPointWithoutInventingRequiredValues()
     {
         var project = Temp.Write("project/MLproject", Clean);

@@ -57,7 +57,17 @@ public sealed class FileNameTests : ReproTestBase
 
         Bash(project, "printf 'tracked v2\\n' > data/$'caf\\xff.txt'");
         git.CommitAll("change the file whose name is not UTF-8");
-        var changed = Repro.Run(project, "verify", original, "--json");
+        var restored = Repro.Run(project, "verify", original, "--json");
+
+        // The changed input is put back, under its exact bytes, from the object store into the verify checkout.
+        Assert.True(restored.ExitCode == 0, restored.ToString());
+        var restoredReport = ParseJson(restored.Stdout);
+        Assert.Equal("REPRODUCED", (string?)restoredReport["verdict"]);
+        var restoredInput = Assert.Single(restoredReport["restoredInputs"]!.AsArray())!;
+        Assert.Equal("\"data/caf\\xff.txt\"", (string?)restoredInput["path"]);
+        Assert.Equal(Sha256("tracked v1\n"), (string?)restoredInput["sha256"]);
+
+        var changed = Repro.Run(project, "verify", original, "--in-place", "--json");
 
         Assert.True(changed.ExitCode == 2, changed.ToString());
         var problems = ParseJson(changed.Stdout);

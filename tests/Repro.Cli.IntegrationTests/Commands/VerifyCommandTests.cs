@@ -217,11 +217,36 @@ public sealed class VerifyCommandTests : ReproTestBase
     }
 
     [Fact]
-    public void Verify_ChangedInput_IsNotVerifiableNamingItWithRecordedAndCurrentHash()
+    public void Verify_ChangedInput_IsRestoredFromTheStoreInTheCheckoutAndReproduced()
+    {
+        var (project, git) = DeterministicProject();
+        var original = RunOnce(project);
+        File.WriteAllText(Path.Combine(project, "data.txt"), "changed data\n");
+        var before = RepositoryState.Of(git);
+
+        var text = Verify(project, original);
+        var (result, report) = VerifyJson(project, original);
+
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Contains("REPRODUCED", text.Stdout, StringComparison.Ordinal);
+        Assert.Contains("input data.txt: workspace differs, restored from store", text.Stdout, StringComparison.Ordinal);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("REPRODUCED", (string?)report["verdict"]);
+        var restored = Assert.Single(report["restoredInputs"]!.AsArray())!;
+        Assert.Equal(("data.txt", Sha256("hello data\n"), "store"), ((string?)restored["path"], (string?)restored["sha256"], (string?)restored["from"]));
+        var manifest = ParseJson(File.ReadAllText(ManifestPath(project, (string)report["verificationRunId"]!)));
+        Assert.Equal("data.txt", (string?)manifest["verification"]!["restoredInputs"]![0]!["path"]);
+        Assert.Equal("changed data\n", File.ReadAllText(Path.Combine(project, "data.txt")));
+        Assert.Equal(before, RepositoryState.Of(git));
+    }
+
+    [Fact]
+    public void Verify_ChangedInputWithoutAStoredCopy_IsNotVerifiableNamingItWithRecordedAndCurrentHash()
     {
         var (project, git) = DeterministicProject();
         var original = RunOnce(project);
         var runsBefore = RunIds(StoreOf(project));
+        File.Delete(ObjectPathOf(project, Sha256("hello data\n")));
         File.WriteAllText(Path.Combine(project, "data.txt"), "changed data\n");
         var before = RepositoryState.Of(git);
         var junit = Temp.Combine("junit.xml");
@@ -234,6 +259,7 @@ public sealed class VerifyCommandTests : ReproTestBase
         Assert.Contains("data.txt", problem, StringComparison.Ordinal);
         Assert.Contains(Sha256("hello data\n"), problem, StringComparison.Ordinal);
         Assert.Contains(Sha256("changed data\n"), problem, StringComparison.Ordinal);
+        Assert.Contains("in neither the store (no default remote)", problem, StringComparison.Ordinal);
         Assert.Equal(runsBefore, RunIds(StoreOf(project)));
         Assert.Equal(before, RepositoryState.Of(git));
         var testCase = Assert.Single(XDocument.Load(junit).Descendants("testcase"));
@@ -241,20 +267,55 @@ public sealed class VerifyCommandTests : ReproTestBase
     }
 
     [Fact]
-    public void Verify_DeletedInput_IsNotVerifiableNamingIt()
+    public void Verify_ChangedInputInPlace_IsStillNotVerifiable()
+    {
+        var (project, _) = DeterministicProject();
+        var original = RunOnce(project);
+        File.WriteAllText(Path.Combine(project, "data.txt"), "changed data\n");
+
+        var result = Verify(project, original, "--in-place");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("NOT_VERIFIABLE", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("input data.txt changed", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("--in-place", result.Stdout, StringComparison.Ordinal);
+        Assert.Equal("changed data\n", File.ReadAllText(Path.Combine(project, "data.txt")));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void Verify_ChangedInputWhoseObjectIsDamaged_IsNotVerifiableAndNothingIsRestored()
     {
         var (project, _) = DeterministicProject();
         var original = RunOnce(project);
         var runsBefore = RunIds(StoreOf(project));
-        File.Delete(Path.Combine(project, "data.txt"));
+        var objectPath = ObjectPathOf(project, Sha256("hello data\n"));
+        File.SetUnixFileMode(objectPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.WriteAllText(objectPath, "hello dat4\n");
+        File.WriteAllText(Path.Combine(project, "data.txt"), "changed data\n");
 
         var result = Verify(project, original);
 
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains("NOT_VERIFIABLE", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("data.txt", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains(Sha256("hello data\n"), result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("is damaged", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains(Sha256("hello dat4\n"), result.Stdout, StringComparison.Ordinal);
         Assert.Equal(runsBefore, RunIds(StoreOf(project)));
+    }
+
+    [Fact]
+    public void Verify_DeletedInput_IsRestoredFromTheStoreAndTheWorkspaceIsLeftAlone()
+    {
+        var (project, _) = DeterministicProject();
+        var original = RunOnce(project);
+        File.Delete(Path.Combine(project, "data.txt"));
+
+        var result = Verify(project, original);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("REPRODUCED", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("input data.txt: workspace differs, restored from store", result.Stdout, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(project, "data.txt")));
     }
 
     [Fact]
@@ -614,6 +675,8 @@ public sealed class VerifyCommandTests : ReproTestBase
     }
 
     private static string ManifestPath(string project, string runId) => Path.Combine(StoreOf(project), "runs", runId, "run.json");
+
+    private static string ObjectPathOf(string project, string sha256) => Path.Combine(StoreOf(project), "objects", "sha256", sha256[..2], sha256[2..]);
 
     private static List<string?> OutcomesOf(JsonObject report) => report["outputs"]!.AsArray().Select(output => (string?)output!["outcome"]).ToList();
 

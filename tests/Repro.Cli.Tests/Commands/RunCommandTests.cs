@@ -16,7 +16,7 @@ public sealed class RunCommandTests
     [InlineData("--seed", "+5", "--seed must be an integer from 0 to 4294967295, not '+5'")]
     [InlineData("--seed", "1e3", "--seed must be an integer from 0 to 4294967295, not '1e3'")]
     [InlineData("--threads", "0", "--threads must be a positive integer, not '0'")]
-    [InlineData("--object-size-limit", "lots", "--object-size-limit must be a size such as 0, 500KB, 100MiB or 2GiB, not 'lots'")]
+    [InlineData("--object-size-limit", "lots", "--object-size-limit must be a size such as 0, 500KB, 100MiB or 2GiB, or none, not 'lots'")]
     public void Parse_BadValue_IsOneErrorNamingTheOptionAndValue(string option, string value, string expected)
     {
         Assert.Equal(expected, CommandLine.SingleError("run", ".", option, value));
@@ -155,7 +155,19 @@ public sealed class RunCommandTests
         Assert.False(request.Strict);
         Assert.False(result.GetValue(command.DryRun));
         Assert.Equal(Path.Combine(Path.GetFullPath("."), ".repro"), request.StoreDirectory);
-        Assert.Equal(100L << 20, request.ObjectSizeLimit);
+        Assert.Equal(long.MaxValue, request.ObjectSizeLimit);
+    }
+
+    [Theory]
+    [InlineData("none", long.MaxValue)]
+    [InlineData("NONE", long.MaxValue)]
+    [InlineData("0", 0L)]
+    public void Parse_ObjectSizeLimit_NoneMeansNoLimitAndZeroKeepsNothing(string value, long expected)
+    {
+        var (command, result) = CommandLine.ParseFor<RunCommand>("run", "--object-size-limit", value);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(expected, command.ToRequest(result, NoVariables).ObjectSizeLimit);
     }
 
     [Fact]

@@ -8,11 +8,11 @@ public sealed class OptionConventionTests
     public static TheoryData<string, string> EveryOption()
     {
         var data = new TheoryData<string, string>();
-        foreach (var command in CliRoot.Create().Subcommands)
+        foreach (var (path, command) in Commands())
         {
             foreach (var option in command.Options)
             {
-                data.Add(command.Name, option.Name);
+                data.Add(path, option.Name);
             }
         }
 
@@ -56,7 +56,7 @@ public sealed class OptionConventionTests
     [Fact]
     public void Command_Always_HasNoNameOrAliasTwice()
     {
-        foreach (var command in CliRoot.Create().Subcommands)
+        foreach (var (_, command) in Commands())
         {
             var names = command.Options.SelectMany(option => option.Aliases.Prepend(option.Name)).ToList();
 
@@ -64,6 +64,20 @@ public sealed class OptionConventionTests
         }
     }
 
+    /// <summary>Every command under the root, nested ones (<c>remote add</c>) included, by the words that name it.</summary>
+    private static IEnumerable<(string Path, Command Command)> Commands()
+    {
+        var pending = new Queue<(string, Command)>(CliRoot.Create().Subcommands.Select(command => (command.Name, command)));
+        while (pending.TryDequeue(out var next))
+        {
+            yield return next;
+            foreach (var sub in next.Item2.Subcommands)
+            {
+                pending.Enqueue(($"{next.Item1} {sub.Name}", sub));
+            }
+        }
+    }
+
     private static Option Find(string command, string name) =>
-        CliRoot.Create().Subcommands.Single(candidate => candidate.Name == command).Options.Single(option => option.Name == name);
+        Commands().Single(candidate => candidate.Path == command).Command.Options.Single(option => option.Name == name);
 }

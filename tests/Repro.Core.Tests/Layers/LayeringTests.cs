@@ -17,9 +17,11 @@ public sealed partial class LayeringTests
         ["Caching", "FileSystem", "Json", "Processes"],
         ["AutoSeed", "Projects", "Store"],
         ["Capture", "Environments"],
+        ["Remotes"],
         ["Checkout", "Sources"],
         ["Execution"],
         ["Planning", "Verification"],
+        ["Pipelines"],
     ];
 
     private static readonly Lazy<IReadOnlyList<SourceFile>> Sources = new(ReadSources);

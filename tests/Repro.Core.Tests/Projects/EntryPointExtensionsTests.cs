@@ -70,11 +70,32 @@ public sealed class EntryPointExtensionsTests
     }
 
     [Fact]
-    public void Load_InputItemAsMapping_IsAnError()
+    public void Load_ItemWithStoreFalse_IsKeptInOrderAndMarkedNotStored()
     {
-        using var project = new TempProject().WithMLproject(Entry("    inputs: [{path: a}]"));
+        using var project = new TempProject().WithMLproject(Entry("""
+                inputs: [data/small.csv, {path: data/huge/, store: false}, {path: data/kept.csv, store: true}]
+                outputs:
+                  - path: model.zip
+                    store: false
+            """));
 
-        project.MainFailsAt(4, 14, "must be a single value");
+        var main = project.Project.EntryPoints["main"];
+
+        Assert.Equal(["data/small.csv", "data/huge/", "data/kept.csv"], main.Inputs);
+        Assert.Equal(["model.zip"], main.Outputs);
+        Assert.Equal(["data/huge/", "model.zip"], main.NotStored.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("    inputs: [{path: a, keep: false}]", 4, 24, "unknown key 'keep' in an input of entry point 'main'")]
+    [InlineData("    inputs: [{path: a, store: maybe}]", 4, 31, "'store' of an input of entry point 'main' must be true or false")]
+    [InlineData("    inputs: [{store: false}]", 4, 14, "an input of entry point 'main' written as a mapping needs a path")]
+    [InlineData("    inputs: [{path: ../a, store: false}]", 4, 21, "must be a path relative to the project directory")]
+    public void Load_BadItemMapping_PointsAtTheProblem(string extension, int line, int column, string message)
+    {
+        using var project = new TempProject().WithMLproject(Entry(extension));
+
+        project.MainFailsAt(line, column, message);
     }
 
     [Fact]

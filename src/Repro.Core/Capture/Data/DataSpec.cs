@@ -19,6 +19,12 @@ public sealed record DataSpec(string Spec, DataOrigin Origin)
     /// <summary>The resolved value of the <c>path</c> parameter <paramref name="name"/>.</summary>
     public static DataSpec Parameter(string name, string value) => new(value, DataOrigin.Parameter(name));
 
+    /// <summary>
+    /// Whether its files go into the object store (the default). False for an entry declared <c>store: false</c> in
+    /// the MLproject (huge reference data): it is fingerprinted and recorded as not stored.
+    /// </summary>
+    public bool Store { get; init; } = true;
+
     /// <summary>The parameter name when this is a <c>path</c> parameter; otherwise null.</summary>
     public string? ParameterName => Origin.ParameterName;
 

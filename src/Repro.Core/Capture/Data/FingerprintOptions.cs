@@ -15,6 +15,9 @@ public sealed record FingerprintOptions
     /// </summary>
     public IProgress<HashProgress>? Progress { get; init; }
 
-    /// <summary>Where copies of outputs go (files up to its size limit); null stores nothing. Inputs are never copied.</summary>
+    /// <summary>
+    /// Where copies of inputs inside the project and of outputs go (files up to its size limit, specs not declared
+    /// <c>store: false</c>); null stores nothing.
+    /// </summary>
     public ObjectStore? ObjectStore { get; init; }
 }

@@ -1,4 +1,5 @@
 using Repro.Core.Errors;
+using Repro.Core.FileSystem;
 using Repro.Core.Runs;
 
 namespace Repro.Core.Capture.Data;
@@ -48,7 +49,11 @@ public sealed class Fingerprinter
         }
     }
 
-    /// <summary>Fingerprints inputs and <c>path</c> parameters, one record per spec in the order given.</summary>
+    /// <summary>
+    /// Fingerprints inputs and <c>path</c> parameters, one record per spec in the order given, and copies their files
+    /// inside the project into the object store when one is configured (before the child starts, so the copy is what
+    /// the run read). Files outside the project and specs declared <c>store: false</c> are fingerprinted only.
+    /// </summary>
     /// <exception cref="InputException">
     /// An input is missing, a glob matches nothing (the message names every one), an entry escapes the project,
     /// a special file is met, or a file cannot be read.
@@ -66,7 +71,8 @@ public sealed class Fingerprinter
         }
 
         var digests = await HashAsync(resolutions, cancellationToken);
-        return resolutions.Select(r => ToRecord(r, digests, stored: null)).ToList();
+        var stored = Store(resolutions, digests);
+        return resolutions.Select(r => ToRecord(r, digests, stored)).ToList();
     }
 
     /// <summary>
@@ -97,8 +103,11 @@ public sealed class Fingerprinter
         return specs.Select(resolver.Resolve).ToList();
     }
 
-    /// <summary>Digest and size of every content file, by content path: from the cache when it still holds, read otherwise.</summary>
-    private async Task<Dictionary<string, (string Sha256, long Size)>> HashAsync(
+    /// <summary>
+    /// Digest, size and trusted status of every content file, by content path: from the cache when it still holds,
+    /// read otherwise.
+    /// </summary>
+    private async Task<Dictionary<string, Digest>> HashAsync(
         IReadOnlyList<Resolution> resolutions,
         CancellationToken cancellationToken)
     {
@@ -111,7 +120,7 @@ public sealed class Fingerprinter
 
         var listed = files.Values.ToList();
         var started = DateTimeOffset.UtcNow;
-        var digests = new Dictionary<string, (string Sha256, long Size)>(StringComparer.Ordinal);
+        var digests = new Dictionary<string, Digest>(StringComparer.Ordinal);
         if (listed.Count == 0)
         {
             // Nothing to read: not even a cache transaction (the first one costs a no-op run tens of milliseconds).
@@ -129,7 +138,7 @@ public sealed class Fingerprinter
             var file = listed[i];
             if (cached[i] is { } sha256)
             {
-                digests[file.ContentPath!] = (sha256, file.Status!.Value.Size);
+                digests[file.ContentPath!] = new Digest(sha256, file.Status!.Value.Size, file.Status);
             }
             else
             {
@@ -138,17 +147,26 @@ public sealed class Fingerprinter
         }
 
         var outcomes = await FileHasher.HashAllAsync(toHash, _engine, cancellationToken);
+        // Only a measurement the hash cache would keep proves the content later, from the status alone.
+        var trustedBefore = NativeFiles.ToUnixNs(started.UtcDateTime - HashCache.DefaultRacyMargin);
         for (var i = 0; i < toHash.Count; i++)
         {
-            digests[toHash[i].Path] = (outcomes[i].Sha256, outcomes[i].Status.Size);
+            var status = outcomes[i].Status;
+            var trusted = status.ModifiedNs < trustedBefore && status.ChangedNs < trustedBefore ? status : (FileStatus?)null;
+            digests[toHash[i].Path] = new Digest(outcomes[i].Sha256, status.Size, trusted);
         }
 
         cache?.PutAll(toHash.Select((job, i) => new CacheEntry(job.Path, outcomes[i].Status, outcomes[i].Sha256)).ToList(), started);
         return digests;
     }
 
-    /// <summary>Copies output files into the object store; returns the content paths now stored.</summary>
-    private HashSet<string> Store(IReadOnlyList<Resolution> resolutions, Dictionary<string, (string Sha256, long Size)> digests)
+    /// <summary>
+    /// Copies the files of the specs to keep into the object store, several at once (a copy mostly waits for the disk,
+    /// and each object is flushed before it is renamed into place); returns the content paths now stored. A file is
+    /// kept when its spec is not declared <c>store: false</c>, it lies inside the project (its record path is relative)
+    /// and it is within the store's size limit.
+    /// </summary>
+    private HashSet<string> Store(IReadOnlyList<Resolution> resolutions, Dictionary<string, Digest> digests)
     {
         var stored = new HashSet<string>(StringComparer.Ordinal);
         if (_options.ObjectStore is not { } objects)
@@ -156,31 +174,38 @@ public sealed class Fingerprinter
             return stored;
         }
 
-        var bySha = new Dictionary<string, bool>(StringComparer.Ordinal);
-        foreach (var path in resolutions.SelectMany(r => r.Files).Select(f => f.ContentPath).OfType<string>().Distinct(StringComparer.Ordinal))
+        var paths = resolutions.Where(r => r.Spec.Store).SelectMany(r => r.Files)
+            .Where(f => !Path.IsPathRooted(f.RecordPath))
+            .Select(f => f.ContentPath).OfType<string>().Distinct(StringComparer.Ordinal)
+            .Where(path => digests[path].Size <= objects.MaxFileBytes)
+            .ToList();
+
+        // One copy per digest: files with the same content are one object.
+        var firstBySha = paths.GroupBy(path => digests[path].Sha256, StringComparer.Ordinal).Select(group => group.First()).ToList();
+        var present = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        try
         {
-            var (sha256, size) = digests[path];
-            if (size > objects.MaxFileBytes)
-            {
-                continue;
-            }
-
-            if (!bySha.TryGetValue(sha256, out var present))
-            {
-                present = objects.TryPut(path, sha256);
-                bySha[sha256] = present;
-            }
-
-            if (present)
-            {
-                stored.Add(path);
-            }
+            Parallel.ForEach(
+                firstBySha,
+                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(4, System.Environment.ProcessorCount) },
+                path =>
+                {
+                    var (sha256, _, trusted) = digests[path];
+                    present[sha256] = objects.TryPut(path, sha256, trusted);
+                });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // Report the store's own one-line error, as a sequential loop would.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+            throw;
         }
 
+        stored.UnionWith(paths.Where(path => present.GetValueOrDefault(digests[path].Sha256)));
         return stored;
     }
 
-    private static DataRecord ToRecord(Resolution resolution, Dictionary<string, (string Sha256, long Size)> digests, HashSet<string>? stored)
+    private static DataRecord ToRecord(Resolution resolution, Dictionary<string, Digest> digests, HashSet<string> stored)
     {
         var files = resolution.Files.Select(f =>
         {
@@ -189,15 +214,21 @@ public sealed class Fingerprinter
                 return new FileRecord(f.RecordPath, 0, null) { LinkTarget = f.LinkTarget };
             }
 
-            var (sha256, size) = digests[f.ContentPath];
+            var (sha256, size, _) = digests[f.ContentPath];
             return new FileRecord(f.RecordPath, size, sha256)
             {
                 LinkTarget = f.LinkTarget,
-                Stored = stored?.Contains(f.ContentPath) == true,
+                Stored = resolution.Spec.Store && !Path.IsPathRooted(f.RecordPath) && stored.Contains(f.ContentPath),
             };
         }).ToList();
 
         var digest = resolution.Kind == DataKind.File && files[0].Sha256 is { } single ? single : DataDigest.Of(files);
-        return new DataRecord(resolution.Spec.Spec, resolution.Kind, resolution.Spec.Origin, digest, files);
+        return new DataRecord(resolution.Spec.Spec, resolution.Kind, resolution.Spec.Origin, digest, files)
+        {
+            Store = resolution.Spec.Store ? null : false,
+        };
     }
+
+    /// <summary>A file's digest and size, and its status when the digest may be trusted from the status alone.</summary>
+    private readonly record struct Digest(string Sha256, long Size, FileStatus? Trusted);
 }

@@ -1,23 +1,28 @@
 using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
 using Repro.Core.Errors;
 using Repro.Core.FileSystem;
 
 namespace Repro.Core.Capture.Data;
 
 /// <summary>
-/// Content-addressed copies of outputs and metrics files, so verify and diff can show what changed:
-/// <c>&lt;store&gt;/objects/sha256/ab/cdef…</c>, where <c>ab</c> is the first two hex digits of the SHA-256 and the
-/// file name the other 62. An object is written once (an existing one is never touched again), through a temporary
-/// file renamed into place so readers never see a partial object, and made read-only.
+/// Content-addressed copies of run data: <c>&lt;store&gt;/objects/sha256/ab/cdef…</c>, where <c>ab</c> is the first
+/// two hex digits of the SHA-256 and the file name the other 62. An object is written once (an existing one is never
+/// touched again), through a temporary file renamed into place so readers never see a partial object, and made
+/// read-only. It is added by a copy-on-write clone where the file system supports one, by a copy otherwise, and
+/// never by a hard link (a program that rewrites its file in place would change the stored copy too).
 /// </summary>
+/// <remarks>
+/// Every way out of the store checks the content against the name: <see cref="CopyOut"/>, <see cref="CheckIntact"/>,
+/// and whatever is received from a remote (<see cref="ReceiveAsync"/>) is hashed before it is renamed into place. A
+/// damaged object is reported and never restored.
+/// </remarks>
 public sealed class ObjectStore
 {
-    /// <summary>The default size limit per file: 100 MiB.</summary>
-    public const long DefaultMaxFileBytes = 100L << 20;
+    /// <summary>The default size limit per file: none, every file is kept (<c>--object-size-limit</c> opts out).</summary>
+    public const long DefaultMaxFileBytes = long.MaxValue;
 
-    private const int CopyBufferSize = 1 << 20;
-
-    private readonly string _root;
+    private const UnixFileMode ReadOnly = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
     /// <summary>An object store inside <paramref name="storeDirectory"/>; nothing is created until the first put.</summary>
     /// <param name="storeDirectory">The run store.</param>
@@ -26,16 +31,23 @@ public sealed class ObjectStore
     {
         ArgumentException.ThrowIfNullOrEmpty(storeDirectory);
         ArgumentOutOfRangeException.ThrowIfNegative(maxFileBytes);
-        _root = Path.Combine(Path.GetFullPath(storeDirectory), "objects", "sha256");
+        Root = Path.Combine(Path.GetFullPath(storeDirectory), "objects", "sha256");
         MaxFileBytes = maxFileBytes;
     }
 
     /// <summary>Files larger than this many bytes are not copied.</summary>
     public long MaxFileBytes { get; }
 
+    /// <summary>The folder holding the objects (<c>&lt;store&gt;/objects/sha256</c>).</summary>
+    public string Root { get; }
+
+    /// <summary>Whether <paramref name="value"/> is a SHA-256 as objects are named: 64 lower-case hex digits.</summary>
+    public static bool IsSha256(string? value) =>
+        value is { Length: 64 } && value.AsSpan().IndexOfAnyExcept("0123456789abcdef") < 0;
+
     /// <summary>
     /// Copies <paramref name="file"/> into the store under <paramref name="sha256"/> unless an object with that
-    /// digest is already there.
+    /// digest is already there, reading the file to check the digest.
     /// </summary>
     /// <param name="file">The file to copy.</param>
     /// <param name="sha256">Its SHA-256, lower-case hex, as fingerprinted.</param>
@@ -44,46 +56,23 @@ public sealed class ObjectStore
     /// or its contents no longer have that digest (it changed since it was hashed); nothing is stored then.
     /// </returns>
     /// <exception cref="StoreException">The store cannot be written, or the file cannot be read.</exception>
-    public bool TryPut(string file, string sha256)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(file);
-        var target = ObjectPath(sha256);
-        if (File.Exists(target))
-        {
-            return true;
-        }
+    public bool TryPut(string file, string sha256) => TryPut(file, sha256, hashedAs: null);
 
-        var directory = Path.GetDirectoryName(target)!;
-        var temporary = Path.Combine(directory, $".tmp-{Guid.NewGuid():N}");
-        try
-        {
-            Directory.CreateDirectory(directory);
-            if (!CopyVerified(file, temporary, sha256))
-            {
-                File.Delete(temporary);
-                return false;
-            }
-
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-            }
-
-            File.Move(temporary, target, overwrite: false);
-            return true;
-        }
-        catch (IOException) when (File.Exists(target))
-        {
-            // Another process stored the same content first: same digest, same bytes.
-            File.Delete(temporary);
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            File.Delete(temporary);
-            throw new StoreException($"cannot store {file} in the object store {_root}: {e.Message}", e);
-        }
-    }
+    /// <summary>
+    /// Copies <paramref name="file"/> into the store under <paramref name="sha256"/> unless an object with that digest
+    /// is already there.
+    /// </summary>
+    /// <param name="file">The file to copy.</param>
+    /// <param name="sha256">Its SHA-256, lower-case hex, as fingerprinted.</param>
+    /// <param name="hashedAs">
+    /// The status the file had when <paramref name="sha256"/> was measured, when that measurement can be trusted as
+    /// the hash cache trusts one (timestamps safely older than the start of hashing, or a cache hit): when the file
+    /// still has exactly this status before and after the copy, the copy is not read again. Null reads it.
+    /// </param>
+    /// <returns>Whether the object is in the store afterwards (see <see cref="TryPut(string, string)"/>).</returns>
+    /// <exception cref="StoreException">The store cannot be written, or the file cannot be read.</exception>
+    public bool TryPut(string file, string sha256, FileStatus? hashedAs) =>
+        Put(file, sha256, hashedAs) is PutOutcome.AlreadyStored or PutOutcome.Cloned or PutOutcome.Copied;
 
     /// <summary>Whether an object with this digest is stored.</summary>
     public bool Contains(string sha256) => File.Exists(ObjectPath(sha256));
@@ -95,7 +84,17 @@ public sealed class ObjectStore
         return File.Exists(path) ? path : null;
     }
 
-    /// <summary>Opens a stored object for reading, or returns null when it is not stored.</summary>
+    /// <summary>The size of the stored object, or null when it is not stored.</summary>
+    public long? SizeOf(string sha256)
+    {
+        var info = new FileInfo(ObjectPath(sha256));
+        return info.Exists ? info.Length : null;
+    }
+
+    /// <summary>
+    /// Opens a stored object for reading, or returns null when it is not stored. The stream is not checked: callers
+    /// that hand the content on use <see cref="CopyOut"/> or <see cref="CheckIntact"/>.
+    /// </summary>
     public Stream? OpenRead(string sha256)
     {
         try
@@ -117,42 +116,350 @@ public sealed class ObjectStore
             throw new ArgumentException($"'{sha256}' is not a lower-case hex SHA-256", nameof(sha256));
         }
 
-        return Path.Combine(_root, sha256[..2], sha256[2..]);
+        return Path.Combine(Root, sha256[..2], sha256[2..]);
     }
 
-    private static bool IsSha256(string? value) =>
-        value is { Length: 64 } && value.AsSpan().IndexOfAnyExcept("0123456789abcdef") < 0;
-
-    /// <summary>Copies while hashing, so what is stored is exactly the content the digest names.</summary>
-    private bool CopyVerified(string source, string destination, string sha256)
+    /// <summary>
+    /// Writes the object's content to a new file at <paramref name="destination"/> (a clone where the file system
+    /// allows), checking it against the name on the way. A damaged object leaves no file behind.
+    /// </summary>
+    /// <param name="sha256">The object.</param>
+    /// <param name="destination">A path where no file exists yet.</param>
+    /// <returns>True when the file was cloned rather than copied.</returns>
+    /// <exception cref="StoreException">The object is missing or damaged, or the copy failed.</exception>
+    public bool CopyOut(string sha256, string destination)
     {
-        using var input = new FileStream(NativeFiles.OpenRead(source), FileAccess.Read, 1);
-        if (input.Length > MaxFileBytes)
+        ArgumentException.ThrowIfNullOrEmpty(destination);
+        var path = ObjectPath(sha256);
+        var created = false;
+        try
+        {
+            using var source = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+            string actual;
+            bool cloned;
+            using (var target = NativeFiles.CreateNew(destination))
+            {
+                created = true;
+                cloned = FileCloning.TryClone(source, target);
+                actual = cloned ? HashingCopy.Hash(target) : HashingCopy.Copy(source, target, long.MaxValue) ?? string.Empty;
+                Sync(target);
+            }
+
+            if (!string.Equals(actual, sha256, StringComparison.Ordinal))
+            {
+                NativeFiles.DeleteFile(destination);
+                throw Damaged(sha256, actual);
+            }
+
+            return cloned;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException && !created)
+        {
+            throw new StoreException($"object {sha256} is not in the store {Root}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            if (created)
+            {
+                TryDelete(destination);
+            }
+
+            throw new StoreException($"cannot copy object {sha256} to {destination}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Reads a stored object and checks its content against its name.</summary>
+    /// <exception cref="StoreException">The object is missing, unreadable or damaged.</exception>
+    public void CheckIntact(string sha256)
+    {
+        string actual;
+        try
+        {
+            using var handle = File.OpenHandle(ObjectPath(sha256), FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+            actual = HashingCopy.Hash(handle);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new StoreException($"object {sha256} is not in the store {Root}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreException($"cannot read object {sha256}: {e.Message}", e);
+        }
+
+        if (!string.Equals(actual, sha256, StringComparison.Ordinal))
+        {
+            throw Damaged(sha256, actual);
+        }
+    }
+
+    /// <summary>
+    /// Stores content that <paramref name="write"/> produces (a download), hashing it as it is written: only content
+    /// that hashes to <paramref name="sha256"/> and has <paramref name="expectedSize"/> bytes is renamed into place.
+    /// </summary>
+    /// <param name="sha256">The digest the content must have.</param>
+    /// <param name="expectedSize">The size it must have, when known.</param>
+    /// <param name="source">Describes where the content comes from, for messages.</param>
+    /// <param name="write">Writes the content into the stream it is given.</param>
+    /// <param name="cancellationToken">Stops the transfer; nothing is stored then.</param>
+    /// <returns>False when the object was already stored (nothing was written).</returns>
+    /// <exception cref="StoreException">The content is not what its name says, or the store cannot be written.</exception>
+    public async Task<bool> ReceiveAsync(
+        string sha256,
+        long? expectedSize,
+        string source,
+        Func<Stream, CancellationToken, Task> write,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var target = ObjectPath(sha256);
+        if (File.Exists(target))
         {
             return false;
         }
 
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[CopyBufferSize];
-        long copied = 0;
-        using (var output = new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
+        var directory = Path.GetDirectoryName(target)!;
+        var temporary = Path.Combine(directory, $".tmp-{Guid.NewGuid():N}");
+        try
         {
-            int read;
-            while ((read = input.Read(buffer)) > 0)
+            Directory.CreateDirectory(directory);
+            string actual;
+            long length;
+            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+            await using (var hashing = new HashingWriteStream(file))
             {
-                copied += read;
-                if (copied > MaxFileBytes)
-                {
-                    return false;
-                }
-
-                hash.AppendData(buffer, 0, read);
-                output.Write(buffer, 0, read);
+                await write(hashing, cancellationToken).ConfigureAwait(false);
+                await hashing.FlushAsync(cancellationToken).ConfigureAwait(false);
+                (actual, length) = hashing.Finish();
+                file.Flush(flushToDisk: true);
             }
 
-            output.Flush(flushToDisk: true);
+            if (expectedSize is { } size && size != length)
+            {
+                throw new StoreException($"object {sha256} from {source} has {length} bytes, not {size}: it was not stored");
+            }
+
+            if (!string.Equals(actual, sha256, StringComparison.Ordinal))
+            {
+                throw new StoreException($"object {sha256} from {source} is damaged: its content hashes to {actual}; it was not stored");
+            }
+
+            Commit(temporary, target);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temporary);
+            throw new StoreException($"cannot store object {sha256} in {Root}: {e.Message}", e);
+        }
+        catch
+        {
+            TryDelete(temporary);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Stores a copy of a file from elsewhere (a folder remote) under <paramref name="sha256"/>: cloned or copied by
+    /// the kernel, then read once and hashed; only a copy that hashes to its name is renamed into place.
+    /// </summary>
+    /// <param name="sha256">The digest the content must have.</param>
+    /// <param name="expectedSize">The size it must have.</param>
+    /// <param name="sourcePath">The file to copy.</param>
+    /// <param name="source">Describes where it comes from, for messages.</param>
+    /// <returns>False when the object was already stored (nothing was written).</returns>
+    /// <exception cref="StoreException">The content is not what its name says, or a file cannot be read or written.</exception>
+    public bool ReceiveFile(string sha256, long expectedSize, string sourcePath, string source)
+    {
+        var target = ObjectPath(sha256);
+        if (File.Exists(target))
+        {
+            return false;
         }
 
-        return FileHasher.ToHex(hash.GetHashAndReset()) == sha256;
+        var directory = Path.GetDirectoryName(target)!;
+        var temporary = Path.Combine(directory, $".tmp-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(directory);
+            string actual;
+            long length;
+            using (var input = File.OpenHandle(sourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan))
+            using (var output = File.OpenHandle(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None))
+            {
+                length = RandomAccess.GetLength(input);
+                actual = FileCloning.TryClone(input, output) || FileCloning.TryKernelCopy(input, output, length)
+                    ? HashingCopy.Hash(output)
+                    : HashingCopy.Copy(input, output, long.MaxValue)!;
+                length = RandomAccess.GetLength(output);
+                Sync(output);
+            }
+
+            if (length != expectedSize)
+            {
+                throw new StoreException($"object {sha256} from {source} has {length} bytes, not {expectedSize}: it was not stored");
+            }
+
+            if (!string.Equals(actual, sha256, StringComparison.Ordinal))
+            {
+                throw new StoreException($"object {sha256} from {source} is damaged: its content hashes to {actual}; it was not stored");
+            }
+
+            Commit(temporary, target);
+            return true;
+        }
+        catch (IOException) when (File.Exists(target))
+        {
+            TryDelete(temporary);
+            return false;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temporary);
+            throw new StoreException($"cannot store object {sha256} from {source}: {e.Message}", e);
+        }
+        catch
+        {
+            TryDelete(temporary);
+            throw;
+        }
     }
+
+    /// <summary>Adds one file; see <see cref="TryPut(string, string, FileStatus?)"/>.</summary>
+    internal PutOutcome Put(string file, string sha256, FileStatus? hashedAs)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(file);
+        var target = ObjectPath(sha256);
+        if (File.Exists(target))
+        {
+            return PutOutcome.AlreadyStored;
+        }
+
+        var directory = Path.GetDirectoryName(target)!;
+        var temporary = Path.Combine(directory, $".tmp-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(directory);
+            var outcome = CopyIn(file, temporary, sha256, hashedAs);
+            if (outcome is PutOutcome.TooLarge or PutOutcome.Changed)
+            {
+                File.Delete(temporary);
+                return outcome;
+            }
+
+            Commit(temporary, target);
+            return outcome;
+        }
+        catch (IOException) when (File.Exists(target))
+        {
+            // Another process stored the same content first: same digest, same bytes.
+            TryDelete(temporary);
+            return PutOutcome.AlreadyStored;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temporary);
+            throw new StoreException($"cannot store {file} in the object store {Root}: {e.Message}", e);
+        }
+    }
+
+    private static void Commit(string temporary, string target)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(temporary, ReadOnly);
+        }
+
+        File.Move(temporary, target, overwrite: false);
+    }
+
+    /// <summary>
+    /// Copies <paramref name="source"/> to <paramref name="temporary"/> the cheapest way that still proves the copy
+    /// has the digest: a clone or kernel copy when the trusted status proves nothing changed, a clone then one read of
+    /// it, or one pass that reads, hashes and writes.
+    /// </summary>
+    private PutOutcome CopyIn(string source, string temporary, string sha256, FileStatus? hashedAs)
+    {
+        using var input = NativeFiles.OpenRead(source);
+        var before = NativeFiles.Status(input, source);
+        if (before.Size > MaxFileBytes)
+        {
+            return PutOutcome.TooLarge;
+        }
+
+        var trusted = hashedAs is { HasIdentity: true } known && known == before;
+        using var output = File.OpenHandle(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+        var cloned = FileCloning.TryClone(input, output);
+        if (trusted && (cloned || FileCloning.TryKernelCopy(input, output, before.Size)))
+        {
+            // The file has had the same size, times, inode and device since it was hashed: same bytes.
+            if (NativeFiles.Status(input, source) == before && RandomAccess.GetLength(output) == before.Size)
+            {
+                Sync(output);
+                return cloned ? PutOutcome.Cloned : PutOutcome.Copied;
+            }
+        }
+        else if (cloned)
+        {
+            if (HashingCopy.Hash(output) == sha256)
+            {
+                Sync(output);
+                return PutOutcome.Cloned;
+            }
+
+            return PutOutcome.Changed;
+        }
+
+        // A kernel copy or clone that could not be trusted starts again as one verified pass.
+        RandomAccess.SetLength(output, 0);
+        var actual = HashingCopy.Copy(input, output, MaxFileBytes);
+        if (actual is null)
+        {
+            return PutOutcome.TooLarge;
+        }
+
+        if (actual != sha256)
+        {
+            return PutOutcome.Changed;
+        }
+
+        Sync(output);
+        return PutOutcome.Copied;
+    }
+
+    private static void Sync(SafeFileHandle handle) => RandomAccess.FlushToDisk(handle);
+
+    private StoreException Damaged(string sha256, string actual) =>
+        new($"object {sha256} in {Root} is damaged: its content hashes to {actual}; it was not used (delete {ObjectPath(sha256)} and fetch it again with `repro pull`)");
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            NativeFiles.DeleteFile(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The failure being reported matters more than a leftover temporary file, which no reader ever opens.
+        }
+    }
+}
+
+/// <summary>What adding a file to the <see cref="ObjectStore"/> did.</summary>
+internal enum PutOutcome
+{
+    /// <summary>An object with that digest was already there; nothing was read.</summary>
+    AlreadyStored,
+
+    /// <summary>Stored as a copy-on-write clone.</summary>
+    Cloned,
+
+    /// <summary>Stored as a copy.</summary>
+    Copied,
+
+    /// <summary>Not stored: larger than the limit.</summary>
+    TooLarge,
+
+    /// <summary>Not stored: the content no longer has the digest.</summary>
+    Changed,
 }

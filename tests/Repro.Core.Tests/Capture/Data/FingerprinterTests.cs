@@ -326,6 +326,29 @@ public sealed class FingerprinterTests : IDisposable
     }
 
     [Fact]
+    public async Task FingerprintInputsAsync_WithObjectStore_StoresInputsInsideTheProjectExceptThoseDeclaredStoreFalse()
+    {
+        var kept = _directory.Write("data/a.csv", "kept input");
+        var declined = _directory.Write("ref/huge.bin", "huge reference");
+        var parameter = _directory.Write("conf/p.yaml", "a path parameter inside the project");
+        var outside = Path.Combine(_directory.Root, "elsewhere.txt");
+        File.WriteAllText(outside, "outside the project");
+        var objects = new ObjectStore(_directory.Store);
+
+        var inputs = await new Fingerprinter(new FingerprintOptions { ObjectStore = objects }).FingerprintInputsAsync(
+            _directory.Project,
+            [DataSpec.Input("data/a.csv"), DataSpec.Input("ref") with { Store = false }, DataSpec.Parameter("p", parameter), DataSpec.Parameter("q", outside)],
+            CancellationToken.None);
+
+        Assert.Equal([true, false, true, false], inputs.Select(record => record.Files[0].Stored));
+        Assert.Equal([null, false, null, null], inputs.Select(record => record.Store));
+        Assert.Equal("a path parameter inside the project", File.ReadAllText(objects.PathOf(Sha(parameter))!));
+        Assert.Equal("kept input", File.ReadAllText(objects.PathOf(Sha(kept))!));
+        Assert.Null(objects.PathOf(Sha(declined)));
+        Assert.Null(objects.PathOf(Sha(outside)));
+    }
+
+    [Fact]
     public async Task FingerprintInputsAsync_UnchangedFilesWithCache_ReadsNoContentsAndGivesTheSameRecords()
     {
         _directory.Write("data/a.csv", "a");

@@ -1,4 +1,6 @@
 using Repro.Core.Capture.Data;
+using Repro.Core.Errors;
+using Repro.Core.FileSystem;
 
 namespace Repro.Core.Tests.Capture.Data;
 
@@ -116,5 +118,127 @@ public sealed class ObjectStoreTests : IDisposable
         var store = new ObjectStore(_directory.Store);
 
         Assert.Throws<ArgumentException>(() => store.PathOf(digest));
+    }
+
+    [Fact]
+    public void TryPut_Always_StoresACopyNeverAHardLink()
+    {
+        var file = _directory.Write("data.bin", "original content");
+        var sha256 = DataTestDirectory.ReferenceSha256(file);
+        var store = new ObjectStore(_directory.Store);
+
+        Assert.True(store.TryPut(file, sha256, FileStatus.Of(file, followLinks: true)));
+
+        var stored = store.PathOf(sha256)!;
+        Assert.NotEqual(FileStatus.Of(file, followLinks: false)!.Value.Inode, FileStatus.Of(stored, followLinks: false)!.Value.Inode);
+        File.WriteAllText(file, "rewritten in place");
+        Assert.Equal("original content", File.ReadAllText(stored));
+    }
+
+    [Fact]
+    public void Put_TrustedStatusThatStillHolds_CopiesWithoutReadingTheCopyAgain()
+    {
+        var content = new byte[(2 << 20) + 5];
+        new Random(3).NextBytes(content);
+        var file = _directory.Write("model.bin", content);
+        var sha256 = DataTestDirectory.ReferenceSha256(file);
+        var status = FileStatus.Of(file, followLinks: true);
+        var store = new ObjectStore(_directory.Store);
+
+        var outcome = store.Put(file, sha256, status);
+
+        Assert.True(outcome is PutOutcome.Copied or PutOutcome.Cloned, outcome.ToString());
+        Assert.Equal(sha256, DataTestDirectory.ReferenceSha256(store.PathOf(sha256)!));
+    }
+
+    [Fact]
+    public void Put_TrustedStatusThatNoLongerHolds_ChecksTheContentAndStoresNothingWrong()
+    {
+        var file = _directory.Write("data.csv", "a,b\n1,2\n");
+        var sha256 = DataTestDirectory.ReferenceSha256(file);
+        var status = FileStatus.Of(file, followLinks: true);
+        File.WriteAllText(file, "a,b\n3,4\n");
+        var store = new ObjectStore(_directory.Store);
+
+        Assert.Equal(PutOutcome.Changed, store.Put(file, sha256, status));
+
+        Assert.Null(store.PathOf(sha256));
+    }
+
+    [Fact]
+    public void CopyOut_IntactObject_WritesItsContent()
+    {
+        var file = _directory.Write("out.txt", "result");
+        var sha256 = DataTestDirectory.ReferenceSha256(file);
+        var store = new ObjectStore(_directory.Store);
+        store.TryPut(file, sha256);
+        var destination = Path.Combine(_directory.Root, "restored.txt");
+
+        store.CopyOut(sha256, destination);
+
+        Assert.Equal("result", File.ReadAllText(destination));
+    }
+
+    [Fact]
+    public void CopyOut_DamagedObject_IsReportedAndWritesNothing()
+    {
+        var file = _directory.Write("out.txt", "result");
+        var sha256 = DataTestDirectory.ReferenceSha256(file);
+        var store = new ObjectStore(_directory.Store);
+        store.TryPut(file, sha256);
+        Damage(store.PathOf(sha256)!);
+        var destination = Path.Combine(_directory.Root, "restored.txt");
+
+        var error = Assert.Throws<StoreException>(() => store.CopyOut(sha256, destination));
+
+        Assert.Contains("damaged", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(destination));
+        Assert.Throws<StoreException>(() => store.CheckIntact(sha256));
+    }
+
+    [Fact]
+    public async Task ReceiveAsync_ContentWithTheRightDigest_IsStoredReadOnly()
+    {
+        var store = new ObjectStore(_directory.Store);
+        var content = "downloaded"u8.ToArray();
+        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content));
+
+        Assert.True(await store.ReceiveAsync(sha256, content.Length, "test", (stream, token) => stream.WriteAsync(content, token).AsTask(), CancellationToken.None));
+
+        Assert.Equal("downloaded", File.ReadAllText(store.PathOf(sha256)!));
+        store.CheckIntact(sha256);
+    }
+
+    [Fact]
+    public async Task ReceiveAsync_ContentThatDoesNotHashToItsName_IsRefusedAndNothingIsStored()
+    {
+        var store = new ObjectStore(_directory.Store);
+        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("expected"u8));
+
+        var error = await Assert.ThrowsAsync<StoreException>(() => store.ReceiveAsync(sha256, 8, "the remote", (stream, token) => stream.WriteAsync("mangled!"u8.ToArray(), token).AsTask(), CancellationToken.None));
+
+        Assert.Contains("damaged", error.Message, StringComparison.Ordinal);
+        Assert.Null(store.PathOf(sha256));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_directory.Store, "objects"), "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task ReceiveAsync_ContentOfTheWrongSize_IsRefused()
+    {
+        var store = new ObjectStore(_directory.Store);
+        var content = "short"u8.ToArray();
+        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content));
+
+        await Assert.ThrowsAsync<StoreException>(() => store.ReceiveAsync(sha256, 99, "the remote", (stream, token) => stream.WriteAsync(content, token).AsTask(), CancellationToken.None));
+
+        Assert.Null(store.PathOf(sha256));
+    }
+
+    private static void Damage(string path)
+    {
+        DataTestDirectory.Chmod(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var bytes = File.ReadAllBytes(path);
+        bytes[0] ^= 0x20;
+        File.WriteAllBytes(path, bytes);
     }
 }

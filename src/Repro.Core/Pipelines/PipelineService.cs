@@ -1,0 +1,266 @@
+using Repro.Core.Capture.Data;
+using Repro.Core.Errors;
+using Repro.Core.Execution;
+using Repro.Core.Processes;
+using Repro.Core.Projects;
+using Repro.Core.Runs;
+using Repro.Core.Store;
+
+namespace Repro.Core.Pipelines;
+
+/// <summary>
+/// <c>repro pipeline</c>: the targets and everything upstream of them, in dependency order, each step an ordinary run
+/// (<see cref="RunService"/>) with the run cache's stages added: a step whose key matches an earlier successful run is
+/// reused (its outputs restored, no child started). A failing step stops the steps below it. The pipeline's record is
+/// saved after every step.
+/// </summary>
+public static class PipelineService
+{
+    /// <summary>The steps to run, validated: graph, targets, <c>-P</c> routing, and every step's command renders.</summary>
+    /// <exception cref="InputException">A bad graph, target, parameter or entry point; nothing ran.</exception>
+    public static async Task<IReadOnlyList<PlannedStep>> ResolveAsync(PipelineRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var loaded = MLProjectLoader.Load(request.Run.ProjectDirectory);
+        var graph = PipelineGraph.Build(loaded.Project);
+        var targets = request.Targets.Count > 0 ? request.Targets : graph.DefaultTargets;
+        if (targets.Count == 0)
+        {
+            throw new InputException($"{loaded.Project.FileDescription}: no entry point declares inputs, outputs or needs, so there is no pipeline to run; name targets with -e");
+        }
+
+        var order = graph.Plan(targets);
+        foreach (var step in request.ForceSteps.Where(step => !order.Contains(step, StringComparer.Ordinal)))
+        {
+            throw new InputException($"--force-step {step}: '{step}' is not a step of this pipeline ({string.Join(", ", order)})");
+        }
+
+        foreach (var (name, _) in request.Run.Parameters)
+        {
+            if (!order.Any(step => Declares(loaded.Project, step, name)))
+            {
+                throw new InputException($"-P {name}: no step of this pipeline ({string.Join(", ", order)}) declares parameter '{name}'");
+            }
+        }
+
+        var steps = order.Select(step => new PlannedStep(
+            step,
+            GivenParameters.From(request.Run.Parameters.Where(pair => Declares(loaded.Project, step, pair.Key))),
+            graph.UpstreamOf(step).Where(edge => order.Contains(edge.Upstream, StringComparer.Ordinal)).ToList())).ToList();
+
+        // Every step's command must render before the first one runs: a bad value fails the pipeline, not its third step.
+        foreach (var step in steps)
+        {
+            using var context = new RunContext(StepRequest(request, step), new Interruption());
+            foreach (var stage in RunStages.Resolve)
+            {
+                await stage.RunAsync(context, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return steps;
+    }
+
+    /// <summary>What a run of the pipeline would do, step by step, without running or writing anything.</summary>
+    /// <exception cref="InputException">As <see cref="ResolveAsync"/>.</exception>
+    public static async Task<PipelinePlan> PlanAsync(PipelineRequest request, CancellationToken cancellationToken)
+    {
+        var steps = await ResolveAsync(request, cancellationToken).ConfigureAwait(false);
+        var store = Directory.Exists(request.Run.StoreDirectory) ? RunStore.OpenExisting(request.Run.StoreDirectory) : null;
+        var executes = new HashSet<string>(StringComparer.Ordinal);
+        var planned = new List<PipelineStepRecord>();
+        foreach (var step in steps)
+        {
+            var upstream = step.Upstream.Select(edge => edge.Upstream).ToList();
+            string reason;
+            RunManifest? reused = null;
+            if (IsForced(request, step.Name))
+            {
+                reason = "forced";
+            }
+            else if (upstream.FirstOrDefault(executes.Contains) is { } running)
+            {
+                reason = $"upstream step {running} runs first, so its inputs are not known yet";
+            }
+            else
+            {
+                (reused, reason) = await ProbeAsync(request, step, store, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (reused is null)
+            {
+                executes.Add(step.Name);
+            }
+
+            planned.Add(new PipelineStepRecord(step.Name, upstream, PipelineStepState.Pending, reused is null ? "run: " + reason : "reuse: " + reason, null, reused?.RunId, null));
+        }
+
+        return new PipelinePlan(planned);
+    }
+
+    /// <summary>Runs the pipeline and records it.</summary>
+    /// <exception cref="InputException">Bad input found before any step started; nothing was recorded.</exception>
+    /// <exception cref="InterruptedException">Interrupted before any step started.</exception>
+    public static async Task<PipelineOutcome> RunAsync(PipelineRequest request, Interruption interruption, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(interruption);
+        var steps = await ResolveAsync(request, cancellationToken).ConfigureAwait(false);
+        var store = RunStore.Open(request.Run.StoreDirectory);
+        var pipelines = new PipelineStore(store);
+        var startedAt = DateTimeOffset.UtcNow;
+        var id = pipelines.Create(startedAt);
+        var records = steps.Select(step => new PipelineStepRecord(step.Name, [.. step.Upstream.Select(edge => edge.Upstream)], PipelineStepState.Pending, string.Empty, null, null, null)).ToList();
+        var record = new PipelineRecord
+        {
+            PipelineId = id,
+            Status = RunStatus.Running,
+            Repro = new ToolRecord(RunService.ToolVersion),
+            ProjectDirectory = Path.GetFullPath(request.Run.ProjectDirectory),
+            Targets = request.Targets.Count > 0 ? request.Targets : [.. steps.Select(step => step.Name).Where(name => !steps.Any(other => other.Upstream.Any(edge => edge.Upstream == name)))],
+            Parameters = request.Run.Parameters.ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal),
+            StartedAt = startedAt,
+            Steps = records,
+        };
+        pipelines.Save(record);
+
+        RunStatus? ending = null;
+        string? endingMessage = null;
+        var jobs = Math.Max(1, request.Jobs);
+        var running = new Dictionary<Task<PipelineStepRecord>, int>();
+        var started = new HashSet<int>();
+        while (true)
+        {
+            // Steps whose upstream did not finish will never run; the others start as slots free up, upstream first.
+            for (var index = 0; index < steps.Count; index++)
+            {
+                if (started.Contains(index) || records[index].State != PipelineStepState.Pending)
+                {
+                    continue;
+                }
+
+                var upstreamNames = steps[index].Upstream.Select(edge => edge.Upstream).ToHashSet(StringComparer.Ordinal);
+                var blocked = records.FirstOrDefault(other => upstreamNames.Contains(other.Name) && (other.State == PipelineStepState.NotRun || (other.Status is { } status && status != RunStatus.Finished)));
+                if (blocked is not null || ending == RunStatus.Killed)
+                {
+                    records[index] = records[index] with { State = PipelineStepState.NotRun, Reason = blocked is not null ? $"upstream step {blocked.Name} did not finish" : "the pipeline was interrupted" };
+                    request.StepChanged?.Invoke(records[index]);
+                    continue;
+                }
+
+                var ready = records.Where(other => upstreamNames.Contains(other.Name)).All(other => other.Status == RunStatus.Finished);
+                if (ready && running.Count < jobs)
+                {
+                    started.Add(index);
+                    request.StepChanged?.Invoke(records[index] with { Reason = "starting" });
+                    running.Add(RunStepAsync(request, steps[index], records[index], jobs > 1, interruption, cancellationToken), index);
+                }
+            }
+
+            if (running.Count == 0)
+            {
+                break;
+            }
+
+            var done = await Task.WhenAny(running.Keys).ConfigureAwait(false);
+            var doneIndex = running[done];
+            running.Remove(done);
+            var step = await done.ConfigureAwait(false);
+            records[doneIndex] = step;
+            if (step.Status == RunStatus.Killed || (step.State == PipelineStepState.NotRun && interruption.IsRequested))
+            {
+                ending = RunStatus.Killed;
+                endingMessage = $"interrupted during step {step.Name}";
+            }
+            else if (step.Status != RunStatus.Finished)
+            {
+                ending ??= RunStatus.Failed;
+                endingMessage ??= $"step {step.Name} failed: {step.Reason}";
+            }
+
+            request.StepChanged?.Invoke(step);
+            record = record with { Steps = [.. records] };
+            pipelines.Save(record);
+        }
+
+        record = record with
+        {
+            Status = ending ?? RunStatus.Finished,
+            StatusMessage = endingMessage,
+            EndedAt = DateTimeOffset.UtcNow,
+            Steps = [.. records],
+        };
+        pipelines.Save(record);
+        return new PipelineOutcome(record, pipelines.PathOf(id));
+    }
+
+    // One step as an ordinary run with the run cache's stages; how it ended, never an exception for the step's own failure.
+    private static async Task<PipelineStepRecord> RunStepAsync(
+        PipelineRequest request,
+        PlannedStep step,
+        PipelineStepRecord record,
+        bool prefixOutput,
+        Interruption interruption,
+        CancellationToken cancellationToken)
+    {
+        var cache = new StepCache { Force = IsForced(request, step.Name) };
+        var runRequest = StepRequest(request, step);
+        using var stdout = prefixOutput && runRequest.EchoStdout is { } echoOut ? new LinePrefixStream(echoOut, $"[{step.Name}] ") : null;
+        using var stderr = prefixOutput && runRequest.EchoStderr is { } echoErr ? new LinePrefixStream(echoErr, $"[{step.Name}] ") : null;
+        if (prefixOutput)
+        {
+            runRequest = runRequest with { EchoStdout = stdout, EchoStderr = stderr };
+        }
+
+        try
+        {
+            // Yield first, so that steps started together run together.
+            await Task.Yield();
+            var outcome = await RunService.RunAsync(runRequest, interruption, cache.Stages(), cancellationToken).ConfigureAwait(false);
+            var manifest = outcome.Manifest;
+            return record with
+            {
+                State = manifest.ReusedFrom is null ? PipelineStepState.Executed : PipelineStepState.Reused,
+                Reason = manifest.ReusedFrom is null ? (manifest.StatusMessage ?? cache.Reason) : $"run {manifest.ReusedFrom} has the same key",
+                RunId = manifest.RunId,
+                ReusedFrom = manifest.ReusedFrom,
+                Status = manifest.Status,
+            };
+        }
+        catch (InterruptedException exception)
+        {
+            return record with { State = PipelineStepState.NotRun, Reason = exception.Message };
+        }
+        catch (InputException exception)
+        {
+            // The steps before it ran and are recorded; this one could not start (an input no step wrote, for one).
+            return record with { State = PipelineStepState.NotRun, Reason = exception.Message, Status = RunStatus.Failed };
+        }
+        finally
+        {
+            stdout?.Flush();
+            stderr?.Flush();
+        }
+    }
+
+    private static bool IsForced(PipelineRequest request, string step) =>
+        request.Force || request.ForceSteps.Contains(step, StringComparer.Ordinal);
+
+    private static bool Declares(MLProject project, string step, string parameter) =>
+        project.EntryPoints.TryGetValue(step, out var entry) && entry.Parameters.Any(spec => spec.Name == parameter);
+
+    private static async Task<(RunManifest? Reused, string Reason)> ProbeAsync(PipelineRequest request, PlannedStep step, RunStore? store, CancellationToken cancellationToken)
+    {
+        if (store is null)
+        {
+            return (null, "never run (no store yet)");
+        }
+
+        var probed = await StepProbe.CaptureAsync(StepRequest(request, step), store, new Fingerprinter(new FingerprintOptions()), cancellationToken).ConfigureAwait(false);
+        return probed.Key is { } key ? new RunCache(store).Find(key) : (null, probed.Problem!);
+    }
+
+    /// <summary>The run request of one step.</summary>
+    internal static RunRequest StepRequest(PipelineRequest request, PlannedStep step) =>
+        request.Run with { EntryPoint = step.Name, Parameters = step.Parameters };
+}

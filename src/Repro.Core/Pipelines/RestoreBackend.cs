@@ -1,0 +1,89 @@
+using Repro.Core.Capture.Data;
+using Repro.Core.Checkout;
+using Repro.Core.Errors;
+using Repro.Core.Execution.Backends;
+using Repro.Core.Processes;
+using Repro.Core.Runs;
+using Repro.Core.Store;
+
+namespace Repro.Core.Pipelines;
+
+/// <summary>
+/// The backend of a reused pipeline step: instead of starting the command, it restores the outputs and the metrics file
+/// of an earlier run with the same key from the object store (<see cref="DataCheckout"/>, every object checked against
+/// its digest on the way out), and reports an empty, successful execution. No child starts.
+/// </summary>
+/// <param name="Store">The run store.</param>
+/// <param name="Reused">The earlier run.</param>
+/// <param name="ProjectDirectory">Where the outputs go.</param>
+/// <param name="MetricsPath">Where this run's metrics file is (the declared one in the project, or in this run's folder).</param>
+internal sealed record RestoreBackend(RunStore Store, RunManifest Reused, string ProjectDirectory, string MetricsPath) : IExecutionBackend
+{
+    private const string EmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+    /// <inheritdoc />
+    public async Task<ChildProcessResult> ExecuteAsync(ChildProcessRequest request, Interruption interruption, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var startedAt = DateTimeOffset.UtcNow;
+        if (Reused.Outputs.Count > 0)
+        {
+            var checkout = await DataCheckout.CheckoutAsync(
+                new DataCheckoutRequest
+                {
+                    Store = Store,
+                    RunReference = Reused.RunId,
+                    CurrentDirectory = ProjectDirectory,
+                    ProjectDirectory = ProjectDirectory,
+                    Outputs = true,
+                    Force = true,
+                },
+                cancellationToken).ConfigureAwait(false);
+            if (!checkout.Completed)
+            {
+                var file = checkout.Files.FirstOrDefault(f => f.State is DataCheckoutState.Unavailable or DataCheckoutState.Differs);
+                throw new StoreException($"cannot restore the outputs of run {Reused.RunId}{(file is null ? string.Empty : $": {file.Path}: {file.Detail}")}");
+            }
+        }
+
+        RestoreMetrics();
+        var stdout = Empty(request.StdoutPath);
+        var stderr = Empty(request.StderrPath);
+        return new ChildProcessResult(0, null, startedAt, DateTimeOffset.UtcNow, null, null, null, stdout, stderr, 0);
+    }
+
+    private void RestoreMetrics()
+    {
+        if (Reused.Metrics is not { Sha256: { } sha })
+        {
+            return;
+        }
+
+        var objects = new ObjectStore(Store.Root);
+        var temporary = Path.Combine(Path.GetDirectoryName(MetricsPath)!, $".{Path.GetFileName(MetricsPath)}.repro-{Guid.NewGuid():N}");
+        try
+        {
+            if (objects.Contains(sha))
+            {
+                objects.CopyOut(sha, temporary);
+            }
+            else
+            {
+                File.Copy(new RunCache(Store).MetricsInRunFolder(Reused), temporary);
+            }
+
+            File.Move(temporary, MetricsPath, overwrite: true);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(temporary);
+            throw new StoreException($"cannot restore the metrics of run {Reused.RunId} to {MetricsPath}: {exception.Message}", exception);
+        }
+    }
+
+    private static CapturedStream Empty(string path)
+    {
+        File.WriteAllBytes(path, []);
+        return new CapturedStream(path, EmptySha256, 0);
+    }
+}

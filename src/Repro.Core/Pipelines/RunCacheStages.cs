@@ -1,0 +1,131 @@
+using System.Security.Cryptography;
+using System.Text;
+using Repro.Core.Capture.Data;
+using Repro.Core.Execution;
+using Repro.Core.Runs;
+
+namespace Repro.Core.Pipelines;
+
+/// <summary>What the run-cache stages of one pipeline step learn and hand on.</summary>
+internal sealed class StepCache
+{
+    /// <summary>Whether the step must execute whatever the cache holds (--force, --force-step).</summary>
+    public bool Force { get; init; }
+
+    /// <summary>The step's key, once captured.</summary>
+    public RunCacheKey? Key { get; set; }
+
+    /// <summary>The earlier run being reused, if any.</summary>
+    public RunManifest? Reused { get; set; }
+
+    /// <summary>Why the step executes or is reused.</summary>
+    public string Reason { get; set; } = string.Empty;
+
+    /// <summary>The stages of a pipeline step: <see cref="RunStages.Default"/> with the run cache's stages in their places.</summary>
+    public IReadOnlyList<IRunStage> Stages()
+    {
+        var stages = new List<IRunStage>();
+        foreach (var stage in RunStages.Default)
+        {
+            if (stage is StartStage)
+            {
+                stages.Add(new LookupStage(this));
+            }
+
+            if (stage is RecordStage)
+            {
+                stages.Add(new ReusedWarningsStage(this));
+            }
+
+            stages.Add(stage);
+            if (stage is StartStage)
+            {
+                stages.Add(new MarkStage(this));
+            }
+        }
+
+        stages.Add(new RememberStage(this));
+        return stages;
+    }
+
+    /// <summary>The digest of an entry's <c>code</c> paths: their fingerprints' sorted <c>spec NUL digest LF</c> lines.</summary>
+    public static async Task<string?> CodeDigestAsync(RunContext run, CancellationToken cancellationToken)
+    {
+        if (run.Command.EntryPoint?.Code is not { } code)
+        {
+            return null;
+        }
+
+        var records = await run.Fingerprinter.FingerprintInputsAsync(run.ProjectDirectory, [.. code.Select(DataSpec.Input)], cancellationToken).ConfigureAwait(false);
+        var text = string.Concat(records.Select(record => $"{record.Spec}\0{record.Digest}\n"));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    // Before the start: the key, and whether an earlier run with it can be restored instead of executing.
+    private sealed class LookupStage(StepCache cache) : IRunStage
+    {
+        public async Task RunAsync(RunContext run, CancellationToken cancellationToken)
+        {
+            var key = RunCacheKey.Of(run, await CodeDigestAsync(run, cancellationToken).ConfigureAwait(false));
+            cache.Key = key;
+            if (cache.Force)
+            {
+                cache.Reason = "forced";
+                return;
+            }
+
+            var (reused, reason) = new RunCache(run.Store).Find(key);
+            cache.Reason = reason;
+            if (reused is null)
+            {
+                return;
+            }
+
+            cache.Reused = reused;
+            if (key.Parts["seed"] == RunCacheKey.FreeSeed)
+            {
+                // The seed was free: the record says the seed that produced the outputs being restored.
+                run.Seed = reused.Seed;
+            }
+
+            run.Backend = new RestoreBackend(run.Store, reused, run.ProjectDirectory, run.MetricsFile.Path);
+        }
+    }
+
+    private sealed class MarkStage(StepCache cache) : IRunStage
+    {
+        public Task RunAsync(RunContext run, CancellationToken cancellationToken)
+        {
+            run.Manifest = run.Manifest with { RunCacheKey = cache.Key?.Digest, ReusedFrom = cache.Reused?.RunId };
+            run.Store.Save(run.Manifest);
+            return Task.CompletedTask;
+        }
+    }
+
+    // Restored outputs that were already identical in the workspace are left untouched, so their age says nothing.
+    private sealed class ReusedWarningsStage(StepCache cache) : IRunStage
+    {
+        public Task RunAsync(RunContext run, CancellationToken cancellationToken)
+        {
+            if (cache.Reused is not null)
+            {
+                run.Warnings.RemoveAll(warning => warning.StartsWith("output ", StringComparison.Ordinal) && warning.Contains(" was not written by this run", StringComparison.Ordinal));
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class RememberStage(StepCache cache) : IRunStage
+    {
+        public Task RunAsync(RunContext run, CancellationToken cancellationToken)
+        {
+            if (cache.Key is { } key && cache.Reused is null && run.Manifest.Status == RunStatus.Finished)
+            {
+                new RunCache(run.Store).Remember(key, run.Manifest.RunId);
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+}

@@ -25,6 +25,12 @@ internal static class CommonOptions
     };
 
     /// <summary>A project URI as <c>mlflow run</c> takes it, parsed against the current directory; a bad one is a parse error.</summary>
+    public static Argument<string> ProjectDirectory() => new("DIR")
+    {
+        Description = "The project directory (holding MLproject, MLproject.yaml or MLproject.yml).",
+        DefaultValueFactory = _ => ".",
+    };
+
     public static Argument<Core.Sources.ProjectUri> ProjectUri() => new("URI")
     {
         Description = "The project: a directory, or a git repository (https://, ssh://, git@host:org/repo.git, file://, a local path), optionally followed by #sub/directory (default: the current directory).",

@@ -583,6 +583,7 @@ public static class VerifyService
             OriginalRoot is not null && NewRoot is not null && Path.IsPathFullyQualified(spec) && PathContainment.RelativeInside(OriginalRoot, spec) is { } relative
                 ? Path.Combine(NewRoot, relative)
                 : spec;
+    }
 
     /// <summary>A recorded input that differs now, with the recorded files restoring it needs.</summary>
     private sealed record InputIssue(string Message, IReadOnlyList<FileRecord> Files)

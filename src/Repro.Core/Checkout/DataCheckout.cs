@@ -140,7 +140,7 @@ public static class DataCheckout
                 throw new InputException($"{typed} is outside the project {project}");
             }
 
-            var matches = entries.Where(e => relative == "." || e.Record.Path == relative || e.Record.Path.StartsWith(relative + "/", StringComparison.Ordinal)).ToList();
+            var matches = entries.Where(e => relative == "." || e.Native is { } native && (native == relative || native.StartsWith(relative + "/", StringComparison.Ordinal))).ToList();
             if (matches.Count == 0)
             {
                 throw new InputException($"{typed} names no {(bothKinds ? "input or output" : request.Inputs ? "input" : "output")} file of run {manifest.RunId}");
@@ -164,17 +164,21 @@ public static class DataCheckout
         var toHash = new List<(Entry Entry, string Path, FileStatus Status)>();
         foreach (var entry in entries)
         {
-            if (!IsPlainPathInside(entry.Record.Path))
+            // A name that is not valid UTF-8 is recorded quoted and escaped (PathText); its native form names the file.
+            if (entry.Native is not { } native || !IsPlainPathInside(native))
             {
-                files.Add(entry.ToFile(DataCheckoutState.Skipped, Path.IsPathRooted(entry.Record.Path) ? "outside the project" : "not a plain path inside the project"));
+                files.Add(entry.ToFile(DataCheckoutState.Skipped, entry.Native is null
+                    ? "a malformed quoted path"
+                    : Path.IsPathRooted(entry.Native) ? "outside the project" : "not a plain path inside the project"));
                 continue;
             }
 
-            var path = Path.Combine(project, entry.Record.Path.Replace('/', Path.DirectorySeparatorChar));
+            var path = Path.Combine(project, native.Replace('/', Path.DirectorySeparatorChar));
             var status = FileStatus.Of(path, followLinks: false);
-            if (entry.Record.LinkTarget is { } linkTarget)
+            if (entry.Record.LinkTarget is { } recordedTarget)
             {
-                var current = status is { Kind: FileKind.SymbolicLink } ? new FileInfo(path).LinkTarget : null;
+                var linkTarget = PathText.FromRecorded(recordedTarget);
+                var current = status is { Kind: FileKind.SymbolicLink } ? NativeFiles.ReadLink(path) : null;
                 if (current == linkTarget)
                 {
                     files.Add(entry.ToFile(DataCheckoutState.Identical, null));
@@ -306,7 +310,7 @@ public static class DataCheckout
         {
             foreach (var entry in toWrite)
             {
-                var target = Path.Combine(project, entry.Record.Path.Replace('/', Path.DirectorySeparatorChar));
+                var target = Path.Combine(project, entry.Native!.Replace('/', Path.DirectorySeparatorChar));
                 var parent = Path.GetDirectoryName(target)!;
                 CreateDirectories(parent, project, createdDirectories);
                 var parentReal = NativeFiles.RealPath(parent);
@@ -319,20 +323,20 @@ public static class DataCheckout
                 staged.Add((temporary, target));
                 if (entry.Record.LinkTarget is { } linkTarget)
                 {
-                    File.CreateSymbolicLink(temporary, linkTarget);
+                    NativeFiles.CreateSymbolicLink(temporary, PathText.FromRecorded(linkTarget));
                     continue;
                 }
 
                 objects.CopyOut(entry.Record.Sha256!, temporary);
-                if (!OperatingSystem.IsWindows() && entry.Replaces && File.Exists(target))
+                if (!OperatingSystem.IsWindows() && entry.Replaces && NativeFiles.Mode(target) is { } mode)
                 {
-                    File.SetUnixFileMode(temporary, File.GetUnixFileMode(target));
+                    NativeFiles.SetMode(temporary, mode);
                 }
             }
 
             foreach (var (temporary, target) in staged)
             {
-                File.Move(temporary, target, overwrite: true);
+                NativeFiles.Rename(temporary, target);
             }
         }
         catch (Exception e)
@@ -359,7 +363,7 @@ public static class DataCheckout
     private static void CreateDirectories(string directory, string project, List<string> created)
     {
         var missing = new Stack<string>();
-        for (var current = directory; !Directory.Exists(current) && IsInside(current, project); current = Path.GetDirectoryName(current)!)
+        for (var current = directory; NativeFiles.Status(current, followLinks: true) is not { Kind: FileKind.Directory } && IsInside(current, project); current = Path.GetDirectoryName(current)!)
         {
             missing.Push(current);
         }
@@ -367,7 +371,7 @@ public static class DataCheckout
         while (missing.Count > 0)
         {
             var next = missing.Pop();
-            Directory.CreateDirectory(next);
+            NativeFiles.CreateDirectories(next);
             created.Add(next);
         }
     }
@@ -420,7 +424,7 @@ public static class DataCheckout
     {
         try
         {
-            File.Delete(path);
+            NativeFiles.DeleteFile(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -448,6 +452,21 @@ public static class DataCheckout
     {
         /// <summary>Whether a differing file is there and will be replaced (<c>--force</c>).</summary>
         public bool Replaces { get; init; }
+
+        /// <summary>The path in native form (<see cref="PathText"/>); null when the recorded form is malformed.</summary>
+        public string? Native { get; } = TryFromRecorded(Record.Path);
+
+        private static string? TryFromRecorded(string recorded)
+        {
+            try
+            {
+                return PathText.FromRecorded(recorded);
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+        }
 
         public DataCheckoutFile ToFile(DataCheckoutState state, string? detail) =>
             new(Record.Path, Origin, Record.Sha256, Record.Size, state, detail);

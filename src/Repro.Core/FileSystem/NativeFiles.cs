@@ -412,6 +412,43 @@ internal static partial class NativeFiles
         }
     }
 
+    /// <summary>The permission bits of a file (links followed), whatever bytes its name holds; null when nothing is there.</summary>
+    public static UnixFileMode? Mode(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return null;
+        }
+
+        if (!OperatingSystem.IsLinux() || PathText.IsPlain(path) || !HasStatx)
+        {
+            return File.Exists(path) || Directory.Exists(path) ? File.GetUnixFileMode(path) : null;
+        }
+
+        if (Statx(AtFdCwd, PathText.ToNullTerminatedBytes(path), 0, StatxMask, out var buffer) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            return errno is ENoEnt or ENotDir ? null : throw Error(path, errno);
+        }
+
+        return (UnixFileMode)(buffer.Mode & Convert.ToUInt16("7777", 8));
+    }
+
+    /// <summary>Renames <paramref name="source"/> over <paramref name="target"/> atomically (replacing a file there), whatever bytes the names hold.</summary>
+    public static void Rename(string source, string target)
+    {
+        if (!OperatingSystem.IsLinux() || (PathText.IsPlain(source) && PathText.IsPlain(target)))
+        {
+            File.Move(source, target, overwrite: true);
+            return;
+        }
+
+        if (RenameNative(PathText.ToNullTerminatedBytes(source), PathText.ToNullTerminatedBytes(target)) != 0)
+        {
+            throw Error(target, Marshal.GetLastPInvokeError());
+        }
+    }
+
     /// <summary>Deletes a file or link if it is there, whatever bytes its name holds.</summary>
     public static void DeleteFile(string path)
     {
@@ -529,6 +566,9 @@ internal static partial class NativeFiles
 
     [LibraryImport("libc", EntryPoint = "unlink", SetLastError = true)]
     private static partial int Unlink(byte[] path);
+
+    [LibraryImport("libc", EntryPoint = "rename", SetLastError = true)]
+    private static partial int RenameNative(byte[] source, byte[] target);
 
     [LibraryImport("libc", EntryPoint = "rmdir", SetLastError = true)]
     private static partial int RemoveDirectory(byte[] path);

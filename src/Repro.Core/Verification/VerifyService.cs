@@ -478,11 +478,61 @@ public static class VerifyService
                 }
             }
 
+            differences.AddRange(SubmoduleDifferences(recorded.Submodules, now.Submodules));
             return differences;
         }
         finally
         {
             scratch.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Why the submodules in the working tree (nested ones included) are not the ones the run recorded: a commit, a
+    /// change inside or an untracked file that differs, or a submodule added, removed or no longer initialised.
+    /// </summary>
+    internal static IEnumerable<string> SubmoduleDifferences(IReadOnlyList<SubmoduleRecord> recorded, IReadOnlyList<SubmoduleRecord> now)
+    {
+        var before = recorded.GroupBy(submodule => submodule.Path, StringComparer.Ordinal).ToDictionary(group => group.Key, group => group.First(), StringComparer.Ordinal);
+        var after = now.GroupBy(submodule => submodule.Path, StringComparer.Ordinal).ToDictionary(group => group.Key, group => group.First(), StringComparer.Ordinal);
+        foreach (var path in before.Keys.Union(after.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            var then = before.GetValueOrDefault(path);
+            var current = after.GetValueOrDefault(path);
+            if (then is null)
+            {
+                yield return $"submodule {path} is new: the run recorded no such submodule";
+                continue;
+            }
+
+            if (current is null)
+            {
+                yield return $"submodule {path} is gone: the run recorded it at commit {then.Commit ?? "(not initialised)"}";
+                continue;
+            }
+
+            if (!string.Equals(then.Commit, current.Commit, StringComparison.Ordinal))
+            {
+                yield return $"submodule {path} is at commit {current.Commit ?? "(not initialised)"}, the run recorded {then.Commit ?? "(not initialised)"}";
+                continue;
+            }
+
+            if (!string.Equals(then.Patch?.Sha256, current.Patch?.Sha256, StringComparison.Ordinal))
+            {
+                yield return $"submodule {path}: uncommitted changes inside it differ from the run's (recorded patch sha256 {then.Patch?.Sha256 ?? "none"}, now {current.Patch?.Sha256 ?? "none"})";
+            }
+
+            var untrackedBefore = then.Untracked.ToDictionary(file => file.Path, file => file.Sha256, StringComparer.Ordinal);
+            var untrackedNow = current.Untracked.ToDictionary(file => file.Path, file => file.Sha256, StringComparer.Ordinal);
+            foreach (var file in untrackedBefore.Keys.Union(untrackedNow.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal))
+            {
+                untrackedBefore.TryGetValue(file, out var hashBefore);
+                untrackedNow.TryGetValue(file, out var hashNow);
+                if (!string.Equals(hashBefore, hashNow, StringComparison.Ordinal))
+                {
+                    yield return $"submodule {path}: untracked file {file}: recorded sha256 {hashBefore ?? "absent"}, now {hashNow ?? "absent"}";
+                }
+            }
         }
     }
 

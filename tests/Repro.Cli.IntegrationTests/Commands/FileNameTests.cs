@@ -93,7 +93,40 @@ public sealed class FileNameTests : ReproTestBase
         Assert.Equal(Sha256("only\n"), (string?)file["sha256"]);
     }
 
-    private static void Bash(string directory, string script) => ProcessRunner.RunChecked("bash", ["-c", script], directory);
+    [Fact]
+    public void Checkout_FilesWhoseNamesAreNotUtf8_AreRestoredUnderTheirExactBytes()
+    {
+        var (project, git) = CommittedProject(("MLproject", MLproject), ("make.sh", MakeScript), (".gitignore", "out/\n"));
+        Bash(project, "mkdir -p data/$'sub\\xfd' && printf 'tracked v1\\n' > data/$'caf\\xff.txt' && printf 'deep\\n' > data/$'sub\\xfd'/$'x\\xfe.bin'");
+        git.CommitAll("data files whose names are not UTF-8");
+        var run = RunOnce(project);
+
+        // Deleted: the output, and an input inside a folder whose name is not UTF-8 either (the folder goes too).
+        Bash(project, "rm -r out data/$'sub\\xfd'");
+        var result = Repro.Run(project, "checkout", run, "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var states = ParseJson(result.Stdout)["files"]!.AsArray().ToDictionary(file => (string)file!["path"]!, file => (string)file!["state"]!);
+        Assert.Equal("identical", states["\"data/caf\\xff.txt\""]);
+        Assert.Equal("restored", states["\"data/sub\\xfd/x\\xfe.bin\""]);
+        Assert.Equal("restored", states["\"out/r\\xe9sult.txt\""]);
+        Assert.Equal("deep\n", Bash(project, "cat data/$'sub\\xfd'/$'x\\xfe.bin'"));
+        Assert.Equal("tracked v1\n", Bash(project, "cat out/$'r\\xe9sult.txt'"));
+
+        // A same-size edit under a non-UTF-8 name: refused without --force, then replaced keeping the file's mode.
+        Bash(project, "printf 'tracked v2\\n' > data/$'caf\\xff.txt' && chmod 700 data/$'caf\\xff.txt'");
+        var refused = Repro.Run(project, "checkout", run, "--inputs");
+        var forced = Repro.Run(project, "checkout", run, "--inputs", "--force", "--json");
+
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("differs     \"data/caf\\xff.txt\": content differs", refused.Stdout, StringComparison.Ordinal);
+        Assert.True(forced.ExitCode == 0, forced.ToString());
+        Assert.Equal("tracked v1\n", Bash(project, "cat data/$'caf\\xff.txt'"));
+        Assert.Equal("700\n", Bash(project, "stat -c %a data/$'caf\\xff.txt'"));
+        Assert.Equal("0\n", Bash(project, "find data out -name '*.tmp' | wc -l"));
+    }
+
+    private static string Bash(string directory, string script) => ProcessRunner.RunChecked("bash", ["-c", script], directory);
 
     private static string Sha256(string text) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));

@@ -27,6 +27,10 @@ internal static partial class FileCloning
 
     private static int s_cloneState = OperatingSystem.IsLinux() ? 1 : 0;
     private static int s_kernelCopyState = OperatingSystem.IsLinux() ? 1 : 0;
+    private static int s_writebackState = OperatingSystem.IsLinux() ? 1 : 0;
+
+    // SYNC_FILE_RANGE_WRITE of linux/fs.h: start writing dirty pages of the range, do not wait.
+    private const uint SyncFileRangeWrite = 2;
 
     /// <summary>
     /// Makes <paramref name="destination"/> (empty, open for writing) a copy-on-write clone of
@@ -170,6 +174,42 @@ internal static partial class FileCloning
             }
         }
     }
+
+    /// <summary>
+    /// Asks the kernel to start writing <paramref name="length"/> bytes of <paramref name="handle"/> from
+    /// <paramref name="offset"/> to disk now, without waiting (Linux <c>sync_file_range</c> with
+    /// <c>SYNC_FILE_RANGE_WRITE</c>). Only a hint that lets the disk work while the caller hashes or copies on: the
+    /// caller still flushes the file (<c>fsync</c>) before relying on it, and that flush reports any error, so a failure
+    /// here is ignored.
+    /// </summary>
+    public static void StartWriteback(SafeFileHandle handle, long offset, long length)
+    {
+        if (Volatile.Read(ref s_writebackState) == 0 || length <= 0)
+        {
+            return;
+        }
+
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            _ = SyncFileRange((int)handle.DangerousGetHandle(), offset, length, SyncFileRangeWrite);
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            Volatile.Write(ref s_writebackState, 0);
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "sync_file_range", SetLastError = true)]
+    private static partial int SyncFileRange(int fd, long offset, long length, uint flags);
 
     [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
     private static partial int Ioctl(int fd, nuint request, int argument);

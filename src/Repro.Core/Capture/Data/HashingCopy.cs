@@ -13,6 +13,10 @@ internal static class HashingCopy
     private const int BufferSize = 1 << 20;
     private const int MinimumBufferSize = 4096;
 
+    // Writeback is started behind the copy every this many bytes, so the disk writes while the copy hashes on and the
+    // caller's final flush finds little left to do.
+    private const long WritebackChunk = 8 << 20;
+
     /// <summary>
     /// Copies <paramref name="input"/> from its start to <paramref name="output"/> at its start and returns the SHA-256
     /// of what was copied (lower-case hex), or null when more than <paramref name="limit"/> bytes come.
@@ -22,6 +26,7 @@ internal static class HashingCopy
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = Buffer(input);
         long offset = 0;
+        long writtenBack = 0;
         int read;
         while ((read = RandomAccess.Read(input, buffer, offset)) > 0)
         {
@@ -33,6 +38,11 @@ internal static class HashingCopy
             hash.AppendData(buffer, 0, read);
             RandomAccess.Write(output, buffer.AsSpan(0, read), offset);
             offset += read;
+            if (offset - writtenBack >= WritebackChunk)
+            {
+                FileCloning.StartWriteback(output, writtenBack, offset - writtenBack);
+                writtenBack = offset;
+            }
         }
 
         return FileHasher.ToHex(hash.GetHashAndReset());

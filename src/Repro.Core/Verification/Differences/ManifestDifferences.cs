@@ -79,6 +79,7 @@ public static partial class ManifestDifferences
             ? "uncommitted changes patch added"
             : patchB is null ? "uncommitted changes patch removed" : "uncommitted changes patch changed");
         differences.Files(code, "code.untracked", "untracked file", gitA.Untracked, gitB.Untracked, DifferenceRole.Factor);
+        CompareSubmodules(gitA.Submodules, gitB.Submodules, differences);
         differences.Value(code, "code.entryPoint", "entry point", $"{a.EntryPoint.Name} ({a.EntryPoint.Kind.Name()})", $"{b.EntryPoint.Name} ({b.EntryPoint.Kind.Name()})", DifferenceRole.Factor);
 
         // Parameters are substituted into the command, so a command that differs alongside them says nothing new;
@@ -92,6 +93,36 @@ public static partial class ManifestDifferences
         differences.Value(code, "code.remoteUrl", "remote", gitA.RemoteUrl, gitB.RemoteUrl, DifferenceRole.Informational);
         differences.Value(code, "code.projectDirectory", "project directory", a.Project.Directory, b.Project.Directory, DifferenceRole.Informational);
         differences.Value(code, "code.projectPath", "project path in repository", gitA.ProjectPath, gitB.ProjectPath, DifferenceRole.Informational);
+    }
+
+    /// <summary>One difference per submodule (nested ones included) whose commit, changes or untracked files differ.</summary>
+    private static void CompareSubmodules(IReadOnlyList<SubmoduleRecord> a, IReadOnlyList<SubmoduleRecord> b, DifferenceList differences)
+    {
+        const DiffSection code = DiffSection.Code;
+        var byPathA = a.GroupBy(submodule => submodule.Path, StringComparer.Ordinal).ToDictionary(group => group.Key, group => group.First(), StringComparer.Ordinal);
+        var byPathB = b.GroupBy(submodule => submodule.Path, StringComparer.Ordinal).ToDictionary(group => group.Key, group => group.First(), StringComparer.Ordinal);
+        foreach (var path in byPathA.Keys.Union(byPathB.Keys).Order(StringComparer.Ordinal))
+        {
+            var submoduleA = byPathA.GetValueOrDefault(path);
+            var submoduleB = byPathB.GetValueOrDefault(path);
+            var key = $"code.submodules.{path}";
+            if (submoduleA is null || submoduleB is null)
+            {
+                differences.Add(code, key, submoduleA?.Commit ?? (submoduleA is null ? null : "(not initialised)"), submoduleB?.Commit ?? (submoduleB is null ? null : "(not initialised)"),
+                    DifferenceRole.Factor, $"submodule {path} {(submoduleA is null ? "added" : "removed")}");
+                continue;
+            }
+
+            differences.Value(code, $"{key}.commit", $"submodule {path} commit", submoduleA.Commit, submoduleB.Commit, DifferenceRole.Factor, "(not initialised)");
+            differences.Add(code, $"{key}.dirty", Text(submoduleA.Dirty), Text(submoduleB.Dirty), DifferenceRole.Factor,
+                $"submodule {path} {Cleanliness(submoduleA.Dirty)} -> {Cleanliness(submoduleB.Dirty)}");
+            var patchA = submoduleA.Patch?.Sha256;
+            var patchB = submoduleB.Patch?.Sha256;
+            differences.Add(code, $"{key}.patch", patchA, patchB, DifferenceRole.Factor, patchA is null
+                ? $"submodule {path} uncommitted changes patch added"
+                : patchB is null ? $"submodule {path} uncommitted changes patch removed" : $"submodule {path} uncommitted changes patch changed");
+            differences.Files(code, $"{key}.untracked", $"submodule {path} untracked file", submoduleA.Untracked, submoduleB.Untracked, DifferenceRole.Factor);
+        }
     }
 
     private static void CompareMetrics(MetricsRecord? a, MetricsRecord? b, DifferenceList differences)

@@ -388,4 +388,28 @@ public sealed class ManifestDifferencesTests
             ["determinism.sdk.sdk.name", "determinism.sdk.sdk.version", "determinism.sdk.torch.deterministicAlgorithms", "determinism.sdk.torch.intraOpThreads", "determinism.sdk.torch.matmulAllowTf32"],
             keys);
     }
+
+    [Fact]
+    public void Compare_NestedSubmoduleAtAnotherCommit_NamesItsPathAndBothCommits()
+    {
+        var inner = "1111111111111111111111111111111111111111";
+        var moved = "2222222222222222222222222222222222222222";
+        SubmoduleRecord[] Submodules(string innerCommit) =>
+        [
+            new() { Path = "lib", Commit = "3333333333333333333333333333333333333333" },
+            new() { Path = "lib/vendor", Commit = innerCommit, Untracked = [new FileRecord("lib/vendor/notes.txt", 3, Hash('e'))] },
+        ];
+        var a = Original().WithGit(git => git with { Submodules = Submodules(inner) });
+        var b = Original().WithGit(git => git with { Submodules = [.. Submodules(moved), new() { Path = "tools", Commit = null }] });
+
+        var diff = ManifestDifferences.Compare(a, b);
+
+        var commit = Assert.Single(diff.Differences, d => d.Key == "code.submodules.lib/vendor.commit");
+        Assert.Equal((inner, moved), (commit.A, commit.B));
+        Assert.Equal(DifferenceRole.Factor, commit.Role);
+        Assert.StartsWith("submodule lib/vendor commit ", commit.Summary, StringComparison.Ordinal);
+        var added = Assert.Single(diff.Differences, d => d.Key == "code.submodules.tools");
+        Assert.Equal("submodule tools added", added.Summary);
+        Assert.DoesNotContain(diff.Differences, d => d.Key.StartsWith("code.submodules.lib.", StringComparison.Ordinal));
+    }
 }

@@ -47,6 +47,7 @@ public static class PipelineStatus
         var cache = new RunCache(store);
         var baselines = Baselines(store, steps.Select(step => step.Name));
         var results = new List<StepStatus>();
+        using var probe = new StepProbe();
         foreach (var step in steps)
         {
             var staleUpstream = step.Upstream.Select(edge => edge.Upstream).Where(name => results.Any(result => result.Name == name && !result.UpToDate)).ToList();
@@ -56,7 +57,7 @@ public static class PipelineStatus
                 continue;
             }
 
-            var probed = await StepProbe.CaptureAsync(PipelineService.StepRequest(request, step), store, fingerprinter, cancellationToken).ConfigureAwait(false);
+            var probed = await probe.CaptureAsync(PipelineService.StepRequest(request, step), store, fingerprinter, cancellationToken).ConfigureAwait(false);
             results.Add(await StatusOfAsync(step.Name, probed, cache, baselines.GetValueOrDefault(step.Name), fingerprinter, request.Run.ProjectDirectory, cancellationToken).ConfigureAwait(false));
         }
 

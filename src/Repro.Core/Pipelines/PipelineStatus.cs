@@ -1,5 +1,6 @@
 using LibGit2Sharp;
 using Repro.Core.Capture.Data;
+using Repro.Core.Diagnostics;
 using Repro.Core.Runs;
 using Repro.Core.Store;
 
@@ -35,7 +36,12 @@ public static class PipelineStatus
     public static async Task<PipelineStatusResult> CheckAsync(PipelineRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var steps = await PipelineService.ResolveAsync(request, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<PlannedStep> steps;
+        using (Timings.Measure("status: resolve the steps"))
+        {
+            steps = await PipelineService.ResolveAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
         if (!Directory.Exists(request.Run.StoreDirectory))
         {
             return new PipelineStatusResult([.. steps.Select(step => new StepStatus(step.Name, false, ["never run"], null))]);
@@ -45,7 +51,12 @@ public static class PipelineStatus
         using var hashCache = request.Run.Rehash ? null : HashCache.Open(store.Root);
         var fingerprinter = new Fingerprinter(new FingerprintOptions { Cache = hashCache });
         var cache = new RunCache(store);
-        var baselines = Baselines(store, steps.Select(step => step.Name));
+        Dictionary<string, RunManifest> baselines;
+        using (Timings.Measure("status: the steps' last runs"))
+        {
+            baselines = Baselines(store, steps.Select(step => step.Name));
+        }
+
         var results = new List<StepStatus>();
         using var probe = new StepProbe();
         foreach (var step in steps)
@@ -57,6 +68,7 @@ public static class PipelineStatus
                 continue;
             }
 
+            using var measured = Timings.Measure($"status: step {step.Name}");
             var probed = await probe.CaptureAsync(PipelineService.StepRequest(request, step), store, fingerprinter, cancellationToken).ConfigureAwait(false);
             results.Add(await StatusOfAsync(step.Name, probed, cache, baselines.GetValueOrDefault(step.Name), fingerprinter, request.Run.ProjectDirectory, cancellationToken).ConfigureAwait(false));
         }

@@ -31,6 +31,9 @@ internal sealed class StepProbe : IDisposable
     private readonly ConcurrentDictionary<string, Task<GitCaptureResult>> _git = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task<EnvironmentCaptureResult>> _environments = new(StringComparer.Ordinal);
 
+    /// <summary>Starts capturing the code of <paramref name="codeDirectory"/>, so it overlaps what comes before the first step.</summary>
+    public void StartGit(string codeDirectory) => _ = Git(codeDirectory);
+
     public async Task<ProbedStep> CaptureAsync(RunRequest request, RunStore store, Fingerprinter fingerprinter, CancellationToken cancellationToken)
     {
         using var context = new RunContext(request, new Interruption());
@@ -46,7 +49,7 @@ internal sealed class StepProbe : IDisposable
         try
         {
             // Started before the inputs are hashed, so the first step's captures overlap its hashing as a run's do.
-            var git = _git.GetOrAdd(context.CodeDirectory, directory => Task.Run(() => GitCapture.CaptureAsync(directory, _scratch.FullName, CancellationToken.None), CancellationToken.None));
+            var git = Git(context.CodeDirectory);
             var environmentKey = $"{context.ProjectDirectory}\0{InterpreterCommand.FindPython(context.Command.Command)}";
             var environment = _environments.GetOrAdd(environmentKey, _ => Task.Run(() => EnvironmentCapture.CaptureAsync(context.ProjectDirectory, context.Command.Command, context.InheritedEnvironment, CancellationToken.None), CancellationToken.None));
             context.Inputs = await fingerprinter.FingerprintInputsAsync(context.ProjectDirectory, context.InputSpecs, cancellationToken).ConfigureAwait(false);
@@ -61,6 +64,9 @@ internal sealed class StepProbe : IDisposable
             return new ProbedStep(null, [], context.OutputSpecs, exception.Message);
         }
     }
+
+    private Task<GitCaptureResult> Git(string codeDirectory) =>
+        _git.GetOrAdd(codeDirectory, directory => Task.Run(() => GitCapture.CaptureAsync(directory, _scratch.FullName, CancellationToken.None), CancellationToken.None));
 
     public void Dispose()
     {

@@ -3,17 +3,22 @@
 # included), median of REPRO_BENCH_ROUNDS runs, against two references timed in the same run on the same tree:
 # `git status --porcelain` (stats every tracked file) and `sha256sum` of every input (what reading the content costs).
 # With strace on PATH it also counts how many input files `repro status` opened (0 means no content read).
-# Usage: bench/pipeline-status/run.sh. Environment: REPRO_BENCH_ROUNDS (default 7), REPRO_DLL (default: a Release build).
+# It also times a fully reused `repro pipeline` (every step's outputs restored from the store, nothing executed), which
+# should cost about what status does plus the restoring.
+# Usage: bench/pipeline-status/run.sh. Environment: REPRO_BENCH_ROUNDS (default 7); REPRO_BENCH_REPRO (default: the
+# installed tool, packed from this repository by bench/install-tool.sh, as users get it); REPRO_DLL (a build's
+# repro.dll instead, run through `dotnet`).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$here/../.."
 rounds="${REPRO_BENCH_ROUNDS:-7}"
-if [[ -z "${REPRO_DLL:-}" ]]; then
-  dotnet build -c Release "$root/src/Repro.Cli" >/dev/null
-  REPRO_DLL="$root/src/Repro.Cli/bin/Release/net10.0/repro.dll"
-fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+if [[ -n "${REPRO_DLL:-}" ]]; then
+  repro_command=(dotnet "$REPRO_DLL")
+else
+  repro_command=("${REPRO_BENCH_REPRO:-$("$here/../install-tool.sh" "$work/install")}")
+fi
 project="$work/project"
 mkdir -p "$project"
 cd "$project"
@@ -41,7 +46,7 @@ printf 'out/\n' > .gitignore
 } > MLproject
 git add -A && git commit -q -m "20 steps over 10,000 files"
 
-repro() { dotnet "$REPRO_DLL" "$@"; }
+repro() { "${repro_command[@]}" "$@"; }
 repro pipeline . >/dev/null 2>&1
 sleep 3   # past the hash cache's racy-timestamp margin, so it vouches for every file
 repro status . >/dev/null   # exit 0: everything up to date
@@ -51,11 +56,13 @@ time_ms() { local start end; start=$(date +%s%N); "$@" >/dev/null 2>&1; end=$(da
 status_ms=$(for _ in $(seq "$rounds"); do time_ms repro status .; done | median)
 git_ms=$(for _ in $(seq "$rounds"); do time_ms git status --porcelain; done | median)
 sha_ms=$(for _ in $(seq "$rounds"); do time_ms find data -type f -exec sha256sum {} +; done | median)
+reuse_ms=$(for _ in $(seq "$rounds"); do rm -rf out; time_ms repro pipeline .; done | median)
 echo "repro status, 20 steps x 10,000 input files, nothing changed: ${status_ms} ms (median of $rounds)"
+echo "repro pipeline, every step reused, outputs deleted first:     ${reuse_ms} ms"
 echo "git status --porcelain on the same tree:                      ${git_ms} ms"
 echo "sha256sum of every input file:                                ${sha_ms} ms"
-awk -v s="$status_ms" -v g="$git_ms" -v h="$sha_ms" 'BEGIN { printf "ratio repro status / git status: %.2f; repro status / sha256sum: %.2f\n", s / g, s / h }'
+awk -v s="$status_ms" -v g="$git_ms" -v h="$sha_ms" -v r="$reuse_ms" 'BEGIN { printf "ratio repro status / git status: %.2f; repro status / sha256sum: %.2f; reused pipeline / status: %.2f\n", s / g, s / h, r / s }'
 if command -v strace >/dev/null; then
-  opened=$(strace -f -qq -e trace=openat -o "$work/trace" dotnet "$REPRO_DLL" status . >/dev/null 2>&1; grep -c '/data/s[0-9]*/f[0-9]*\.txt"' "$work/trace" || true)
+  opened=$(strace -f -qq -e trace=openat -o "$work/trace" "${repro_command[@]}" status . >/dev/null 2>&1; grep -c '/data/s[0-9]*/f[0-9]*\.txt"' "$work/trace" || true)
   echo "input files opened by repro status: $opened"
 fi

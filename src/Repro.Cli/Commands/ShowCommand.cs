@@ -36,7 +36,7 @@ internal sealed class ShowCommand : Command
         var runStore = StoreLocator.OpenExisting(parseResult.GetValue(Store));
         var reference = parseResult.GetValue(Run)!;
         var pipelines = new PipelineStore(runStore);
-        if (parseResult.GetValue(Pipeline) || (!NamesRun(runStore, reference) && pipelines.TryResolve(reference) is not null))
+        if (parseResult.GetValue(Pipeline) || (!StoreLocator.NamesRun(runStore, reference) && pipelines.TryResolve(reference) is not null))
         {
             resolving.Dispose();
             var id = pipelines.TryResolve(reference) ?? throw new InputException($"no pipeline matches '{reference}' in {runStore.Root}");
@@ -72,18 +72,5 @@ internal sealed class ShowCommand : Command
         }
 
         return ExitCodes.Success;
-    }
-
-    private static bool NamesRun(RunStore store, string reference)
-    {
-        try
-        {
-            store.Resolve(reference);
-            return true;
-        }
-        catch (InputException)
-        {
-            return false;
-        }
     }
 }

@@ -1,3 +1,4 @@
+using Repro.Core.Errors;
 using Repro.Core.Runs;
 using Repro.Core.Store;
 
@@ -8,4 +9,18 @@ internal static class StoreLocator
 {
     public static RunStore OpenExisting(string? storeOption) =>
         RunStore.OpenExisting(RunStore.FindLocation(storeOption, Environment.GetEnvironmentVariable(StoreLayout.StoreVariable), Environment.CurrentDirectory));
+
+    /// <summary>Whether <paramref name="reference"/> names a run of <paramref name="store"/> (an id, a unique prefix or <c>latest</c>).</summary>
+    public static bool NamesRun(RunStore store, string reference)
+    {
+        try
+        {
+            store.Resolve(reference);
+            return true;
+        }
+        catch (InputException)
+        {
+            return false;
+        }
+    }
 }

@@ -3,8 +3,12 @@ using System.Globalization;
 using Repro.Cli.Options;
 using Repro.Cli.Output;
 using Repro.Cli.Signals;
+using Repro.Core.Capture.Data;
+using Repro.Core.Errors;
+using Repro.Core.Pipelines;
 using Repro.Core.Remotes;
 using Repro.Core.Runs;
+using Repro.Core.Store;
 using Repro.Core.Verification;
 using Repro.Core.Verification.Comparison;
 
@@ -17,7 +21,7 @@ internal sealed class VerifyCommand : Command
         : base("verify", "Re-execute a recorded run from its record and prove its outputs identical, or explain what differs.")
     {
         Add(Run);
-        foreach (var option in new Option[] { Rtol, Atol, InPlace, Json, Junit, Rehash, ObjectSizeLimit, Store, Strict, StrictEnv })
+        foreach (var option in new Option[] { Pipeline, Rtol, Atol, InPlace, Json, Junit, Rehash, ObjectSizeLimit, Store, Strict, StrictEnv })
         {
             Add(option);
         }
@@ -30,6 +34,11 @@ internal sealed class VerifyCommand : Command
     public Option<double> Rtol { get; } = Tolerance("--rtol", "Relative tolerance for numbers in JSON/CSV outputs and metrics (default 0: exact).");
 
     public Option<double> Atol { get; } = Tolerance("--atol", "Absolute tolerance for numbers in JSON/CSV outputs and metrics (default 0: exact).");
+
+    public Option<bool> Pipeline { get; } = new("--pipeline")
+    {
+        Description = "RUN names a pipeline (an id, a prefix or latest): re-execute every step in one checkout; an id or prefix that names no run is tried as a pipeline anyway.",
+    };
 
     public Option<bool> InPlace { get; } = new("--in-place") { Description = "Re-run in the project directory itself; refused unless it equals the recorded code exactly." };
 
@@ -79,7 +88,15 @@ internal sealed class VerifyCommand : Command
     {
         var asJson = parseResult.GetValue(Json);
         var runStore = StoreLocator.OpenExisting(parseResult.GetValue(Store));
-        var reference = runStore.Resolve(parseResult.GetValue(Run)!);
+        var given = parseResult.GetValue(Run)!;
+        var pipelines = new PipelineStore(runStore);
+        if (parseResult.GetValue(Pipeline) || (!StoreLocator.NamesRun(runStore, given) && pipelines.TryResolve(given) is not null))
+        {
+            var pipelineId = pipelines.TryResolve(given) ?? throw new InputException($"no pipeline matches '{given}' in {runStore.Root}");
+            return await VerifyPipelineAsync(parseResult, runStore, pipelineId, cancellationToken).ConfigureAwait(false);
+        }
+
+        var reference = runStore.Resolve(given);
         var runId = VerifyService.RunToVerify(runStore, reference);
         using var signals = new SignalForwarder();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Token);
@@ -90,7 +107,47 @@ internal sealed class VerifyCommand : Command
             Console.Error.WriteLine(runId == reference ? $"repro: verifying run {runId}" : $"repro: run {reference} is a verification of run {runId}: verifying run {runId}");
         }
 
-        var outcome = await VerifyService.VerifyAsync(
+        var outcome = await VerifyService.VerifyAsync(Request(parseResult, runStore, runId, asJson, progress), signals.Interruption, linked.Token).ConfigureAwait(false);
+
+        if (parseResult.GetValue(Junit) is { } junitPath)
+        {
+            VerifyReport.WriteJUnit(junitPath, outcome, startedAt);
+        }
+
+        VerifyReport.Write(outcome, asJson);
+        return ExitCodeOf(outcome.Verdict);
+    }
+
+    private async Task<int> VerifyPipelineAsync(ParseResult parseResult, RunStore runStore, string pipelineId, CancellationToken cancellationToken)
+    {
+        var asJson = parseResult.GetValue(Json);
+        using var signals = new SignalForwarder();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Token);
+        using var progress = HashProgressBar.ForStandardError(enabled: !asJson);
+        var startedAt = DateTimeOffset.UtcNow;
+        if (!asJson)
+        {
+            Console.Error.WriteLine($"repro: verifying pipeline {pipelineId}: every step re-executed in one checkout");
+        }
+
+        var outcome = await VerifyService.VerifyPipelineAsync(Request(parseResult, runStore, pipelineId, asJson, progress), pipelineId, signals.Interruption, linked.Token).ConfigureAwait(false);
+        if (parseResult.GetValue(Junit) is { } junitPath)
+        {
+            VerifyReport.WriteJUnit(junitPath, outcome, startedAt);
+        }
+
+        VerifyReport.Write(outcome, asJson);
+        return ExitCodeOf(outcome.Verdict);
+    }
+
+    private static int ExitCodeOf(Verdict verdict) => verdict switch
+    {
+        Verdict.Reproduced or Verdict.Equivalent => ExitCodes.Success,
+        Verdict.Different => ExitCodes.Failure,
+        _ => ExitCodes.BadInput,
+    };
+
+    private VerifyRequest Request(ParseResult parseResult, RunStore runStore, string runId, bool asJson, IProgress<HashProgress>? progress) =>
             new VerifyRequest
             {
                 Store = runStore,
@@ -110,21 +167,5 @@ internal sealed class VerifyCommand : Command
                 CurrentDirectory = Directory.GetCurrentDirectory(),
                 OpenDefaultRemote = projectDirectory =>
                     RemoteConfiguration.Load(projectDirectory, runStore.Root).Default is { } remote ? RemoteStorageFactory.Open(remote) : null,
-            },
-            signals.Interruption,
-            linked.Token).ConfigureAwait(false);
-
-        if (parseResult.GetValue(Junit) is { } junitPath)
-        {
-            VerifyReport.WriteJUnit(junitPath, outcome, startedAt);
-        }
-
-        VerifyReport.Write(outcome, asJson);
-        return outcome.Verdict switch
-        {
-            Verdict.Reproduced or Verdict.Equivalent => ExitCodes.Success,
-            Verdict.Different => ExitCodes.Failure,
-            _ => ExitCodes.BadInput,
-        };
-    }
+            };
 }

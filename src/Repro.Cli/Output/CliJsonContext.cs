@@ -14,6 +14,7 @@ namespace Repro.Cli.Output;
 [JsonSerializable(typeof(RunResultJson))]
 [JsonSerializable(typeof(IReadOnlyList<RunSummary>))]
 [JsonSerializable(typeof(VerifyResultJson))]
+[JsonSerializable(typeof(PipelineVerifyResultJson))]
 [JsonSerializable(typeof(CheckResultJson))]
 [JsonSerializable(typeof(DryRunJson))]
 [JsonSerializable(typeof(UnfetchedDryRunJson))]

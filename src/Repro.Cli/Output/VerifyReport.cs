@@ -66,7 +66,67 @@ internal static class VerifyReport
         return text.ToString();
     }
 
-    public static void WriteJUnit(string path, VerifyOutcome outcome, DateTimeOffset startedAt)
+    public static void WriteJUnit(string path, VerifyOutcome outcome, DateTimeOffset startedAt) =>
+        JUnitReport.Write(path, Suite(outcome, $"repro verify {outcome.Original.RunId}", startedAt, []));
+
+    /// <summary>What <c>repro verify PIPELINE</c> prints: the pipeline's verdict, then each step's report under its name.</summary>
+    public static void Write(PipelineVerifyOutcome outcome, bool asJson)
+    {
+        foreach (var warning in outcome.Warnings.Concat(outcome.Steps.SelectMany(step => step.Outcome.Warnings)))
+        {
+            Console.Error.WriteLine(WarningLines.Format(warning));
+        }
+
+        if (asJson)
+        {
+            Console.Out.WriteLine(JsonOutput.Serialize(ToJson(outcome), CliJsonContext.Default.PipelineVerifyResultJson));
+            return;
+        }
+
+        Console.Out.Write(Render(outcome));
+    }
+
+    public static string Render(PipelineVerifyOutcome outcome)
+    {
+        var text = new StringBuilder();
+        var culture = CultureInfo.InvariantCulture;
+        text.Append(culture, $"verify pipeline {outcome.Pipeline.PipelineId}: {outcome.Verdict.Name()}: {outcome.Summary}\n");
+        foreach (var problem in outcome.Problems.Count > 1 ? outcome.Problems : [])
+        {
+            text.Append(culture, $"  {problem}\n");
+        }
+
+        foreach (var step in outcome.Steps)
+        {
+            var reused = step.ReusedFrom is { } from ? $" (the pipeline reused run {from}; re-executed all the same)" : string.Empty;
+            text.Append(culture, $"step {step.Name}{reused}:\n");
+            foreach (var line in Render(step.Outcome).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                text.Append("  ").Append(line).Append('\n');
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The JUnit file of a pipeline's verification: one test suite per step, named after it.</summary>
+    public static void WriteJUnit(string path, PipelineVerifyOutcome outcome, DateTimeOffset startedAt)
+    {
+        var name = $"repro verify pipeline {outcome.Pipeline.PipelineId}";
+        if (outcome.Steps.Count == 0)
+        {
+            var cases = new List<JUnitTestCase> { new("repro.verify", "verifiable", ComparisonOutcome.Different, outcome.Summary, outcome.Problems) };
+            JUnitReport.Write(path, name, [new JUnitSuite(name, startedAt, (DateTimeOffset.UtcNow - startedAt).TotalSeconds, cases)]);
+            return;
+        }
+
+        JUnitReport.Write(
+            path,
+            name,
+            [.. outcome.Steps.Select(step => Suite(step.Outcome, $"step {step.Name}", startedAt, [KeyValuePair.Create("pipeline", outcome.Pipeline.PipelineId), KeyValuePair.Create("step", step.Name)]))]);
+    }
+
+    private static JUnitSuite Suite(VerifyOutcome outcome, string name, DateTimeOffset startedAt, IReadOnlyList<KeyValuePair<string, string>> properties)
     {
         var cases = new List<JUnitTestCase>();
         if (outcome.Verdict == Verdict.NotVerifiable)
@@ -81,16 +141,16 @@ internal static class VerifyReport
             cases.Add(new JUnitTestCase("repro.verify", "re-run", ComparisonOutcome.Identical, outcome.Summary, []));
         }
 
-        var suite = new JUnitSuite($"repro verify {outcome.Original.RunId}", startedAt, (DateTimeOffset.UtcNow - startedAt).TotalSeconds, cases)
+        return new JUnitSuite(name, startedAt, (DateTimeOffset.UtcNow - startedAt).TotalSeconds, cases)
         {
             Properties =
             [
+                .. properties,
                 KeyValuePair.Create("run", outcome.Original.RunId),
                 KeyValuePair.Create("verdict", outcome.Verdict.Name()),
                 KeyValuePair.Create("verificationRun", outcome.Verification?.RunId ?? string.Empty),
             ],
         };
-        JUnitReport.Write(path, suite);
     }
 
     private static void AppendCheck(StringBuilder text, string outcome, string what, string summary, IReadOnlyList<string> details)
@@ -117,7 +177,25 @@ internal static class VerifyReport
         outcome.Problems,
         outcome.Verification?.Verification?.LikelyCauses ?? [],
         outcome.RestoredInputs);
+
+    private static PipelineVerifyResultJson ToJson(PipelineVerifyOutcome outcome) => new(
+        outcome.Verdict,
+        outcome.Summary,
+        outcome.Pipeline.PipelineId,
+        outcome.Steps.Select(step => new PipelineStepVerifyJson(step.Name, step.ReusedFrom, ToJson(step.Outcome))).ToList(),
+        outcome.Problems);
 }
+
+/// <summary>The JSON object <c>repro verify PIPELINE --json</c> prints.</summary>
+internal sealed record PipelineVerifyResultJson(
+    Verdict Verdict,
+    string Summary,
+    string PipelineId,
+    IReadOnlyList<PipelineStepVerifyJson> Steps,
+    IReadOnlyList<string> Problems);
+
+/// <summary>One step in <c>repro verify PIPELINE --json</c>: its name and its own verification.</summary>
+internal sealed record PipelineStepVerifyJson(string Step, string? ReusedFrom, VerifyResultJson Verification);
 
 /// <summary>The JSON object <c>repro verify --json</c> prints.</summary>
 internal sealed record VerifyResultJson(

@@ -58,7 +58,8 @@ public sealed class CaptureStage : IRunStage
     private static Task<T> StartOnOwnThread<T>(Func<Task<T>> start, CancellationToken cancellationToken) =>
         Task.Factory.StartNew(start, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 
-    private static async Task<ProjectRecord> ProjectRecordOfAsync(MLProject project, string envManager, IReadOnlyList<LockFileRecord> lockFiles, CancellationToken cancellationToken)
+    /// <summary>The project's record: its name, folder, file and environment (with the environment file's hash).</summary>
+    internal static async Task<ProjectRecord> ProjectRecordOfAsync(MLProject project, string envManager, IReadOnlyList<LockFileRecord> lockFiles, CancellationToken cancellationToken)
     {
         string? sha = null;
         if (project.Environment.File is { } file && !project.Environment.FileOutsideProject)

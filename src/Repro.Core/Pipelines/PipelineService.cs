@@ -69,6 +69,7 @@ public static class PipelineService
         var store = Directory.Exists(request.Run.StoreDirectory) ? RunStore.OpenExisting(request.Run.StoreDirectory) : null;
         var executes = new HashSet<string>(StringComparer.Ordinal);
         var planned = new List<PipelineStepRecord>();
+        using var probe = new StepProbe();
         foreach (var step in steps)
         {
             var upstream = step.Upstream.Select(edge => edge.Upstream).ToList();
@@ -84,7 +85,7 @@ public static class PipelineService
             }
             else
             {
-                (reused, reason) = await ProbeAsync(request, step, store, cancellationToken).ConfigureAwait(false);
+                (reused, reason) = await ProbeAsync(request, step, store, probe, cancellationToken).ConfigureAwait(false);
             }
 
             if (reused is null)
@@ -249,14 +250,14 @@ public static class PipelineService
     private static bool Declares(MLProject project, string step, string parameter) =>
         project.EntryPoints.TryGetValue(step, out var entry) && entry.Parameters.Any(spec => spec.Name == parameter);
 
-    private static async Task<(RunManifest? Reused, string Reason)> ProbeAsync(PipelineRequest request, PlannedStep step, RunStore? store, CancellationToken cancellationToken)
+    private static async Task<(RunManifest? Reused, string Reason)> ProbeAsync(PipelineRequest request, PlannedStep step, RunStore? store, StepProbe probe, CancellationToken cancellationToken)
     {
         if (store is null)
         {
             return (null, "never run (no store yet)");
         }
 
-        var probed = await StepProbe.CaptureAsync(StepRequest(request, step), store, new Fingerprinter(new FingerprintOptions()), cancellationToken).ConfigureAwait(false);
+        var probed = await probe.CaptureAsync(StepRequest(request, step), store, new Fingerprinter(new FingerprintOptions()), cancellationToken).ConfigureAwait(false);
         return probed.Key is { } key ? new RunCache(store).Find(key) : (null, probed.Problem!);
     }
 

@@ -1,5 +1,6 @@
 using LibGit2Sharp;
 using Repro.Core.Capture.Data;
+using Repro.Core.Diagnostics;
 using Repro.Core.Runs;
 using Repro.Core.Store;
 
@@ -35,7 +36,19 @@ public static class PipelineStatus
     public static async Task<PipelineStatusResult> CheckAsync(PipelineRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var steps = await PipelineService.ResolveAsync(request, cancellationToken).ConfigureAwait(false);
+        // The code is the same for every step: its capture (git status and diff over the whole tree) overlaps the resolving.
+        using var probe = new StepProbe();
+        if (request.Run.Uri is null && Directory.Exists(request.Run.StoreDirectory))
+        {
+            probe.StartGit(Path.GetFullPath(request.Run.ProjectDirectory));
+        }
+
+        IReadOnlyList<PlannedStep> steps;
+        using (Timings.Measure("status: resolve the steps"))
+        {
+            steps = await PipelineService.ResolveAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
         if (!Directory.Exists(request.Run.StoreDirectory))
         {
             return new PipelineStatusResult([.. steps.Select(step => new StepStatus(step.Name, false, ["never run"], null))]);
@@ -45,19 +58,27 @@ public static class PipelineStatus
         using var hashCache = request.Run.Rehash ? null : HashCache.Open(store.Root);
         var fingerprinter = new Fingerprinter(new FingerprintOptions { Cache = hashCache });
         var cache = new RunCache(store);
-        var baselines = Baselines(store, steps.Select(step => step.Name));
+        Dictionary<string, string> baselines;
+        using (Timings.Measure("status: the steps' last runs"))
+        {
+            baselines = Baselines(store, steps.Select(step => step.Name));
+        }
+
         var results = new List<StepStatus>();
         foreach (var step in steps)
         {
             var staleUpstream = step.Upstream.Select(edge => edge.Upstream).Where(name => results.Any(result => result.Name == name && !result.UpToDate)).ToList();
             if (staleUpstream.Count > 0)
             {
-                results.Add(new StepStatus(step.Name, false, [$"upstream step {string.Join(", ", staleUpstream)} is stale"], baselines.GetValueOrDefault(step.Name)?.RunId));
+                results.Add(new StepStatus(step.Name, false, [$"upstream step {string.Join(", ", staleUpstream)} is stale"], baselines.GetValueOrDefault(step.Name)));
                 continue;
             }
 
-            var probed = await StepProbe.CaptureAsync(PipelineService.StepRequest(request, step), store, fingerprinter, cancellationToken).ConfigureAwait(false);
-            results.Add(await StatusOfAsync(step.Name, probed, cache, baselines.GetValueOrDefault(step.Name), fingerprinter, request.Run.ProjectDirectory, cancellationToken).ConfigureAwait(false));
+            using var measured = Timings.Measure($"status: step {step.Name}");
+            var probed = await probe.CaptureAsync(PipelineService.StepRequest(request, step), store, fingerprinter, cancellationToken).ConfigureAwait(false);
+            // The step's last run is read only when the step is stale, to say what changed since.
+            var baseline = baselines.GetValueOrDefault(step.Name) is { } runId ? new Lazy<RunManifest>(() => store.Load(runId)) : null;
+            results.Add(await StatusOfAsync(step.Name, probed, cache, baseline, fingerprinter, request.Run.ProjectDirectory, cancellationToken).ConfigureAwait(false));
         }
 
         return new PipelineStatusResult(results);
@@ -67,14 +88,14 @@ public static class PipelineStatus
         string name,
         ProbedStep probed,
         RunCache cache,
-        RunManifest? baseline,
+        Lazy<RunManifest>? lazyBaseline,
         Fingerprinter fingerprinter,
         string projectDirectory,
         CancellationToken cancellationToken)
     {
         if (probed.Key is not { } key)
         {
-            return new StepStatus(name, false, [probed.Problem!], baseline?.RunId);
+            return new StepStatus(name, false, [probed.Problem!], lazyBaseline?.Value.RunId);
         }
 
         var (found, why) = cache.Find(key);
@@ -84,6 +105,8 @@ public static class PipelineStatus
             var reasons = OutputReasons(found, outputs);
             return new StepStatus(name, reasons.Count == 0, reasons, found.RunId);
         }
+
+        var baseline = lazyBaseline?.Value;
 
         if (baseline is null)
         {
@@ -96,16 +119,16 @@ public static class PipelineStatus
     }
 
     // The last successful run of each step, from the newest pipeline record that holds one.
-    private static Dictionary<string, RunManifest> Baselines(RunStore store, IEnumerable<string> steps)
+    private static Dictionary<string, string> Baselines(RunStore store, IEnumerable<string> steps)
     {
         var wanted = steps.ToHashSet(StringComparer.Ordinal);
-        var found = new Dictionary<string, RunManifest>(StringComparer.Ordinal);
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
         var pipelines = new PipelineStore(store);
         foreach (var id in pipelines.List().Reverse())
         {
             foreach (var step in pipelines.Load(id).Steps.Where(step => step.Status == RunStatus.Finished && step.RunId is not null && wanted.Contains(step.Name) && !found.ContainsKey(step.Name)))
             {
-                found[step.Name] = store.Load(step.RunId!);
+                found[step.Name] = step.RunId!;
             }
 
             if (found.Count == wanted.Count)

@@ -88,7 +88,7 @@ internal sealed class StepCache
                 run.Seed = reused.Seed;
             }
 
-            run.Backend = new RestoreBackend(run.Store, reused, run.ProjectDirectory, run.MetricsFile.Path);
+            run.Backend = new RestoreBackend(run.Store, reused, run.ProjectDirectory, run.MetricsFile.Path, run.Fingerprinter);
         }
     }
 

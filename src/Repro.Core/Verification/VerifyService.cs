@@ -24,7 +24,7 @@ namespace Repro.Core.Verification;
 /// then the command is re-run with the recorded parameters, seed and determinism variables, then every output and
 /// metric is compared. The original manifest is only ever read.
 /// </summary>
-public static class VerifyService
+public static partial class VerifyService
 {
     /// <summary>Verifies a run.</summary>
     /// <exception cref="InputException">The run does not exist.</exception>
@@ -159,74 +159,7 @@ public static class VerifyService
                 await BringInputsOutsideGitAsync(original, checkout.Root, restore, objects, cancellationToken).ConfigureAwait(false);
             }
 
-            RunOutcome outcome;
-            try
-            {
-                outcome = await RunService.RunAsync(
-                    new RunRequest
-                    {
-                        ProjectDirectory = projectDirectory,
-                        EntryPoint = original.EntryPoint.Name,
-                        Parameters = GivenParameters.From(ReplayedParameters(original, recordedRoot, inCheckout: checkout is not null || sourceCopy is not null)),
-                        RunName = original.RunName is { } name ? $"verify {name}" : null,
-                        ExperimentName = original.ExperimentName,
-                        StoreDirectory = request.Store.Root,
-                        Threads = original.Determinism.Threads,
-                        EnvManager = original.Project.Environment.Manager,
-                        Python = original.PythonEnvironment?.Interpreter.Path is { } interpreter && File.Exists(interpreter) ? interpreter : null,
-                        Rehash = request.Rehash,
-                        Strict = request.Strict,
-                        ObjectSizeLimit = request.ObjectSizeLimit,
-                        Environment = request.Environment,
-                        EchoStdout = request.EchoStdout,
-                        EchoStderr = request.EchoStderr,
-                        HashProgress = request.HashProgress,
-                        Log = request.Log,
-                        ToolOutput = request.ToolOutput,
-                        Replay = new RunReplay(original.RunId, original.Seed, original.Determinism.Variables, original.Git, original.Python?.AutoSeed ?? false)
-                        {
-                            Source = original.Source,
-                            PythonEnvironment = original.PythonEnvironment,
-                            StrictEnvironment = request.StrictEnvironment,
-                        },
-                    },
-                    interruption,
-                    cancellationToken).ConfigureAwait(false);
-            }
-            catch (PythonEnvironmentMismatchException mismatch)
-            {
-                return NotVerifiable(original, mismatch.Message);
-            }
-
-            var verification = outcome.Manifest;
-            if (verification.Status == RunStatus.Killed)
-            {
-                throw new InterruptedException($"verification run {verification.RunId} was interrupted; no verdict");
-            }
-
-            await FetchRecordedOutputsAsync(original, objects, remote, cancellationToken).ConfigureAwait(false);
-            var outputs = CompareOutputs(original, verification, projectDirectory, objects, request.Tolerance);
-            var metrics = CompareMetrics(original, verification, projectDirectory, request.Tolerance);
-            var diff = ManifestDifferences.Compare(original, verification);
-            var (verdict, summary) = Decide(original, verification, outputs, metrics);
-            var likelyCauses = ManifestDiffText.RenderLikelyCauses(diff);
-
-            verification = verification with
-            {
-                Verification = new VerificationRecord(
-                    verdict,
-                    summary,
-                    request.Tolerance.Rtol,
-                    request.Tolerance.Atol,
-                    outputs.Select(output => new OutputCheck(output.Path, output.Result.Outcome, output.Result.Comparer, output.Result.Summary, output.Result.Details)).ToList(),
-                    metrics.Select(metric => new MetricCheck(metric.Name, metric.Recorded, metric.Actual, metric.Outcome, metric.Summary)).ToList(),
-                    diff.Factors.Select(factor => factor.Summary).ToList())
-                {
-                    RestoredInputs = restore,
-                },
-            };
-            request.Store.Save(verification);
-            return new VerifyOutcome(verdict, summary, original, verification, outputs, metrics, [], likelyCauses) { Warnings = warnings, RestoredInputs = restore };
+            return await ReexecuteAsync(request, original, recordedRoot, projectDirectory, checkout is not null || sourceCopy is not null, restore, warnings, objects, remote, interruption, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -236,6 +169,94 @@ public static class VerifyService
                 WorkingCopy.Delete(sourceCopy);
             }
         }
+    }
+
+    /// <summary>
+    /// Re-runs <paramref name="original"/> in <paramref name="projectDirectory"/> (its code and inputs in place) with
+    /// the recorded parameters, seed and determinism variables, compares every output and metric, and saves the
+    /// verification run with its verdict.
+    /// </summary>
+    private static async Task<VerifyOutcome> ReexecuteAsync(
+        VerifyRequest request,
+        RunManifest original,
+        string? recordedRoot,
+        string projectDirectory,
+        bool inCheckout,
+        List<RestoredInput> restore,
+        List<string> warnings,
+        ObjectStore objects,
+        DefaultRemote remote,
+        Interruption interruption,
+        CancellationToken cancellationToken)
+    {
+        RunOutcome outcome;
+        try
+        {
+            outcome = await RunService.RunAsync(
+                new RunRequest
+                {
+                    ProjectDirectory = projectDirectory,
+                    EntryPoint = original.EntryPoint.Name,
+                    Parameters = GivenParameters.From(ReplayedParameters(original, recordedRoot, inCheckout: inCheckout)),
+                    RunName = original.RunName is { } name ? $"verify {name}" : null,
+                    ExperimentName = original.ExperimentName,
+                    StoreDirectory = request.Store.Root,
+                    Threads = original.Determinism.Threads,
+                    EnvManager = original.Project.Environment.Manager,
+                    Python = original.PythonEnvironment?.Interpreter.Path is { } interpreter && File.Exists(interpreter) ? interpreter : null,
+                    Rehash = request.Rehash,
+                    Strict = request.Strict,
+                    ObjectSizeLimit = request.ObjectSizeLimit,
+                    Environment = request.Environment,
+                    EchoStdout = request.EchoStdout,
+                    EchoStderr = request.EchoStderr,
+                    HashProgress = request.HashProgress,
+                    Log = request.Log,
+                    ToolOutput = request.ToolOutput,
+                    Replay = new RunReplay(original.RunId, original.Seed, original.Determinism.Variables, original.Git, original.Python?.AutoSeed ?? false)
+                    {
+                        Source = original.Source,
+                        PythonEnvironment = original.PythonEnvironment,
+                        StrictEnvironment = request.StrictEnvironment,
+                    },
+                },
+                interruption,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (PythonEnvironmentMismatchException mismatch)
+        {
+            return NotVerifiable(original, mismatch.Message);
+        }
+
+        var verification = outcome.Manifest;
+        if (verification.Status == RunStatus.Killed)
+        {
+            throw new InterruptedException($"verification run {verification.RunId} was interrupted; no verdict");
+        }
+
+        await FetchRecordedOutputsAsync(original, objects, remote, cancellationToken).ConfigureAwait(false);
+        var outputs = CompareOutputs(original, verification, projectDirectory, objects, request.Tolerance);
+        var metrics = CompareMetrics(original, verification, projectDirectory, request.Tolerance);
+        var diff = ManifestDifferences.Compare(original, verification);
+        var (verdict, summary) = Decide(original, verification, outputs, metrics);
+        var likelyCauses = ManifestDiffText.RenderLikelyCauses(diff);
+
+        verification = verification with
+        {
+            Verification = new VerificationRecord(
+                verdict,
+                summary,
+                request.Tolerance.Rtol,
+                request.Tolerance.Atol,
+                outputs.Select(output => new OutputCheck(output.Path, output.Result.Outcome, output.Result.Comparer, output.Result.Summary, output.Result.Details)).ToList(),
+                metrics.Select(metric => new MetricCheck(metric.Name, metric.Recorded, metric.Actual, metric.Outcome, metric.Summary)).ToList(),
+                diff.Factors.Select(factor => factor.Summary).ToList())
+            {
+                RestoredInputs = restore,
+            },
+        };
+        request.Store.Save(verification);
+        return new VerifyOutcome(verdict, summary, original, verification, outputs, metrics, [], likelyCauses) { Warnings = warnings, RestoredInputs = restore };
     }
 
     /// <summary>

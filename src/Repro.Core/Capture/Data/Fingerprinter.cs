@@ -20,6 +20,7 @@ public sealed class Fingerprinter
 {
     private readonly FingerprintOptions _options;
     private readonly HashEngineOptions _engine;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (FileStatus Status, string Sha256)> _vouched = new(StringComparer.Ordinal);
 
     /// <summary>A fingerprinter with the given cache, progress and object store.</summary>
     public Fingerprinter(FingerprintOptions? options = null)
@@ -32,6 +33,20 @@ public sealed class Fingerprinter
     {
         _options = options;
         _engine = engine with { Progress = options.Progress };
+    }
+
+    /// <summary>
+    /// Records that the file at <paramref name="absolutePath"/> holds content with <paramref name="sha256"/> for as long
+    /// as its status is exactly <paramref name="status"/> (size, times, inode, device): this fingerprinter then takes
+    /// the digest without reading the file. For files repro has just written from a checked object (a reused pipeline
+    /// step's restored outputs), whose content is known; the hash cache cannot vouch for them yet, because their times
+    /// are too recent for it.
+    /// </summary>
+    public void Vouch(string absolutePath, FileStatus status, string sha256)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(absolutePath);
+        ArgumentException.ThrowIfNullOrEmpty(sha256);
+        _vouched[absolutePath] = (status, sha256);
     }
 
     /// <summary>
@@ -139,6 +154,10 @@ public sealed class Fingerprinter
             if (cached[i] is { } sha256)
             {
                 digests[file.ContentPath!] = new Digest(sha256, file.Status!.Value.Size, file.Status);
+            }
+            else if (!_options.Rehash && _vouched.TryGetValue(file.ContentPath!, out var vouched) && vouched.Status == file.Status!.Value)
+            {
+                digests[file.ContentPath!] = new Digest(vouched.Sha256, vouched.Status.Size, null);
             }
             else
             {

@@ -27,17 +27,39 @@ public static class JUnitReport
     public static XDocument Build(JUnitSuite suite)
     {
         ArgumentNullException.ThrowIfNull(suite);
-        var failures = suite.Cases.Count(c => c.Outcome == ComparisonOutcome.Different).ToString(CultureInfo.InvariantCulture);
-        var tests = suite.Cases.Count.ToString(CultureInfo.InvariantCulture);
-        var time = Seconds(suite.TimeSeconds);
+        return Build(suite.Name, [suite]);
+    }
+
+    /// <summary>Builds a report document with one <c>testsuite</c> per suite (a pipeline's steps).</summary>
+    /// <param name="name">The name of the <c>testsuites</c> root.</param>
+    /// <param name="suites">The suites in report order.</param>
+    public static XDocument Build(string name, IReadOnlyList<JUnitSuite> suites)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(suites);
+        var root = new XElement(
+            "testsuites",
+            new XAttribute("name", XmlText(name)),
+            new XAttribute("tests", suites.Sum(suite => suite.Cases.Count).ToString(CultureInfo.InvariantCulture)),
+            new XAttribute("failures", suites.Sum(Failures).ToString(CultureInfo.InvariantCulture)),
+            new XAttribute("errors", "0"),
+            new XAttribute("time", Seconds(suites.Sum(suite => suite.TimeSeconds))),
+            suites.Select(Suite));
+        return new XDocument(new XDeclaration("1.0", "utf-8", null), root);
+    }
+
+    private static int Failures(JUnitSuite suite) => suite.Cases.Count(c => c.Outcome == ComparisonOutcome.Different);
+
+    private static XElement Suite(JUnitSuite suite)
+    {
         var testSuite = new XElement(
             "testsuite",
             new XAttribute("name", XmlText(suite.Name)),
-            new XAttribute("tests", tests),
-            new XAttribute("failures", failures),
+            new XAttribute("tests", suite.Cases.Count.ToString(CultureInfo.InvariantCulture)),
+            new XAttribute("failures", Failures(suite).ToString(CultureInfo.InvariantCulture)),
             new XAttribute("errors", "0"),
             new XAttribute("skipped", "0"),
-            new XAttribute("time", time),
+            new XAttribute("time", Seconds(suite.TimeSeconds)),
             new XAttribute("timestamp", suite.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture)));
         if (suite.Hostname is not null)
         {
@@ -52,15 +74,7 @@ public static class JUnitReport
         }
 
         testSuite.Add(suite.Cases.Select(Case));
-        var root = new XElement(
-            "testsuites",
-            new XAttribute("name", XmlText(suite.Name)),
-            new XAttribute("tests", tests),
-            new XAttribute("failures", failures),
-            new XAttribute("errors", "0"),
-            new XAttribute("time", time),
-            testSuite);
-        return new XDocument(new XDeclaration("1.0", "utf-8", null), root);
+        return testSuite;
     }
 
     /// <summary>
@@ -72,8 +86,20 @@ public static class JUnitReport
     /// <exception cref="StoreException">The file cannot be written.</exception>
     public static void Write(string path, JUnitSuite suite)
     {
+        ArgumentNullException.ThrowIfNull(suite);
+        Write(path, Build(suite));
+    }
+
+    /// <summary>Writes a report with one <c>testsuite</c> per suite, as <see cref="Write(string, JUnitSuite)"/> does.</summary>
+    /// <param name="path">Where to write it.</param>
+    /// <param name="name">The name of the <c>testsuites</c> root.</param>
+    /// <param name="suites">The suites in report order.</param>
+    /// <exception cref="StoreException">The file cannot be written.</exception>
+    public static void Write(string path, string name, IReadOnlyList<JUnitSuite> suites) => Write(path, Build(name, suites));
+
+    private static void Write(string path, XDocument document)
+    {
         ArgumentNullException.ThrowIfNull(path);
-        var document = Build(suite);
         var fullPath = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(fullPath)!;
         var temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");

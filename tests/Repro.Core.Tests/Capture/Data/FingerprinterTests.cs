@@ -460,6 +460,33 @@ public sealed class FingerprinterTests : IDisposable
         Assert.Equal(Sha(path), check.TryGet(path, FileStatus.Of(path, followLinks: true)!.Value));
     }
 
+    [Fact]
+    public async Task FingerprintOutputsAsync_VouchedFileWithTheSameStatus_TakesTheVouchedDigestWithoutReadingIt()
+    {
+        var path = _directory.Write("out/model.bin", "model");
+        var fingerprinter = new Fingerprinter();
+        // A digest the content does not have: getting it back proves the file was not read.
+        var vouched = new string('a', 64);
+        fingerprinter.Vouch(path, FileStatus.Of(path, followLinks: false)!.Value, vouched);
+
+        var outputs = await fingerprinter.FingerprintOutputsAsync(_directory.Project, [DataSpec.Output("out")], CancellationToken.None);
+
+        Assert.Equal(vouched, Assert.Single(Assert.Single(outputs.Records).Files).Sha256);
+    }
+
+    [Fact]
+    public async Task FingerprintOutputsAsync_VouchedFileChangedSince_IsReadAgain()
+    {
+        var path = _directory.Write("out/model.bin", "model");
+        var fingerprinter = new Fingerprinter();
+        fingerprinter.Vouch(path, FileStatus.Of(path, followLinks: false)!.Value, new string('a', 64));
+        _directory.Write("out/model.bin", "changed model");
+
+        var outputs = await fingerprinter.FingerprintOutputsAsync(_directory.Project, [DataSpec.Output("out")], CancellationToken.None);
+
+        Assert.Equal(Sha(path), Assert.Single(Assert.Single(outputs.Records).Files).Sha256);
+    }
+
     private static string Sha(string path) => DataTestDirectory.ReferenceSha256(path);
 
     /// <summary>The directory digest computed apart from repro: the lines written to a file and hashed by sha256sum.</summary>

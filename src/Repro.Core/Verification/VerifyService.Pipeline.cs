@@ -3,7 +3,6 @@ using Repro.Core.Capture.Data;
 using Repro.Core.Checkout;
 using Repro.Core.Errors;
 using Repro.Core.FileSystem;
-using Repro.Core.Pipelines;
 using Repro.Core.Processes;
 using Repro.Core.Runs;
 using Repro.Core.Store;

@@ -4,6 +4,7 @@ using Repro.Cli.Output;
 using Repro.Core.Diagnostics;
 using Repro.Core.Pipelines;
 using Repro.Core.Runs;
+using Repro.Core.Scheduling;
 using Repro.Core.Store;
 
 namespace Repro.Cli.Commands;
@@ -67,6 +68,12 @@ internal sealed class ListCommand : Command
         if (parseResult.GetValue(Pipelines))
         {
             return ListPipelines(new PipelineStore(runStore), parseResult.GetValue(Limit), parseResult.GetValue(Json));
+        }
+
+        // Cluster runs whose job ended without recording the end are settled from Slurm first: none stays QUEUED for ever.
+        if (ClusterRuns.ActiveRunIds(runStore) is { Count: > 0 } active)
+        {
+            ClusterSupport.SettleQuietly(runStore, active);
         }
 
         var (runs, warnings) = RunListing.List(runStore, QueryOf(parseResult));

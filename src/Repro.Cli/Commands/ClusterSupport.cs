@@ -49,7 +49,12 @@ internal static class ClusterSupport
     }
 
     /// <summary>Waits for the runs; Ctrl-C cancels their jobs and waits for them to be settled (exit 130).</summary>
-    public static async Task<int> WaitAsync(RunStore store, IReadOnlyList<string> runIds, bool asJson, CancellationToken cancellationToken)
+    /// <param name="store">The store.</param>
+    /// <param name="runIds">The runs.</param>
+    /// <param name="asJson">Report as one JSON array.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <param name="report">Whether to report the runs (a sweep reports its table instead).</param>
+    public static async Task<int> WaitAsync(RunStore store, IReadOnlyList<string> runIds, bool asJson, CancellationToken cancellationToken, bool report = true)
     {
         using var signals = new SignalForwarder();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Token);
@@ -63,11 +68,19 @@ internal static class ClusterSupport
         {
             Console.Error.WriteLine("repro: interrupted: cancelling the jobs");
             manifests = await ClusterRuns.CancelAsync(store, backend, runIds, CancellationToken.None).ConfigureAwait(false);
-            Write(manifests, asJson);
+            if (report)
+            {
+                Write(manifests, asJson);
+            }
+
             return ExitCodes.Interrupted;
         }
 
-        Write(manifests, asJson);
+        if (report)
+        {
+            Write(manifests, asJson);
+        }
+
         return ExitCode(manifests);
     }
 

@@ -88,8 +88,13 @@ internal sealed class SweepCommand : Command
             {
                 var store = RunStore.Open(template.StoreDirectory);
                 var ids = record.Points.Select(point => point.RunId!).ToList();
-                await ClusterSupport.WaitAsync(store, ids, asJson: false, linked.Token).ConfigureAwait(false);
+                var waited = await ClusterSupport.WaitAsync(store, ids, asJson, cancellationToken, report: false).ConfigureAwait(false);
                 record = SweepService.Refresh(store, record);
+                if (waited == ExitCodes.Interrupted)
+                {
+                    SweepTable.Write(store, record, sortBy: null, asJson);
+                    return ExitCodes.Interrupted;
+                }
             }
         }
         else

@@ -17,13 +17,26 @@ internal sealed class VerifyCommand : Command
         : base("verify", "Re-execute a recorded run from its record and prove its outputs identical, or explain what differs.")
     {
         Add(Run);
-        foreach (var option in new Option[] { Rtol, Atol, InPlace, Json, Junit, Rehash, ObjectSizeLimit, Store, Strict, StrictEnv })
+        foreach (var option in new Option[] { Rtol, Atol, InPlace, Json, Junit, Rehash, ObjectSizeLimit, Store, Strict, StrictEnv, Backend, BackendConfig, Job })
         {
             Add(option);
         }
 
+        Backend.AcceptOnlyFromAmong(ClusterSupport.Backends);
         SetAction((parseResult, cancellationToken) => CommandFailure.GuardAsync(() => ExecuteAsync(parseResult, cancellationToken)));
     }
+
+    public Option<string> Backend { get; } = new("--backend", "-b")
+    {
+        Description = "Where the verification re-executes: 'local' (this host, the default, also for a Slurm run) or 'slurm' (a job on the cluster; docs/scale-out.md).",
+        HelpName = "BACKEND",
+        DefaultValueFactory = _ => "local",
+    };
+
+    public Option<string?> BackendConfig { get; } = new("--backend-config") { Description = "With --backend slurm: the sbatch settings file.", HelpName = "FILE" };
+
+    // Set by the job script of --backend slurm: the verification runs on a node and must not write the SQLite index.
+    public Option<bool> Job { get; } = new("--job") { Hidden = true };
 
     public Argument<string> Run { get; } = CommonOptions.RunReference();
 
@@ -75,12 +88,53 @@ internal sealed class VerifyCommand : Command
         },
     };
 
+    // --backend slurm: the same verify runs in a job on a node; its report and exit code are this command's.
+    private async Task<int> VerifyOnClusterAsync(ParseResult parseResult, Core.Store.RunStore runStore, string runId, bool asJson, CancellationToken cancellationToken)
+    {
+        var arguments = new List<string> { "--rtol", parseResult.GetValue(Rtol).ToString("R", System.Globalization.CultureInfo.InvariantCulture), "--atol", parseResult.GetValue(Atol).ToString("R", System.Globalization.CultureInfo.InvariantCulture) };
+        foreach (var (option, flag) in new[] { (Json, "--json"), (Rehash, "--rehash"), (Strict, "--strict"), (StrictEnv, "--strict-env") })
+        {
+            if (parseResult.GetValue(option))
+            {
+                arguments.Add(flag);
+            }
+        }
+
+        using var signals = new SignalForwarder();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Token);
+        if (!asJson)
+        {
+            Console.Error.WriteLine($"repro: verifying run {runId} in a Slurm job");
+        }
+
+        var outcome = await Core.Scheduling.ClusterVerification.RunAsync(
+            ClusterSupport.Slurm(), runStore, runId, arguments, ClusterSupport.Settings(parseResult.GetValue(BackendConfig)), ClusterSupport.ReproCommand(), linked.Token).ConfigureAwait(false);
+        Console.Out.Write(outcome.Output);
+        if (outcome.ExitCode is not { } code)
+        {
+            Console.Error.WriteLine($"repro: the verification job ended without a verdict: {outcome.State.Describe()}");
+            return ExitCodes.InternalError;
+        }
+
+        return code;
+    }
+
     private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var asJson = parseResult.GetValue(Json);
         var runStore = StoreLocator.OpenExisting(parseResult.GetValue(Store));
+        if (parseResult.GetValue(Job))
+        {
+            runStore = runStore.ForJob();
+        }
+
         var reference = runStore.Resolve(parseResult.GetValue(Run)!);
         var runId = VerifyService.RunToVerify(runStore, reference);
+        if (parseResult.GetValue(Backend) == "slurm")
+        {
+            return await VerifyOnClusterAsync(parseResult, runStore, runId, asJson, cancellationToken).ConfigureAwait(false);
+        }
+
         using var signals = new SignalForwarder();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Token);
         using var progress = HashProgressBar.ForStandardError(enabled: !asJson);

@@ -15,7 +15,7 @@ public sealed class CreateRunFolderStage : IRunStage
     {
         ArgumentNullException.ThrowIfNull(run);
         var request = run.Request;
-        run.Store = request.RecordedRun is null ? RunStore.Open(request.StoreDirectory) : RunStore.Open(request.StoreDirectory).ForJob();
+        run.Store = request.RecordedRun is null && request.WritesIndex ? RunStore.Open(request.StoreDirectory) : RunStore.Open(request.StoreDirectory).ForJob();
         run.HashCache = HashCache.Open(run.Store.Root, run.Warn);
         run.Objects = new ObjectStore(run.Store.Root, request.ObjectSizeLimit);
         run.Fingerprinter = new Fingerprinter(new FingerprintOptions

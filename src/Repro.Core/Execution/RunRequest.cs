@@ -102,6 +102,9 @@ public sealed record RunRequest
     /// <summary>The cluster job that runs it, recorded in the manifest from the start; null for a run on this host.</summary>
     public SchedulerRecord? Scheduler { get; init; }
 
+    /// <summary>Whether the run brings the store's SQLite index up to date; false inside a cluster job (<see cref="Store.RunStore.ForJob"/>).</summary>
+    public bool WritesIndex { get; init; } = true;
+
     /// <summary>The sweep this run is a point of, recorded in the manifest; null otherwise.</summary>
     public SweepPoint? Sweep { get; init; }
 }

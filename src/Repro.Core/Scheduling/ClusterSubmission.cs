@@ -146,15 +146,33 @@ public static class JobScript
         ArgumentNullException.ThrowIfNull(reproCommand);
         ArgumentNullException.ThrowIfNull(runIds);
         ArgumentNullException.ThrowIfNull(setup);
+        return Script(
+            "runs one queued run of the store below on this node",
+            setup,
+            "runs=(" + string.Join(' ', runIds.Select(ShellQuote.Quote)) + ")",
+            "exec " + Quoted([.. reproCommand, JobCommand, "--store", storeRoot]) + " \"${runs[${SLURM_ARRAY_TASK_ID:-0}]}\"");
+    }
+
+    /// <summary>A bash script that runs <paramref name="setup"/> (stopping at the first failure), then repro with <paramref name="arguments"/>, each quoted.</summary>
+    public static string RenderCommand(IReadOnlyList<string> reproCommand, IReadOnlyList<string> arguments, IReadOnlyList<string> setup, string purpose)
+    {
+        ArgumentNullException.ThrowIfNull(reproCommand);
+        ArgumentNullException.ThrowIfNull(arguments);
+        return Script(purpose, setup, "exec " + Quoted([.. reproCommand, .. arguments]));
+    }
+
+    private static string Quoted(IEnumerable<string> words) => string.Join(' ', words.Select(ShellQuote.Quote));
+
+    private static string Script(string purpose, IReadOnlyList<string> setup, params string[] body)
+    {
         var lines = new List<string>
         {
             "#!/bin/bash",
-            "# Written by repro (--backend slurm): runs one queued run of the store below on this node; docs/scale-out.md.",
+            $"# Written by repro (--backend slurm): {purpose}; docs/scale-out.md.",
             "set -e",
         };
         lines.AddRange(setup);
-        lines.Add("runs=(" + string.Join(' ', runIds.Select(ShellQuote.Quote)) + ")");
-        lines.Add("exec " + string.Join(' ', reproCommand.Select(ShellQuote.Quote)) + " " + JobCommand + " --store " + ShellQuote.Quote(storeRoot) + " \"${runs[${SLURM_ARRAY_TASK_ID:-0}]}\"");
+        lines.AddRange(body);
         return string.Join('\n', lines) + "\n";
     }
 }

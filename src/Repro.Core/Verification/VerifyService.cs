@@ -164,6 +164,7 @@ public static class VerifyService
                         RunName = original.RunName is { } name ? $"verify {name}" : null,
                         ExperimentName = original.ExperimentName,
                         StoreDirectory = request.Store.Root,
+                        WritesIndex = request.Store.WritesIndex,
                         Threads = original.Determinism.Threads,
                         EnvManager = original.Project.Environment.Manager,
                         Python = original.PythonEnvironment?.Interpreter.Path is { } interpreter && File.Exists(interpreter) ? interpreter : null,

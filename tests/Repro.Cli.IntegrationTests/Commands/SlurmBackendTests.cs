@@ -79,6 +79,12 @@ public sealed class SlurmBackendTests : ReproTestBase
         var verify = await ReproAsync(project, "verify", runId);
         Assert.True(verify.ExitCode == 0, verify.ToString());
         Assert.Contains("REPRODUCED", verify.Stdout + verify.Stderr, StringComparison.Ordinal);
+
+        // And on the cluster: the verification runs in a job, and its verdict and exit code come back.
+        var onCluster = await ReproAsync(project, "verify", runId, "--backend", "slurm", "--json");
+        Assert.True(onCluster.ExitCode == 0, onCluster.ToString());
+        Assert.Equal("REPRODUCED", (string?)ParseJson(onCluster.Stdout)["verdict"]);
+        Assert.Equal(3, RunIds(StoreOf(project)).Count);
     }
 
     [SlurmFact]

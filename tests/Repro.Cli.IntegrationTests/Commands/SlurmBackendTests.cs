@@ -154,6 +154,24 @@ public sealed class SlurmBackendTests : ReproTestBase
     }
 
     [SlurmFact]
+    public async Task RunSlurm_JobDiesBeforeTheRunStarts_IsSettledFailedFromSlurmsState()
+    {
+        RequireCluster();
+        var project = NewProject();
+        // The job script's setup line fails, so repro never starts on the node and the manifest stays QUEUED.
+        Temp.Write("broken.yaml", "setup: [\"exit 7\"]\n");
+
+        var result = await ReproAsync(project, "run", ".", "--backend", "slurm", "--backend-config", Temp.Combine("broken.yaml"), "--wait");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var manifest = Manifest(StoreOf(project), SingleRunId(result.Stdout));
+        Assert.Equal("FAILED", (string?)manifest["status"]);
+        Assert.Contains("FAILED", (string?)manifest["statusMessage"], StringComparison.Ordinal);
+        Assert.Contains("never started", (string?)manifest["statusMessage"], StringComparison.Ordinal);
+        Assert.Equal("FAILED", (string?)manifest["scheduler"]!["finalState"]);
+    }
+
+    [SlurmFact]
     public async Task RunSlurmWait_CtrlC_CancelsTheJob()
     {
         RequireCluster();

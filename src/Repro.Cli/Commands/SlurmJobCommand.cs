@@ -22,7 +22,7 @@ internal sealed class SlurmJobCommand : Command
 
     public Argument<string> Run { get; } = new("RUN") { Description = "The queued run's id." };
 
-    public Option<string> Store { get; } = new("--store") { Description = "The store on the shared file system.", Required = true };
+    public Option<string> Store { get; } = new("--store") { Description = "The store on the shared file system.", HelpName = "DIR", Required = true };
 
     private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {

@@ -54,7 +54,7 @@ internal sealed class SweepCommand : Command
         },
     };
 
-    public Option<int?> Jobs { get; } = CommonOptions.PositiveInt("-j", "At most N points at once (locally: runs; on Slurm: the array's %N throttle). Default 1 locally, no limit on Slurm.", "N");
+    public Option<int?> Jobs { get; } = JobsOption();
 
     public Option<string> Backend { get; } = new("--backend", "-b")
     {
@@ -68,6 +68,13 @@ internal sealed class SweepCommand : Command
     public Option<bool> Wait { get; } = new("--wait") { Description = "With --backend slurm: wait until every point ends. A local sweep always waits." };
 
     public Option<bool> Json { get; } = CommonOptions.Json();
+
+    private static Option<int?> JobsOption()
+    {
+        var option = CommonOptions.PositiveInt("--jobs", "At most N points at once (locally: runs; on Slurm: the array's %N throttle). Default 1 locally, no limit on Slurm.", "N");
+        option.Aliases.Add("-j");
+        return option;
+    }
 
     private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {

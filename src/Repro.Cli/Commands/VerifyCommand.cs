@@ -36,7 +36,7 @@ internal sealed class VerifyCommand : Command
     public Option<string?> BackendConfig { get; } = new("--backend-config") { Description = "With --backend slurm: the sbatch settings file.", HelpName = "FILE" };
 
     // Set by the job script of --backend slurm: the verification runs on a node and must not write the SQLite index.
-    public Option<bool> Job { get; } = new("--job") { Hidden = true };
+    public Option<bool> Job { get; } = new("--job") { Description = "Run as the job of --backend slurm on a node: record the verification without writing the index.", Hidden = true };
 
     public Argument<string> Run { get; } = CommonOptions.RunReference();
 

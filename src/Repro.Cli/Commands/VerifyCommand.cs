@@ -128,7 +128,43 @@ internal sealed class VerifyCommand : Command
             runStore = runStore.ForJob();
         }
 
-        var reference = runStore.Resolve(parseResult.GetValue(Run)!);
+        // A sweep id verifies every point that ran; the command exits with the worst point's code.
+        var given = parseResult.GetValue(Run)!;
+        if (!NamesRun(runStore, given) && new Core.Sweeps.SweepStore(runStore).TryResolve(given) is { } sweepId)
+        {
+            var points = new Core.Sweeps.SweepStore(runStore).Load(sweepId).Points.Select(point => point.RunId).OfType<string>().ToList();
+            if (points.Count == 0)
+            {
+                throw new Core.Errors.InputException($"sweep {sweepId} has no run to verify");
+            }
+
+            var codes = new List<int>();
+            foreach (var point in points)
+            {
+                codes.Add(await VerifyRunAsync(parseResult, runStore, point, asJson, cancellationToken).ConfigureAwait(false));
+            }
+
+            return codes.Contains(ExitCodes.Interrupted) ? ExitCodes.Interrupted : codes.Max();
+        }
+
+        return await VerifyRunAsync(parseResult, runStore, runStore.Resolve(given), asJson, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool NamesRun(Core.Store.RunStore store, string reference)
+    {
+        try
+        {
+            store.Resolve(reference);
+            return true;
+        }
+        catch (Core.Errors.InputException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<int> VerifyRunAsync(ParseResult parseResult, Core.Store.RunStore runStore, string reference, bool asJson, CancellationToken cancellationToken)
+    {
         var runId = VerifyService.RunToVerify(runStore, reference);
         if (parseResult.GetValue(Backend) == "slurm")
         {

@@ -34,10 +34,15 @@ public sealed class SlurmBackendTests : ReproTestBase
               tag: {type: string, default: "none"}
             command: "bash train.sh {lr} {code} {sleep}"
             outputs: [out/]
+          score:
+            parameters:
+              lr: {type: float, default: 0.1}
+              tag: {type: string, default: "none"}
+            command: "bash score.sh {lr}"
         """;
 
     private string NewProject() =>
-        CommittedProject(("MLproject", Project), ("train.sh", TrainScript), ("message.txt", "original\n"), (".gitignore", "out/\n")).Directory;
+        CommittedProject(("MLproject", Project), ("train.sh", TrainScript), ("score.sh", "printf '{\"rmse\": %s}\\n' \"$1\" > \"$REPRO_METRICS_FILE\"\n"), ("message.txt", "original\n"), (".gitignore", "out/\n")).Directory;
 
     private static void RequireCluster() => Assert.True(SlurmCluster.WhyNot is null, SlurmCluster.WhyNot);
 
@@ -258,7 +263,8 @@ public sealed class SlurmBackendTests : ReproTestBase
     {
         var project = NewProject();
 
-        var result = await ReproAsync(project, "sweep", ".", "--grid", "lr=0.2,0.1", "--grid", @"tag=a\,b,c", "-j", "2", "--json");
+        // Points running side by side share the project folder: this entry point writes only its own metrics file.
+        var result = await ReproAsync(project, "sweep", ".", "-e", "score", "--grid", "lr=0.2,0.1", "--grid", @"tag=a\,b,c", "-j", "2", "--json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var sweep = ParseJson(result.Stdout);
@@ -274,6 +280,15 @@ public sealed class SlurmBackendTests : ReproTestBase
 
         var shown = await ReproAsync(project, "show", (string)sweep["sweepId"]!, "--sort-by", "rmse", "--json");
         Assert.Equal(["0.1", "0.1", "0.2", "0.2"], ParseJson(shown.Stdout)["points"]!.AsArray().Select(point => (string)point!["parameters"]!["lr"]!));
+
+        // list and verify take the sweep by id: its runs, and a verification of each.
+        var listed = await ReproAsync(project, "list", "--sweep", (string)sweep["sweepId"]!, "--json");
+        Assert.Equal(
+            sweep["points"]!.AsArray().Select(point => (string)point!["runId"]!).Order(StringComparer.Ordinal),
+            JsonNode.Parse(listed.Stdout)!.AsArray().Select(run => (string)run!["runId"]!).Order(StringComparer.Ordinal));
+        var verified = await ReproAsync(project, "verify", (string)sweep["sweepId"]!);
+        Assert.True(verified.ExitCode == 0, verified.ToString());
+        Assert.Equal(8, RunIds(StoreOf(project)).Count);
     }
 
     private static string Sha256(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));

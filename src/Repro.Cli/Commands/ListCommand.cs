@@ -74,27 +74,13 @@ internal sealed class ListCommand : Command
             return ListPipelines(new PipelineStore(runStore), parseResult.GetValue(Limit), parseResult.GetValue(Json));
         }
 
-        // Cluster runs whose job ended without recording the end are settled from Slurm first: none stays QUEUED for ever.
-        if (ClusterRuns.ActiveRunIds(runStore) is { Count: > 0 } active)
+        var (runs, warnings) = ListRuns(parseResult, runStore);
+
+        // Cluster runs whose job ended without recording the end are settled from Slurm: none stays QUEUED for ever.
+        if (ClusterRuns.ActiveRunIds(runStore, runs) is { Count: > 0 } active)
         {
             ClusterSupport.SettleQuietly(runStore, active);
-        }
-
-        IReadOnlyList<RunSummary> runs;
-        IReadOnlyList<string> warnings;
-        if (parseResult.GetValue(Sweep) is { } sweepReference)
-        {
-            var sweeps = new SweepStore(runStore);
-            var sweepId = sweeps.TryResolve(sweepReference) ?? throw new InputException($"no sweep matches '{sweepReference}' in {runStore.Root}");
-            var members = sweeps.Load(sweepId).Points.Select(point => point.RunId).OfType<string>().ToHashSet(StringComparer.Ordinal);
-            var query = QueryOf(parseResult);
-            (var all, warnings) = RunListing.List(runStore, query with { Limit = null });
-            var selected = all.Where(run => members.Contains(run.RunId));
-            runs = [.. query.Limit is > 0 and var limit ? selected.Take(limit) : selected];
-        }
-        else
-        {
-            (runs, warnings) = RunListing.List(runStore, QueryOf(parseResult));
+            runs = ListRuns(parseResult, runStore).Runs;
         }
 
         foreach (var warning in warnings)
@@ -113,6 +99,28 @@ internal sealed class ListCommand : Command
         }
 
         return ExitCodes.Success;
+    }
+
+    private (IReadOnlyList<RunSummary> Runs, IReadOnlyList<string> Warnings) ListRuns(ParseResult parseResult, RunStore runStore)
+    {
+        IReadOnlyList<RunSummary> runs;
+        IReadOnlyList<string> warnings;
+        if (parseResult.GetValue(Sweep) is { } sweepReference)
+        {
+            var sweeps = new SweepStore(runStore);
+            var sweepId = sweeps.TryResolve(sweepReference) ?? throw new InputException($"no sweep matches '{sweepReference}' in {runStore.Root}");
+            var members = sweeps.Load(sweepId).Points.Select(point => point.RunId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            var query = QueryOf(parseResult);
+            (var all, warnings) = RunListing.List(runStore, query with { Limit = null });
+            var selected = all.Where(run => members.Contains(run.RunId));
+            runs = [.. query.Limit is > 0 and var limit ? selected.Take(limit) : selected];
+        }
+        else
+        {
+            (runs, warnings) = RunListing.List(runStore, QueryOf(parseResult));
+        }
+
+        return (runs, warnings);
     }
 
     private static int ListPipelines(PipelineStore pipelines, int? limit, bool asJson)

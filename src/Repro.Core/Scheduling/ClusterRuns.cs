@@ -20,13 +20,15 @@ public static class ClusterRuns
         return manifest.Status is RunStatus.Queued or RunStatus.Running;
     }
 
-    /// <summary>The cluster runs of <paramref name="store"/> that have not ended, as their manifests say.</summary>
-    public static IReadOnlyList<string> ActiveRunIds(RunStore store)
+    /// <summary>
+    /// Which of the listed runs are cluster runs that have not ended, as their manifests say: only runs listed QUEUED,
+    /// RUNNING or ABANDONED (a cluster job's lock is on its node) are read.
+    /// </summary>
+    public static IReadOnlyList<string> ActiveRunIds(RunStore store, IEnumerable<RunSummary> listed)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var candidates = RunListing.List(store, new RunQuery(Status: RunStatus.Queued)).Runs
-            .Concat(RunListing.List(store, new RunQuery(Status: RunStatus.Running)).Runs)
-            .Concat(RunListing.List(store, new RunQuery(Status: RunStatus.Abandoned)).Runs)
+        ArgumentNullException.ThrowIfNull(listed);
+        var candidates = listed.Where(run => run.Status is RunStatus.Queued or RunStatus.Running or RunStatus.Abandoned && run.Problem is null)
             .Select(run => run.RunId)
             .Distinct(StringComparer.Ordinal);
         var active = new List<string>();

@@ -22,6 +22,10 @@ internal static class CliRoot
     private static readonly (string Name, Func<Command> Create)[] Commands =
     [
         ("run", () => new RunCommand()),
+        ("sweep", () => new SweepCommand()),
+        ("wait", () => new WaitCommand()),
+        ("cancel", () => new CancelCommand()),
+        (Core.Scheduling.JobScript.JobCommand, () => new SlurmJobCommand()),
         ("pipeline", () => new PipelineCommand()),
         ("status", () => new StatusCommand()),
         ("verify", () => new VerifyCommand()),

@@ -2,9 +2,12 @@ using System.CommandLine;
 using Repro.Cli.Options;
 using Repro.Cli.Output;
 using Repro.Core.Diagnostics;
+using Repro.Core.Errors;
 using Repro.Core.Pipelines;
 using Repro.Core.Runs;
+using Repro.Core.Scheduling;
 using Repro.Core.Store;
+using Repro.Core.Sweeps;
 
 namespace Repro.Cli.Commands;
 
@@ -14,7 +17,7 @@ internal sealed class ListCommand : Command
     public ListCommand()
         : base("list", "List the runs in the store, newest first.")
     {
-        foreach (var option in new Option[] { Store, EntryPoint, Status, ExperimentName, Limit, Json, Pipelines })
+        foreach (var option in new Option[] { Store, EntryPoint, Status, ExperimentName, Limit, Json, Pipelines, Sweep })
         {
             Add(option);
         }
@@ -23,6 +26,8 @@ internal sealed class ListCommand : Command
     }
 
     public Option<string?> Store { get; } = CommonOptions.Store();
+
+    public Option<string?> Sweep { get; } = new("--sweep") { Description = "Only the runs of this sweep (an id or a unique prefix).", HelpName = "SWEEP" };
 
     public Option<string?> EntryPoint { get; } = new("--entry-point", "-e") { Description = "Only runs of this entry point.", HelpName = "NAME" };
 
@@ -69,7 +74,14 @@ internal sealed class ListCommand : Command
             return ListPipelines(new PipelineStore(runStore), parseResult.GetValue(Limit), parseResult.GetValue(Json));
         }
 
-        var (runs, warnings) = RunListing.List(runStore, QueryOf(parseResult));
+        var (runs, warnings) = ListRuns(parseResult, runStore);
+
+        // Cluster runs whose job ended without recording the end are settled from Slurm: none stays QUEUED for ever.
+        if (ClusterRuns.ActiveRunIds(runStore, runs) is { Count: > 0 } active)
+        {
+            ClusterSupport.SettleQuietly(runStore, active);
+            runs = ListRuns(parseResult, runStore).Runs;
+        }
 
         foreach (var warning in warnings)
         {
@@ -87,6 +99,28 @@ internal sealed class ListCommand : Command
         }
 
         return ExitCodes.Success;
+    }
+
+    private (IReadOnlyList<RunSummary> Runs, IReadOnlyList<string> Warnings) ListRuns(ParseResult parseResult, RunStore runStore)
+    {
+        IReadOnlyList<RunSummary> runs;
+        IReadOnlyList<string> warnings;
+        if (parseResult.GetValue(Sweep) is { } sweepReference)
+        {
+            var sweeps = new SweepStore(runStore);
+            var sweepId = sweeps.TryResolve(sweepReference) ?? throw new InputException($"no sweep matches '{sweepReference}' in {runStore.Root}");
+            var members = sweeps.Load(sweepId).Points.Select(point => point.RunId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            var query = QueryOf(parseResult);
+            (var all, warnings) = RunListing.List(runStore, query with { Limit = null });
+            var selected = all.Where(run => members.Contains(run.RunId));
+            runs = [.. query.Limit is > 0 and var limit ? selected.Take(limit) : selected];
+        }
+        else
+        {
+            (runs, warnings) = RunListing.List(runStore, QueryOf(parseResult));
+        }
+
+        return (runs, warnings);
     }
 
     private static int ListPipelines(PipelineStore pipelines, int? limit, bool asJson)

@@ -6,6 +6,7 @@ using Repro.Core.Execution;
 using Repro.Core.Planning;
 using Repro.Core.Projects;
 using Repro.Core.Runs;
+using Repro.Core.Scheduling;
 using Repro.Core.Sources;
 using Repro.Core.Store;
 
@@ -18,8 +19,9 @@ internal sealed class RunCommand : Command
         : base("run", "Run an entry point of an MLproject and record code, data, environment and seed.")
     {
         EnvManager.AcceptOnlyFromAmong([.. EnvironmentManagerStage.Names]);
+        Backend.AcceptOnlyFromAmong(ClusterSupport.Backends);
         Add(Project);
-        foreach (var option in new Option[] { Version, EntryPoint, Parameters, Seed, NoAutoSeed, RunName, ExperimentName, Store, RequireClean, Threads, EnvManager, Python, RebuildEnv, Json, Rehash, ObjectSizeLimit, Strict, DryRun })
+        foreach (var option in new Option[] { Version, EntryPoint, Parameters, Seed, NoAutoSeed, RunName, ExperimentName, Store, RequireClean, Threads, EnvManager, Python, RebuildEnv, Json, Rehash, ObjectSizeLimit, Strict, DryRun, Backend, BackendConfig, Wait })
         {
             Add(option);
         }
@@ -102,6 +104,24 @@ internal sealed class RunCommand : Command
         Description = "Print the command, argv, parameters with their source, environment variables and inputs the run would use; run, write and hash nothing.",
     };
 
+    public Option<string> Backend { get; } = new("--backend", "-b")
+    {
+        Description = "Where the run executes: 'local' (a child of repro, the default) or 'slurm' (submitted with sbatch; the job runs the recorded snapshot on a node; docs/scale-out.md).",
+        HelpName = "BACKEND",
+        DefaultValueFactory = _ => "local",
+    };
+
+    public Option<string?> BackendConfig { get; } = new("--backend-config")
+    {
+        Description = "The backend's settings, a YAML or JSON file (for slurm: partition, time, cpus, memory, gpus, gres, account, directives, setup; docs/scale-out.md).",
+        HelpName = "FILE",
+    };
+
+    public Option<bool> Wait { get; } = new("--wait")
+    {
+        Description = "With --backend slurm: wait until the run ends and exit with its code (Ctrl-C cancels the job). A local run always waits.",
+    };
+
     /// <summary>
     /// The run the parsed command line asks for, in repro's <paramref name="environment"/>, without the console
     /// streams (those belong to the invocation): what option tests check without starting anything.
@@ -145,6 +165,17 @@ internal sealed class RunCommand : Command
             return await DryRunAsync(parseResult, asJson, cancellationToken).ConfigureAwait(false);
         }
 
+        if (parseResult.GetValue(Backend) == "slurm")
+        {
+            return await SubmitAsync(parseResult, asJson, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (parseResult.GetValue(BackendConfig) is not null)
+        {
+            Console.Error.WriteLine("repro: --backend-config needs --backend slurm");
+            return ExitCodes.BadInput;
+        }
+
         using var signals = new SignalForwarder();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Token);
         using var progress = HashProgressBar.ForStandardError(enabled: !asJson);
@@ -166,6 +197,32 @@ internal sealed class RunCommand : Command
             RunStatus.Killed => ExitCodes.Interrupted,
             _ => ExitCodes.Failure,
         };
+    }
+
+    // --backend slurm: resolved and captured here, queued with its snapshot, submitted; --wait then waits as repro wait does.
+    private async Task<int> SubmitAsync(ParseResult parseResult, bool asJson, CancellationToken cancellationToken)
+    {
+        var settings = ClusterSupport.Settings(parseResult.GetValue(BackendConfig));
+        IReadOnlyList<RunManifest> queued;
+        string storeDirectory;
+        using (var signals = new SignalForwarder())
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Token);
+            using var progress = HashProgressBar.ForStandardError(enabled: !asJson);
+            var request = ToRequest(parseResult, ProcessEnvironment.Variables()) with { HashProgress = progress, Log = PreparationOutput.Log, ToolOutput = PreparationOutput.Tool };
+            storeDirectory = request.StoreDirectory;
+            queued = await ClusterSubmission.SubmitAsync(ClusterSupport.Slurm(), new ClusterSubmitRequest([request], settings, ClusterSupport.ReproCommand()), signals.Interruption, linked.Token).ConfigureAwait(false);
+        }
+
+        var run = queued[0];
+        Console.Error.WriteLine($"repro: run {run.RunId} QUEUED as Slurm job {run.Scheduler!.TaskId}");
+        if (!parseResult.GetValue(Wait))
+        {
+            ClusterSupport.Write(queued, asJson);
+            return ExitCodes.Success;
+        }
+
+        return await ClusterSupport.WaitAsync(RunStore.Open(storeDirectory), [run.RunId], asJson, cancellationToken).ConfigureAwait(false);
     }
 
     // --dry-run: the same request, planned instead of run (Core's RunPlanner runs only the stages that read).

@@ -6,6 +6,7 @@ using Repro.Core.Errors;
 using Repro.Core.Pipelines;
 using Repro.Core.Runs;
 using Repro.Core.Store;
+using Repro.Core.Sweeps;
 
 namespace Repro.Cli.Commands;
 
@@ -19,6 +20,7 @@ internal sealed class ShowCommand : Command
         Add(Store);
         Add(Json);
         Add(Pipeline);
+        Add(SortBy);
         SetAction((parseResult, _) => CommandFailure.GuardAsync(() => Task.FromResult(Execute(parseResult))));
     }
 
@@ -29,6 +31,8 @@ internal sealed class ShowCommand : Command
     public Option<bool> Json { get; } = CommonOptions.Json();
 
     public Option<bool> Pipeline { get; } = new("--pipeline") { Description = "RUN names a pipeline (an id, a prefix or latest); an id or prefix that names no run is tried as a pipeline anyway." };
+
+    public Option<string?> SortBy { get; } = new("--sort-by") { Description = "For a sweep: sort its points by this metric, smallest first.", HelpName = "METRIC" };
 
     private int Execute(ParseResult parseResult)
     {
@@ -44,8 +48,24 @@ internal sealed class ShowCommand : Command
             return ExitCodes.Success;
         }
 
+        var sweeps = new SweepStore(runStore);
+        if (!StoreLocator.NamesRun(runStore, reference) && sweeps.TryResolve(reference) is { } sweepId)
+        {
+            resolving.Dispose();
+            var sweep = sweeps.Load(sweepId);
+            ClusterSupport.SettleQuietly(runStore, [.. sweep.Points.Select(point => point.RunId).OfType<string>()]);
+            SweepTable.Write(runStore, SweepService.Refresh(runStore, sweep), parseResult.GetValue(SortBy), parseResult.GetValue(Json));
+            return ExitCodes.Success;
+        }
+
+        if (parseResult.GetValue(SortBy) is not null)
+        {
+            throw new InputException("--sort-by sorts the points of a sweep; give a sweep id");
+        }
+
         var folder = runStore.GetRunFolder(runStore.Resolve(reference));
         resolving.Dispose();
+        ClusterSupport.SettleQuietly(runStore, [folder.RunId]);
         if (parseResult.GetValue(Json))
         {
             // The manifest exactly as stored: what --json consumers parse is what the schema describes.

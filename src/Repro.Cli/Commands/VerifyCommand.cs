@@ -21,13 +21,26 @@ internal sealed class VerifyCommand : Command
         : base("verify", "Re-execute a recorded run from its record and prove its outputs identical, or explain what differs.")
     {
         Add(Run);
-        foreach (var option in new Option[] { Pipeline, Rtol, Atol, InPlace, Json, Junit, Rehash, ObjectSizeLimit, Store, Strict, StrictEnv })
+        foreach (var option in new Option[] { Pipeline, Rtol, Atol, InPlace, Json, Junit, Rehash, ObjectSizeLimit, Store, Strict, StrictEnv, Backend, BackendConfig, Job })
         {
             Add(option);
         }
 
+        Backend.AcceptOnlyFromAmong(ClusterSupport.Backends);
         SetAction((parseResult, cancellationToken) => CommandFailure.GuardAsync(() => ExecuteAsync(parseResult, cancellationToken)));
     }
+
+    public Option<string> Backend { get; } = new("--backend", "-b")
+    {
+        Description = "Where the verification re-executes: 'local' (this host, the default, also for a Slurm run) or 'slurm' (a job on the cluster; docs/scale-out.md).",
+        HelpName = "BACKEND",
+        DefaultValueFactory = _ => "local",
+    };
+
+    public Option<string?> BackendConfig { get; } = new("--backend-config") { Description = "With --backend slurm: the sbatch settings file.", HelpName = "FILE" };
+
+    // Set by the job script of --backend slurm: the verification runs on a node and must not write the SQLite index.
+    public Option<bool> Job { get; } = new("--job") { Description = "Run as the job of --backend slurm on a node: record the verification without writing the index.", Hidden = true };
 
     public Argument<string> Run { get; } = CommonOptions.RunReference();
 
@@ -84,20 +97,89 @@ internal sealed class VerifyCommand : Command
         },
     };
 
+    // --backend slurm: the same verify runs in a job on a node; its report and exit code are this command's.
+    private async Task<int> VerifyOnClusterAsync(ParseResult parseResult, Core.Store.RunStore runStore, string runId, bool asJson, CancellationToken cancellationToken)
+    {
+        var arguments = new List<string> { "--rtol", parseResult.GetValue(Rtol).ToString("R", System.Globalization.CultureInfo.InvariantCulture), "--atol", parseResult.GetValue(Atol).ToString("R", System.Globalization.CultureInfo.InvariantCulture) };
+        foreach (var (option, flag) in new[] { (Json, "--json"), (Rehash, "--rehash"), (Strict, "--strict"), (StrictEnv, "--strict-env") })
+        {
+            if (parseResult.GetValue(option))
+            {
+                arguments.Add(flag);
+            }
+        }
+
+        using var signals = new SignalForwarder();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Token);
+        if (!asJson)
+        {
+            Console.Error.WriteLine($"repro: verifying run {runId} in a Slurm job");
+        }
+
+        var outcome = await Core.Scheduling.ClusterVerification.RunAsync(
+            ClusterSupport.Slurm(), runStore, runId, arguments, ClusterSupport.Settings(parseResult.GetValue(BackendConfig)), ClusterSupport.ReproCommand(), linked.Token).ConfigureAwait(false);
+        Console.Out.Write(outcome.Output);
+        if (outcome.ExitCode is not { } code)
+        {
+            Console.Error.WriteLine($"repro: the verification job ended without a verdict: {outcome.State.Describe()}");
+            return ExitCodes.InternalError;
+        }
+
+        return code;
+    }
+
     private async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var asJson = parseResult.GetValue(Json);
         var runStore = StoreLocator.OpenExisting(parseResult.GetValue(Store));
+        if (parseResult.GetValue(Job))
+        {
+            runStore = runStore.ForJob();
+        }
+
         var given = parseResult.GetValue(Run)!;
         var pipelines = new PipelineStore(runStore);
         if (parseResult.GetValue(Pipeline) || (!StoreLocator.NamesRun(runStore, given) && pipelines.TryResolve(given) is not null))
         {
+            if (parseResult.GetValue(Backend) == "slurm")
+            {
+                throw new InputException("--backend slurm verifies one run or a sweep; a pipeline verifies here (omit --backend)");
+            }
+
             var pipelineId = pipelines.TryResolve(given) ?? throw new InputException($"no pipeline matches '{given}' in {runStore.Root}");
             return await VerifyPipelineAsync(parseResult, runStore, pipelineId, cancellationToken).ConfigureAwait(false);
         }
 
-        var reference = runStore.Resolve(given);
+        // A sweep id verifies every point that ran; the command exits with the worst point's code.
+        var sweeps = new SweepStore(runStore);
+        if (!StoreLocator.NamesRun(runStore, given) && sweeps.TryResolve(given) is { } sweepId)
+        {
+            var points = sweeps.Load(sweepId).Points.Select(point => point.RunId).OfType<string>().ToList();
+            if (points.Count == 0)
+            {
+                throw new InputException($"sweep {sweepId} has no run to verify");
+            }
+
+            var codes = new List<int>();
+            foreach (var point in points)
+            {
+                codes.Add(await VerifyRunAsync(parseResult, runStore, point, asJson, cancellationToken).ConfigureAwait(false));
+            }
+
+            return codes.Contains(ExitCodes.Interrupted) ? ExitCodes.Interrupted : codes.Max();
+        }
+
+        return await VerifyRunAsync(parseResult, runStore, runStore.Resolve(given), asJson, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<int> VerifyRunAsync(ParseResult parseResult, RunStore runStore, string reference, bool asJson, CancellationToken cancellationToken)
+    {
         var runId = VerifyService.RunToVerify(runStore, reference);
+        if (parseResult.GetValue(Backend) == "slurm")
+        {
+            return await VerifyOnClusterAsync(parseResult, runStore, runId, asJson, cancellationToken).ConfigureAwait(false);
+        }
+
         using var signals = new SignalForwarder();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Token);
         using var progress = HashProgressBar.ForStandardError(enabled: !asJson);

@@ -55,6 +55,17 @@ internal static class ManifestText
             Line(string.Empty, message);
         }
 
+        if (manifest.Scheduler is { } scheduler)
+        {
+            var facts = new[] { scheduler.Node is { } node ? $"node {node}" : null, scheduler.Partition is { } partition ? $"partition {partition}" : null, scheduler.SchedulerVersion, scheduler.FinalState is { } state ? $"Slurm state {state}" : null }.OfType<string>().ToList();
+            Line("job", $"{scheduler.Backend} job {scheduler.TaskId}{(facts.Count > 0 ? $" ({string.Join(", ", facts)})" : string.Empty)}");
+        }
+
+        if (manifest.Sweep is { } sweep)
+        {
+            Line("sweep", $"{sweep.SweepId}, point {sweep.Index}");
+        }
+
         if (execution is not null)
         {
             var resources = new List<string> { $"started {execution.StartedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", culture)}" };

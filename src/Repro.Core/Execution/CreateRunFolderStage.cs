@@ -15,7 +15,7 @@ public sealed class CreateRunFolderStage : IRunStage
     {
         ArgumentNullException.ThrowIfNull(run);
         var request = run.Request;
-        run.Store = RunStore.Open(request.StoreDirectory);
+        run.Store = request.RecordedRun is null && request.WritesIndex ? RunStore.Open(request.StoreDirectory) : RunStore.Open(request.StoreDirectory).ForJob();
         run.HashCache = HashCache.Open(run.Store.Root, run.Warn);
         run.Objects = new ObjectStore(run.Store.Root, request.ObjectSizeLimit);
         run.Fingerprinter = new Fingerprinter(new FingerprintOptions
@@ -25,7 +25,8 @@ public sealed class CreateRunFolderStage : IRunStage
             Progress = request.HashProgress,
             ObjectStore = run.Objects,
         });
-        run.Folder = run.Store.CreateRun(DateTimeOffset.UtcNow);
+        // A cluster job records the run that was queued for it, in the folder the submit host made.
+        run.Folder = request.RecordedRun is { } queued ? run.Store.GetRunFolder(queued) : run.Store.CreateRun(DateTimeOffset.UtcNow);
         run.FolderLock = RunStore.LockRun(run.Folder);
         return Task.CompletedTask;
     }

@@ -91,6 +91,22 @@ public sealed record RunRequest
 
     /// <summary>For a verification run: what to re-create exactly instead of choosing afresh.</summary>
     public RunReplay? Replay { get; init; }
+
+    /// <summary>
+    /// On a cluster node: the id of the QUEUED run this process executes. The run is recorded in that run's own folder
+    /// (not a new one), with <see cref="Replay"/> giving its recorded seed and code, and the store's index is left to
+    /// the readers (<see cref="Store.RunStore.ForJob"/>). Null for every other run.
+    /// </summary>
+    public string? RecordedRun { get; init; }
+
+    /// <summary>The cluster job that runs it, recorded in the manifest from the start; null for a run on this host.</summary>
+    public SchedulerRecord? Scheduler { get; init; }
+
+    /// <summary>Whether the run brings the store's SQLite index up to date; false inside a cluster job (<see cref="Store.RunStore.ForJob"/>).</summary>
+    public bool WritesIndex { get; init; } = true;
+
+    /// <summary>The sweep this run is a point of, recorded in the manifest; null otherwise.</summary>
+    public SweepPoint? Sweep { get; init; }
 }
 
 /// <summary>What a verification run takes from the run it verifies.</summary>

@@ -58,8 +58,9 @@ public static class RunService
         }
         catch (Exception exception) when (!run.HasStarted)
         {
-            // Nothing ran: leave no trace of a run that never was.
-            if (run.HasFolder)
+            // Nothing ran: leave no trace of a run that never was. A cluster job's folder holds the QUEUED record, which
+            // the job records as failed instead.
+            if (run.HasFolder && request.RecordedRun is null)
             {
                 TryDeleteDirectory(run.Folder.Path);
             }

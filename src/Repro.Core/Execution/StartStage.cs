@@ -26,9 +26,20 @@ public sealed class StartStage : IRunStage
     public Task RunAsync(RunContext run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
-        var request = run.Request;
         UseScriptForLongCommand(run);
-        run.ChildEnvironment = ChildEnvironmentBuilder.Build(
+        run.ChildEnvironment = BuildChildEnvironment(run);
+        run.Start(InitialManifest(run, RunStatus.Running));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The child's complete environment: every determinism switch (a verification's and a cluster job's replayed as
+    /// recorded) and the run variables. Also what a queued run records before its job starts.
+    /// </summary>
+    internal static ChildEnvironment BuildChildEnvironment(RunContext run)
+    {
+        var request = run.Request;
+        return ChildEnvironmentBuilder.Build(
             new ChildEnvironmentInputs(
                 run.Folder.RunId,
                 run.Folder.Path,
@@ -44,14 +55,19 @@ public sealed class StartStage : IRunStage
             },
             run.InheritedEnvironment,
             request.Replay?.Determinism);
+    }
 
-        run.Start(new RunManifest
+    /// <summary>The run's first manifest, with <paramref name="status"/>: RUNNING here, QUEUED for a run submitted to a cluster.</summary>
+    internal static RunManifest InitialManifest(RunContext run, RunStatus status)
+    {
+        var request = run.Request;
+        return new RunManifest
         {
             RunId = run.Folder.RunId,
             RunName = request.RunName,
             ExperimentName = request.ExperimentName,
-            Status = RunStatus.Running,
-            Verifies = request.Replay?.Verifies,
+            Status = status,
+            Verifies = request.RecordedRun is null ? request.Replay?.Verifies : null,
             Repro = new ToolRecord(ToolVersion),
             Project = run.ProjectRecord,
             Source = request.Replay is { } replay ? replay.Source : run.Source?.ToRecord(),
@@ -67,8 +83,9 @@ public sealed class StartStage : IRunStage
             Inputs = run.Inputs,
             Python = run.Python,
             Warnings = [.. run.Warnings],
-        });
-        return Task.CompletedTask;
+            Scheduler = request.Scheduler,
+            Sweep = request.Sweep,
+        };
     }
 
     // A command longer than one argument may be would fail to start ("Argument list too long"): it goes into a script in

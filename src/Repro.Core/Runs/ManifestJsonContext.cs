@@ -13,4 +13,5 @@ namespace Repro.Core.Runs;
 [JsonSerializable(typeof(PipelineRecord))]
 [JsonSerializable(typeof(PipelineStepRecord[]))]
 [JsonSerializable(typeof(PipelineRecord[]))]
+[JsonSerializable(typeof(SweepRecord))]
 public sealed partial class ManifestJsonContext : JsonSerializerContext;

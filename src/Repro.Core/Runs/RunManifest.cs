@@ -101,6 +101,14 @@ public sealed record RunManifest
 
     /// <summary>For a verification run, the verdict and every comparison behind it; null otherwise.</summary>
     public VerificationRecord? Verification { get; init; }
+
+    /// <summary>For a run submitted to a cluster (<c>--backend slurm</c>), the job and the node it ran on; absent otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SchedulerRecord? Scheduler { get; init; }
+
+    /// <summary>For a point of a sweep, the sweep and the point's index; absent otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SweepPoint? Sweep { get; init; }
 }
 
 /// <summary>Where a run stands.</summary>
@@ -134,6 +142,10 @@ public enum RunStatus
     /// <summary>Never written into a manifest: what <c>repro list</c> shows for a run whose <c>run.json</c> cannot be read.</summary>
     [JsonStringEnumMemberName("DAMAGED")]
     Damaged,
+
+    /// <summary>Submitted to a cluster's scheduler (<c>--backend slurm</c>); the job has not started the run yet.</summary>
+    [JsonStringEnumMemberName("QUEUED")]
+    Queued,
 }
 
 /// <summary>The repro build that wrote a manifest.</summary>

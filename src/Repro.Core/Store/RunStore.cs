@@ -21,6 +21,16 @@ public sealed partial class RunStore
     /// <summary>Absolute path of the store folder.</summary>
     public string Root { get; }
 
+    /// <summary>
+    /// Whether <see cref="Save"/> brings the SQLite index up to date. False for a cluster job (<see cref="ForJob"/>):
+    /// SQLite on a network file system corrupts, so a job writes only its run folder and objects, and readers index the
+    /// manifests they find, as they do for any stale entry.
+    /// </summary>
+    public bool WritesIndex { get; private init; } = true;
+
+    /// <summary>The same store as written by a cluster job: manifests and objects only, never the index.</summary>
+    public RunStore ForJob() => new(Root) { WritesIndex = false };
+
     /// <summary>Folder holding one sub-folder per run.</summary>
     public string RunsDirectory => Path.Combine(Root, StoreLayout.RunsFolderName);
 
@@ -167,7 +177,8 @@ public sealed partial class RunStore
     public RunStatus DisplayStatus(RunManifest manifest)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        return manifest.Status == RunStatus.Running && !IsRecording(manifest.RunId) ? RunStatus.Abandoned : manifest.Status;
+        // A cluster job holds its lock on the node that runs it, which this host may not see: the scheduler settles those.
+        return manifest.Status == RunStatus.Running && manifest.Scheduler is null && !IsRecording(manifest.RunId) ? RunStatus.Abandoned : manifest.Status;
     }
 
     /// <summary>Writes a run's manifest atomically, then brings the index up to date.</summary>
@@ -185,6 +196,11 @@ public sealed partial class RunStore
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             throw new StoreException($"cannot write {path}: {exception.Message}", exception);
+        }
+
+        if (!WritesIndex)
+        {
+            return;
         }
 
         using var timing = Timings.Measure("index: record the run (SQLite)");

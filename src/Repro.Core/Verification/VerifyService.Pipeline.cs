@@ -149,7 +149,7 @@ public static partial class VerifyService
                 }
 
                 request.Log?.Invoke($"verifying step {step.Name} (run {run.RunId}{(step.ReusedFrom is { } from ? $", reused from {from}" : string.Empty)})");
-                await BringInputsOutsideGitAsync(ownInputs, checkout.Root, restore, objects, cancellationToken).ConfigureAwait(false);
+                await RunSnapshot.BringInputsOutsideGitAsync(ownInputs, checkout.Root, restore, objects, cancellationToken).ConfigureAwait(false);
                 var outcome = await ReexecuteAsync(request, run, recordedRoot, projectDirectory, inCheckout: true, restore, [], objects, remote, interruption, cancellationToken).ConfigureAwait(false);
                 verified.Add(new PipelineStepVerification(step.Name, step.ReusedFrom, outcome));
                 if (outcome.Verification?.Status != RunStatus.Finished)

@@ -142,13 +142,7 @@ public static partial class VerifyService
 
                 try
                 {
-                    checkout = await CodeCheckout.MaterializeAsync(original.Git, runDirectory, parentDirectory: request.CheckoutParent, cancellationToken: cancellationToken).ConfigureAwait(false);
-                    // A submodule's untracked files are recorded relative to the superproject, like its own.
-                    var untracked = original.Git.Untracked.Concat(original.Git.Submodules.SelectMany(submodule => submodule.Untracked)).ToList();
-                    if (untracked.Count > 0)
-                    {
-                        await checkout.CopyUntrackedAsync(original.Git.RepositoryRoot!, untracked, cancellationToken).ConfigureAwait(false);
-                    }
+                    checkout = await RunSnapshot.MaterializeAsync(original, runDirectory, request.CheckoutParent, restore, objects, cancellationToken).ConfigureAwait(false);
                 }
                 catch (InputException exception)
                 {
@@ -156,7 +150,6 @@ public static partial class VerifyService
                 }
 
                 projectDirectory = checkout.ProjectDirectory(original.Git.ProjectPath);
-                await BringInputsOutsideGitAsync(original, checkout.Root, restore, objects, cancellationToken).ConfigureAwait(false);
             }
 
             return await ReexecuteAsync(request, original, recordedRoot, projectDirectory, checkout is not null || sourceCopy is not null, restore, warnings, objects, remote, interruption, cancellationToken).ConfigureAwait(false);
@@ -201,6 +194,7 @@ public static partial class VerifyService
                     RunName = original.RunName is { } name ? $"verify {name}" : null,
                     ExperimentName = original.ExperimentName,
                     StoreDirectory = request.Store.Root,
+                    WritesIndex = request.Store.WritesIndex,
                     Threads = original.Determinism.Threads,
                     EnvManager = original.Project.Environment.Manager,
                     Python = original.PythonEnvironment?.Interpreter.Path is { } interpreter && File.Exists(interpreter) ? interpreter : null,
@@ -562,7 +556,7 @@ public static partial class VerifyService
     /// relative to the checkout it would name another file or none, so the re-run gets the absolute path the run
     /// used, whose content was checked moments ago.
     /// </summary>
-    private static List<KeyValuePair<string, string>> ReplayedParameters(RunManifest original, string? recordedRoot, bool inCheckout)
+    internal static List<KeyValuePair<string, string>> ReplayedParameters(RunManifest original, string? recordedRoot, bool inCheckout)
     {
         // A run of a project URI worked in a copy of its checkout: that copy is where its relative paths pointed.
         var root = original.Source is { } source ? CopyRoot(original.Project.Directory, source.Subdirectory) : recordedRoot;
@@ -580,44 +574,6 @@ public static partial class VerifyService
         }
 
         return parameters;
-    }
-
-    /// <summary>
-    /// Inputs that git does not hold (ignored data, outputs of an earlier step, a <c>path</c> parameter naming a file
-    /// elsewhere in the repository) are copied into the checkout at the same place relative to the repository root;
-    /// their hashes were checked moments ago. Inputs that differ in the workspace are written from the object store
-    /// instead (<paramref name="restore"/>, checked against their digests on the way). Inputs outside the repository
-    /// are read where they are.
-    /// </summary>
-    private static async Task BringInputsOutsideGitAsync(RunManifest original, string checkoutRoot, List<RestoredInput> restore, ObjectStore objects, CancellationToken cancellationToken)
-    {
-        var fromStore = restore.ToDictionary(input => input.Path, input => input.Sha256, StringComparer.Ordinal);
-        foreach (var file in original.Inputs.SelectMany(record => record.Files))
-        {
-            var source = Path.GetFullPath(PathText.FromRecorded(file.Path), original.Project.Directory);
-            if (file.Sha256 is null || file.LinkTarget is not null || !IsInside(original.Git.RepositoryRoot, source))
-            {
-                continue;
-            }
-
-            var destination = Path.Combine(checkoutRoot, Path.GetRelativePath(original.Git.RepositoryRoot!, source));
-            if (fromStore.TryGetValue(file.Path, out var sha256))
-            {
-                NativeFiles.CreateDirectories(Path.GetDirectoryName(destination)!);
-                NativeFiles.DeleteFile(destination);
-                objects.CopyOut(sha256, destination);
-                continue;
-            }
-
-            if (NativeFiles.Status(destination, followLinks: true) is { Kind: FileKind.Regular } existing && existing.Size == file.Size
-                && string.Equals(await FileHasher.HashFileAsync(destination, cancellationToken).ConfigureAwait(false), file.Sha256, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            NativeFiles.CreateDirectories(Path.GetDirectoryName(destination)!);
-            NativeFiles.CopyFile(source, destination);
-        }
     }
 
     private static bool IsInside(string? root, string path) => root is not null && PathContainment.IsInside(root, path);

@@ -21,7 +21,8 @@ public sealed partial class LayeringTests
         ["Checkout", "Sources"],
         ["Execution"],
         ["Planning", "Verification"],
-        ["Pipelines"],
+        ["Pipelines", "Scheduling"],
+        ["Sweeps"],
     ];
 
     private static readonly Lazy<IReadOnlyList<SourceFile>> Sources = new(ReadSources);

@@ -7,6 +7,8 @@
 #   REPRO_BENCH_WORK=DIR   keep the work folder (hello world, tool install, project, stores) there; default: a temp
 #                          folder, removed at the end
 #   REPRO_BENCH_BUILD=0    skip the Release build output (bin/, JIT only) and measure the installed tool alone
+#   REPRO_BENCH_TOOL=PATH  measure this installed `repro` (from bench/install-tool.sh) instead of packing and
+#                          installing one (packing the linux-x64 package's composite image takes minutes)
 #
 # What is measured, interleaved in every round so that a busy machine slows every case alike:
 #   hello world            `dotnet new console`'s program, Release build, run through its apphost
@@ -60,8 +62,12 @@ dotnet build "$work/hello/hello.csproj" -c Release -o "$work/hello/bin" -nologo 
 hello="$work/hello/bin/hello"
 
 # --- repro: the installed tool, and the Release build output. ---
-log "packing and installing the tool"
-tool="$("$repository/bench/install-tool.sh" "$work")"
+if [ -n "${REPRO_BENCH_TOOL:-}" ]; then
+  tool="$REPRO_BENCH_TOOL"
+else
+  log "packing and installing the tool"
+  tool="$("$repository/bench/install-tool.sh" "$work")"
+fi
 version="$("$tool" --version)"
 variants=("installed tool|$tool")
 if [ "${REPRO_BENCH_BUILD:-1}" != 0 ]; then

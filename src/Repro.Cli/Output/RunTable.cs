@@ -42,7 +42,16 @@ internal static class RunTable
         return text.ToString();
     }
 
-    private static string StatusText(RunSummary run) => run.Pulled ? VerdictOrStatus(run) + " (pulled)" : VerdictOrStatus(run);
+    private static string StatusText(RunSummary run)
+    {
+        var text = VerdictOrStatus(run);
+        if (run.JobId is { } job)
+        {
+            text += $" (job {job})";
+        }
+
+        return run.Pulled ? text + " (pulled)" : text;
+    }
 
     private static string VerdictOrStatus(RunSummary run)
     {

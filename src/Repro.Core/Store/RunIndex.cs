@@ -13,7 +13,7 @@ namespace Repro.Core.Store;
 /// </summary>
 public sealed class RunIndex : IDisposable
 {
-    private const int SchemaVersion = 3;
+    private const int SchemaVersion = 4;
 
     private readonly SqliteConnection _connection;
     private readonly RunStore _store;
@@ -83,13 +83,13 @@ public sealed class RunIndex : IDisposable
         manifest = manifest with { RunId = runId };
         using var command = _connection.CreateCommand();
         command.CommandText = """
-            INSERT INTO runs (run_id, status, entry_point, run_name, experiment, verifies, verdict, started_at, duration, parameters, metrics, pulled, manifest_ticks)
-            VALUES ($id, $status, $entry, $name, $experiment, $verifies, $verdict, $started, $duration, $parameters, $metrics, $pulled, $ticks)
+            INSERT INTO runs (run_id, status, entry_point, run_name, experiment, verifies, verdict, started_at, duration, parameters, metrics, pulled, job_id, manifest_ticks)
+            VALUES ($id, $status, $entry, $name, $experiment, $verifies, $verdict, $started, $duration, $parameters, $metrics, $pulled, $job, $ticks)
             ON CONFLICT(run_id) DO UPDATE SET
               status = excluded.status, entry_point = excluded.entry_point, run_name = excluded.run_name,
               experiment = excluded.experiment, verifies = excluded.verifies, verdict = excluded.verdict, started_at = excluded.started_at,
               duration = excluded.duration, parameters = excluded.parameters, metrics = excluded.metrics,
-              pulled = excluded.pulled, manifest_ticks = excluded.manifest_ticks
+              pulled = excluded.pulled, job_id = excluded.job_id, manifest_ticks = excluded.manifest_ticks
             """;
         var summary = RunSummary.From(manifest);
         command.Parameters.AddWithValue("$id", summary.RunId);
@@ -104,6 +104,7 @@ public sealed class RunIndex : IDisposable
         command.Parameters.AddWithValue("$parameters", JsonSerializer.Serialize(summary.Parameters, RunIndexJsonContext.Default.IReadOnlyDictionaryStringString));
         command.Parameters.AddWithValue("$metrics", JsonSerializer.Serialize(summary.Metrics, RunIndexJsonContext.Default.IReadOnlyDictionaryStringDouble));
         command.Parameters.AddWithValue("$pulled", File.Exists(Path.Combine(_store.RunsDirectory, summary.RunId, RunFolder.PulledMarkerFileName)) ? 1 : 0);
+        command.Parameters.AddWithValue("$job", (object?)summary.JobId ?? DBNull.Value);
         command.Parameters.AddWithValue("$ticks", manifestWriteTicks);
         command.ExecuteNonQuery();
     }
@@ -195,7 +196,7 @@ public sealed class RunIndex : IDisposable
 
         var where = conditions.Count > 0 ? "WHERE " + string.Join(" AND ", conditions) : string.Empty;
         command.CommandText = $"""
-            SELECT run_id, status, entry_point, run_name, experiment, verifies, started_at, duration, parameters, metrics, verdict, pulled
+            SELECT run_id, status, entry_point, run_name, experiment, verifies, started_at, duration, parameters, metrics, verdict, pulled, job_id
             FROM runs {where} ORDER BY run_id DESC LIMIT $limit
             """;
         command.Parameters.AddWithValue("$limit", query.Limit is > 0 ? query.Limit.Value : -1);
@@ -218,6 +219,7 @@ public sealed class RunIndex : IDisposable
                 Verdict: reader.IsDBNull(10) ? null : Enum.Parse<Verdict>(reader.GetString(10)))
             {
                 Pulled = reader.GetInt64(11) != 0,
+                JobId = reader.IsDBNull(12) ? null : reader.GetString(12),
             });
         }
 
@@ -260,6 +262,7 @@ public sealed class RunIndex : IDisposable
                       parameters TEXT NOT NULL,
                       metrics TEXT NOT NULL,
                       pulled INTEGER NOT NULL DEFAULT 0,
+                      job_id TEXT,
                       manifest_ticks INTEGER NOT NULL
                     );
                     CREATE INDEX runs_entry_point ON runs (entry_point, run_id);

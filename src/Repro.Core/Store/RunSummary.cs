@@ -34,6 +34,12 @@ public sealed record RunSummary(
     /// <summary>Whether the run was brought from a remote by <c>repro pull</c> rather than run here.</summary>
     public bool Pulled { get; init; }
 
+    /// <summary>
+    /// For a run submitted to a cluster (<c>--backend slurm</c>), the scheduler's job id, as Slurm names it:
+    /// <c>JOB</c>, or <c>JOB_INDEX</c> for a point of a job array; null for a local run.
+    /// </summary>
+    public string? JobId { get; init; }
+
     /// <summary>The summary of <paramref name="manifest"/>.</summary>
     public static RunSummary From(RunManifest manifest)
     {
@@ -57,8 +63,18 @@ public sealed record RunSummary(
             manifest.Execution?.DurationSeconds,
             parameters,
             manifest.Metrics?.Values ?? new SortedDictionary<string, double>(StringComparer.Ordinal),
-            manifest.Verification?.Verdict);
+            manifest.Verification?.Verdict)
+        {
+            JobId = JobIdOf(manifest.Scheduler),
+        };
     }
+
+    private static string? JobIdOf(SchedulerRecord? scheduler) => scheduler switch
+    {
+        null => null,
+        { ArrayIndex: { } index } => $"{scheduler.JobId}_{index.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+        _ => scheduler.JobId,
+    };
 }
 
 /// <summary>Filters for listing runs.</summary>

@@ -79,6 +79,9 @@ public sealed class SlurmBackendTests : ReproTestBase
         Assert.Contains($"slurm job {(string?)scheduler["jobId"]}", show.Stdout, StringComparison.Ordinal);
         var list = await ReproAsync(project, "list", "--json");
         Assert.Contains(runId, list.Stdout, StringComparison.Ordinal);
+        Assert.Equal((string?)scheduler["jobId"], (string?)System.Text.Json.Nodes.JsonNode.Parse(list.Stdout)!.AsArray().Single(run => (string?)run!["runId"] == runId)!["jobId"]);
+        var table = await ReproAsync(project, "list");
+        Assert.Contains($"FINISHED (job {(string?)scheduler["jobId"]})", table.Stdout, StringComparison.Ordinal);
 
         // A Slurm run verifies locally, from its record.
         var verify = await ReproAsync(project, "verify", runId);

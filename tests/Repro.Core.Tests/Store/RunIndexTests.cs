@@ -79,7 +79,51 @@ public sealed class RunIndexTests : IDisposable
         Assert.Equal([id], Ids(index, new RunQuery()));
     }
 
+    [Fact]
+    public void Query_ClusterRuns_CarryTheirJobIdAndAnArrayPointItsIndex()
+    {
+        var local = Save(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero), RunStatus.Finished, "train", null);
+        var job = SaveOnCluster(new DateTimeOffset(2025, 1, 2, 0, 0, 0, TimeSpan.Zero), RunStatus.Queued, arrayIndex: null);
+        var point = SaveOnCluster(new DateTimeOffset(2025, 1, 3, 0, 0, 0, TimeSpan.Zero), RunStatus.Running, arrayIndex: 3);
+        using var index = RunIndex.Open(_store);
+        index.Synchronize();
+
+        var jobs = index.Query(new RunQuery()).ToDictionary(run => run.RunId, run => run.JobId);
+
+        Assert.Null(jobs[local]);
+        Assert.Equal("4242", jobs[job]);
+        Assert.Equal("4242_3", jobs[point]);
+        Assert.Equal(jobs, RunListing.List(_store, new RunQuery()).Runs.ToDictionary(run => run.RunId, run => run.JobId));
+    }
+
+    [Fact]
+    public void Query_RunIndexedBeforeItsJobWasSubmitted_ShowsTheJobOnceTheManifestNamesIt()
+    {
+        var queued = RunStoreTests.Manifest(_store, DateTimeOffset.UtcNow, RunStatus.Queued) with { Verification = null, Verifies = null };
+        _store.Save(queued);
+        using var index = RunIndex.Open(_store);
+        index.Synchronize();
+        Assert.Null(Assert.Single(index.Query(new RunQuery())).JobId);
+
+        _store.Save(queued with { Scheduler = new SchedulerRecord { Backend = "slurm", JobId = "77", SubmittedAt = DateTimeOffset.UtcNow } });
+        index.Synchronize();
+
+        Assert.Equal("77", Assert.Single(index.Query(new RunQuery())).JobId);
+    }
+
     private static List<string> Ids(RunIndex index, RunQuery query) => index.Query(query).Select(run => run.RunId).ToList();
+
+    private string SaveOnCluster(DateTimeOffset createdAt, RunStatus status, int? arrayIndex)
+    {
+        var manifest = RunStoreTests.Manifest(_store, createdAt, status) with
+        {
+            Verification = null,
+            Verifies = null,
+            Scheduler = new SchedulerRecord { Backend = "slurm", JobId = "4242", ArrayIndex = arrayIndex, SubmittedAt = createdAt },
+        };
+        _store.Save(manifest);
+        return manifest.RunId;
+    }
 
     private string Save(DateTimeOffset createdAt, RunStatus status, string entryPoint, string? experiment)
     {

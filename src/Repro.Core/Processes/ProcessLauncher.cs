@@ -52,10 +52,31 @@ public static class ProcessLauncher
     // re-parented to repro (see ProcessTree): those were started by an entry point, these by repro itself.
     private static readonly ConcurrentDictionary<int, byte> s_running = new();
 
+    // Starting a program and registering it in s_running happen under the read side; a process tree's scan of /proc
+    // takes the write side, so it never sees a program this process started but has not registered yet (such a child,
+    // already in a session of its own, would otherwise pass for an orphan re-parented here and be adopted and killed
+    // by another run's tree).
+    private static readonly ReaderWriterLockSlim s_startGate = new();
+
     /// <summary>Whether <paramref name="pid"/> is a program this process started here and has not disposed yet.</summary>
     internal static bool StartedHere(int pid) => s_running.ContainsKey(pid);
 
     internal static void Forget(int pid) => s_running.TryRemove(pid, out _);
+
+    /// <summary>Runs <paramref name="scan"/> while no program is between being started and being registered here.</summary>
+    internal static T WhileNoStartInFlight<T>(Func<T> scan)
+    {
+        s_startGate.EnterWriteLock();
+        try
+        {
+            return scan();
+        }
+        finally
+        {
+            s_startGate.ExitWriteLock();
+        }
+    }
+
     /// <summary>Starts the program with standard output and standard error redirected to the returned streams.</summary>
     /// <param name="start">What to start.</param>
     /// <returns>The running program.</returns>
@@ -101,17 +122,22 @@ public static class ProcessLauncher
         }
 
         var process = new Process { StartInfo = startInfo };
+        s_startGate.EnterReadLock();
         try
         {
             process.Start();
+            s_running[process.Id] = 0;
         }
         catch
         {
             process.Dispose();
             throw;
         }
+        finally
+        {
+            s_startGate.ExitReadLock();
+        }
 
-        s_running[process.Id] = 0;
         if (!start.InheritStandardInput && !start.KeepStandardInput)
         {
             process.StandardInput.Close();

@@ -55,9 +55,11 @@ internal sealed class ProcessTree
     /// Reads /proc once and adds every new member. Returns the members alive now and those first seen in this scan.
     /// Members that ended as orphans of repro are reaped, so they do not stay zombies.
     /// </summary>
-    public TreeScan Refresh()
+    public TreeScan Refresh() => Refresh(ProcessLauncher.WhileNoStartInFlight(ProcessTable.Snapshot));
+
+    /// <summary>As <see cref="Refresh()"/>, over a given reading of /proc (tests feed made-up ones).</summary>
+    internal TreeScan Refresh(Dictionary<int, ProcessTable.StatFields> snapshot)
     {
-        var snapshot = ProcessTable.Snapshot();
         lock (_gate)
         {
             var found = new List<TreeMember>();
@@ -166,7 +168,11 @@ internal sealed class ProcessTree
             return false;
         }
 
-        if (pid == RootId || (_rootLeadsSession && fields.Session == RootId))
+        // Once the root has ended, its id may name a new process (ids wrap at pid_max, 32768 by default, which a busy
+        // host reaches in minutes): that one is not the root, and a session it leads is not the root's. While the root's
+        // session has any member, Linux keeps its id from being reused, so an absent root still vouches for it.
+        var rootReplaced = snapshot.TryGetValue(RootId, out var root) && root.StartTime != RootStartTime;
+        if (!rootReplaced && (pid == RootId || (_rootLeadsSession && fields.Session == RootId)))
         {
             return true;
         }

@@ -12,7 +12,9 @@ public sealed class ProcessTreeTests : IDisposable
     [UnixFact]
     public async Task KillAllAsync_MembersInTheSessionAndInAnotherOne_AreAllFoundAndKilled()
     {
-        var environment = new Dictionary<string, string> { ["PATH"] = Environment.GetEnvironmentVariable("PATH")!, ["TREE_MARK"] = _marker };
+        // The marker has the name a run's tree uses, so trees of runs in other tests of this host and this one tell their
+        // processes apart (an orphan without the name at all could belong to either).
+        var environment = new Dictionary<string, string> { ["PATH"] = Environment.GetEnvironmentVariable("PATH")!, ["REPRO_RUN_DIR"] = _marker };
         using var root = ProcessLauncher.Start(new ProcessStart(
             "bash", ["-c", $"setsid bash -c 'exec -a {_marker} sleep 300' & bash -c 'exec -a {_marker} sleep 300' & echo started; wait"], _temp.Path, environment)
         {
@@ -20,7 +22,7 @@ public sealed class ProcessTreeTests : IDisposable
         });
         var reader = new StreamReader(root.StandardOutput);
         Assert.Equal("started", await reader.ReadLineAsync());
-        var tree = new ProcessTree(root.Id, root.OwnsSession, $"TREE_MARK={_marker}");
+        var tree = new ProcessTree(root.Id, root.OwnsSession, $"REPRO_RUN_DIR={_marker}");
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (Marked().Count < 2 && DateTime.UtcNow < deadline)
         {
@@ -34,6 +36,51 @@ public sealed class ProcessTreeTests : IDisposable
         Assert.True(await tree.KillAllAsync(TimeSpan.FromSeconds(10)));
         Assert.Empty(Marked());
         Assert.Empty(tree.Refresh().Alive);
+    }
+
+    [UnixFact]
+    public async Task Refresh_RootEndedAndItsIdReused_NeitherTheNewProcessNorItsSessionJoin()
+    {
+        using var root = ProcessLauncher.Start(new ProcessStart("sleep", ["300"], _temp.Path, new Dictionary<string, string> { ["PATH"] = Environment.GetEnvironmentVariable("PATH")! })
+        {
+            OwnSession = true,
+        });
+        var tree = new ProcessTree(root.Id, root.OwnsSession, $"REPRO_RUN_DIR={_marker}");
+        root.KillTree();
+        await root.WaitForExitAsync();
+        const int stranger = 4_000_000;
+
+        // The root's id now names a later process that leads a session of its own, with a child in it.
+        var reused = new Dictionary<int, ProcessTable.StatFields>
+        {
+            [root.Id] = new('S', 1, root.Id, root.Id, tree.RootStartTime + 500),
+            [stranger] = new('S', root.Id, root.Id, root.Id, tree.RootStartTime + 600),
+        };
+        var scan = tree.Refresh(reused);
+
+        Assert.Empty(scan.Found);
+        Assert.Empty(scan.Alive);
+    }
+
+    [UnixFact]
+    public async Task Refresh_RootEndedButItsSessionLivesOn_KeepsFindingTheSession()
+    {
+        using var root = ProcessLauncher.Start(new ProcessStart("sleep", ["300"], _temp.Path, new Dictionary<string, string> { ["PATH"] = Environment.GetEnvironmentVariable("PATH")! })
+        {
+            OwnSession = true,
+        });
+        var tree = new ProcessTree(root.Id, root.OwnsSession, $"REPRO_RUN_DIR={_marker}");
+        root.KillTree();
+        await root.WaitForExitAsync();
+        const int leftBehind = 4_000_001;
+
+        // The root is gone (so its id cannot have been reused while its session has members) and one member remains.
+        var scan = tree.Refresh(new Dictionary<int, ProcessTable.StatFields>
+        {
+            [leftBehind] = new('S', 1, leftBehind, root.Id, tree.RootStartTime + 10),
+        });
+
+        Assert.Equal([leftBehind], scan.Found.Select(member => member.Id));
     }
 
     [Fact]

@@ -294,6 +294,71 @@ public sealed class SlurmBackendTests : ReproTestBase
         Assert.Equal(8, RunIds(StoreOf(project)).Count);
     }
 
+    [Fact]
+    public async Task SweepLocal_TwoAtATimeWritingOneOutputPath_EachRunRecordsItsOwnBytes()
+    {
+        var project = NewProject();
+
+        // Every point writes out/result.txt; two run at once, each sleeping so that they overlap.
+        var result = await ReproAsync(project, "sweep", ".", "--grid", "lr=0.1,0.2,0.3", "-P", "sleep=1", "-j", "2", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var sweep = ParseJson(result.Stdout);
+        Assert.Equal("FINISHED", (string?)sweep["status"]);
+        var points = sweep["points"]!.AsArray().Select(point => ((string)point!["parameters"]!["lr"]!, (string)point["runId"]!)).ToList();
+        Assert.Equal(["0.1", "0.2", "0.3"], points.Select(point => point.Item1));
+
+        // Nothing of a point is copied into the project, which could hold one point's outputs only; nor is a snapshot left.
+        Assert.False(Directory.Exists(Path.Combine(project, "out")));
+        Assert.False(Directory.Exists(Path.Combine(StoreOf(project), "jobs")) && Directory.EnumerateFileSystemEntries(Path.Combine(StoreOf(project), "jobs")).Any());
+        foreach (var (lr, runId) in points)
+        {
+            var expected = $"original lr={lr}\n";
+            var manifest = Manifest(StoreOf(project), runId);
+            Assert.Equal("FINISHED", (string?)manifest["status"]);
+            Assert.Equal(project, (string?)manifest["project"]!["directory"]);
+            Assert.Null(manifest["scheduler"]);
+            var output = manifest["outputs"]!.AsArray().SelectMany(record => record!["files"]!.AsArray()).Single();
+            Assert.Equal("out/result.txt", (string?)output!["path"]);
+            Assert.Equal(Sha256(expected), (string?)output["sha256"]);
+
+            // checkout brings that run's own bytes back into the project.
+            var checkout = await ReproAsync(project, "checkout", runId, "--outputs", "--force");
+            Assert.True(checkout.ExitCode == 0, checkout.ToString());
+            Assert.Equal(expected, File.ReadAllText(Path.Combine(project, "out", "result.txt")));
+        }
+
+        var shown = await ReproAsync(project, "show", (string)sweep["sweepId"]!);
+        Assert.True(shown.ExitCode == 0, shown.ToString());
+        var rows = shown.Stdout.Split('\n').Where(line => line.Contains("FINISHED", StringComparison.Ordinal) && !line.StartsWith("sweep", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, rows.Count);
+        foreach (var (lr, _) in points)
+        {
+            Assert.Single(rows, row => row.Split(' ', StringSplitOptions.RemoveEmptyEntries).Count(word => word == lr) == 2);
+        }
+    }
+
+    [Fact]
+    public async Task SweepLocal_ProjectWithoutACommit_RunsInPlaceOneAtATimeAndRefusesMore()
+    {
+        var project = Temp.Combine("plain");
+        Directory.CreateDirectory(project);
+        File.WriteAllText(Path.Combine(project, "MLproject"), Project);
+        File.WriteAllText(Path.Combine(project, "train.sh"), TrainScript);
+        File.WriteAllText(Path.Combine(project, "message.txt"), "plain\n");
+
+        var refused = await ReproAsync(project, "sweep", ".", "--grid", "lr=0.1,0.2", "-j", "2");
+
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("not in a git repository with a commit", refused.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(StoreOf(project), "sweeps")) && Directory.EnumerateFileSystemEntries(Path.Combine(StoreOf(project), "sweeps")).Any());
+
+        var inPlace = await ReproAsync(project, "sweep", ".", "--grid", "lr=0.1,0.2", "-j", "1");
+
+        Assert.True(inPlace.ExitCode == 0, inPlace.ToString());
+        Assert.Equal("plain lr=0.2\n", File.ReadAllText(Path.Combine(project, "out", "result.txt")));
+    }
+
     private static string Sha256(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 
     private static async Task<string> WaitForRunAsync(string project)

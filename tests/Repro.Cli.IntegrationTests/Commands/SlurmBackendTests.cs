@@ -96,6 +96,45 @@ public sealed class SlurmBackendTests : ReproTestBase
     }
 
     [SlurmFact]
+    public async Task RunSlurm_ProjectUri_RunsTheCachedCommitAndRecordsItsSource()
+    {
+        RequireCluster();
+        // A bare repository, as a URL names one: it goes through the git cache (a working tree would be used in place).
+        var work = NewProject();
+        var commit = GitRepository.Run(work, "rev-parse", "HEAD").Trim();
+        var origin = Temp.Combine("origin.git");
+        GitRepository.Run(Temp.Path, "clone", "--quiet", "--bare", work, origin);
+        var here = Temp.Folder("here");
+        Repro.With("REPRO_CACHE_DIR", Temp.Combine("cache"));
+
+        var result = await ReproAsync(here, "run", "file://" + origin, "-P", "lr=0.5", "--backend", "slurm", "--wait");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var store = Path.Combine(here, ".repro");
+        var runId = SingleRunId(result.Stdout);
+        var manifest = Manifest(store, runId);
+        Assert.Equal("FINISHED", (string?)manifest["status"]);
+        Assert.Equal("slurm", (string?)manifest["scheduler"]!["backend"]);
+        Assert.Equal(origin, (string?)manifest["source"]!["uri"]);
+        Assert.Equal(commit, (string?)manifest["source"]!["commit"]);
+        Assert.Equal(commit, (string?)manifest["git"]!["commit"]);
+        var output = manifest["outputs"]!.AsArray().SelectMany(record => record!["files"]!.AsArray()).Single();
+        Assert.Equal(Sha256("original lr=0.5\n"), (string?)output!["sha256"]);
+        ManifestSchema.AssertValid(Path.Combine(store, "runs", runId, "run.json"));
+
+        // As a local run of the URI: the run's project is its own working copy, where the output comes back; the
+        // repository it was fetched from is untouched.
+        var project = (string)manifest["project"]!["directory"]!;
+        Assert.StartsWith(Path.Combine(store, "work"), project, StringComparison.Ordinal);
+        Assert.Equal("original lr=0.5\n", File.ReadAllText(Path.Combine(project, "out", "result.txt")));
+        Assert.False(Directory.Exists(Path.Combine(work, "out")));
+
+        var verify = await ReproAsync(here, "verify", runId);
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        Assert.Contains("REPRODUCED", verify.Stdout + verify.Stderr, StringComparison.Ordinal);
+    }
+
+    [SlurmFact]
     public async Task RunSlurm_TreeEditedAfterSubmit_RunsTheRecordedCodeAndKeepsTheUsersFile()
     {
         RequireCluster();
@@ -237,6 +276,9 @@ public sealed class SlurmBackendTests : ReproTestBase
             Assert.Equal(index, (int)manifest["scheduler"]!["arrayIndex"]!);
             Assert.Equal((string?)sweep["sweepId"], (string?)manifest["sweep"]!["sweepId"]);
         }
+
+        // A sweep's points keep their outputs in the store: the project could hold one point's only.
+        Assert.False(File.Exists(Path.Combine(project, "out", "result.txt")));
 
         // Slurm itself holds the array's %2 throttle.
         var job = ProcessRunner.Run("scontrol", ["show", "job", "-o", jobId!], project);

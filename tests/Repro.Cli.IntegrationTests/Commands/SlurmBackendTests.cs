@@ -381,6 +381,21 @@ public sealed class SlurmBackendTests : ReproTestBase
     }
 
     [Fact]
+    public async Task SweepLocal_OutputsOverTheObjectSizeLimit_KeepsThePointsSnapshotAndSaysWhere()
+    {
+        var project = NewProject();
+
+        var result = await ReproAsync(project, "sweep", ".", "--grid", "lr=0.4", "--object-size-limit", "0", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var runId = (string)ParseJson(result.Stdout)["points"]!.AsArray().Single()!["runId"]!;
+        var kept = Path.Combine(StoreOf(project), "jobs", runId, "code");
+        Assert.Equal("original lr=0.4\n", File.ReadAllText(Path.Combine(kept, "out", "result.txt")));
+        Assert.Contains(Manifest(StoreOf(project), runId)["warnings"]!.AsArray(), warning => ((string?)warning)!.EndsWith($"are kept only in {kept}", StringComparison.Ordinal));
+        Assert.False(Directory.Exists(Path.Combine(project, "out")));
+    }
+
+    [Fact]
     public async Task SweepLocal_ProjectWithoutACommit_RunsInPlaceOneAtATimeAndRefusesMore()
     {
         var project = Temp.Combine("plain");

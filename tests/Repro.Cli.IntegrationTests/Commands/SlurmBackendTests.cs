@@ -344,7 +344,7 @@ public sealed class SlurmBackendTests : ReproTestBase
         // Every point writes out/result.txt; two run at once, each sleeping so that they overlap.
         var result = await ReproAsync(project, "sweep", ".", "--grid", "lr=0.1,0.2,0.3", "-P", "sleep=1", "-j", "2", "--json");
 
-        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(result.ExitCode == 0, $"{result}\n{DescribeRuns(project)}");
         var sweep = ParseJson(result.Stdout);
         Assert.Equal("FINISHED", (string?)sweep["status"]);
         var points = sweep["points"]!.AsArray().Select(point => ((string)point!["parameters"]!["lr"]!, (string)point["runId"]!)).ToList();
@@ -415,6 +415,14 @@ public sealed class SlurmBackendTests : ReproTestBase
         Assert.True(inPlace.ExitCode == 0, inPlace.ToString());
         Assert.Equal("plain lr=0.2\n", File.ReadAllText(Path.Combine(project, "out", "result.txt")));
     }
+
+    // Each run's status and message, and the end of its stderr: what a failure of a point needs to be understood.
+    private static string DescribeRuns(string project) => string.Join('\n', RunIds(StoreOf(project)).Select(id =>
+    {
+        var manifest = Manifest(StoreOf(project), id);
+        var stderr = Path.Combine(StoreOf(project), "runs", id, "stderr.log");
+        return $"{id}: {(string?)manifest["status"]} {(string?)manifest["statusMessage"]} {(File.Exists(stderr) ? File.ReadAllText(stderr) : string.Empty)}";
+    }));
 
     private static string Sha256(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 

@@ -113,6 +113,10 @@ internal sealed class SweepCommand : Command
             }
 
             record = await SweepService.RunLocalAsync(request, signals.Interruption, linked.Token).ConfigureAwait(false);
+            if (!asJson && SweepService.HasSnapshots(template))
+            {
+                Console.Error.WriteLine("repro: each point ran in its own snapshot; its outputs are in the store, not copied into the project (repro checkout RUN --outputs brings one point's back)");
+            }
         }
 
         SweepTable.Write(RunStore.Open(template.StoreDirectory), record, sortBy: null, asJson);

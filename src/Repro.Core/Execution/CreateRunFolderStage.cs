@@ -15,7 +15,7 @@ public sealed class CreateRunFolderStage : IRunStage
     {
         ArgumentNullException.ThrowIfNull(run);
         var request = run.Request;
-        run.Store = request.RecordedRun is null && request.WritesIndex ? RunStore.Open(request.StoreDirectory) : RunStore.Open(request.StoreDirectory).ForJob();
+        run.Store = request.WritesIndex ? RunStore.Open(request.StoreDirectory) : RunStore.Open(request.StoreDirectory).ForJob();
         run.HashCache = HashCache.Open(run.Store.Root, run.Warn);
         run.Objects = new ObjectStore(run.Store.Root, request.ObjectSizeLimit);
         run.Fingerprinter = new Fingerprinter(new FingerprintOptions
@@ -25,7 +25,7 @@ public sealed class CreateRunFolderStage : IRunStage
             Progress = request.HashProgress,
             ObjectStore = run.Objects,
         });
-        // A cluster job records the run that was queued for it, in the folder the submit host made.
+        // A queued run (a cluster job's, a local sweep's point) is recorded in the folder made when it was queued.
         run.Folder = request.RecordedRun is { } queued ? run.Store.GetRunFolder(queued) : run.Store.CreateRun(DateTimeOffset.UtcNow);
         run.FolderLock = RunStore.LockRun(run.Folder);
         return Task.CompletedTask;

@@ -93,9 +93,9 @@ public sealed record RunRequest
     public RunReplay? Replay { get; init; }
 
     /// <summary>
-    /// On a cluster node: the id of the QUEUED run this process executes. The run is recorded in that run's own folder
-    /// (not a new one), with <see cref="Replay"/> giving its recorded seed and code, and the store's index is left to
-    /// the readers (<see cref="Store.RunStore.ForJob"/>). Null for every other run.
+    /// The id of the QUEUED run this process executes in its snapshot (on a cluster node, or as a local sweep's point).
+    /// The run is recorded in that run's own folder (not a new one), with <see cref="Replay"/> giving its recorded seed
+    /// and code; a cluster job also sets <see cref="WritesIndex"/> false. Null for every other run.
     /// </summary>
     public string? RecordedRun { get; init; }
 

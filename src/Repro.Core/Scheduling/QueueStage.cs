@@ -11,6 +11,12 @@ namespace Repro.Core.Scheduling;
 /// run's job folder on the shared file system, and the QUEUED manifest is saved. From here the run exists; the job
 /// runs exactly that snapshot, whatever happens to the working tree meanwhile.
 /// </summary>
+/// <remarks>
+/// A project URI was resolved by <see cref="ResolveProjectStage"/> to the cached checkout at its commit, recorded as a
+/// local run records it (the code of the cached checkout, the run's own working copy as its project): the snapshot is
+/// materialised from the cached repository at that commit, so the node needs neither the cache nor the network, and
+/// outputs come back into the working copy, as a local run of the URI leaves them.
+/// </remarks>
 public sealed class QueueStage : IRunStage
 {
     /// <summary>The folder of a run's job (its snapshot in <c>code/</c>) inside the store.</summary>
@@ -26,11 +32,6 @@ public sealed class QueueStage : IRunStage
     public async Task RunAsync(RunContext run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
-        if (run.Source?.ToRecord() is not null)
-        {
-            throw new InputException("--backend slurm runs a project folder of a git repository on the shared file system; a project URI is not supported yet (clone it, and run the clone)");
-        }
-
         run.ChildEnvironment = StartStage.BuildChildEnvironment(run);
         var queued = StartStage.InitialManifest(run, RunStatus.Queued) with
         {

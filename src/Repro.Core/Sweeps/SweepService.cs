@@ -1,9 +1,11 @@
+using LibGit2Sharp;
 using Repro.Core.Errors;
 using Repro.Core.Execution;
 using Repro.Core.Processes;
 using Repro.Core.Projects;
 using Repro.Core.Runs;
 using Repro.Core.Scheduling;
+using Repro.Core.Sources;
 using Repro.Core.Store;
 
 namespace Repro.Core.Sweeps;
@@ -22,11 +24,26 @@ public sealed record SweepRequest(RunRequest Template, IReadOnlyList<SweepAxis> 
 public static class SweepService
 {
     /// <summary>Runs every point on this host, at most <see cref="SweepRequest.Parallelism"/> at once.</summary>
+    /// <remarks>
+    /// Each point runs as a cluster job does: captured and queued (<see cref="ClusterSubmission.Stages"/>), then run
+    /// in its own snapshot of the recorded commit, patch, untracked files and inputs (<see cref="SnapshotRunner"/>),
+    /// so points side by side never write into one folder, and editing the tree meanwhile changes nothing that runs.
+    /// Outputs are fingerprinted into the store and not copied back into the project, which could hold one point's
+    /// only: <c>repro checkout RUN --outputs</c> brings back the one wanted. A project that is not in a git repository
+    /// with a commit has no snapshot: its points run in the project folder one at a time, and <c>-j</c> over 1 is
+    /// refused.
+    /// </remarks>
     /// <exception cref="InputException">Bad grid or parameters; checked on the first point before any other starts.</exception>
     public static async Task<SweepRecord> RunLocalAsync(SweepRequest request, Interruption interruption, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (_, sweeps, record, points) = Begin(request, "local");
+        var inSnapshots = HasSnapshots(request.Template);
+        if (!inSnapshots && request.Parallelism > 1)
+        {
+            throw new InputException($"-j {request.Parallelism}: points running at once each run in a snapshot of the recorded commit, but {ProjectFolder(request.Template)} is not in a git repository with a commit (commit it, or sweep with -j 1 in the folder itself)");
+        }
+
+        var (store, sweeps, record, points) = Begin(request, "local");
         var runs = new string?[points.Count];
         var statuses = new RunStatus?[points.Count];
         var gate = new object();
@@ -50,9 +67,12 @@ public static class SweepService
                     return;
                 }
 
-                var outcome = await RunService.RunAsync(PointRequest(request, record.SweepId, index, points[index]), interruption, cancellationToken).ConfigureAwait(false);
-                runs[index] = outcome.Manifest.RunId;
-                statuses[index] = outcome.Manifest.Status;
+                var point = PointRequest(request, record.SweepId, index, points[index]);
+                var manifest = inSnapshots
+                    ? await RunInSnapshotAsync(store, point, interruption, cancellationToken).ConfigureAwait(false)
+                    : (await RunService.RunAsync(point, interruption, cancellationToken).ConfigureAwait(false)).Manifest;
+                runs[index] = manifest.RunId;
+                statuses[index] = manifest.Status;
                 Update();
             }
             finally
@@ -174,6 +194,64 @@ public static class SweepService
         sweeps.Save(record);
         return (store, sweeps, record, points);
     }
+
+    // A point as a cluster job runs: captured and queued with its snapshot under the store's jobs folder, run there,
+    // and the snapshot removed (kept only when it holds outputs the object store does not).
+    private static async Task<RunManifest> RunInSnapshotAsync(RunStore store, RunRequest point, Interruption interruption, CancellationToken cancellationToken)
+    {
+        var queuedAt = DateTimeOffset.UtcNow;
+        var queued = (await RunService.RunAsync(point, interruption, ClusterSubmission.Stages, cancellationToken).ConfigureAwait(false)).Manifest;
+        var jobFolder = QueueStage.JobFolder(store.Root, queued.RunId);
+        SnapshotRunOutcome? outcome = null;
+        try
+        {
+            outcome = await SnapshotRunner.RunAsync(
+                new SnapshotRunRequest(store, queued, Path.Combine(jobFolder, QueueStage.SnapshotFolderName), point.Environment)
+                {
+                    CopyOutputsBack = false,
+                    QueuedAt = queuedAt,
+                    Python = point.Python,
+                    ObjectSizeLimit = point.ObjectSizeLimit,
+                    EchoStdout = point.EchoStdout,
+                    EchoStderr = point.EchoStderr,
+                },
+                interruption,
+                cancellationToken).ConfigureAwait(false);
+            return outcome.Manifest;
+        }
+        finally
+        {
+            if (outcome?.KeepsSnapshot != true)
+            {
+                QueueStage.TryDelete(jobFolder);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether a local sweep of <paramref name="template"/> runs its points in snapshots (its project has a commit to
+    /// snapshot; a project from the git cache always has), so that their outputs stay in the store.
+    /// </summary>
+    public static bool HasSnapshots(RunRequest template)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        if (template.Uri is { } uri && ProjectSource.UsesCache(uri, template.Version))
+        {
+            return true;
+        }
+
+        var folder = ProjectFolder(template);
+        if (!Directory.Exists(folder) || Repository.Discover(folder) is not { } gitDirectory)
+        {
+            return false;
+        }
+
+        using var repository = new Repository(gitDirectory);
+        return !repository.Info.IsHeadUnborn;
+    }
+
+    private static string ProjectFolder(RunRequest template) =>
+        template.Uri is { } uri ? Path.GetFullPath(Path.Combine(uri.Location, uri.Subdirectory)) : Path.GetFullPath(template.ProjectDirectory);
 
     private static RunRequest PointRequest(SweepRequest request, string sweepId, int index, IReadOnlyDictionary<string, string> point) =>
         request.Template with

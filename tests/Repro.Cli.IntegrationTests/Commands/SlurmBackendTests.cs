@@ -96,6 +96,45 @@ public sealed class SlurmBackendTests : ReproTestBase
     }
 
     [SlurmFact]
+    public async Task RunSlurm_ProjectUri_RunsTheCachedCommitAndRecordsItsSource()
+    {
+        RequireCluster();
+        // A bare repository, as a URL names one: it goes through the git cache (a working tree would be used in place).
+        var work = NewProject();
+        var commit = GitRepository.Run(work, "rev-parse", "HEAD").Trim();
+        var origin = Temp.Combine("origin.git");
+        GitRepository.Run(Temp.Path, "clone", "--quiet", "--bare", work, origin);
+        var here = Temp.Folder("here");
+        Repro.With("REPRO_CACHE_DIR", Temp.Combine("cache"));
+
+        var result = await ReproAsync(here, "run", "file://" + origin, "-P", "lr=0.5", "--backend", "slurm", "--wait");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var store = Path.Combine(here, ".repro");
+        var runId = SingleRunId(result.Stdout);
+        var manifest = Manifest(store, runId);
+        Assert.Equal("FINISHED", (string?)manifest["status"]);
+        Assert.Equal("slurm", (string?)manifest["scheduler"]!["backend"]);
+        Assert.Equal(origin, (string?)manifest["source"]!["uri"]);
+        Assert.Equal(commit, (string?)manifest["source"]!["commit"]);
+        Assert.Equal(commit, (string?)manifest["git"]!["commit"]);
+        var output = manifest["outputs"]!.AsArray().SelectMany(record => record!["files"]!.AsArray()).Single();
+        Assert.Equal(Sha256("original lr=0.5\n"), (string?)output!["sha256"]);
+        ManifestSchema.AssertValid(Path.Combine(store, "runs", runId, "run.json"));
+
+        // As a local run of the URI: the run's project is its own working copy, where the output comes back; the
+        // repository it was fetched from is untouched.
+        var project = (string)manifest["project"]!["directory"]!;
+        Assert.StartsWith(Path.Combine(store, "work"), project, StringComparison.Ordinal);
+        Assert.Equal("original lr=0.5\n", File.ReadAllText(Path.Combine(project, "out", "result.txt")));
+        Assert.False(Directory.Exists(Path.Combine(work, "out")));
+
+        var verify = await ReproAsync(here, "verify", runId);
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        Assert.Contains("REPRODUCED", verify.Stdout + verify.Stderr, StringComparison.Ordinal);
+    }
+
+    [SlurmFact]
     public async Task RunSlurm_TreeEditedAfterSubmit_RunsTheRecordedCodeAndKeepsTheUsersFile()
     {
         RequireCluster();
@@ -238,6 +277,9 @@ public sealed class SlurmBackendTests : ReproTestBase
             Assert.Equal((string?)sweep["sweepId"], (string?)manifest["sweep"]!["sweepId"]);
         }
 
+        // A sweep's points keep their outputs in the store: the project could hold one point's only.
+        Assert.False(File.Exists(Path.Combine(project, "out", "result.txt")));
+
         // Slurm itself holds the array's %2 throttle.
         var job = ProcessRunner.Run("scontrol", ["show", "job", "-o", jobId!], project);
         Assert.Contains("ArrayTaskThrottle=2", job.Stdout, StringComparison.Ordinal);
@@ -293,6 +335,94 @@ public sealed class SlurmBackendTests : ReproTestBase
         Assert.True(verified.ExitCode == 0, verified.ToString());
         Assert.Equal(8, RunIds(StoreOf(project)).Count);
     }
+
+    [Fact]
+    public async Task SweepLocal_TwoAtATimeWritingOneOutputPath_EachRunRecordsItsOwnBytes()
+    {
+        var project = NewProject();
+
+        // Every point writes out/result.txt; two run at once, each sleeping so that they overlap.
+        var result = await ReproAsync(project, "sweep", ".", "--grid", "lr=0.1,0.2,0.3", "-P", "sleep=1", "-j", "2", "--json");
+
+        Assert.True(result.ExitCode == 0, $"{result}\n{DescribeRuns(project)}");
+        var sweep = ParseJson(result.Stdout);
+        Assert.Equal("FINISHED", (string?)sweep["status"]);
+        var points = sweep["points"]!.AsArray().Select(point => ((string)point!["parameters"]!["lr"]!, (string)point["runId"]!)).ToList();
+        Assert.Equal(["0.1", "0.2", "0.3"], points.Select(point => point.Item1));
+
+        // Nothing of a point is copied into the project, which could hold one point's outputs only; nor is a snapshot left.
+        Assert.False(Directory.Exists(Path.Combine(project, "out")));
+        Assert.False(Directory.Exists(Path.Combine(StoreOf(project), "jobs")) && Directory.EnumerateFileSystemEntries(Path.Combine(StoreOf(project), "jobs")).Any());
+        foreach (var (lr, runId) in points)
+        {
+            var expected = $"original lr={lr}\n";
+            var manifest = Manifest(StoreOf(project), runId);
+            Assert.Equal("FINISHED", (string?)manifest["status"]);
+            Assert.Equal(project, (string?)manifest["project"]!["directory"]);
+            Assert.Null(manifest["scheduler"]);
+            var output = manifest["outputs"]!.AsArray().SelectMany(record => record!["files"]!.AsArray()).Single();
+            Assert.Equal("out/result.txt", (string?)output!["path"]);
+            Assert.Equal(Sha256(expected), (string?)output["sha256"]);
+
+            // checkout brings that run's own bytes back into the project.
+            var checkout = await ReproAsync(project, "checkout", runId, "--outputs", "--force");
+            Assert.True(checkout.ExitCode == 0, checkout.ToString());
+            Assert.Equal(expected, File.ReadAllText(Path.Combine(project, "out", "result.txt")));
+        }
+
+        var shown = await ReproAsync(project, "show", (string)sweep["sweepId"]!);
+        Assert.True(shown.ExitCode == 0, shown.ToString());
+        var rows = shown.Stdout.Split('\n').Where(line => line.Contains("FINISHED", StringComparison.Ordinal) && !line.StartsWith("sweep", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, rows.Count);
+        foreach (var (lr, _) in points)
+        {
+            Assert.Single(rows, row => row.Split(' ', StringSplitOptions.RemoveEmptyEntries).Count(word => word == lr) == 2);
+        }
+    }
+
+    [Fact]
+    public async Task SweepLocal_OutputsOverTheObjectSizeLimit_KeepsThePointsSnapshotAndSaysWhere()
+    {
+        var project = NewProject();
+
+        var result = await ReproAsync(project, "sweep", ".", "--grid", "lr=0.4", "--object-size-limit", "0", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var runId = (string)ParseJson(result.Stdout)["points"]!.AsArray().Single()!["runId"]!;
+        var kept = Path.Combine(StoreOf(project), "jobs", runId, "code");
+        Assert.Equal("original lr=0.4\n", File.ReadAllText(Path.Combine(kept, "out", "result.txt")));
+        Assert.Contains(Manifest(StoreOf(project), runId)["warnings"]!.AsArray(), warning => ((string?)warning)!.EndsWith($"are kept only in {kept}", StringComparison.Ordinal));
+        Assert.False(Directory.Exists(Path.Combine(project, "out")));
+    }
+
+    [Fact]
+    public async Task SweepLocal_ProjectWithoutACommit_RunsInPlaceOneAtATimeAndRefusesMore()
+    {
+        var project = Temp.Combine("plain");
+        Directory.CreateDirectory(project);
+        File.WriteAllText(Path.Combine(project, "MLproject"), Project);
+        File.WriteAllText(Path.Combine(project, "train.sh"), TrainScript);
+        File.WriteAllText(Path.Combine(project, "message.txt"), "plain\n");
+
+        var refused = await ReproAsync(project, "sweep", ".", "--grid", "lr=0.1,0.2", "-j", "2");
+
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("not in a git repository with a commit", refused.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(StoreOf(project), "sweeps")) && Directory.EnumerateFileSystemEntries(Path.Combine(StoreOf(project), "sweeps")).Any());
+
+        var inPlace = await ReproAsync(project, "sweep", ".", "--grid", "lr=0.1,0.2", "-j", "1");
+
+        Assert.True(inPlace.ExitCode == 0, inPlace.ToString());
+        Assert.Equal("plain lr=0.2\n", File.ReadAllText(Path.Combine(project, "out", "result.txt")));
+    }
+
+    // Each run's status and message, and the end of its stderr: what a failure of a point needs to be understood.
+    private static string DescribeRuns(string project) => string.Join('\n', RunIds(StoreOf(project)).Select(id =>
+    {
+        var manifest = Manifest(StoreOf(project), id);
+        var stderr = Path.Combine(StoreOf(project), "runs", id, "stderr.log");
+        return $"{id}: {(string?)manifest["status"]} {(string?)manifest["statusMessage"]} {(File.Exists(stderr) ? File.ReadAllText(stderr) : string.Empty)}";
+    }));
 
     private static string Sha256(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 

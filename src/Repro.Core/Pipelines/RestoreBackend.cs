@@ -39,6 +39,7 @@ internal sealed record RestoreBackend(RunStore Store, RunManifest Reused, string
                 {
                     Store = Store,
                     RunReference = Reused.RunId,
+                    Run = Reused,
                     CurrentDirectory = ProjectDirectory,
                     ProjectDirectory = ProjectDirectory,
                     Outputs = true,

@@ -3,8 +3,11 @@
 # included), median of REPRO_BENCH_ROUNDS runs, against two references timed in the same run on the same tree:
 # `git status --porcelain` (stats every tracked file) and `sha256sum` of every input (what reading the content costs).
 # With strace on PATH it also counts how many input files `repro status` opened (0 means no content read).
-# It also times a fully reused `repro pipeline` (every step's outputs restored from the store, nothing executed), which
-# should cost about what status does plus the restoring.
+# It also times a fully reused `repro pipeline` (outputs deleted first, so every step's outputs are restored from the
+# store, nothing executed) against the issue's reference, "status plus restoring outputs": the `repro status` median
+# plus the median of `cp -r` of the same output bytes from a saved copy. cp is the least any restore can cost (one
+# process, no digest check, no object lookup), so the ratio is conservative; `repro checkout RUN --outputs` once per step
+# would add 20 process starts to the reference and flatter the pipeline.
 # Usage: bench/pipeline-status/run.sh. Environment: REPRO_BENCH_ROUNDS (default 7); REPRO_BENCH_REPRO (default: the
 # installed tool, packed from this repository by bench/install-tool.sh, as users get it); REPRO_DLL (a build's
 # repro.dll instead, run through `dotnet`).
@@ -50,6 +53,7 @@ repro() { "${repro_command[@]}" "$@"; }
 repro pipeline . >/dev/null 2>&1
 sleep 3   # past the hash cache's racy-timestamp margin, so it vouches for every file
 repro status . >/dev/null   # exit 0: everything up to date
+echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 time_ms() { local start end; start=$(date +%s%N); "$@" >/dev/null 2>&1; end=$(date +%s%N); echo $(( (end - start) / 1000000 )); }
@@ -57,12 +61,18 @@ status_ms=$(for _ in $(seq "$rounds"); do time_ms repro status .; done | median)
 git_ms=$(for _ in $(seq "$rounds"); do time_ms git status --porcelain; done | median)
 sha_ms=$(for _ in $(seq "$rounds"); do time_ms find data -type f -exec sha256sum {} +; done | median)
 reuse_ms=$(for _ in $(seq "$rounds"); do rm -rf out; time_ms repro pipeline .; done | median)
+cp -r out "$work/saved-out"
+restore_ms=$(for _ in $(seq "$rounds"); do rm -rf out; time_ms cp -r "$work/saved-out" out; done | median)
+reference_ms=$((status_ms + restore_ms))
 echo "repro status, 20 steps x 10,000 input files, nothing changed: ${status_ms} ms (median of $rounds)"
 echo "repro pipeline, every step reused, outputs deleted first:     ${reuse_ms} ms"
+echo "cp -r of the same output bytes (restoring, at the least):     ${restore_ms} ms"
+echo "reference: repro status + cp of the outputs:                  ${reference_ms} ms"
 echo "git status --porcelain on the same tree:                      ${git_ms} ms"
 echo "sha256sum of every input file:                                ${sha_ms} ms"
-awk -v s="$status_ms" -v g="$git_ms" -v h="$sha_ms" -v r="$reuse_ms" 'BEGIN { printf "ratio repro status / git status: %.2f; repro status / sha256sum: %.2f; reused pipeline / status: %.2f\n", s / g, s / h, r / s }'
+awk -v s="$status_ms" -v g="$git_ms" -v h="$sha_ms" -v r="$reuse_ms" -v f="$reference_ms" 'BEGIN { printf "ratio repro status / git status: %.2f; repro status / sha256sum: %.2f; reused pipeline / status: %.2f; reused pipeline / (status + restoring): %.2f\n", s / g, s / h, r / s, r / f }'
 if command -v strace >/dev/null; then
   opened=$(strace -f -qq -e trace=openat -o "$work/trace" "${repro_command[@]}" status . >/dev/null 2>&1; grep -c '/data/s[0-9]*/f[0-9]*\.txt"' "$work/trace" || true)
   echo "input files opened by repro status: $opened"
 fi
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -33,8 +33,9 @@ public static class DataCheckout
     public static async Task<DataCheckoutResult> CheckoutAsync(DataCheckoutRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var runId = request.Store.Resolve(request.RunReference);
-        var manifest = request.Store.Load(runId);
+        // Resolving a reference lists every run of the store: a caller that holds the manifest skips that.
+        var runId = request.Run?.RunId ?? request.Store.Resolve(request.RunReference);
+        var manifest = request.Run ?? request.Store.Load(runId);
         var project = LocateProject(manifest, request.CurrentDirectory, request.ProjectDirectory);
         var entries = Select(manifest, request, project);
 

@@ -14,6 +14,12 @@ public sealed record DataCheckoutRequest
     /// <summary>The run: an id, a unique prefix or <c>latest</c>.</summary>
     public required string RunReference { get; init; }
 
+    /// <summary>
+    /// The run's manifest, already read by the caller (a reused pipeline step): then <see cref="RunReference"/> is its
+    /// id and the store is neither searched nor read for it. Null to resolve and read it.
+    /// </summary>
+    public RunManifest? Run { get; init; }
+
     /// <summary>Where the command was started; paths are relative to it and the project is found from it.</summary>
     public required string CurrentDirectory { get; init; }
 

@@ -12,8 +12,15 @@ namespace Repro.Core.Execution;
 /// Capture: the code (git), the machine and software (environment), and the inputs' fingerprints, all three at once,
 /// as they are just before the child starts. <c>--require-clean</c> is enforced here, before anything runs.
 /// </summary>
-public sealed class CaptureStage : IRunStage
+/// <param name="source">Where the code's and the environment's captures come from: taken afresh unless a pipeline shares them.</param>
+public sealed class CaptureStage(ICaptureSource source) : IRunStage
 {
+    /// <summary>The capture stage of a run: code and environment captured afresh.</summary>
+    public CaptureStage()
+        : this(FreshCapture.Instance)
+    {
+    }
+
     /// <inheritdoc />
     public async Task RunAsync(RunContext run, CancellationToken cancellationToken)
     {
@@ -28,8 +35,8 @@ public sealed class CaptureStage : IRunStage
         // never hold up the thread pool's few threads (on two cores, a queued capture could wait half a second for the
         // pool to grow).
         // For a project from the git cache the run works in a copy, but its code is the pristine cached checkout.
-        var gitTask = Timings.MeasureAsync("capture: git", () => StartOnOwnThread(() => GitCapture.CaptureAsync(run.CodeDirectory, run.Folder.Path, cancellationToken), cancellationToken));
-        var environmentTask = Timings.MeasureAsync("capture: environment", () => StartOnOwnThread(() => EnvironmentCapture.CaptureAsync(run.ProjectDirectory, run.Command.Command, run.InheritedEnvironment, cancellationToken), cancellationToken));
+        var gitTask = Timings.MeasureAsync("capture: git", () => StartOnOwnThread(() => source.CaptureGitAsync(run, cancellationToken), cancellationToken));
+        var environmentTask = Timings.MeasureAsync("capture: environment", () => StartOnOwnThread(() => source.CaptureEnvironmentAsync(run, cancellationToken), cancellationToken));
         var inputsTask = Timings.MeasureAsync("capture: inputs", () => StartOnOwnThread(() => run.Fingerprinter.FingerprintInputsAsync(run.ProjectDirectory, run.InputSpecs, cancellationToken), cancellationToken));
         await Task.WhenAll(gitTask, environmentTask, inputsTask).ConfigureAwait(false);
         var git = await gitTask.ConfigureAwait(false);

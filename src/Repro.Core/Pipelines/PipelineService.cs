@@ -125,6 +125,8 @@ public static class PipelineService
         };
         pipelines.Save(record);
 
+        // Git and the environment are captured once for the steps, and again only after a step may have changed them.
+        using var captures = new PipelineCaptures();
         RunStatus? ending = null;
         string? endingMessage = null;
         var jobs = Math.Max(1, request.Jobs);
@@ -154,7 +156,7 @@ public static class PipelineService
                 {
                     started.Add(index);
                     request.StepChanged?.Invoke(records[index] with { Reason = "starting" });
-                    running.Add(RunStepAsync(request, steps[index], records[index], jobs > 1, interruption, cancellationToken), index);
+                    running.Add(RunStepAsync(request, steps[index], records[index], jobs > 1, captures, interruption, cancellationToken), index);
                 }
             }
 
@@ -201,10 +203,12 @@ public static class PipelineService
         PlannedStep step,
         PipelineStepRecord record,
         bool prefixOutput,
+        PipelineCaptures captures,
         Interruption interruption,
         CancellationToken cancellationToken)
     {
-        var cache = new StepCache { Force = IsForced(request, step.Name) };
+        var cache = new StepCache { Force = IsForced(request, step.Name), Captures = captures };
+        var reused = false;
         var runRequest = StepRequest(request, step);
         using var stdout = prefixOutput && runRequest.EchoStdout is { } echoOut ? new LinePrefixStream(echoOut, $"[{step.Name}] ") : null;
         using var stderr = prefixOutput && runRequest.EchoStderr is { } echoErr ? new LinePrefixStream(echoErr, $"[{step.Name}] ") : null;
@@ -219,6 +223,7 @@ public static class PipelineService
             await Task.Yield();
             var outcome = await RunService.RunAsync(runRequest, interruption, cache.Stages(), cancellationToken).ConfigureAwait(false);
             var manifest = outcome.Manifest;
+            reused = manifest.ReusedFrom is not null && manifest.Status == RunStatus.Finished;
             return record with
             {
                 State = manifest.ReusedFrom is null ? PipelineStepState.Executed : PipelineStepState.Reused,
@@ -239,6 +244,12 @@ public static class PipelineService
         }
         finally
         {
+            // Unless the step was reused (its restore said what it wrote), its child may have written anything.
+            if (!reused)
+            {
+                captures.Executed();
+            }
+
             stdout?.Flush();
             stderr?.Flush();
         }

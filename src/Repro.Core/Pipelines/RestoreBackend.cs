@@ -21,6 +21,9 @@ namespace Repro.Core.Pipelines;
 /// <param name="Fingerprinter">The run's fingerprinter: it is told the restored files' digests, so fingerprinting the outputs reads none of them.</param>
 internal sealed record RestoreBackend(RunStore Store, RunManifest Reused, string ProjectDirectory, string MetricsPath, Fingerprinter Fingerprinter) : IExecutionBackend
 {
+    /// <summary>Told the files the restore wrote (absolute paths; none that were already identical), so that captures shared with later steps can tell whether they still hold.</summary>
+    public Action<IReadOnlyCollection<string>>? Restored { get; init; }
+
     private const string EmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
     /// <inheritdoc />
@@ -28,6 +31,7 @@ internal sealed record RestoreBackend(RunStore Store, RunManifest Reused, string
     {
         ArgumentNullException.ThrowIfNull(request);
         var startedAt = DateTimeOffset.UtcNow;
+        var written = new List<string>();
         if (Reused.Outputs.Count > 0)
         {
             var checkout = await DataCheckout.CheckoutAsync(
@@ -35,6 +39,7 @@ internal sealed record RestoreBackend(RunStore Store, RunManifest Reused, string
                 {
                     Store = Store,
                     RunReference = Reused.RunId,
+                    Run = Reused,
                     CurrentDirectory = ProjectDirectory,
                     ProjectDirectory = ProjectDirectory,
                     Outputs = true,
@@ -48,9 +53,15 @@ internal sealed record RestoreBackend(RunStore Store, RunManifest Reused, string
             }
 
             VouchForRestoredOutputs();
+            written.AddRange(checkout.Files.Where(file => file.State == DataCheckoutState.Restored).Select(file => Path.GetFullPath(PathText.FromRecorded(file.Path), ProjectDirectory)));
         }
 
-        RestoreMetrics();
+        if (RestoreMetrics())
+        {
+            written.Add(Path.GetFullPath(MetricsPath));
+        }
+
+        Restored?.Invoke(written);
         var stdout = Empty(request.StdoutPath);
         var stderr = Empty(request.StderrPath);
         return new ChildProcessResult(0, null, startedAt, DateTimeOffset.UtcNow, null, null, null, stdout, stderr, 0);
@@ -69,11 +80,12 @@ internal sealed record RestoreBackend(RunStore Store, RunManifest Reused, string
         }
     }
 
-    private void RestoreMetrics()
+    // Whether there was a metrics file to restore.
+    private bool RestoreMetrics()
     {
         if (Reused.Metrics is not { Sha256: { } sha })
         {
-            return;
+            return false;
         }
 
         var objects = new ObjectStore(Store.Root);
@@ -90,6 +102,7 @@ internal sealed record RestoreBackend(RunStore Store, RunManifest Reused, string
             }
 
             File.Move(temporary, MetricsPath, overwrite: true);
+            return true;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {

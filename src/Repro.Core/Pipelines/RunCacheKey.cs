@@ -21,6 +21,8 @@ public sealed record RunCacheKey(IReadOnlyDictionary<string, string> Parts)
     /// <summary>The seed line when the seed was drawn at random: a free choice, adopted from the run that is reused.</summary>
     public const string FreeSeed = "free";
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Trees = new(StringComparer.Ordinal);
+
     /// <summary>SHA-256 of the sorted <c>name NUL value LF</c> lines, lower-case hex.</summary>
     public string Digest { get; } = Hash(Parts);
 
@@ -141,24 +143,42 @@ public sealed record RunCacheKey(IReadOnlyDictionary<string, string> Parts)
         }
     }
 
-    // The git tree of the project folder at HEAD: a commit that changes nothing in the project keeps it.
+    // The git tree of the project folder at HEAD: a commit that changes nothing in the project keeps it. A commit's
+    // trees never change, so one process looks each up once (a pipeline's steps share their commit).
     private static string? ProjectTree(GitRecord git)
     {
-        if (git.RepositoryRoot is not { } root || git.Commit is null)
+        if (git.RepositoryRoot is not { } root || git.Commit is not { } commit)
         {
             return null;
         }
 
+        var key = $"{root}\0{commit}\0{git.ProjectPath}";
+        if (Trees.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        var tree = ReadProjectTree(root, commit, git.ProjectPath);
+        if (tree is not null)
+        {
+            Trees.TryAdd(key, tree);
+        }
+
+        return tree;
+    }
+
+    private static string? ReadProjectTree(string root, string commit, string? projectPath)
+    {
         try
         {
             using var repository = new Repository(root);
-            var tree = repository.Lookup<Commit>(git.Commit)?.Tree;
+            var tree = repository.Lookup<Commit>(commit)?.Tree;
             if (tree is null)
             {
                 return null;
             }
 
-            return string.IsNullOrEmpty(git.ProjectPath) ? tree.Sha : tree[git.ProjectPath]?.Target.Sha;
+            return string.IsNullOrEmpty(projectPath) ? tree.Sha : tree[projectPath]?.Target.Sha;
         }
         catch (LibGit2SharpException)
         {

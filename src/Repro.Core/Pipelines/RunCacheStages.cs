@@ -21,6 +21,9 @@ internal sealed class StepCache
     /// <summary>Why the step executes or is reused.</summary>
     public string Reason { get; set; } = string.Empty;
 
+    /// <summary>The code and environment captures the pipeline's steps share; each step captures its own when null.</summary>
+    public PipelineCaptures? Captures { get; init; }
+
     /// <summary>The stages of a pipeline step: <see cref="RunStages.Default"/> with the run cache's stages in their places.</summary>
     public IReadOnlyList<IRunStage> Stages()
     {
@@ -37,7 +40,7 @@ internal sealed class StepCache
                 stages.Add(new ReusedWarningsStage(this));
             }
 
-            stages.Add(stage);
+            stages.Add(stage is CaptureStage && Captures is { } captures ? new CaptureStage(captures) : stage);
             if (stage is StartStage)
             {
                 stages.Add(new MarkStage(this));
@@ -88,16 +91,20 @@ internal sealed class StepCache
                 run.Seed = reused.Seed;
             }
 
-            run.Backend = new RestoreBackend(run.Store, reused, run.ProjectDirectory, run.MetricsFile.Path, run.Fingerprinter);
+            run.Backend = new RestoreBackend(run.Store, reused, run.ProjectDirectory, run.MetricsFile.Path, run.Fingerprinter)
+            {
+                Restored = cache.Captures is { } captures ? captures.Restored : null,
+            };
         }
     }
 
+    // The key and the reused run go into the manifest the record stage saves (and the one saved if repro fails before
+    // then): a RUNNING manifest does without them, so a reused step's record is written twice, not three times.
     private sealed class MarkStage(StepCache cache) : IRunStage
     {
         public Task RunAsync(RunContext run, CancellationToken cancellationToken)
         {
             run.Manifest = run.Manifest with { RunCacheKey = cache.Key?.Digest, ReusedFrom = cache.Reused?.RunId };
-            run.Store.Save(run.Manifest);
             return Task.CompletedTask;
         }
     }

@@ -123,15 +123,20 @@ public static partial class VerifyService
         {
             try
             {
-                checkout = await CodeCheckout.MaterializeAsync(first.Git, request.Store.GetRunDirectory(first.RunId), parentDirectory: request.CheckoutParent, cancellationToken: cancellationToken).ConfigureAwait(false);
-                // Outputs of an earlier pipeline run are untracked files of this one's record; the re-execution writes them.
-                var untracked = first.Git.Untracked.Concat(first.Git.Submodules.SelectMany(submodule => submodule.Untracked))
-                    .Where(file => !produced.Contains(Path.GetFullPath(PathText.FromRecorded(file.Path), first.Git.RepositoryRoot!)))
-                    .ToList();
-                if (untracked.Count > 0)
+                // The first step's recorded code, as for a single run, less two things: outputs of an earlier pipeline
+                // run are untracked files of this one's record, and the re-execution writes them; each step's inputs are
+                // brought in just before it runs, after the steps above it wrote theirs.
+                bool Kept(FileRecord file) => !produced.Contains(Path.GetFullPath(PathText.FromRecorded(file.Path), first.Git.RepositoryRoot!));
+                var code = first with
                 {
-                    await checkout.CopyUntrackedAsync(first.Git.RepositoryRoot!, untracked, cancellationToken).ConfigureAwait(false);
-                }
+                    Inputs = [],
+                    Git = first.Git with
+                    {
+                        Untracked = [.. first.Git.Untracked.Where(Kept)],
+                        Submodules = [.. first.Git.Submodules.Select(submodule => submodule with { Untracked = [.. submodule.Untracked.Where(Kept)] })],
+                    },
+                };
+                checkout = await RunSnapshot.MaterializeAsync(code, request.Store.GetRunDirectory(first.RunId), request.CheckoutParent, [], objects, cancellationToken).ConfigureAwait(false);
             }
             catch (InputException exception)
             {

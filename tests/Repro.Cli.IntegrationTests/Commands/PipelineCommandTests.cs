@@ -79,6 +79,44 @@ public sealed class PipelineCommandTests : ReproTestBase
         Assert.Equal(0.1, (double)manifest["metrics"]!["values"]!["loss"]!);
         Assert.Equal("{\"loss\": 0.1}\n", File.ReadAllText(Path.Combine(project, "metrics.json")));
         Assert.Contains("reused run", second.Stderr, StringComparison.Ordinal);
+
+        // The steps share one capture of the code, taken again after train restored files git sees (the outputs are
+        // untracked, not ignored): each step records the code its own capture would have found.
+        foreach (var name in new[] { "train", "evaluate" })
+        {
+            var before = Manifest(StoreOf(project), (string)firstRecord["steps"]!.AsArray().Single(step => (string?)step!["name"] == name)!["runId"]!);
+            var now = Manifest(StoreOf(project), (string)record["steps"]!.AsArray().Single(step => (string?)step!["name"] == name)!["runId"]!);
+            Assert.Equal(before["git"]!["untracked"]!.ToJsonString(), now["git"]!["untracked"]!.ToJsonString());
+        }
+
+        var evaluate = Manifest(StoreOf(project), (string)record["steps"]!.AsArray().Single(step => (string?)step!["name"] == "evaluate")!["runId"]!);
+        Assert.Contains(evaluate["git"]!["untracked"]!.AsArray(), file => (string?)file!["path"] == "models/model.bin");
+    }
+
+    [Fact]
+    public void Pipeline_UpstreamStepWritesAnUndeclaredFile_LaterStepsCaptureTheCodeAfterItAsTheirOwnRunsWould()
+    {
+        // prepare's code is only prepare.sh, so the log it writes changes train's and evaluate's code, not its own.
+        var (project, _) = CommittedProject(
+            ("MLproject", MLproject.Replace("    outputs: [data]", "    outputs: [data]\n    code: [prepare.sh]", StringComparison.Ordinal)),
+            ("raw.txt", "raw\n"),
+            ("prepare.sh", PrepareScript + "echo prepared > prepare.log\n"),
+            ("train.sh", TrainScript),
+            ("evaluate.sh", EvaluateScript));
+
+        var first = Repro.Run(project, "pipeline", ".", "--json");
+
+        Assert.True(first.ExitCode == 0, first.ToString());
+        var train = Manifest(StoreOf(project), (string)ParseJson(first.Stdout)["steps"]![1]!["runId"]!);
+        Assert.Contains(train["git"]!["untracked"]!.AsArray(), file => (string?)file!["path"] == "prepare.log");
+
+        var status = Repro.Run(project, "status", ".");
+        var second = Repro.Run(project, "pipeline", ".", "--json");
+
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Equal(["reused", "reused", "reused"], ParseJson(second.Stdout)["steps"]!.AsArray().Select(step => (string?)step!["state"]));
+        Assert.Equal(["prepare", "train", "evaluate"], Calls());
     }
 
     [Fact]

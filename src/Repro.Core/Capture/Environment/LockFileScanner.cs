@@ -124,6 +124,11 @@ internal static class LockFileScanner
     }
 
     /// <summary>The lock and environment file names, and <c>requirements*.txt</c>.</summary>
+    /// <summary>Whether a file of this name, written into the project, can change what <see cref="Scan"/> finds.</summary>
+    /// <param name="fileName">The file's name, without its folder.</param>
+    internal static bool Affects(string fileName) =>
+        IsLockFileName(fileName) || string.Equals(fileName, VirtualEnvironmentMarker, StringComparison.Ordinal);
+
     private static bool IsLockFileName(ReadOnlySpan<char> fileName) =>
         FileNameLookup.Contains(fileName)
         || (fileName.StartsWith("requirements", StringComparison.OrdinalIgnoreCase) && fileName.EndsWith(".txt", StringComparison.OrdinalIgnoreCase));

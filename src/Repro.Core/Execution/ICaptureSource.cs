@@ -1,0 +1,47 @@
+using Repro.Core.Capture.Environment;
+using Repro.Core.Capture.Git;
+
+namespace Repro.Core.Execution;
+
+/// <summary>
+/// Where <see cref="CaptureStage"/> gets the code's and the environment's captures. A run captures both afresh
+/// (<see cref="FreshCapture"/>); a pipeline shares one capture among its steps for as long as nothing the capture reads
+/// has changed. Either way the git record's patch files end up in the run's own folder.
+/// </summary>
+public interface ICaptureSource
+{
+    /// <summary>The code of <paramref name="run"/>'s <see cref="RunContext.CodeDirectory"/>, its patch files in the run's folder.</summary>
+    /// <param name="run">The run, its folder created.</param>
+    /// <param name="cancellationToken">Stops the wait (and a capture of the run's own).</param>
+    Task<GitCaptureResult> CaptureGitAsync(RunContext run, CancellationToken cancellationToken);
+
+    /// <summary>The machine and software <paramref name="run"/>'s command sees.</summary>
+    /// <param name="run">The run, resolved.</param>
+    /// <param name="cancellationToken">Stops the wait (and a capture of the run's own).</param>
+    Task<EnvironmentCaptureResult> CaptureEnvironmentAsync(RunContext run, CancellationToken cancellationToken);
+}
+
+/// <summary>The captures of one run, taken for it alone, just before it starts.</summary>
+public sealed class FreshCapture : ICaptureSource
+{
+    /// <summary>The one instance.</summary>
+    public static FreshCapture Instance { get; } = new();
+
+    private FreshCapture()
+    {
+    }
+
+    /// <inheritdoc />
+    public Task<GitCaptureResult> CaptureGitAsync(RunContext run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return GitCapture.CaptureAsync(run.CodeDirectory, run.Folder.Path, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<EnvironmentCaptureResult> CaptureEnvironmentAsync(RunContext run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return EnvironmentCapture.CaptureAsync(run.ProjectDirectory, run.Command.Command, run.InheritedEnvironment, cancellationToken);
+    }
+}

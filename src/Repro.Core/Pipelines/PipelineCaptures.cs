@@ -1,0 +1,219 @@
+using System.Security.Cryptography;
+using System.Text;
+using LibGit2Sharp;
+using Repro.Core.Capture.Environment;
+using Repro.Core.Capture.Git;
+using Repro.Core.Errors;
+using Repro.Core.Execution;
+using Repro.Core.Runs;
+
+namespace Repro.Core.Pipelines;
+
+/// <summary>
+/// The code and environment captures that the steps of one <c>repro pipeline</c> call share. Captured per step, a fully
+/// reused pipeline walked the whole working tree (git status and diff, the lock-file scan) and started the probes once
+/// per step; one call's steps see the same code and machine unless a step changed them, so git is captured once and
+/// the environment once per interpreter and inherited environment, and each capture is taken again only when it may
+/// have gone stale:
+/// <list type="bullet">
+/// <item>after a step executed (<see cref="Executed"/>): its child may have written anything (an untracked file, a
+/// lock file), so both are captured again, as a separate run would;</item>
+/// <item>after a reused step restored files (<see cref="Restored"/>): the restored bytes are the recorded ones, and a
+/// file git does not see (ignored and untracked, or outside the working tree) changes nothing git reports, so the code
+/// is captured again only when git sees one of them; the environment only when one is named like a lock file.</item>
+/// </list>
+/// A step therefore gets the record a capture of its own would have given it, and so the same run-cache key.
+/// </summary>
+internal sealed class PipelineCaptures : ICaptureSource, IDisposable
+{
+    private readonly DirectoryInfo _scratch = Directory.CreateTempSubdirectory("repro-pipeline-capture-");
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, (Task<GitCaptureResult> Capture, string Folder)> _git = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Task<EnvironmentCaptureResult>> _environments = new(StringComparer.Ordinal);
+    private readonly List<Task> _all = [];
+    private int _captures;
+
+    /// <summary>How many times git was captured, for tests of when a capture is taken again.</summary>
+    public int GitCaptures { get; private set; }
+
+    /// <summary>How many times an environment was captured.</summary>
+    public int EnvironmentCaptures { get; private set; }
+
+    /// <inheritdoc />
+    public async Task<GitCaptureResult> CaptureGitAsync(RunContext run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        (Task<GitCaptureResult> Capture, string Folder) entry;
+        lock (_lock)
+        {
+            if (!_git.TryGetValue(run.CodeDirectory, out entry))
+            {
+                // Into a folder of its own, outside the store: each step copies the patch files into its run folder.
+                var folder = Path.Combine(_scratch.FullName, (++_captures).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                var directory = run.CodeDirectory;
+                entry = (Task.Run(() => GitCapture.CaptureAsync(directory, folder, CancellationToken.None), CancellationToken.None), folder);
+                _git[directory] = entry;
+                _all.Add(entry.Capture);
+                GitCaptures++;
+            }
+        }
+
+        var result = await entry.Capture.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var record = result.Record;
+        foreach (var patch in new[] { record.Patch }.Concat(record.Submodules.Select(submodule => submodule.Patch)).OfType<StoredFileRecord>())
+        {
+            var target = Path.Combine(run.Folder.Path, patch.File);
+            try
+            {
+                File.Copy(Path.Combine(entry.Folder, patch.File), target, overwrite: true);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                throw new StoreException($"cannot write {target}: {exception.Message}", exception);
+            }
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public Task<EnvironmentCaptureResult> CaptureEnvironmentAsync(RunContext run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        // What the capture reads: the project (lock files), the interpreter the command names, and the environment.
+        var key = $"{run.ProjectDirectory}\0{InterpreterCommand.FindPython(run.Command.Command)}\0{Digest(run.InheritedEnvironment)}";
+        Task<EnvironmentCaptureResult> capture;
+        lock (_lock)
+        {
+            if (!_environments.TryGetValue(key, out capture!))
+            {
+                var project = run.ProjectDirectory;
+                var command = run.Command.Command;
+                var variables = new Dictionary<string, string>(run.InheritedEnvironment, StringComparer.Ordinal);
+                capture = Task.Run(() => EnvironmentCapture.CaptureAsync(project, command, variables, CancellationToken.None), CancellationToken.None);
+                _environments[key] = capture;
+                _all.Add(capture);
+                EnvironmentCaptures++;
+            }
+        }
+
+        return capture.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>A step's child ran: whatever it wrote, the next step captures code and environment again.</summary>
+    public void Executed()
+    {
+        lock (_lock)
+        {
+            _git.Clear();
+            _environments.Clear();
+        }
+    }
+
+    /// <summary>
+    /// A reused step wrote <paramref name="paths"/> (absolute): the code is captured again if git sees one of them, the
+    /// environment if one is named like a lock file.
+    /// </summary>
+    public void Restored(IReadOnlyCollection<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        if (paths.Count == 0)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (paths.Any(path => LockFileScanner.Affects(Path.GetFileName(path))))
+            {
+                _environments.Clear();
+            }
+
+            foreach (var (directory, entry) in _git.ToList())
+            {
+                if (!entry.Capture.IsCompletedSuccessfully || GitSees(entry.Capture.Result.Record, paths))
+                {
+                    _git.Remove(directory);
+                }
+            }
+        }
+    }
+
+    // Whether git status or diff could report one of the paths: it lies in the working tree and is tracked, not ignored,
+    // or inside a submodule or a .git folder.
+    private static bool GitSees(GitRecord record, IReadOnlyCollection<string> paths)
+    {
+        if (record.RepositoryRoot is not { } root)
+        {
+            // Not a repository: only a restored .git could make one.
+            return paths.Any(path => path.Split(Path.DirectorySeparatorChar).Contains(".git", StringComparer.Ordinal));
+        }
+
+        try
+        {
+            using var repository = new Repository(root);
+            foreach (var path in paths)
+            {
+                var relative = Path.GetRelativePath(root, path);
+                if (relative is "." or ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(relative))
+                {
+                    continue;
+                }
+
+                relative = relative.Replace(Path.DirectorySeparatorChar, '/');
+                if (relative.Split('/').Contains(".git", StringComparer.Ordinal)
+                    || record.Submodules.Any(submodule => relative.StartsWith(submodule.Path + "/", StringComparison.Ordinal))
+                    || repository.Index[relative] is not null
+                    || !repository.Ignore.IsPathIgnored(relative))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+        catch (LibGit2SharpException)
+        {
+            return true;
+        }
+    }
+
+    private static string Digest(IReadOnlyDictionary<string, string> variables)
+    {
+        var text = new StringBuilder();
+        foreach (var (name, value) in variables.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            text.Append(name).Append('\0').Append(value).Append('\n');
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    public void Dispose()
+    {
+        // A capture still running (the call was cancelled) may write into the folder while it goes.
+        Task[] all;
+        lock (_lock)
+        {
+            all = [.. _all];
+        }
+
+        try
+        {
+            Task.WaitAll(all, TimeSpan.FromSeconds(10));
+        }
+        catch (AggregateException)
+        {
+            // Their failures were reported to the steps that awaited them.
+        }
+
+        try
+        {
+            _scratch.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temporary folder left behind is harmless; the pipeline's outcome is what matters.
+        }
+    }
+}

@@ -1,0 +1,137 @@
+using Repro.Core.Execution;
+using Repro.Core.Pipelines;
+using Repro.Core.Processes;
+using Repro.Core.Runs;
+using Repro.TestInfrastructure;
+
+namespace Repro.Core.Tests.Pipelines;
+
+/// <summary>
+/// When the steps of one pipeline share a capture of the code, and when a step captures it again: on a real git
+/// repository whose <c>out/</c> is ignored, with a committed <c>tracked.txt</c>.
+/// </summary>
+public sealed class PipelineCapturesTests : IDisposable
+{
+    private readonly GitRepository _repository = new();
+    private readonly TempDirectory _runs = new();
+
+    public PipelineCapturesTests()
+    {
+        _repository.Write(".gitignore", "out/\n");
+        _repository.Write("tracked.txt", "committed\n");
+        _repository.CommitAll("start");
+    }
+
+    [Fact]
+    public async Task CaptureGit_TwoSteps_CapturesOnceAndGivesEachRunFolderThePatch()
+    {
+        _repository.Write("tracked.txt", "edited\n");
+        using var captures = new PipelineCaptures();
+
+        var first = await captures.CaptureGitAsync(Step("a"), CancellationToken.None);
+        var second = await captures.CaptureGitAsync(Step("b"), CancellationToken.None);
+
+        Assert.Equal(1, captures.GitCaptures);
+        Assert.Same(first, second);
+        Assert.NotNull(second.Record.Patch);
+        Assert.Equal(
+            File.ReadAllBytes(Path.Combine(_runs.Path, "a", RunFolder.PatchFileName)),
+            File.ReadAllBytes(Path.Combine(_runs.Path, "b", RunFolder.PatchFileName)));
+    }
+
+    [Fact]
+    public async Task Restored_IgnoredUntrackedFiles_KeepTheCaptureBecauseGitCannotSeeThem()
+    {
+        using var captures = new PipelineCaptures();
+        await captures.CaptureGitAsync(Step("a"), CancellationToken.None);
+        var restored = _repository.Write("out/s1/done", "1\n");
+
+        captures.Restored([restored, Path.Combine(_runs.Path, "outside-the-repository.json")]);
+        await captures.CaptureGitAsync(Step("b"), CancellationToken.None);
+
+        Assert.Equal(1, captures.GitCaptures);
+    }
+
+    [Fact]
+    public async Task Restored_UntrackedFileGitSees_CapturesAgainAndTheNextStepListsIt()
+    {
+        using var captures = new PipelineCaptures();
+        await captures.CaptureGitAsync(Step("a"), CancellationToken.None);
+        var restored = _repository.Write("models/model.bin", "weights\n");
+
+        captures.Restored([restored]);
+        var next = await captures.CaptureGitAsync(Step("b"), CancellationToken.None);
+
+        Assert.Equal(2, captures.GitCaptures);
+        Assert.Contains(next.Record.Untracked, file => file.Path == "models/model.bin");
+    }
+
+    [Fact]
+    public async Task Restored_TrackedFileEvenIfIgnored_CapturesAgain()
+    {
+        _repository.Write(".gitignore", "out/\ntracked.txt\n");
+        _repository.CommitAll("ignore a tracked file");
+        using var captures = new PipelineCaptures();
+        await captures.CaptureGitAsync(Step("a"), CancellationToken.None);
+        var restored = _repository.Write("tracked.txt", "restored\n");
+
+        captures.Restored([restored]);
+        var next = await captures.CaptureGitAsync(Step("b"), CancellationToken.None);
+
+        Assert.Equal(2, captures.GitCaptures);
+        Assert.NotNull(next.Record.Patch);
+    }
+
+    [Fact]
+    public async Task Executed_AnyStep_CapturesCodeAndEnvironmentAgain()
+    {
+        using var captures = new PipelineCaptures();
+        await captures.CaptureGitAsync(Step("a"), CancellationToken.None);
+        await captures.CaptureEnvironmentAsync(Step("a"), CancellationToken.None);
+
+        captures.Executed();
+        await captures.CaptureGitAsync(Step("b"), CancellationToken.None);
+        await captures.CaptureEnvironmentAsync(Step("b"), CancellationToken.None);
+
+        Assert.Equal(2, captures.GitCaptures);
+        Assert.Equal(2, captures.EnvironmentCaptures);
+    }
+
+    [Fact]
+    public async Task Restored_FileNamedLikeALockFile_CapturesTheEnvironmentAgainAndNothingElseDoes()
+    {
+        using var captures = new PipelineCaptures();
+        await captures.CaptureEnvironmentAsync(Step("a"), CancellationToken.None);
+
+        captures.Restored([_repository.Write("out/model.bin", "weights\n")]);
+        await captures.CaptureEnvironmentAsync(Step("b"), CancellationToken.None);
+        Assert.Equal(1, captures.EnvironmentCaptures);
+
+        captures.Restored([_repository.Write("out/requirements-frozen.txt", "numpy==2.0\n")]);
+        var next = await captures.CaptureEnvironmentAsync(Step("c"), CancellationToken.None);
+
+        Assert.Equal(2, captures.EnvironmentCaptures);
+        Assert.Contains(next.Record.LockFiles, file => file.Path == "out/requirements-frozen.txt");
+    }
+
+    public void Dispose()
+    {
+        _repository.Dispose();
+        _runs.Dispose();
+    }
+
+    // A resolved step of the project at the repository's root, with a run folder of its own.
+    private RunContext Step(string name)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_runs.Path, name)).FullName;
+        var run = new RunContext(
+            new RunRequest { StoreDirectory = Path.Combine(_runs.Path, "store"), Environment = new Dictionary<string, string> { ["PATH"] = System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin" } },
+            new Interruption())
+        {
+            ProjectDirectory = _repository.Root,
+            Folder = new RunFolder(folder),
+            Command = new Repro.Core.Projects.RenderedCommand(null, new EntryPointRecord(name, EntryPointKind.Declared), [], "echo " + name, ["bash", "-c", "echo " + name], []),
+        };
+        return run;
+    }
+}

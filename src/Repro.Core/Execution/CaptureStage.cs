@@ -28,8 +28,19 @@ public sealed class CaptureStage : IRunStage
         // never hold up the thread pool's few threads (on two cores, a queued capture could wait half a second for the
         // pool to grow).
         // For a project from the git cache the run works in a copy, but its code is the pristine cached checkout.
-        var gitTask = Timings.MeasureAsync("capture: git", () => StartOnOwnThread(() => GitCapture.CaptureAsync(run.CodeDirectory, run.Folder.Path, cancellationToken), cancellationToken));
-        var environmentTask = Timings.MeasureAsync("capture: environment", () => StartOnOwnThread(() => EnvironmentCapture.CaptureAsync(run.ProjectDirectory, run.Command.Command, run.InheritedEnvironment, cancellationToken), cancellationToken));
+        // When the code is the project itself, the lock-file search takes git's list of the working tree instead of
+        // walking it a second time (on 100,000 files the walk cost as much as git's own pass).
+        var sameTree = string.Equals(Path.GetFullPath(run.CodeDirectory), Path.GetFullPath(run.ProjectDirectory), StringComparison.Ordinal);
+        var gitTask = Timings.MeasureAsync("capture: git", () => StartOnOwnThread(
+            () => sameTree
+                ? GitCapture.CaptureWithListingAsync(run.CodeDirectory, run.Folder.Path, cancellationToken)
+                : GitCapture.CaptureAsync(run.CodeDirectory, run.Folder.Path, cancellationToken),
+            cancellationToken));
+        // A failed git capture fails the stage below; the lock-file search then simply walks.
+        var listing = sameTree
+            ? gitTask.ContinueWith(static task => task.IsCompletedSuccessfully ? task.Result.Listing : null, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
+            : null;
+        var environmentTask = Timings.MeasureAsync("capture: environment", () => StartOnOwnThread(() => EnvironmentCapture.CaptureAsync(run.ProjectDirectory, run.Command.Command, run.InheritedEnvironment, EnvironmentCapture.DefaultProbeTimeout, listing, cancellationToken), cancellationToken));
         var inputsTask = Timings.MeasureAsync("capture: inputs", () => StartOnOwnThread(() => run.Fingerprinter.FingerprintInputsAsync(run.ProjectDirectory, run.InputSpecs, cancellationToken), cancellationToken));
         await Task.WhenAll(gitTask, environmentTask, inputsTask).ConfigureAwait(false);
         var git = await gitTask.ConfigureAwait(false);

@@ -83,7 +83,7 @@ internal static class GitCliWorkingTreeReader
         }
 
         var listing = listProjectPath is not null && await trackedTask is { } tracked
-            ? new WorkingTreeListing(root, listProjectPath, tracked, [.. status.Untracked, .. status.Ignored])
+            ? new WorkingTreeListing(root, listProjectPath, tracked, [.. status.Untracked, .. status.Ignored], status.GitlinkChanged)
             : null;
         return new WorkingTreeChanges(patch, changed, files, nested, warnings) { Listing = listing };
     }
@@ -105,6 +105,7 @@ internal static class GitCliWorkingTreeReader
     internal static Status ParseStatus(ReadOnlySpan<byte> output)
     {
         var result = new Status([], [], []);
+        var gitlinkChanged = false;
         while (output.Length > 0)
         {
             var end = output.IndexOf((byte)0);
@@ -126,10 +127,12 @@ internal static class GitCliWorkingTreeReader
                 case (byte)'1':
                     // "1 XY SUB mH mI mW hH hI PATH": the path follows the eighth space.
                     result.Changed.Add(PathText.FromBytes(AfterFields(entry, 8)));
+                    gitlinkChanged |= HasGitlinkMode(entry, 3);
                     break;
                 case (byte)'u':
                     // "u XY SUB m1 m2 m3 mW h1 h2 h3 PATH".
                     result.Changed.Add(PathText.FromBytes(AfterFields(entry, 10)));
+                    gitlinkChanged |= HasGitlinkMode(entry, 4);
                     break;
                 case (byte)'2':
                     // Only with rename detection, which is off; its original path is a second NUL-terminated field.
@@ -141,7 +144,24 @@ internal static class GitCliWorkingTreeReader
             }
         }
 
-        return result;
+        return result with { GitlinkChanged = gitlinkChanged };
+    }
+
+    /// <summary>Whether one of the <paramref name="modes"/> mode fields after the first three holds 160000, a submodule.</summary>
+    private static bool HasGitlinkMode(ReadOnlySpan<byte> entry, int modes)
+    {
+        var fields = AfterFields(entry, 3);
+        for (var i = 0; i < modes; i++)
+        {
+            if (fields.StartsWith("160000 "u8))
+            {
+                return true;
+            }
+
+            fields = AfterFields(fields, 1);
+        }
+
+        return false;
     }
 
     private static ReadOnlySpan<byte> AfterFields(ReadOnlySpan<byte> entry, int fields)
@@ -164,7 +184,11 @@ internal static class GitCliWorkingTreeReader
     /// <param name="Changed">Tracked paths whose index or working tree differs from HEAD.</param>
     /// <param name="Untracked">Untracked files, and repositories of their own (trailing slash).</param>
     /// <param name="Ignored">Ignored files, and ignored folders (trailing slash) that git did not look into.</param>
-    internal sealed record Status(List<string> Changed, List<string> Untracked, List<string> Ignored);
+    internal sealed record Status(List<string> Changed, List<string> Untracked, List<string> Ignored)
+    {
+        /// <summary>Whether a changed path is a submodule in HEAD, the index or the working tree.</summary>
+        public bool GitlinkChanged { get; init; }
+    }
 
     private static async Task<StoredFileRecord?> WritePatchAsync(
         GitExecutable git, string root, string patchFile, IReadOnlyList<string> changed, CancellationToken cancellationToken)

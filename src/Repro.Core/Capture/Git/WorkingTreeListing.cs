@@ -17,7 +17,8 @@ internal sealed class WorkingTreeListing
     /// <param name="projectPath">The project folder relative to the root (empty for the root itself).</param>
     /// <param name="tracked">The output of <c>git ls-files -z --stage</c> run at the root.</param>
     /// <param name="untrackedOrIgnored">Untracked and ignored files and folders, as <c>git status</c> listed them.</param>
-    public WorkingTreeListing(string root, string projectPath, byte[] tracked, IReadOnlyList<string> untrackedOrIgnored)
+    /// <param name="gitlinkChanged">Whether status showed a changed path that is a submodule in HEAD, the index or the working tree.</param>
+    public WorkingTreeListing(string root, string projectPath, byte[] tracked, IReadOnlyList<string> untrackedOrIgnored, bool gitlinkChanged)
     {
         Root = root;
         ProjectPath = projectPath;
@@ -29,10 +30,13 @@ internal sealed class WorkingTreeListing
             (path.EndsWith('/') ? folders : files).Add(path);
         }
 
-        foreach (var submodule in TrackedEntries(static (mode, _) => mode.SequenceEqual("160000"u8)))
+        var submodules = TrackedEntries(static (mode, _) => mode.SequenceEqual("160000"u8));
+        foreach (var submodule in submodules)
         {
             folders.Add(submodule + "/");
         }
+
+        HasSubmodules = gitlinkChanged || submodules.Count > 0;
 
         OtherFiles = files;
         Folders = folders;
@@ -43,6 +47,9 @@ internal sealed class WorkingTreeListing
 
     /// <summary>The project folder relative to the root, without a trailing slash; empty when it is the root.</summary>
     public string ProjectPath { get; }
+
+    /// <summary>Whether the index or HEAD has a submodule (a gitlink): when not, and there is no <c>.gitmodules</c>, there is none to record.</summary>
+    public bool HasSubmodules { get; }
 
     /// <summary>Untracked and ignored files.</summary>
     public IReadOnlyList<string> OtherFiles { get; }

@@ -540,6 +540,43 @@ public sealed class GitCaptureTests : IDisposable
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CaptureAsync_GitlinkWithoutGitmodules_IsStillRecordedWhetherOrNotTheTreeIsListed(bool listFiles)
+    {
+        _repo.Write("train.py", "x\n");
+        var embedded = Directory.CreateDirectory(Path.Combine(_repo.Root, "vendored")).FullName;
+        GitRepository.Run(embedded, "init", "--quiet", "-b", "main");
+        File.WriteAllText(Path.Combine(embedded, "lib.py"), "1\n");
+        GitRepository.Run(embedded, "add", "lib.py");
+        GitRepository.Run(embedded, "-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "--quiet", "-m", "one");
+        var commit = GitRepository.Run(embedded, "rev-parse", "HEAD").Trim();
+        // An embedded repository added as is: a gitlink in the index, no .gitmodules.
+        _repo.CommitAll();
+        Assert.False(File.Exists(Path.Combine(_repo.Root, ".gitmodules")));
+
+        var result = await GitCapture.CaptureAsync(_repo.Root, _repo.Scratch("run"), Executable(Reader.GitExecutable), listFiles, CancellationToken.None);
+
+        var recorded = Assert.Single(result.Record.Submodules);
+        Assert.Equal("vendored", recorded.Path);
+        Assert.Equal(commit, recorded.Commit);
+    }
+
+    [Fact]
+    public async Task CaptureWithListing_NoSubmodules_RecordsNone()
+    {
+        _repo.Write("train.py", "x\n");
+        _repo.CommitAll();
+        _repo.Write("train.py", "y\n");
+
+        var result = await GitCapture.CaptureAsync(_repo.Root, _repo.Scratch("run"), Executable(Reader.GitExecutable), listFiles: true, CancellationToken.None);
+
+        Assert.False(result.Listing!.HasSubmodules);
+        Assert.Empty(result.Record.Submodules);
+        Assert.Equal(["train.py"], result.ChangedPaths);
+    }
+
+    [Theory]
     [InlineData(Reader.GitExecutable)]
     [InlineData(Reader.LibGit2Sharp)]
     public async Task CaptureAsync_SubmoduleMovedToAnotherCommit_RecordsTheCommitItsWorkingTreeHasAndItsChanges(Reader reader)

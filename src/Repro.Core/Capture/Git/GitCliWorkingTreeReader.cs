@@ -45,11 +45,12 @@ internal static class GitCliWorkingTreeReader
     public static Task<WorkingTreeChanges> StartAsync(
         GitExecutable git, string root, string patchFile, string? excludedPrefix, string? listProjectPath, CancellationToken cancellationToken)
     {
-        // git starts before this method returns, so the caller's own reads run while it works.
+        // git starts before this method returns, so the caller's own reads run while it works; status first, as the
+        // patch waits for it, while the index listing (no lstat) is done well before status is.
+        var status = Timings.MeasureAsync("git: status (one pass over the working tree)", () => ReadStatusAsync(git, root, cancellationToken));
         var tracked = listProjectPath is null
             ? Task.FromResult<byte[]?>(null)
             : Timings.MeasureAsync<byte[]?>("git: ls-files --stage (for lock files)", async () => await git.ReadAllAsync(root, ["ls-files", "-z", "--stage"], userConfiguration: true, cancellationToken));
-        var status = Timings.MeasureAsync("git: status (one pass over the working tree)", () => ReadStatusAsync(git, root, cancellationToken));
         return ReadAsync(git, root, patchFile, excludedPrefix, listProjectPath, status, tracked, cancellationToken);
     }
 

@@ -43,24 +43,15 @@ cases=(
   "repro run, 100,000 files|cd '$big' && '$repro' run . --store '$work/store-big'"
   "repro run, small repository|cd '$small' && '$repro' run . --store '$work/store-small'"
 )
-declare -A samples
-for spec in "${cases[@]}"; do eval "${spec#*|}" >/dev/null 2>&1; done   # warm-up: page cache, index stat data
-echo "measuring $rounds interleaved rounds (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
-for _ in $(seq "$rounds"); do
-  for i in "${!cases[@]}"; do
-    start=$EPOCHREALTIME
-    eval "${cases[$i]#*|}" >/dev/null 2>&1 || { echo "failed: ${cases[$i]#*|}" >&2; exit 1; }
-    end=$EPOCHREALTIME
-    samples[$i]+="$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f", (e - s) * 1000 }') "
-  done
-done
+# shellcheck source=../lib.sh
+. "$here/../lib.sh"
+bench_warm_up
+bench_rounds "$rounds"
 
-median() { tr ' ' '\n' | grep . | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-read -r status_median <<< "$(echo "${samples[0]}" | median)"
-read -r big_median <<< "$(echo "${samples[1]}" | median)"
-read -r small_median <<< "$(echo "${samples[2]}" | median)"
-per_round="$(paste -d' ' <(echo "${samples[0]}" | tr ' ' '\n' | grep .) <(echo "${samples[1]}" | tr ' ' '\n' | grep .) <(echo "${samples[2]}" | tr ' ' '\n' | grep .) \
-  | awk '{ printf "%.4f ", ($2 - $3) / $1 }' | median)"
+status_median="$(bench_median 0)"
+big_median="$(bench_median 1)"
+small_median="$(bench_median 2)"
+per_round="$(paste -d' ' <(bench_column 0) <(bench_column 1) <(bench_column 2) | awk '{ printf "%.4f ", ($2 - $3) / $1 }' | median)"
 
 echo
 echo "$(nproc) cores, git $(git --version | cut -d' ' -f3), load average after: $(cut -d' ' -f1-3 /proc/loadavg), $rounds rounds"
@@ -68,7 +59,7 @@ echo
 echo "| what | median (ms) |"
 echo "|---|---:|"
 for i in "${!cases[@]}"; do
-  echo "| ${cases[$i]%%|*} | $(echo "${samples[$i]}" | median) |"
+  echo "| $(bench_label "$i") | $(bench_median "$i") |"
 done
 awk -v b="$big_median" -v s="$small_median" -v g="$status_median" -v r="$per_round" 'BEGIN {
   printf "| git capture end to end: run(100,000) - run(small) | %.1f |\n", b - s

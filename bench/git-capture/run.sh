@@ -12,12 +12,15 @@ export REPRO_BENCH_GIT_REPO="${REPRO_BENCH_GIT_REPO:-/tmp/repro-bench-git-100k}"
 
 cd "$REPRO_BENCH_GIT_REPO"
 status='git status --porcelain'
-diff='git -c diff.autoRefreshIndex=false diff HEAD --binary --no-renames --no-ext-diff --no-textconv --no-color --submodule=short --ignore-submodules=none'
-untracked='git ls-files --others --exclude-standard -z --exclude=.repro/'
-# CPU time (user + system) of what git status does against the two commands repro runs side by side: on a machine
-# whose cores are all busy, wall time follows CPU time; with a free core, repro's two commands overlap.
+# What repro runs: one status pass (changed, untracked and ignored paths at once), the diff limited to the changed
+# paths, and the index listing the lock-file search takes instead of walking the tree.
+pass='git status --porcelain=v2 -z --untracked-files=all --ignored=matching --no-renames --ignore-submodules=none'
+diff="git --literal-pathspecs -c diff.autoRefreshIndex=false diff HEAD --binary --no-renames --no-ext-diff --no-textconv --no-color --submodule=short --ignore-submodules=none -- $(git status --porcelain=v2 -z --no-renames | tr '\0' '\n' | awk '$1 == "1" { print $9 }' | head -1)"
+listing='git ls-files -z --stage'
+# CPU time (user + system) of git status against the commands repro runs: on a machine whose cores are all busy,
+# wall time follows CPU time.
 if [ -x /usr/bin/time ]; then
-  for command in "$status" "$diff" "$untracked"; do
+  for command in "$status" "$pass" "$diff" "$listing"; do
     /usr/bin/time -f '%U %S' -o /tmp/repro-bench-cpu.$$ bash -c "for i in \$(seq 20); do $command >/dev/null; done"
     awk -v c="$command" '{ printf "cpu %6.1f ms/run (user %5.1f, system %5.1f): %s\n", ($1 + $2) * 50, $1 * 50, $2 * 50, c }' /tmp/repro-bench-cpu.$$
   done
@@ -25,7 +28,7 @@ if [ -x /usr/bin/time ]; then
 fi
 # Process-level wall times, when hyperfine happens to be installed (nothing requires it).
 if command -v hyperfine >/dev/null 2>&1; then
-  hyperfine -N --warmup 3 --runs 20 "$status" "$diff" "$untracked"
+  hyperfine -N --warmup 3 --runs 20 "$status" "$pass" "$diff" "$listing"
 fi
 cd - >/dev/null
 

@@ -49,32 +49,24 @@ cases=(
   "repro run (hash cache warm), 16 files|cd '$project' && '$repro' run . --store '$work/store'"
   "repro run -e noop (no inputs)|cd '$project' && '$repro' run . -e noop --store '$work/store'"
 )
-declare -A samples
+# shellcheck source=../lib.sh
+. "$here/../lib.sh"
 cat "${files[@]}" > /dev/null   # into the page cache
-for spec in "${cases[@]}"; do eval "${spec#*|}" >/dev/null 2>&1; done
+bench_warm_up
 sleep 3   # files older than the hash cache's racy margin, so the warm case really hits
-for spec in "${cases[@]}"; do eval "${spec#*|}" >/dev/null 2>&1; done
-echo "measuring $rounds interleaved rounds (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
-for _ in $(seq "$rounds"); do
-  for i in "${!cases[@]}"; do
-    start=$EPOCHREALTIME
-    eval "${cases[$i]#*|}" >/dev/null 2>&1 || { echo "failed: ${cases[$i]#*|}" >&2; exit 1; }
-    end=$EPOCHREALTIME
-    samples[$i]+="$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f", (e - s) * 1000 }') "
-  done
-done
+bench_warm_up
+bench_rounds "$rounds"
 
-median() { tr ' ' '\n' | grep . | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-sha_median="$(echo "${samples[0]}" | median)"
-cold_per_round="$(paste -d' ' <(echo "${samples[0]}" | tr ' ' '\n' | grep .) <(echo "${samples[2]}" | tr ' ' '\n' | grep .) | awk '{ printf "%.4f ", $1 / $2 }' | median)"
+sha_median="$(bench_median 0)"
+cold_per_round="$(paste -d' ' <(bench_column 0) <(bench_column 2) | awk '{ printf "%.4f ", $1 / $2 }' | median)"
 echo
 echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(openssl version | cut -d' ' -f1-2), load average after: $(cut -d' ' -f1-3 /proc/loadavg), $rounds rounds"
 echo
 echo "| what | median (s) | sha256sum / this |"
 echo "|---|---:|---:|"
 for i in "${!cases[@]}"; do
-  m="$(echo "${samples[$i]}" | median)"
-  awk -v n="${cases[$i]%%|*}" -v m="$m" -v s="$sha_median" 'BEGIN { printf "| %s | %.3f | %.2f |\n", n, m / 1000, s / m }'
+  m="$(bench_median "$i")"
+  awk -v n="$(bench_label "$i")" -v m="$m" -v s="$sha_median" 'BEGIN { printf "| %s | %.3f | %.2f |\n", n, m / 1000, s / m }'
 done
 echo
 echo "cold repro run against sha256sum: median of per-round ratios $(printf '%.2f' "$cold_per_round"); target >= 8"

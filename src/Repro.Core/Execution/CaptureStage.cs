@@ -12,14 +12,18 @@ namespace Repro.Core.Execution;
 /// Capture: the code (git), the machine and software (environment), and the inputs' fingerprints, all three at once,
 /// as they are just before the child starts. <c>--require-clean</c> is enforced here, before anything runs.
 /// </summary>
-/// <param name="source">Where the code's and the environment's captures come from: taken afresh unless a pipeline shares them.</param>
-public sealed class CaptureStage(ICaptureSource source) : IRunStage
+public sealed class CaptureStage : IRunStage
 {
+    // Where the code's and the environment's captures come from: taken afresh unless a pipeline shares them.
+    private readonly ICaptureSource _source;
+
     /// <summary>The capture stage of a run: code and environment captured afresh.</summary>
     public CaptureStage()
         : this(FreshCapture.Instance)
     {
     }
+
+    internal CaptureStage(ICaptureSource source) => _source = source;
 
     /// <inheritdoc />
     public async Task RunAsync(RunContext run, CancellationToken cancellationToken)
@@ -35,8 +39,15 @@ public sealed class CaptureStage(ICaptureSource source) : IRunStage
         // never hold up the thread pool's few threads (on two cores, a queued capture could wait half a second for the
         // pool to grow).
         // For a project from the git cache the run works in a copy, but its code is the pristine cached checkout.
-        var gitTask = Timings.MeasureAsync("capture: git", () => StartOnOwnThread(() => source.CaptureGitAsync(run, cancellationToken), cancellationToken));
-        var environmentTask = Timings.MeasureAsync("capture: environment", () => StartOnOwnThread(() => source.CaptureEnvironmentAsync(run, cancellationToken), cancellationToken));
+        // When the code is the project itself, the lock-file search takes git's list of the working tree instead of
+        // walking it a second time (on 100,000 files the walk cost as much as git's own pass).
+        var sameTree = string.Equals(Path.GetFullPath(run.CodeDirectory), Path.GetFullPath(run.ProjectDirectory), StringComparison.Ordinal);
+        var gitTask = Timings.MeasureAsync("capture: git", () => StartOnOwnThread(() => _source.CaptureGitAsync(run, sameTree, cancellationToken), cancellationToken));
+        // A failed git capture fails the stage below; the lock-file search then simply walks.
+        var listing = sameTree
+            ? gitTask.ContinueWith(static task => task.IsCompletedSuccessfully ? task.Result.Listing : null, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
+            : null;
+        var environmentTask = Timings.MeasureAsync("capture: environment", () => StartOnOwnThread(() => _source.CaptureEnvironmentAsync(run, listing, cancellationToken), cancellationToken));
         var inputsTask = Timings.MeasureAsync("capture: inputs", () => StartOnOwnThread(() => run.Fingerprinter.FingerprintInputsAsync(run.ProjectDirectory, run.InputSpecs, cancellationToken), cancellationToken));
         await Task.WhenAll(gitTask, environmentTask, inputsTask).ConfigureAwait(false);
         var git = await gitTask.ConfigureAwait(false);

@@ -8,21 +8,23 @@ namespace Repro.Core.Execution;
 /// (<see cref="FreshCapture"/>); a pipeline shares one capture among its steps for as long as nothing the capture reads
 /// has changed. Either way the git record's patch files end up in the run's own folder.
 /// </summary>
-public interface ICaptureSource
+internal interface ICaptureSource
 {
     /// <summary>The code of <paramref name="run"/>'s <see cref="RunContext.CodeDirectory"/>, its patch files in the run's folder.</summary>
     /// <param name="run">The run, its folder created.</param>
+    /// <param name="withListing">Whether to keep git's listing of the working tree (<see cref="GitCaptureResult.Listing"/>) for the lock-file search; a source may leave it null.</param>
     /// <param name="cancellationToken">Stops the wait (and a capture of the run's own).</param>
-    Task<GitCaptureResult> CaptureGitAsync(RunContext run, CancellationToken cancellationToken);
+    Task<GitCaptureResult> CaptureGitAsync(RunContext run, bool withListing, CancellationToken cancellationToken);
 
     /// <summary>The machine and software <paramref name="run"/>'s command sees.</summary>
     /// <param name="run">The run, resolved.</param>
+    /// <param name="listing">Git's listing of the project's working tree, when the git capture keeps one: the lock-file search takes it instead of walking the tree; null (or a null result) walks.</param>
     /// <param name="cancellationToken">Stops the wait (and a capture of the run's own).</param>
-    Task<EnvironmentCaptureResult> CaptureEnvironmentAsync(RunContext run, CancellationToken cancellationToken);
+    Task<EnvironmentCaptureResult> CaptureEnvironmentAsync(RunContext run, Task<WorkingTreeListing?>? listing, CancellationToken cancellationToken);
 }
 
 /// <summary>The captures of one run, taken for it alone, just before it starts.</summary>
-public sealed class FreshCapture : ICaptureSource
+internal sealed class FreshCapture : ICaptureSource
 {
     /// <summary>The one instance.</summary>
     public static FreshCapture Instance { get; } = new();
@@ -32,16 +34,18 @@ public sealed class FreshCapture : ICaptureSource
     }
 
     /// <inheritdoc />
-    public Task<GitCaptureResult> CaptureGitAsync(RunContext run, CancellationToken cancellationToken)
+    public Task<GitCaptureResult> CaptureGitAsync(RunContext run, bool withListing, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return GitCapture.CaptureAsync(run.CodeDirectory, run.Folder.Path, cancellationToken);
+        return withListing
+            ? GitCapture.CaptureWithListingAsync(run.CodeDirectory, run.Folder.Path, cancellationToken)
+            : GitCapture.CaptureAsync(run.CodeDirectory, run.Folder.Path, cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<EnvironmentCaptureResult> CaptureEnvironmentAsync(RunContext run, CancellationToken cancellationToken)
+    public Task<EnvironmentCaptureResult> CaptureEnvironmentAsync(RunContext run, Task<WorkingTreeListing?>? listing, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return EnvironmentCapture.CaptureAsync(run.ProjectDirectory, run.Command.Command, run.InheritedEnvironment, cancellationToken);
+        return EnvironmentCapture.CaptureAsync(run.ProjectDirectory, run.Command.Command, run.InheritedEnvironment, EnvironmentCapture.DefaultProbeTimeout, listing, cancellationToken);
     }
 }

@@ -40,7 +40,7 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
     public int EnvironmentCaptures { get; private set; }
 
     /// <inheritdoc />
-    public async Task<GitCaptureResult> CaptureGitAsync(RunContext run, CancellationToken cancellationToken)
+    public async Task<GitCaptureResult> CaptureGitAsync(RunContext run, bool withListing, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
         (Task<GitCaptureResult> Capture, string Folder) entry;
@@ -77,9 +77,11 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
     }
 
     /// <inheritdoc />
-    public Task<EnvironmentCaptureResult> CaptureEnvironmentAsync(RunContext run, CancellationToken cancellationToken)
+    public Task<EnvironmentCaptureResult> CaptureEnvironmentAsync(RunContext run, Task<WorkingTreeListing?>? listing, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
+        // The shared capture walks for lock files rather than take a step's git listing: a capture taken again after a
+        // step restored a lock file git ignores must see it, and the shared git listing may be older than that file.
         // What the capture reads: the project (lock files), the interpreter the command names, and the environment.
         var key = $"{run.ProjectDirectory}\0{InterpreterCommand.FindPython(run.Command.Command)}\0{Digest(run.InheritedEnvironment)}";
         Task<EnvironmentCaptureResult> capture;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Repro.Core.Capture.Git;
 using Repro.Core.Diagnostics;
 using Repro.Core.Errors;
 using Repro.Core.Runs;
@@ -44,11 +45,31 @@ public static class EnvironmentCapture
     /// <param name="cancellationToken">Stops capture and kills running probes.</param>
     /// <returns>The record and the warnings to report.</returns>
     /// <exception cref="InputException">The project directory does not exist.</exception>
-    public static async Task<EnvironmentCaptureResult> CaptureAsync(
+    public static Task<EnvironmentCaptureResult> CaptureAsync(
         string projectDirectory,
         string renderedCommand,
         IReadOnlyDictionary<string, string> variables,
         TimeSpan probeTimeout,
+        CancellationToken cancellationToken) =>
+        CaptureAsync(projectDirectory, renderedCommand, variables, probeTimeout, workingTreeListing: null, cancellationToken);
+
+    /// <summary>
+    /// Captures the environment; the lock files are found in <paramref name="workingTreeListing"/>'s list of the
+    /// project's working tree (git capture of the same project makes it) instead of a walk, when it comes with one.
+    /// </summary>
+    /// <param name="projectDirectory">The project directory.</param>
+    /// <param name="renderedCommand">The command the run will execute.</param>
+    /// <param name="variables">The environment the run will inherit.</param>
+    /// <param name="probeTimeout">How long each external probe may run.</param>
+    /// <param name="workingTreeListing">Completes with git's listing of the working tree holding the project, or null (then the lock-file search walks).</param>
+    /// <param name="cancellationToken">Stops capture and kills running probes.</param>
+    /// <returns>The record and the warnings to report.</returns>
+    internal static async Task<EnvironmentCaptureResult> CaptureAsync(
+        string projectDirectory,
+        string renderedCommand,
+        IReadOnlyDictionary<string, string> variables,
+        TimeSpan probeTimeout,
+        Task<WorkingTreeListing?>? workingTreeListing,
         CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(projectDirectory);
@@ -67,7 +88,11 @@ public static class EnvironmentCapture
         var sdkTask = Timings.MeasureAsync("environment: .NET SDK", () => DotnetSdkProbe.ProbeAsync(variables, project, probeTimeout, cancellationToken));
         var interpreterTask = Timings.MeasureAsync("environment: Python interpreter", () => PythonInterpreterProbe.ProbeAsync(renderedCommand, variables, project, probeTimeout, cancellationToken));
         var lockWarnings = new List<string>();
-        var lockFilesTask = Timings.MeasureAsync("environment: lock files", () => Task.Run(() => LockFileScanner.Scan(project, lockWarnings, cancellationToken), cancellationToken));
+        var lockFilesTask = Timings.MeasureAsync("environment: lock files", async () =>
+        {
+            var listing = workingTreeListing is null ? null : await workingTreeListing.ConfigureAwait(false);
+            return await Task.Run(() => LockFileScanner.Scan(project, listing, lockWarnings, cancellationToken), cancellationToken).ConfigureAwait(false);
+        });
         var hostTask = Timings.MeasureAsync("environment: host facts", () => Detectors.First(detector => detector.IsApplicable).DetectAsync(variables, probeTimeout, cancellationToken));
 
         // Cheap facts.

@@ -15,4 +15,7 @@ public sealed record GitCaptureResult(GitRecord Record, IReadOnlyList<string> Wa
 
     /// <summary>Untracked folders that are repositories of their own (trailing slash); they make the tree dirty but are not fingerprinted.</summary>
     public IReadOnlyList<string> NestedRepositories { get; init; } = [];
+
+    /// <summary>Every file git saw in the working tree, when the capture was asked for it and read it with git; else null.</summary>
+    internal WorkingTreeListing? Listing { get; init; }
 }

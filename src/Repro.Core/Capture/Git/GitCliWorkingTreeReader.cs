@@ -7,45 +7,69 @@ using Repro.Core.Runs;
 namespace Repro.Core.Capture.Git;
 
 /// <summary>
-/// Reads working-tree changes with the <c>git</c> executable, in two processes that run at the same time.
+/// Reads working-tree changes with the <c>git</c> executable: one <c>git status</c> pass over the working tree, then a
+/// <c>git diff HEAD</c> limited to the paths status found changed.
 /// </summary>
 /// <remarks>
-/// Why not <c>git status</c>: status refreshes the index against the working tree, compares HEAD with the index,
-/// then walks every folder for untracked files, one after the other, in one process; asking it first and for the
-/// patch second costs a whole status plus a diff. The patch of HEAD against the working tree already tells which
-/// tracked files changed, so repro runs <c>git diff HEAD</c> (tracked changes, staged and unstaged) and
-/// <c>git ls-files --others</c> (untracked files) side by side. Together they do the work of one status and no more
-/// (on 100,000 files, CPU per call: status about 140 ms; diff about 100 ms and ls-files about 45 ms), and status
-/// already spreads its largest part (one lstat per tracked file) over all cores, so the gain is the overlap of the
-/// folder walk with that part: with the cores to itself the capture takes about 0.8x the wall time of
-/// <c>git status --porcelain</c> (bench/git-capture/run.sh), and about 1.1x when other work keeps every core busy
-/// (wall time then follows CPU time).
+/// On 100,000 files, <c>git status</c> costs about as much CPU as <c>git diff HEAD</c> (one lstat per tracked file)
+/// and <c>git ls-files --others</c> (the folder walk) together, because it does both: earlier versions ran those two
+/// side by side, which was as fast on an idle machine, but a lock-file search then had to walk the tree a third time.
+/// <c>git status --porcelain=v2 -z --untracked-files=all --ignored=matching</c> gives, in the one pass, the changed
+/// tracked paths, every untracked file and the ignored files and folders (without descending into ignored folders),
+/// which is all the lock-file search needs besides the index (<see cref="WorkingTreeListing"/>). The patch then comes
+/// from <c>git diff HEAD -- PATHS</c>, which only reads the index and those files: its bytes are exactly what the
+/// unlimited diff gives, because status lists every path that diff could show (a path whose index and working tree
+/// differ from HEAD), and a path status lists that diff finds unchanged simply gives no output. When a changed path
+/// is not valid UTF-8 (it cannot be passed as an argument) or the paths are very many, the diff is not limited.
 /// LibGit2Sharp's status takes 2.3x to 2.7x git's on such a tree, which is why it is only the fallback.
-/// Neither command ever writes the repository: <c>diff.autoRefreshIndex=false</c> stops <c>git diff</c> from
-/// rewriting the index after finding files whose timestamps changed (<c>--no-optional-locks</c> does not cover
+/// Neither command ever writes the repository: <c>GIT_OPTIONAL_LOCKS=0</c> stops status from refreshing the index
+/// and <c>diff.autoRefreshIndex=false</c> stops <c>git diff</c> from doing so (<c>--no-optional-locks</c> does not cover
 /// <c>git diff</c>), so runs started at the same time never race on <c>.git/index.lock</c>.
 /// </remarks>
 internal static class GitCliWorkingTreeReader
 {
+    // Beyond this many bytes of paths the diff runs unlimited: its cost no longer depends much on the paths, and a
+    // command line has limits.
+    private const int MaxPathspecBytes = 64 * 1024;
+
     /// <summary>Writes <paramref name="patchFile"/> when tracked files differ and fingerprints untracked files.</summary>
     /// <param name="git">The executable.</param>
     /// <param name="root">The working-tree root; git runs there.</param>
     /// <param name="patchFile">Where the patch goes; deleted again when it is empty.</param>
     /// <param name="excludedPrefix">A folder (relative, trailing slash) whose untracked files are repro's own, or null.</param>
+    /// <param name="listProjectPath">
+    /// When not null, the project folder (relative to the root) whose files the result's <see cref="WorkingTreeChanges.Listing"/>
+    /// lists for a lock-file search; the index is then also listed (<c>git ls-files --stage</c>, no file is read).
+    /// </param>
     /// <param name="cancellationToken">Kills git when cancelled.</param>
     public static Task<WorkingTreeChanges> StartAsync(
-        GitExecutable git, string root, string patchFile, string? excludedPrefix, CancellationToken cancellationToken)
+        GitExecutable git, string root, string patchFile, string? excludedPrefix, string? listProjectPath, CancellationToken cancellationToken)
     {
-        // Both processes start before this method returns, so the caller's own reads run while git works; untracked
-        // files are hashed as soon as their list is in, while git diff may still be running.
-        var patch = Timings.MeasureAsync("git: diff HEAD, write code.patch", () => WritePatchAsync(git, root, patchFile, cancellationToken));
-        var untracked = Timings.MeasureAsync("git: ls-files --others, hash untracked files", () => FingerprintUntrackedAsync(git, root, excludedPrefix, cancellationToken));
-        return CombineAsync(root, patchFile, patch, untracked);
+        // git starts before this method returns, so the caller's own reads run while it works; status first, as the
+        // patch waits for it, while the index listing (no lstat) is done well before status is.
+        var status = Timings.MeasureAsync("git: status (one pass over the working tree)", () => ReadStatusAsync(git, root, cancellationToken));
+        var tracked = listProjectPath is null
+            ? Task.FromResult<byte[]?>(null)
+            : Timings.MeasureAsync<byte[]?>("git: ls-files --stage (for lock files)", async () => await git.ReadAllAsync(root, ["ls-files", "-z", "--stage"], userConfiguration: true, cancellationToken));
+        return ReadAsync(git, root, patchFile, excludedPrefix, listProjectPath, status, tracked, cancellationToken);
     }
 
-    private static async Task<WorkingTreeChanges> CombineAsync(
-        string root, string patchFile, Task<StoredFileRecord?> patchTask, Task<(List<FileRecord>, List<string>, List<string>)> untrackedTask)
+    private static async Task<WorkingTreeChanges> ReadAsync(
+        GitExecutable git,
+        string root,
+        string patchFile,
+        string? excludedPrefix,
+        string? listProjectPath,
+        Task<Status> statusTask,
+        Task<byte[]?> trackedTask,
+        CancellationToken cancellationToken)
     {
+        // WhenAll waits for both even when one fails, so no git is left running.
+        await Task.WhenAll(statusTask, trackedTask);
+
+        var status = await statusTask;
+        var patchTask = Timings.MeasureAsync("git: diff HEAD -- changed paths, write code.patch", () => WritePatchAsync(git, root, patchFile, status.Changed, cancellationToken));
+        var untrackedTask = Timings.MeasureAsync("git: hash untracked files", () => UntrackedFiles.FingerprintAsync(root, status.Untracked, excludedPrefix, cancellationToken));
         // WhenAll waits for both even when one fails, so the caller can remove the patch file safely.
         await Task.WhenAll(patchTask, untrackedTask);
 
@@ -59,13 +83,125 @@ internal static class GitCliWorkingTreeReader
             warnings.AddRange(submodules.Select(s => LibGit2WorkingTreeReader.SubmoduleWarning(root, s)));
         }
 
-        return new WorkingTreeChanges(patch, changed, files, nested, warnings);
+        var listing = listProjectPath is not null && await trackedTask is { } tracked
+            ? new WorkingTreeListing(root, listProjectPath, tracked, [.. status.Untracked, .. status.Ignored], status.GitlinkChanged)
+            : null;
+        return new WorkingTreeChanges(patch, changed, files, nested, warnings) { Listing = listing };
     }
 
-    private static async Task<StoredFileRecord?> WritePatchAsync(GitExecutable git, string root, string patchFile, CancellationToken cancellationToken)
+    private static async Task<Status> ReadStatusAsync(GitExecutable git, string root, CancellationToken cancellationToken)
     {
         string[] arguments =
         [
+            "status", "--porcelain=v2", "-z", "--untracked-files=all", "--ignored=matching", "--no-renames", "--ignore-submodules=none",
+        ];
+        return ParseStatus(await git.ReadAllAsync(root, arguments, userConfiguration: true, cancellationToken));
+    }
+
+    /// <summary>
+    /// Reads <c>git status --porcelain=v2 -z --no-renames</c>: ordinary (<c>1</c>) and unmerged (<c>u</c>) entries are
+    /// changed tracked paths, <c>?</c> untracked and <c>!</c> ignored ones. Paths are relative to the root, folders end
+    /// with a slash, and a name that is not valid UTF-8 is kept as bytes (<see cref="PathText"/>).
+    /// </summary>
+    internal static Status ParseStatus(ReadOnlySpan<byte> output)
+    {
+        var result = new Status([], [], []);
+        var gitlinkChanged = false;
+        while (output.Length > 0)
+        {
+            var end = output.IndexOf((byte)0);
+            var entry = end < 0 ? output : output[..end];
+            output = end < 0 ? [] : output[(end + 1)..];
+            if (entry.Length < 3)
+            {
+                continue;
+            }
+
+            switch (entry[0])
+            {
+                case (byte)'?':
+                    result.Untracked.Add(PathText.FromBytes(entry[2..]));
+                    break;
+                case (byte)'!':
+                    result.Ignored.Add(PathText.FromBytes(entry[2..]));
+                    break;
+                case (byte)'1':
+                    // "1 XY SUB mH mI mW hH hI PATH": the path follows the eighth space.
+                    result.Changed.Add(PathText.FromBytes(AfterFields(entry, 8)));
+                    gitlinkChanged |= HasGitlinkMode(entry, 3);
+                    break;
+                case (byte)'u':
+                    // "u XY SUB m1 m2 m3 mW h1 h2 h3 PATH".
+                    result.Changed.Add(PathText.FromBytes(AfterFields(entry, 10)));
+                    gitlinkChanged |= HasGitlinkMode(entry, 4);
+                    break;
+                case (byte)'2':
+                    // Only with rename detection, which is off; its original path is a second NUL-terminated field.
+                    result.Changed.Add(PathText.FromBytes(AfterFields(entry, 9)));
+                    var original = output.IndexOf((byte)0);
+                    result.Changed.Add(PathText.FromBytes(original < 0 ? output : output[..original]));
+                    output = original < 0 ? [] : output[(original + 1)..];
+                    break;
+            }
+        }
+
+        return result with { GitlinkChanged = gitlinkChanged };
+    }
+
+    /// <summary>Whether one of the <paramref name="modes"/> mode fields after the first three holds 160000, a submodule.</summary>
+    private static bool HasGitlinkMode(ReadOnlySpan<byte> entry, int modes)
+    {
+        var fields = AfterFields(entry, 3);
+        for (var i = 0; i < modes; i++)
+        {
+            if (fields.StartsWith("160000 "u8))
+            {
+                return true;
+            }
+
+            fields = AfterFields(fields, 1);
+        }
+
+        return false;
+    }
+
+    private static ReadOnlySpan<byte> AfterFields(ReadOnlySpan<byte> entry, int fields)
+    {
+        for (var i = 0; i < fields; i++)
+        {
+            var space = entry.IndexOf((byte)' ');
+            if (space < 0)
+            {
+                return entry;
+            }
+
+            entry = entry[(space + 1)..];
+        }
+
+        return entry;
+    }
+
+    /// <summary>What one status pass found.</summary>
+    /// <param name="Changed">Tracked paths whose index or working tree differs from HEAD.</param>
+    /// <param name="Untracked">Untracked files, and repositories of their own (trailing slash).</param>
+    /// <param name="Ignored">Ignored files, and ignored folders (trailing slash) that git did not look into.</param>
+    internal sealed record Status(List<string> Changed, List<string> Untracked, List<string> Ignored)
+    {
+        /// <summary>Whether a changed path is a submodule in HEAD, the index or the working tree.</summary>
+        public bool GitlinkChanged { get; init; }
+    }
+
+    private static async Task<StoredFileRecord?> WritePatchAsync(
+        GitExecutable git, string root, string patchFile, IReadOnlyList<string> changed, CancellationToken cancellationToken)
+    {
+        if (changed.Count == 0)
+        {
+            return null;
+        }
+
+        List<string> arguments =
+        [
+            "--literal-pathspecs",
             "-c", "diff.autoRefreshIndex=false",
             "-c", "core.quotePath=false",
             "-c", "diff.relative=false",
@@ -74,6 +210,12 @@ internal static class GitCliWorkingTreeReader
             "--src-prefix=a/", "--dst-prefix=b/",
             "--submodule=short", "--ignore-submodules=none",
         ];
+        if (!changed.Any(PathText.HasRawBytes) && changed.Sum(path => path.Length + 1) <= MaxPathspecBytes)
+        {
+            arguments.Add("--");
+            arguments.AddRange(changed);
+        }
+
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long length = 0;
         await using (var file = new FileStream(patchFile, FileMode.Create, FileAccess.Write, FileShare.Read, 1, FileOptions.Asynchronous))
@@ -98,30 +240,5 @@ internal static class GitCliWorkingTreeReader
         }
 
         return new StoredFileRecord(Path.GetFileName(patchFile), Convert.ToHexStringLower(hash.GetHashAndReset()), length);
-    }
-
-    private static async Task<(List<FileRecord>, List<string>, List<string>)> FingerprintUntrackedAsync(
-        GitExecutable git, string root, string? excludedPrefix, CancellationToken cancellationToken)
-    {
-        string[] arguments =
-        [
-            "ls-files", "--others", "--exclude-standard", "-z",
-            // Command-line patterns win over any .gitignore negation, so repro's store never shows up.
-            "--exclude=" + StoreLayout.DefaultFolderName + "/",
-        ];
-        var output = await git.ReadAllAsync(root, arguments, userConfiguration: true, cancellationToken);
-        var paths = new List<string>();
-        var start = 0;
-        for (var i = 0; i < output.Length; i++)
-        {
-            if (output[i] == 0)
-            {
-                // As bytes: a name that is not valid UTF-8 is fingerprinted and recorded like any other.
-                paths.Add(PathText.FromBytes(output.AsSpan(start, i - start)));
-                start = i + 1;
-            }
-        }
-
-        return await UntrackedFiles.FingerprintAsync(root, paths, excludedPrefix, cancellationToken);
     }
 }

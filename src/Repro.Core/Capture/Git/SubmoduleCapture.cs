@@ -79,7 +79,7 @@ internal static class SubmoduleCapture
             try
             {
                 changes = git is not null
-                    ? await GitCliWorkingTreeReader.StartAsync(git, workingTree, patchFile, excludedPrefix: null, cancellationToken)
+                    ? await GitCliWorkingTreeReader.StartAsync(git, workingTree, patchFile, excludedPrefix: null, listProjectPath: null, cancellationToken)
                     : await LibGit2WorkingTreeReader.ReadAsync(inner, workingTree, patchFile, excludedPrefix: null, cancellationToken);
             }
             catch

@@ -17,4 +17,7 @@ internal sealed record WorkingTreeChanges(
 {
     /// <summary>Whether anything differs from HEAD.</summary>
     public bool Dirty => Patch is not null || ChangedPaths.Count > 0 || Untracked.Count > 0 || NestedRepositories.Count > 0;
+
+    /// <summary>Every file git saw, for a lock-file search without a walk of its own; null when not asked for.</summary>
+    public WorkingTreeListing? Listing { get; init; }
 }

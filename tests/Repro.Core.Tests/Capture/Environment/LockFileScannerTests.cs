@@ -1,4 +1,5 @@
 using Repro.Core.Capture.Environment;
+using Repro.Core.Capture.Git;
 using Repro.Core.Runs;
 
 namespace Repro.Core.Tests.Capture.Environment;
@@ -84,5 +85,79 @@ public sealed class LockFileScannerTests
         var files = LockFileScanner.Scan(project.Path, new List<string>(), CancellationToken.None);
 
         Assert.Empty(files);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("app")]
+    public async Task Scan_WithGitListing_FindsExactlyWhatTheWalkFinds(string projectPath)
+    {
+        using var repository = new GitRepository();
+        var prefix = projectPath.Length == 0 ? "" : projectPath + "/";
+        string[] lockFiles =
+        [
+            "requirements.txt", "src/App/packages.lock.json", "conda.yaml", "a b/Requirements-Dev.TXT",
+            "untracked/uv.lock", "ignored-file/poetry.lock", "data/requirements.txt", "data/deep/global.json",
+            "vendor/lib/requirements.txt", "d1/d2/d3/d4/d5/d6/requirements.txt",
+        ];
+        string[] notFound =
+        [
+            "src/App/bin/packages.lock.json", "src/App/obj/project.assets.json", "node_modules/pkg/requirements.txt",
+            ".hidden/requirements.txt", "venv/lib/requirements.txt", "envs/train/requirements.txt", "d1/d2/d3/d4/d5/d6/d7/requirements.txt",
+            "data/.cache/requirements.txt", "README.md",
+        ];
+        repository.Write(".gitignore", "data/\nignored-file/poetry.lock\nbin/\nobj/\nnode_modules/\n");
+        foreach (var file in lockFiles.Concat(notFound).Where(file => !file.StartsWith("untracked/", StringComparison.Ordinal) && !file.StartsWith("vendor/", StringComparison.Ordinal)))
+        {
+            repository.Write(prefix + file, "content of " + file + "\n");
+        }
+
+        repository.Write(prefix + "venv/pyvenv.cfg", "home = /usr/bin\n");
+        repository.Write(prefix + "envs/train/conda-meta/history", "x\n");
+        repository.CommitAll();
+        repository.Write(prefix + "untracked/uv.lock", "untracked\n");
+        // A repository of its own inside the project: git lists only its folder, the search walks it.
+        repository.Write(prefix + "vendor/lib/requirements.txt", "nested\n");
+        GitRepository.Run(Path.Combine(repository.Root, prefix + "vendor", "lib"), "init", "--quiet");
+        var project = Path.Combine(repository.Root, projectPath);
+
+        var listing = (await GitCapture.CaptureAsync(project, repository.Scratch("run"), GitExecutable.OnPath, listFiles: true, CancellationToken.None)).Listing;
+        var fromListing = LockFileScanner.Scan(project, listing, new List<string>(), CancellationToken.None);
+        var walked = LockFileScanner.Scan(project, new List<string>(), CancellationToken.None);
+
+        Assert.NotNull(listing);
+        Assert.Equal(lockFiles.Order(StringComparer.Ordinal), fromListing.Select(file => file.Path));
+        Assert.Equal(walked, fromListing);
+    }
+
+    [Fact]
+    public async Task Scan_WithGitListing_DoesNotWalkTheTreeGitAlreadyListed()
+    {
+        using var repository = new GitRepository();
+        repository.Write("src/requirements.txt", "x\n");
+        repository.CommitAll();
+        var listing = (await GitCapture.CaptureAsync(repository.Root, repository.Scratch("run"), GitExecutable.OnPath, listFiles: true, CancellationToken.None)).Listing;
+        // Written after git listed the tree: only a walk could find it.
+        repository.Write("src/uv.lock", "x\n");
+
+        var files = LockFileScanner.Scan(repository.Root, listing, new List<string>(), CancellationToken.None);
+
+        Assert.Equal(["src/requirements.txt"], files.Select(file => file.Path));
+        Assert.Equal(["src/requirements.txt", "src/uv.lock"], LockFileScanner.Scan(repository.Root, new List<string>(), CancellationToken.None).Select(file => file.Path));
+    }
+
+    [Fact]
+    public async Task Scan_ProjectInsideAnIgnoredFolder_WalksBecauseGitDidNotListIt()
+    {
+        using var repository = new GitRepository();
+        repository.Write(".gitignore", "experiments/\n");
+        repository.CommitAll();
+        repository.Write("experiments/one/requirements.txt", "x\n");
+        var project = Path.Combine(repository.Root, "experiments", "one");
+        var listing = (await GitCapture.CaptureAsync(project, repository.Scratch("run"), GitExecutable.OnPath, listFiles: true, CancellationToken.None)).Listing;
+
+        var files = LockFileScanner.Scan(project, listing, new List<string>(), CancellationToken.None);
+
+        Assert.Equal(["requirements.txt"], files.Select(file => file.Path));
     }
 }

@@ -412,6 +412,112 @@ public sealed class GitCaptureTests : IDisposable
     }
 
     [Fact]
+    public async Task CaptureAsync_ModifiedUntrackedAndSpacedNamesInOneStatusPass_PatchIsTheUnlimitedDiffByteForByte()
+    {
+        _repo.Write("train.py", "a\n");
+        _repo.Write("data dir/conf ig.yaml", "x: 1\n");
+        _repo.Write("deleted.txt", "gone\n");
+        _repo.Write("model.bin", [0, 1, 2, 3]);
+        _repo.Write("untouched.txt", "same\n");
+        _repo.CommitAll();
+        _repo.Write("train.py", "b\n");
+        _repo.Write("data dir/conf ig.yaml", "x: 2\n");
+        File.Delete(Path.Combine(_repo.Root, "deleted.txt"));
+        _repo.Write("model.bin", [0, 1, 9, 3, 4]);
+        _repo.Write("staged new.txt", "new\n");
+        _repo.Git("add", "staged new.txt");
+        _repo.Write("notes draft.md", "untracked\n");
+        _repo.Write("ignored.log", "ignored\n");
+        _repo.Write(".gitignore", "*.log\n");
+
+        var (result, run) = await CaptureAsync(Reader.GitExecutable);
+
+        var unlimited = GitRepository.RunBytes(
+            _repo.Root,
+            new Dictionary<string, string?>(),
+            "-c", "diff.autoRefreshIndex=false", "-c", "core.quotePath=false", "diff", "HEAD", "--binary", "--no-renames", "--no-ext-diff",
+            "--no-textconv", "--no-color", "--src-prefix=a/", "--dst-prefix=b/", "--submodule=short", "--ignore-submodules=none");
+        Assert.Equal(unlimited, File.ReadAllBytes(Path.Combine(run, RunFolder.PatchFileName)));
+        Assert.Equal(["data dir/conf ig.yaml", "deleted.txt", "model.bin", "staged new.txt", "train.py"], result.ChangedPaths);
+        Assert.Equal([".gitignore", "notes draft.md"], result.Record.Untracked.Select(file => file.Path));
+    }
+
+    [Fact]
+    public async Task CaptureAsync_ChangedTrackedNameThatIsNotUtf8_IsInThePatchAndAppliesToHead()
+    {
+        byte[] name = [(byte)'c', (byte)'a', (byte)'f', 0xFF, (byte)'.', (byte)'t', (byte)'x', (byte)'t'];
+        var native = Repro.Core.FileSystem.PathText.FromBytes(name);
+        WriteNative(native, "1\n");
+        _repo.Write("plain.txt", "1\n");
+        _repo.CommitAll();
+        WriteNative(native, "2\n");
+        _repo.Write("plain.txt", "2\n");
+        WriteNative(Repro.Core.FileSystem.PathText.FromBytes([0xFE, (byte)'u', (byte)'.', (byte)'t', (byte)'x', (byte)'t']), "u\n");
+
+        var (result, run) = await CaptureAsync(Reader.GitExecutable);
+
+        // The diff is not limited to paths here (a name that is not UTF-8 cannot be an argument), and still has both.
+        Assert.Equal(2, result.ChangedPaths.Count);
+        Assert.Contains("plain.txt", result.ChangedPaths);
+        Assert.Equal(["\"\\xfeu.txt\""], result.Record.Untracked.Select(file => file.Path));
+        var clone = ApplyToCloneOfHead(run);
+        Assert.Equal("2\n", File.ReadAllText(Path.Combine(clone, "plain.txt")));
+        using var applied = new FileStream(Repro.Core.FileSystem.NativeFiles.OpenRead(Path.Combine(clone, native)), FileAccess.Read);
+        Assert.Equal("2\n", new StreamReader(applied).ReadToEnd());
+    }
+
+    [Fact]
+    public async Task CaptureAsync_StagedChangeUndoneInTheWorkingTree_IsCleanLikeTheDiffSaysAndWritesNoPatch()
+    {
+        _repo.Write("train.py", "a\n");
+        _repo.CommitAll();
+        _repo.Write("train.py", "b\n");
+        _repo.Git("add", "train.py");
+        _repo.Write("train.py", "a\n");
+
+        var (result, run) = await CaptureAsync(Reader.GitExecutable);
+
+        Assert.False(result.Record.Dirty);
+        Assert.Empty(result.ChangedPaths);
+        Assert.Null(result.Record.Patch);
+        Assert.False(File.Exists(Path.Combine(run, RunFolder.PatchFileName)));
+    }
+
+    [Fact]
+    public async Task CaptureWithListing_GitReader_ListsTrackedUntrackedIgnoredAndTheFoldersGitDidNotEnter()
+    {
+        _repo.Write("src/requirements.txt", "x\n");
+        _repo.Write(".gitignore", "build/\n*.tmp\n");
+        _repo.CommitAll();
+        _repo.Write("notes.txt", "u\n");
+        _repo.Write("build/out/requirements.txt", "i\n");
+        _repo.Write("scratch.tmp", "i\n");
+        var nested = Directory.CreateDirectory(Path.Combine(_repo.Root, "vendor", "lib")).FullName;
+        GitRepository.Run(nested, "init", "--quiet");
+
+        var result = await GitCapture.CaptureAsync(Path.Combine(_repo.Root, "src"), _repo.Scratch("run"), Executable(Reader.GitExecutable), listFiles: true, CancellationToken.None);
+
+        var listing = Assert.IsType<WorkingTreeListing>(result.Listing);
+        Assert.Equal("src", listing.ProjectPath);
+        Assert.Equal([".gitignore", "src/requirements.txt"], listing.TrackedFiles(_ => true).Order(StringComparer.Ordinal));
+        Assert.Equal(["notes.txt", "scratch.tmp"], listing.OtherFiles.Order(StringComparer.Ordinal));
+        Assert.Equal(["build/", "vendor/lib/"], listing.Folders.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(Reader.GitExecutable, false)]
+    [InlineData(Reader.LibGit2Sharp, true)]
+    public async Task CaptureAsync_WithoutListingOrWithoutGit_HasNoListing(Reader reader, bool listFiles)
+    {
+        _repo.Write("train.py", "a\n");
+        _repo.CommitAll();
+
+        var result = await GitCapture.CaptureAsync(_repo.Root, _repo.Scratch("run"), Executable(reader), listFiles, CancellationToken.None);
+
+        Assert.Null(result.Listing);
+    }
+
+    [Fact]
     public async Task CaptureAsync_TrackedNamesWithNewlineQuoteAndUnicode_AreReportedExactly()
     {
         string[] names = ["line\nbreak.txt", "quo\"te.txt", "tab\there.txt", "ünï cödé.txt", "a b/x b/y.txt"];
@@ -431,6 +537,43 @@ public sealed class GitCaptureTests : IDisposable
         Assert.Equal(names.Order(StringComparer.Ordinal), result.ChangedPaths.Order(StringComparer.Ordinal));
         var clone = ApplyToCloneOfHead(run);
         Assert.All(names, n => Assert.Equal("2\n", File.ReadAllText(Path.Combine(clone, n))));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CaptureAsync_GitlinkWithoutGitmodules_IsStillRecordedWhetherOrNotTheTreeIsListed(bool listFiles)
+    {
+        _repo.Write("train.py", "x\n");
+        var embedded = Directory.CreateDirectory(Path.Combine(_repo.Root, "vendored")).FullName;
+        GitRepository.Run(embedded, "init", "--quiet", "-b", "main");
+        File.WriteAllText(Path.Combine(embedded, "lib.py"), "1\n");
+        GitRepository.Run(embedded, "add", "lib.py");
+        GitRepository.Run(embedded, "-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "--quiet", "-m", "one");
+        var commit = GitRepository.Run(embedded, "rev-parse", "HEAD").Trim();
+        // An embedded repository added as is: a gitlink in the index, no .gitmodules.
+        _repo.CommitAll();
+        Assert.False(File.Exists(Path.Combine(_repo.Root, ".gitmodules")));
+
+        var result = await GitCapture.CaptureAsync(_repo.Root, _repo.Scratch("run"), Executable(Reader.GitExecutable), listFiles, CancellationToken.None);
+
+        var recorded = Assert.Single(result.Record.Submodules);
+        Assert.Equal("vendored", recorded.Path);
+        Assert.Equal(commit, recorded.Commit);
+    }
+
+    [Fact]
+    public async Task CaptureWithListing_NoSubmodules_RecordsNone()
+    {
+        _repo.Write("train.py", "x\n");
+        _repo.CommitAll();
+        _repo.Write("train.py", "y\n");
+
+        var result = await GitCapture.CaptureAsync(_repo.Root, _repo.Scratch("run"), Executable(Reader.GitExecutable), listFiles: true, CancellationToken.None);
+
+        Assert.False(result.Listing!.HasSubmodules);
+        Assert.Empty(result.Record.Submodules);
+        Assert.Equal(["train.py"], result.ChangedPaths);
     }
 
     [Theory]
@@ -517,6 +660,12 @@ public sealed class GitCaptureTests : IDisposable
         var result = await GitCapture.CaptureAsync(folder.Root, folder.Scratch("run"), CancellationToken.None);
 
         Assert.Throws<InputException>(() => GitCapture.RequireClean(result));
+    }
+
+    private void WriteNative(string relativePath, string content)
+    {
+        using var file = new FileStream(Repro.Core.FileSystem.NativeFiles.CreateWrite(Path.Combine(_repo.Root, relativePath)), FileAccess.Write);
+        file.Write(Encoding.UTF8.GetBytes(content));
     }
 
     private static GitExecutable? Executable(Reader reader) =>

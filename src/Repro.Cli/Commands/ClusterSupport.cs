@@ -36,7 +36,7 @@ internal static class ClusterSupport
     {
         try
         {
-            var active = runIds.Where(id => store.Load(id) is { Scheduler: not null } manifest && (ClusterRuns.IsActive(manifest) || manifest is { Status: RunStatus.Killed, Scheduler.FinalState: null })).ToList();
+            var active = runIds.Where(id => NeedsSettling(store.Load(id))).ToList();
             if (active.Count > 0)
             {
                 ClusterRuns.SettleAsync(store, Slurm(), active, CancellationToken.None).GetAwaiter().GetResult();
@@ -47,6 +47,13 @@ internal static class ClusterSupport
             Console.Error.WriteLine($"repro: warning: cannot ask Slurm about cluster runs: {exception.Message}");
         }
     }
+
+    /// <summary>
+    /// Whether Slurm must be asked about <paramref name="manifest"/> before it is shown: a cluster run that has not
+    /// ended, or one cancelled whose job's final state is not recorded yet. Local runs never need it.
+    /// </summary>
+    public static bool NeedsSettling(RunManifest manifest) =>
+        manifest is { Scheduler: not null } && (ClusterRuns.IsActive(manifest) || manifest is { Status: RunStatus.Killed, Scheduler.FinalState: null });
 
     /// <summary>Waits for the runs; Ctrl-C cancels their jobs and waits for them to be settled (exit 130).</summary>
     /// <param name="store">The store.</param>

@@ -39,8 +39,11 @@ internal sealed class ShowCommand : Command
         var resolving = Timings.Measure("find the store, resolve the run");
         var runStore = StoreLocator.OpenExisting(parseResult.GetValue(Store));
         var reference = parseResult.GetValue(Run)!;
+
+        // Resolved once: each resolution lists the store's run folders.
+        var runId = StoreLocator.TryResolveRun(runStore, reference);
         var pipelines = new PipelineStore(runStore);
-        if (parseResult.GetValue(Pipeline) || (!StoreLocator.NamesRun(runStore, reference) && pipelines.TryResolve(reference) is not null))
+        if (parseResult.GetValue(Pipeline) || (runId is null && pipelines.TryResolve(reference) is not null))
         {
             resolving.Dispose();
             var id = pipelines.TryResolve(reference) ?? throw new InputException($"no pipeline matches '{reference}' in {runStore.Root}");
@@ -49,7 +52,7 @@ internal sealed class ShowCommand : Command
         }
 
         var sweeps = new SweepStore(runStore);
-        if (!StoreLocator.NamesRun(runStore, reference) && sweeps.TryResolve(reference) is { } sweepId)
+        if (runId is null && sweeps.TryResolve(reference) is { } sweepId)
         {
             resolving.Dispose();
             var sweep = sweeps.Load(sweepId);
@@ -63,11 +66,13 @@ internal sealed class ShowCommand : Command
             throw new InputException("--sort-by sorts the points of a sweep; give a sweep id");
         }
 
-        var folder = runStore.GetRunFolder(runStore.Resolve(reference));
+        // Names no run, pipeline or sweep: resolving again gives the error that says why.
+        var folder = runStore.GetRunFolder(runId ?? runStore.Resolve(reference));
         resolving.Dispose();
-        ClusterSupport.SettleQuietly(runStore, [folder.RunId]);
         if (parseResult.GetValue(Json))
         {
+            ClusterSupport.SettleQuietly(runStore, [folder.RunId]);
+
             // The manifest exactly as stored: what --json consumers parse is what the schema describes.
             using var stdout = Console.OpenStandardOutput();
             stdout.Write(File.ReadAllBytes(folder.Manifest));
@@ -78,7 +83,14 @@ internal sealed class ShowCommand : Command
         RunManifest manifest;
         using (Timings.Measure("read the manifest"))
         {
+            // Read once for a local run; a cluster run that has not ended is settled from Slurm first, then read again.
             manifest = runStore.Load(folder.RunId, warnings);
+            if (ClusterSupport.NeedsSettling(manifest))
+            {
+                ClusterSupport.SettleQuietly(runStore, [folder.RunId]);
+                warnings.Clear();
+                manifest = runStore.Load(folder.RunId, warnings);
+            }
         }
 
         foreach (var warning in warnings)

@@ -39,45 +39,23 @@ internal static partial class FileCloning
     /// <exception cref="IOException">The clone was attempted and failed for another reason (disk full, I/O error).</exception>
     public static bool TryClone(SafeFileHandle source, SafeFileHandle destination)
     {
-        if (Volatile.Read(ref s_cloneState) == 0)
+        if (!Call(ref s_cloneState, source, destination, static (input, output) =>
+            {
+                int answer;
+                int error;
+                do
+                {
+                    answer = Ioctl(output, FiClone, input);
+                    error = answer == 0 ? 0 : Marshal.GetLastPInvokeError();
+                }
+                while (answer != 0 && error == EIntr);
+                return error;
+            }, out var errno))
         {
             return false;
         }
 
-        int result;
-        int errno;
-        var sourceAdded = false;
-        var destinationAdded = false;
-        try
-        {
-            source.DangerousAddRef(ref sourceAdded);
-            destination.DangerousAddRef(ref destinationAdded);
-            do
-            {
-                result = Ioctl((int)destination.DangerousGetHandle(), FiClone, (int)source.DangerousGetHandle());
-                errno = result == 0 ? 0 : Marshal.GetLastPInvokeError();
-            }
-            while (result != 0 && errno == EIntr);
-        }
-        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
-        {
-            Volatile.Write(ref s_cloneState, 0);
-            return false;
-        }
-        finally
-        {
-            if (destinationAdded)
-            {
-                destination.DangerousRelease();
-            }
-
-            if (sourceAdded)
-            {
-                source.DangerousRelease();
-            }
-        }
-
-        if (result == 0)
+        if (errno == 0)
         {
             return true;
         }
@@ -100,79 +78,22 @@ internal static partial class FileCloning
     /// <exception cref="IOException">The copy failed part-way, or for another reason than lack of support.</exception>
     public static bool TryKernelCopy(SafeFileHandle source, SafeFileHandle destination, long length)
     {
-        if (Volatile.Read(ref s_kernelCopyState) == 0)
+        if (!Call(ref s_kernelCopyState, source, destination, (input, output) => KernelCopy(input, output, length), out var errno))
         {
             return false;
         }
 
-        var sourceAdded = false;
-        var destinationAdded = false;
-        try
+        if (errno == 0)
         {
-            source.DangerousAddRef(ref sourceAdded);
-            destination.DangerousAddRef(ref destinationAdded);
-            var input = (int)source.DangerousGetHandle();
-            var output = (int)destination.DangerousGetHandle();
-            long inputOffset = 0;
-            long outputOffset = 0;
-            while (inputOffset < length)
-            {
-                var chunk = (nuint)Math.Min(length - inputOffset, 1L << 30);
-                nint copied;
-                unsafe
-                {
-                    copied = CopyFileRange(input, &inputOffset, output, &outputOffset, chunk, 0);
-                }
-
-                if (copied > 0)
-                {
-                    continue;
-                }
-
-                if (copied == 0)
-                {
-                    // The source got shorter than its status said; the caller's status check reports it.
-                    return true;
-                }
-
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno == EIntr)
-                {
-                    continue;
-                }
-
-                if (inputOffset == 0 && errno is EXDev or EInval or EOpNotSupp or ENoSys or EBadF or EPerm or EFBig)
-                {
-                    if (errno == ENoSys)
-                    {
-                        Volatile.Write(ref s_kernelCopyState, 0);
-                    }
-
-                    return false;
-                }
-
-                throw new IOException($"cannot copy: {Marshal.GetPInvokeErrorMessage(errno)}");
-            }
-
             return true;
         }
-        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+
+        if (errno == ENoSys)
         {
             Volatile.Write(ref s_kernelCopyState, 0);
-            return false;
         }
-        finally
-        {
-            if (destinationAdded)
-            {
-                destination.DangerousRelease();
-            }
 
-            if (sourceAdded)
-            {
-                source.DangerousRelease();
-            }
-        }
+        return false;
     }
 
     /// <summary>
@@ -184,28 +105,96 @@ internal static partial class FileCloning
     /// </summary>
     public static void StartWriteback(SafeFileHandle handle, long offset, long length)
     {
-        if (Volatile.Read(ref s_writebackState) == 0 || length <= 0)
+        if (length > 0)
         {
-            return;
+            _ = Call(ref s_writebackState, handle, handle, (fd, _) => SyncFileRange(fd, offset, length, SyncFileRangeWrite), out _);
+        }
+    }
+
+    /// <summary>
+    /// Runs one native call on the descriptors of two open files, keeping both handles alive for its duration. A libc
+    /// without the entry point turns the call off for the rest of the process (<paramref name="state"/> goes to 0).
+    /// </summary>
+    /// <returns>False when the call is off or was just turned off; otherwise what it answered, in <paramref name="result"/>.</returns>
+    private static bool Call(ref int state, SafeFileHandle first, SafeFileHandle second, Func<int, int, int> call, out int result)
+    {
+        result = 0;
+        if (Volatile.Read(ref state) == 0)
+        {
+            return false;
         }
 
-        var added = false;
+        var firstAdded = false;
+        var secondAdded = false;
         try
         {
-            handle.DangerousAddRef(ref added);
-            _ = SyncFileRange((int)handle.DangerousGetHandle(), offset, length, SyncFileRangeWrite);
+            first.DangerousAddRef(ref firstAdded);
+            second.DangerousAddRef(ref secondAdded);
+            result = call((int)first.DangerousGetHandle(), (int)second.DangerousGetHandle());
+            return true;
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
-            Volatile.Write(ref s_writebackState, 0);
+            Volatile.Write(ref state, 0);
+            return false;
         }
         finally
         {
-            if (added)
+            if (secondAdded)
             {
-                handle.DangerousRelease();
+                second.DangerousRelease();
+            }
+
+            if (firstAdded)
+            {
+                first.DangerousRelease();
             }
         }
+    }
+
+    /// <summary>
+    /// The <c>copy_file_range</c> loop: 0 when every byte was copied (or the source ended early: the caller's status
+    /// check reports that), the errno when the kernel cannot copy this pair before any byte was written.
+    /// </summary>
+    /// <exception cref="IOException">The copy failed part-way, or for another reason than lack of support.</exception>
+    private static int KernelCopy(int input, int output, long length)
+    {
+        long inputOffset = 0;
+        long outputOffset = 0;
+        while (inputOffset < length)
+        {
+            var chunk = (nuint)Math.Min(length - inputOffset, 1L << 30);
+            nint copied;
+            unsafe
+            {
+                copied = CopyFileRange(input, &inputOffset, output, &outputOffset, chunk, 0);
+            }
+
+            if (copied > 0)
+            {
+                continue;
+            }
+
+            if (copied == 0)
+            {
+                return 0;
+            }
+
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno == EIntr)
+            {
+                continue;
+            }
+
+            if (inputOffset == 0 && errno is EXDev or EInval or EOpNotSupp or ENoSys or EBadF or EPerm or EFBig)
+            {
+                return errno;
+            }
+
+            throw new IOException($"cannot copy: {Marshal.GetPInvokeErrorMessage(errno)}");
+        }
+
+        return 0;
     }
 
     [LibraryImport("libc", EntryPoint = "sync_file_range", SetLastError = true)]

@@ -151,6 +151,75 @@ public sealed class FileHasherTests : IDisposable
         Assert.StartsWith("growing.log kept changing while it was being hashed", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task HashAllAsync_JobWithAStore_StoresTheFileReadOnlyUnderTheDigestItMeasured()
+    {
+        var content = new byte[(3 * 4096) + 5];
+        new Random(12).NextBytes(content);
+        var path = _directory.Write("model.bin", content);
+        var store = new ObjectStore(_directory.Store);
+
+        var outcome = Assert.Single(await FileHasher.HashAllAsync(
+            [new HashJob(path, "model.bin", content.Length) { Store = store }],
+            new HashEngineOptions { BufferSize = 4096 },
+            CancellationToken.None));
+
+        Assert.Equal(DataTestDirectory.ReferenceSha256(path), outcome.Sha256);
+        Assert.True(outcome.Stored is PutOutcome.Copied or PutOutcome.Cloned, $"stored: {outcome.Stored}");
+        Assert.Equal(content, File.ReadAllBytes(store.PathOf(outcome.Sha256)!));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(store.PathOf(outcome.Sha256)!));
+        }
+
+        Assert.Empty(Directory.EnumerateFiles(store.Root, ".tmp-*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task HashAllAsync_JobWithAStoreForAFileThatChangesWhileCopied_StoresOnlyTheVersionItHashed()
+    {
+        var path = _directory.Write("growing.log", new byte[3 * 4096]);
+        var store = new ObjectStore(_directory.Store);
+        var passes = 0;
+
+        // The first pass appends while it reads, as a writer racing the copy would; the second reads a still file.
+        int ReadAndAppendOnce(SafeFileHandle handle, byte[] buffer, long offset)
+        {
+            if (offset == 0 && Interlocked.Increment(ref passes) == 1)
+            {
+                File.AppendAllText(path, "more");
+            }
+
+            return RandomAccess.Read(handle, buffer, offset);
+        }
+
+        var outcome = Assert.Single(await FileHasher.HashAllAsync(
+            [new HashJob(path, "growing.log", 3 * 4096) { Store = store }],
+            new HashEngineOptions { Read = ReadAndAppendOnce, BufferSize = 4096 },
+            CancellationToken.None));
+
+        Assert.Equal(2, passes);
+        Assert.Equal(DataTestDirectory.ReferenceSha256(path), outcome.Sha256);
+        Assert.Equal(File.ReadAllBytes(path), File.ReadAllBytes(store.PathOf(outcome.Sha256)!));
+        Assert.Single(Directory.EnumerateFiles(store.Root, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task HashAllAsync_JobWithAStoreForAFileOverItsLimit_HashesItWithoutStoring()
+    {
+        var path = _directory.Write("large.bin", new byte[100]);
+        var store = new ObjectStore(_directory.Store, maxFileBytes: 99);
+
+        var outcome = Assert.Single(await FileHasher.HashAllAsync(
+            [new HashJob(path, "large.bin", 100) { Store = store }],
+            new HashEngineOptions(),
+            CancellationToken.None));
+
+        Assert.Equal(DataTestDirectory.ReferenceSha256(path), outcome.Sha256);
+        Assert.Null(outcome.Stored);
+        Assert.False(store.Contains(outcome.Sha256));
+    }
+
     private string Sparse(string name, long length, long[] marks)
     {
         var path = Path.Combine(_directory.Project, name);

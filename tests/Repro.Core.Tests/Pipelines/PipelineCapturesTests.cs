@@ -28,8 +28,8 @@ public sealed class PipelineCapturesTests : IDisposable
         _repository.Write("tracked.txt", "edited\n");
         using var captures = new PipelineCaptures();
 
-        var first = await captures.CaptureGitAsync(Step("a"), CancellationToken.None);
-        var second = await captures.CaptureGitAsync(Step("b"), CancellationToken.None);
+        var first = await captures.CaptureGitAsync(Step("a"), withListing: false, CancellationToken.None);
+        var second = await captures.CaptureGitAsync(Step("b"), withListing: false, CancellationToken.None);
 
         Assert.Equal(1, captures.GitCaptures);
         Assert.Same(first, second);
@@ -43,11 +43,11 @@ public sealed class PipelineCapturesTests : IDisposable
     public async Task Restored_IgnoredUntrackedFiles_KeepTheCaptureBecauseGitCannotSeeThem()
     {
         using var captures = new PipelineCaptures();
-        await captures.CaptureGitAsync(Step("a"), CancellationToken.None);
+        await captures.CaptureGitAsync(Step("a"), withListing: false, CancellationToken.None);
         var restored = _repository.Write("out/s1/done", "1\n");
 
         captures.Restored([restored, Path.Combine(_runs.Path, "outside-the-repository.json")]);
-        await captures.CaptureGitAsync(Step("b"), CancellationToken.None);
+        await captures.CaptureGitAsync(Step("b"), withListing: false, CancellationToken.None);
 
         Assert.Equal(1, captures.GitCaptures);
     }
@@ -56,11 +56,11 @@ public sealed class PipelineCapturesTests : IDisposable
     public async Task Restored_UntrackedFileGitSees_CapturesAgainAndTheNextStepListsIt()
     {
         using var captures = new PipelineCaptures();
-        await captures.CaptureGitAsync(Step("a"), CancellationToken.None);
+        await captures.CaptureGitAsync(Step("a"), withListing: false, CancellationToken.None);
         var restored = _repository.Write("models/model.bin", "weights\n");
 
         captures.Restored([restored]);
-        var next = await captures.CaptureGitAsync(Step("b"), CancellationToken.None);
+        var next = await captures.CaptureGitAsync(Step("b"), withListing: false, CancellationToken.None);
 
         Assert.Equal(2, captures.GitCaptures);
         Assert.Contains(next.Record.Untracked, file => file.Path == "models/model.bin");
@@ -72,11 +72,11 @@ public sealed class PipelineCapturesTests : IDisposable
         _repository.Write(".gitignore", "out/\ntracked.txt\n");
         _repository.CommitAll("ignore a tracked file");
         using var captures = new PipelineCaptures();
-        await captures.CaptureGitAsync(Step("a"), CancellationToken.None);
+        await captures.CaptureGitAsync(Step("a"), withListing: false, CancellationToken.None);
         var restored = _repository.Write("tracked.txt", "restored\n");
 
         captures.Restored([restored]);
-        var next = await captures.CaptureGitAsync(Step("b"), CancellationToken.None);
+        var next = await captures.CaptureGitAsync(Step("b"), withListing: false, CancellationToken.None);
 
         Assert.Equal(2, captures.GitCaptures);
         Assert.NotNull(next.Record.Patch);
@@ -86,12 +86,12 @@ public sealed class PipelineCapturesTests : IDisposable
     public async Task Executed_AnyStep_CapturesCodeAndEnvironmentAgain()
     {
         using var captures = new PipelineCaptures();
-        await captures.CaptureGitAsync(Step("a"), CancellationToken.None);
-        await captures.CaptureEnvironmentAsync(Step("a"), CancellationToken.None);
+        await captures.CaptureGitAsync(Step("a"), withListing: false, CancellationToken.None);
+        await captures.CaptureEnvironmentAsync(Step("a"), listing: null, CancellationToken.None);
 
         captures.Executed();
-        await captures.CaptureGitAsync(Step("b"), CancellationToken.None);
-        await captures.CaptureEnvironmentAsync(Step("b"), CancellationToken.None);
+        await captures.CaptureGitAsync(Step("b"), withListing: false, CancellationToken.None);
+        await captures.CaptureEnvironmentAsync(Step("b"), listing: null, CancellationToken.None);
 
         Assert.Equal(2, captures.GitCaptures);
         Assert.Equal(2, captures.EnvironmentCaptures);
@@ -101,14 +101,14 @@ public sealed class PipelineCapturesTests : IDisposable
     public async Task Restored_FileNamedLikeALockFile_CapturesTheEnvironmentAgainAndNothingElseDoes()
     {
         using var captures = new PipelineCaptures();
-        await captures.CaptureEnvironmentAsync(Step("a"), CancellationToken.None);
+        await captures.CaptureEnvironmentAsync(Step("a"), listing: null, CancellationToken.None);
 
         captures.Restored([_repository.Write("out/model.bin", "weights\n")]);
-        await captures.CaptureEnvironmentAsync(Step("b"), CancellationToken.None);
+        await captures.CaptureEnvironmentAsync(Step("b"), listing: null, CancellationToken.None);
         Assert.Equal(1, captures.EnvironmentCaptures);
 
         captures.Restored([_repository.Write("out/requirements-frozen.txt", "numpy==2.0\n")]);
-        var next = await captures.CaptureEnvironmentAsync(Step("c"), CancellationToken.None);
+        var next = await captures.CaptureEnvironmentAsync(Step("c"), listing: null, CancellationToken.None);
 
         Assert.Equal(2, captures.EnvironmentCaptures);
         Assert.Contains(next.Record.LockFiles, file => file.Path == "out/requirements-frozen.txt");

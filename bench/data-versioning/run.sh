@@ -8,6 +8,8 @@
 #   WORK_DIR (default: $TMPDIR/repro-bench-data) receives about 4 GiB; put it on the file system to measure
 #   (on XFS, Btrfs or bcachefs the store adds files as copy-on-write clones).
 #   REPRO_S3RVER: the s3rver executable (default ~/.cache/repro/s3rver/node_modules/.bin/s3rver, as .ci/run installs it).
+#   REPRO_BENCH_REPRO: an installed `repro` (bench/install-tool.sh: the ReadyToRun tool users get) to time instead of
+#   the Release build run through `dotnet` (which adds JIT start-up to every command).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 work="${1:-${TMPDIR:-/tmp}/repro-bench-data}"
@@ -16,7 +18,12 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 LC_ALL=C
 dotnet build "$root/src/Repro.Cli" -c Release -v quiet -nologo >/dev/null
 dotnet build "$root/bench/hashing/Repro.Bench.Hashing.csproj" -c Release -v quiet -nologo >/dev/null
 dll="$root/src/Repro.Cli/bin/Release/net10.0/repro.dll"
-repro() { dotnet "$dll" "$@"; }
+if [ -n "${REPRO_BENCH_REPRO:-}" ]; then
+  repro_exe=("$REPRO_BENCH_REPRO")
+else
+  repro_exe=(dotnet "$dll")
+fi
+repro() { "${repro_exe[@]}" "$@"; }
 now() { date +%s.%N; }
 elapsed() { python3 -c 'import sys; print(f"{float(sys.argv[2]) - float(sys.argv[1]):.4f}")' "$1" "$2"; }
 median() { python3 -c 'import sys, statistics; print(f"{statistics.median(float(x) for x in sys.argv[1:]):.3f}")' "$@"; }
@@ -66,7 +73,7 @@ checkout=()
 for _ in $(seq "$reps"); do checkout+=("$(timed repro checkout "$run_id" --outputs)"); done
 opened=unknown
 if command -v strace >/dev/null 2>&1; then
-  strace -f -e trace=openat,open -o "$work/checkout.trace" dotnet "$dll" checkout "$run_id" --outputs >/dev/null 2>&1
+  strace -f -e trace=openat,open -o "$work/checkout.trace" "${repro_exe[@]}" checkout "$run_id" --outputs >/dev/null 2>&1
   opened=$(grep -c 'data/part-' "$work/checkout.trace" || true)
 fi
 
@@ -80,7 +87,7 @@ for _ in $(seq "$reps"); do
   rm -rf "$work/remote" && mkdir "$work/remote"; sync
   push+=("$(timed repro push "$run_id" -r bench)")
   rm -rf "$work/fresh/.repro"; mkdir -p "$work/fresh/.repro"; cp .repro/remotes.yaml "$work/fresh/.repro/"; sync
-  pull+=("$(timed sh -c "cd '$work/fresh' && dotnet '$dll' pull '$run_id' -r bench")")
+  pull+=("$(cd "$work/fresh" && timed "${repro_exe[@]}" pull "$run_id" -r bench)")
   rm -rf "$work/cpr"; sync
   cpr+=("$(timed sh -c "cp -r .repro/objects '$work/cpr' && find '$work/cpr' -type f -exec sync {} +")")
 done
@@ -110,7 +117,7 @@ if [ -x "$s3rver" ]; then
     repro remote add s3 "s3://bench/repro-$i" --endpoint "http://127.0.0.1:$port" --local >/dev/null 2>&1
     s3push+=("$(timed repro push "$run_id" -r s3)")
     rm -rf "$work/fresh/.repro"; mkdir -p "$work/fresh/.repro"; cp .repro/remotes.yaml "$work/fresh/.repro/"; sync
-    s3pull+=("$(timed sh -c "cd '$work/fresh' && dotnet '$dll' pull '$run_id' -r s3")")
+    s3pull+=("$(cd "$work/fresh" && timed "${repro_exe[@]}" pull "$run_id" -r s3)")
   done
   m_s3push=$(median "${s3push[@]}"); m_s3pull=$(median "${s3pull[@]}")
   echo "| push to S3 (s3rver on the same machine) | $m_s3push | | $(rate "$m_s3push") MiB/s |"

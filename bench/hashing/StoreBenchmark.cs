@@ -9,9 +9,8 @@ namespace Repro.Bench.Hashing;
 /// Adding 1 GiB in 16 files to the object store, in process, against <c>cp -r</c> of the same files (both flushed to
 /// disk: the store flushes every object before it renames it into place), interleaved in each repetition, from the
 /// page cache. Two store cases: files whose digest can be trusted from their status (older than the hash cache's racy
-/// margin: a clone or kernel copy, no read), and files just written (a clone then hashed, or hashed while copied).
-/// Then a run's output path end to end: fingerprinted and then added (two passes), against copied into the store in the
-/// pass that fingerprints it (one pass).
+/// margin: a clone or kernel copy, no read), and files just written (a kernel copy or clone, read back and hashed while
+/// the disk writes it).
 /// </summary>
 internal static class StoreBenchmark
 {
@@ -49,8 +48,6 @@ internal static class StoreBenchmark
         var cpNever = new List<double>();
         var trusted = new List<double>();
         var fresh = new List<double>();
-        var twoPasses = new List<double>();
-        var onePass = new List<double>();
         var outcomes = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < repetitions; i++)
         {
@@ -68,8 +65,6 @@ internal static class StoreBenchmark
             Clean(Path.Combine(directory, "cp"));
             trusted.Add(Add(directory, files, digests, statuses, outcomes));
             fresh.Add(Add(directory, files, digests, null, outcomes));
-            twoPasses.Add(await HashThenAddAsync(directory, files, digests, outcomes));
-            onePass.Add(await HashWhileAddingAsync(directory, files, digests, outcomes));
         }
 
         Console.WriteLine("| What (1 GiB in 16 files) | Median (s) | Ratio to cp -r && sync FILES | Ratio to cp -r --reflink=never && sync FILES |");
@@ -77,11 +72,7 @@ internal static class StoreBenchmark
         Row("cp -r && sync FILES", cp, cp, cpNever);
         Row("cp -r --reflink=never && sync FILES", cpNever, cp, cpNever);
         Row("store add, trusted status (clone or kernel copy, no read)", trusted, cp, cpNever);
-        Row("store add, just written (clone then hashed, or hashed while copied)", fresh, cp, cpNever);
-        Row("output of a run, two passes: fingerprint, then store add as just written", twoPasses, cp, cpNever);
-        Row("output of a run, one pass: hashed while copied into the store (the fingerprinter's path)", onePass, cp, cpNever);
-        Console.WriteLine();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Output of a run, one pass against two passes in this run: {Median(onePass) / Median(twoPasses):0.00}x the time."));
+        Row("store add, just written (kernel copy, read back and hashed while the disk writes)", fresh, cp, cpNever);
         Console.WriteLine();
         Console.WriteLine($"Store outcomes: {string.Join(", ", outcomes.Order(StringComparer.Ordinal))}. Load average after: {Load()}");
         return 0;
@@ -99,45 +90,6 @@ internal static class StoreBenchmark
         outcomes.UnionWith(results.Select(r => $"{(statuses is null ? "just written" : "trusted")}: {r}"));
         Clean(storeDirectory);
         return seconds;
-    }
-
-    /// <summary>A run's output as it was stored before: the fingerprinter reads and hashes it, then the store copies and hashes it.</summary>
-    private static async Task<double> HashThenAddAsync(string directory, string[] files, IReadOnlyList<string> digests, HashSet<string> outcomes)
-    {
-        var storeDirectory = Path.Combine(directory, "store");
-        var store = new ObjectStore(storeDirectory);
-        var clock = Stopwatch.StartNew();
-        var hashed = await FileHasher.HashFilesAsync(files, progress: null);
-        var results = new PutOutcome[files.Length];
-        Parallel.For(0, files.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => results[i] = store.Put(files[i], hashed[i], null));
-        var seconds = clock.Elapsed.TotalSeconds;
-        Check(hashed, digests);
-        outcomes.UnionWith(results.Select(r => $"two passes: {r}"));
-        Clean(storeDirectory);
-        return seconds;
-    }
-
-    /// <summary>A run's output as the fingerprinter stores it now: copied into the store in the pass that hashes it.</summary>
-    private static async Task<double> HashWhileAddingAsync(string directory, string[] files, IReadOnlyList<string> digests, HashSet<string> outcomes)
-    {
-        var storeDirectory = Path.Combine(directory, "store");
-        var store = new ObjectStore(storeDirectory);
-        var jobs = files.Select(f => new HashJob(f, f, new FileInfo(f).Length) { Store = store }).ToList();
-        var clock = Stopwatch.StartNew();
-        var results = await FileHasher.HashAllAsync(jobs, new HashEngineOptions(), CancellationToken.None);
-        var seconds = clock.Elapsed.TotalSeconds;
-        Check(results.Select(r => r.Sha256).ToList(), digests);
-        outcomes.UnionWith(results.Select(r => $"one pass: {r.Stored}"));
-        Clean(storeDirectory);
-        return seconds;
-    }
-
-    private static void Check(IReadOnlyList<string> measured, IReadOnlyList<string> expected)
-    {
-        if (!measured.SequenceEqual(expected, StringComparer.Ordinal))
-        {
-            throw new InvalidOperationException("a digest differs from the reference");
-        }
     }
 
     private static void Row(string what, List<double> times, List<double> cp, List<double> cpNever) =>

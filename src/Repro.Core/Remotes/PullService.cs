@@ -100,7 +100,7 @@ public static class PullService
 
         var fetchedPerRun = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         long bytesFetched = 0;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = DegreeOf(remote, parallelism), CancellationToken = cancellationToken };
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(wanted, options, async (entry, token) =>
         {
             var size = remoteObjects[entry.Key];
@@ -147,7 +147,7 @@ public static class PullService
         ArgumentNullException.ThrowIfNull(remote);
         ArgumentNullException.ThrowIfNull(sha256s);
         var missing = new ConcurrentBag<string>();
-        var options = new ParallelOptions { MaxDegreeOfParallelism = DegreeOf(remote, parallelism), CancellationToken = cancellationToken };
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(sha256s.Distinct(StringComparer.Ordinal).Where(sha => !objects.Contains(sha)), options, async (sha256, token) =>
         {
             var size = await remote.SizeOfAsync(RemoteLayout.ObjectKey(sha256), token).ConfigureAwait(false);
@@ -161,15 +161,6 @@ public static class PullService
         }).ConfigureAwait(false);
         return missing.Order(StringComparer.Ordinal).ToList();
     }
-
-    /// <summary>
-    /// Objects fetched at once. From a folder each fetch is a copy that hashes what it reads, bound by a core: more
-    /// fetches than cores would only take turns on them. Over the network, <paramref name="parallelism"/> as asked.
-    /// </summary>
-    private static int DegreeOf(IRemoteStorage remote, int parallelism) =>
-        remote is DirectoryRemoteStorage
-            ? Math.Clamp(System.Environment.ProcessorCount, 1, Math.Max(1, parallelism))
-            : Math.Max(1, parallelism);
 
     private static Task ReceiveAsync(ObjectStore objects, IRemoteStorage remote, string sha256, long size, CancellationToken cancellationToken)
     {

@@ -4,29 +4,39 @@ using Repro.Cli.IntegrationTests.Fixtures;
 namespace Repro.Cli.IntegrationTests.Commands;
 
 /// <summary>push, pull and checkout's fetches with a remote that is a folder.</summary>
-public sealed class DirectoryRemoteTests : RemoteRoundTripTests
+public sealed class DirectoryRemoteTests : DataTestBase
 {
-    protected override string RemoteName => "share";
-
     private string Share => Temp.Combine("share");
 
     [Fact]
     public void PushThenPullIntoAFreshClone_ListsThePulledRunAndChecksOutIdenticalFiles()
     {
-        var (project, _) = PushThenPullIntoAFreshClone();
+        var (project, git, runId) = RecordedProject("-P", "n=3");
+        Directory.CreateDirectory(Share);
+        Assert.Equal(0, Repro.Run(project, "remote", "add", "share", Share, "--default").ExitCode);
+        git.CommitAll("remotes");
 
-        Assert.True(File.Exists(Path.Combine(Share, "runs", RunIds(StoreOf(project)).Single(), "run.json")));
+        var push = Repro.Run(project, "push", runId);
+        var clone = Temp.Combine("clone");
+        GitRepository.Clone(project, clone);
+        var pull = Repro.Run(clone, "pull", "--all");
+        var list = Repro.Run(clone, "list", "--json");
+        var checkout = Repro.Run(clone, "checkout", runId, "--outputs", "--json");
+
+        Assert.True(push.ExitCode == 0, push.ToString());
+        Assert.Contains($"pushed     {runId}", push.Stdout, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(Share, "runs", runId, "run.json")));
+        Assert.True(pull.ExitCode == 0, pull.ToString());
+        Assert.Contains($"pulled     {runId}", pull.Stdout, StringComparison.Ordinal);
+        var listed = Assert.Single(System.Text.Json.Nodes.JsonNode.Parse(list.Stdout)!.AsArray());
+        Assert.Equal(runId, (string?)listed!["runId"]);
+        Assert.True((bool)listed["pulled"]!);
+        Assert.Contains("FINISHED (pulled)", Repro.Run(clone, "list").Stdout, StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(StoreOf(project), "runs", runId, "run.json")), File.ReadAllBytes(Path.Combine(StoreOf(clone), "runs", runId, "run.json")));
+        Assert.True(checkout.ExitCode == 0, checkout.ToString());
+        Assert.Equal(new Dictionary<string, string> { ["out/copy.csv"] = "restored", ["out/model.bin"] = "restored" }, States(checkout.Stdout));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(project, "out", "model.bin")), File.ReadAllBytes(Path.Combine(clone, "out", "model.bin")));
     }
-
-    [Fact]
-    [UnsupportedOSPlatform("windows")]
-    public void Pull_ObjectDamagedOnTheRemote_IsDetectedAndNothingIsWritten() => PullOfAnObjectDamagedOnTheRemote();
-
-    [Fact]
-    public void Checkout_ObjectMissingLocally_IsFetchedFromTheDefaultRemote() => CheckoutOfAnObjectMissingLocally();
-
-    [Fact]
-    public void Verify_ChangedInputWhoseObjectIsOnlyOnTheRemote_FetchesItRestoresItAndReproduces() => VerifyOfAChangedInputWhoseObjectIsOnlyOnTheRemote();
 
     [Fact]
     public void Push_Twice_SendsOnlyWhatTheRemoteLacks()
@@ -79,6 +89,71 @@ public sealed class DirectoryRemoteTests : RemoteRoundTripTests
         Assert.Equal(Sha256Of(ObjectPath(StoreOf(project), model)), Sha256Of(ObjectPath(Share, model)));
         Assert.True(File.Exists(Path.Combine(Share, "runs", runId, "run.json")));
         Assert.Empty(Directory.GetFiles(Share, ".tmp-*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    [UnsupportedOSPlatform("windows")]
+    public void Pull_ObjectDamagedOnTheRemote_IsDetectedAndNothingIsWritten()
+    {
+        var (project, git, runId) = RecordedProject();
+        Directory.CreateDirectory(Share);
+        Repro.Run(project, "remote", "add", "share", Share, "--default");
+        git.CommitAll("remotes");
+        Assert.Equal(0, Repro.Run(project, "push", runId).ExitCode);
+        var model = Sha256Of(Path.Combine(project, "out", "model.bin"));
+        Damage(ObjectPath(Share, model));
+        var clone = Temp.Combine("clone");
+        GitRepository.Clone(project, clone);
+
+        var pull = Repro.Run(clone, "pull", runId);
+
+        Assert.Equal(3, pull.ExitCode);
+        Assert.Contains($"object {model} from share", pull.Stderr, StringComparison.Ordinal);
+        Assert.Contains("is damaged", pull.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(ObjectPath(StoreOf(clone), model)));
+        Assert.Empty(RunIds(StoreOf(clone)));
+        Assert.DoesNotContain(Directory.GetFiles(Path.Combine(StoreOf(clone), "objects"), "*", SearchOption.AllDirectories), f => f.Contains(model[2..], StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Checkout_ObjectMissingLocally_IsFetchedFromTheDefaultRemote()
+    {
+        var (project, _, runId) = RecordedProject("-P", "n=9");
+        Directory.CreateDirectory(Share);
+        Repro.Run(project, "remote", "add", "share", Share, "--default");
+        Assert.Equal(0, Repro.Run(project, "push", runId).ExitCode);
+        var modelPath = Path.Combine(project, "out", "model.bin");
+        var model = Sha256Of(modelPath);
+        File.Delete(ObjectPath(StoreOf(project), model));
+        File.Delete(modelPath);
+
+        var result = Repro.Run(project, "checkout", runId, "out/model.bin");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("fetched 1 object(s) from share", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal("model 9\n", File.ReadAllText(modelPath));
+        Assert.True(File.Exists(ObjectPath(StoreOf(project), model)));
+    }
+
+    [Fact]
+    public void Verify_ChangedInputWhoseObjectIsOnlyOnTheRemote_FetchesItRestoresItAndReproduces()
+    {
+        var (project, _, runId) = RecordedProject("-P", "n=4");
+        Directory.CreateDirectory(Share);
+        Repro.Run(project, "remote", "add", "share", Share, "--default");
+        Assert.Equal(0, Repro.Run(project, "push", runId).ExitCode);
+        var input = Path.Combine(project, "data", "in.csv");
+        var recorded = Sha256Of(input);
+        File.Delete(ObjectPath(StoreOf(project), recorded));
+        File.WriteAllText(input, "changed since\n");
+
+        var result = Repro.Run(project, "verify", runId);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("REPRODUCED", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("input data/in.csv: workspace differs, restored from store (fetched from share", result.Stdout, StringComparison.Ordinal);
+        Assert.Equal(recorded, Sha256Of(ObjectPath(StoreOf(project), recorded)));
+        Assert.Equal("changed since\n", File.ReadAllText(input));
     }
 
     [Fact]
@@ -146,16 +221,4 @@ public sealed class DirectoryRemoteTests : RemoteRoundTripTests
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("repro: no remote is defined: add one with `repro remote add NAME URL --default`\n", result.Stderr);
     }
-
-    protected override (string Project, GitRepository Git, string RunId) ProjectWithRemote(params string[] remoteArguments)
-    {
-        var (project, git, runId) = RecordedProject("-P", "n=5");
-        Directory.CreateDirectory(Share);
-        var add = Repro.Run(project, ["remote", "add", "share", Share, "--default", .. remoteArguments]);
-        Assert.True(add.ExitCode == 0, add.ToString());
-        git.CommitAll("remotes");
-        return (project, git, runId);
-    }
-
-    protected override string RemoteObjectFile(string sha256) => ObjectPath(Share, sha256);
 }

@@ -39,23 +39,45 @@ internal static partial class FileCloning
     /// <exception cref="IOException">The clone was attempted and failed for another reason (disk full, I/O error).</exception>
     public static bool TryClone(SafeFileHandle source, SafeFileHandle destination)
     {
-        if (!Call(ref s_cloneState, source, destination, static (input, output) =>
-            {
-                int answer;
-                int error;
-                do
-                {
-                    answer = Ioctl(output, FiClone, input);
-                    error = answer == 0 ? 0 : Marshal.GetLastPInvokeError();
-                }
-                while (answer != 0 && error == EIntr);
-                return error;
-            }, out var errno))
+        if (Volatile.Read(ref s_cloneState) == 0)
         {
             return false;
         }
 
-        if (errno == 0)
+        int result;
+        int errno;
+        var sourceAdded = false;
+        var destinationAdded = false;
+        try
+        {
+            source.DangerousAddRef(ref sourceAdded);
+            destination.DangerousAddRef(ref destinationAdded);
+            do
+            {
+                result = Ioctl((int)destination.DangerousGetHandle(), FiClone, (int)source.DangerousGetHandle());
+                errno = result == 0 ? 0 : Marshal.GetLastPInvokeError();
+            }
+            while (result != 0 && errno == EIntr);
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            Volatile.Write(ref s_cloneState, 0);
+            return false;
+        }
+        finally
+        {
+            if (destinationAdded)
+            {
+                destination.DangerousRelease();
+            }
+
+            if (sourceAdded)
+            {
+                source.DangerousRelease();
+            }
+        }
+
+        if (result == 0)
         {
             return true;
         }
@@ -78,22 +100,79 @@ internal static partial class FileCloning
     /// <exception cref="IOException">The copy failed part-way, or for another reason than lack of support.</exception>
     public static bool TryKernelCopy(SafeFileHandle source, SafeFileHandle destination, long length)
     {
-        if (!Call(ref s_kernelCopyState, source, destination, (input, output) => KernelCopy(input, output, length), out var errno))
+        if (Volatile.Read(ref s_kernelCopyState) == 0)
         {
             return false;
         }
 
-        if (errno == 0)
+        var sourceAdded = false;
+        var destinationAdded = false;
+        try
         {
+            source.DangerousAddRef(ref sourceAdded);
+            destination.DangerousAddRef(ref destinationAdded);
+            var input = (int)source.DangerousGetHandle();
+            var output = (int)destination.DangerousGetHandle();
+            long inputOffset = 0;
+            long outputOffset = 0;
+            while (inputOffset < length)
+            {
+                var chunk = (nuint)Math.Min(length - inputOffset, 1L << 30);
+                nint copied;
+                unsafe
+                {
+                    copied = CopyFileRange(input, &inputOffset, output, &outputOffset, chunk, 0);
+                }
+
+                if (copied > 0)
+                {
+                    continue;
+                }
+
+                if (copied == 0)
+                {
+                    // The source got shorter than its status said; the caller's status check reports it.
+                    return true;
+                }
+
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno == EIntr)
+                {
+                    continue;
+                }
+
+                if (inputOffset == 0 && errno is EXDev or EInval or EOpNotSupp or ENoSys or EBadF or EPerm or EFBig)
+                {
+                    if (errno == ENoSys)
+                    {
+                        Volatile.Write(ref s_kernelCopyState, 0);
+                    }
+
+                    return false;
+                }
+
+                throw new IOException($"cannot copy: {Marshal.GetPInvokeErrorMessage(errno)}");
+            }
+
             return true;
         }
-
-        if (errno == ENoSys)
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
             Volatile.Write(ref s_kernelCopyState, 0);
+            return false;
         }
+        finally
+        {
+            if (destinationAdded)
+            {
+                destination.DangerousRelease();
+            }
 
-        return false;
+            if (sourceAdded)
+            {
+                source.DangerousRelease();
+            }
+        }
     }
 
     /// <summary>
@@ -105,96 +184,28 @@ internal static partial class FileCloning
     /// </summary>
     public static void StartWriteback(SafeFileHandle handle, long offset, long length)
     {
-        if (length > 0)
+        if (Volatile.Read(ref s_writebackState) == 0 || length <= 0)
         {
-            _ = Call(ref s_writebackState, handle, handle, (fd, _) => SyncFileRange(fd, offset, length, SyncFileRangeWrite), out _);
-        }
-    }
-
-    /// <summary>
-    /// Runs one native call on the descriptors of two open files, keeping both handles alive for its duration. A libc
-    /// without the entry point turns the call off for the rest of the process (<paramref name="state"/> goes to 0).
-    /// </summary>
-    /// <returns>False when the call is off or was just turned off; otherwise what it answered, in <paramref name="result"/>.</returns>
-    private static bool Call(ref int state, SafeFileHandle first, SafeFileHandle second, Func<int, int, int> call, out int result)
-    {
-        result = 0;
-        if (Volatile.Read(ref state) == 0)
-        {
-            return false;
+            return;
         }
 
-        var firstAdded = false;
-        var secondAdded = false;
+        var added = false;
         try
         {
-            first.DangerousAddRef(ref firstAdded);
-            second.DangerousAddRef(ref secondAdded);
-            result = call((int)first.DangerousGetHandle(), (int)second.DangerousGetHandle());
-            return true;
+            handle.DangerousAddRef(ref added);
+            _ = SyncFileRange((int)handle.DangerousGetHandle(), offset, length, SyncFileRangeWrite);
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
-            Volatile.Write(ref state, 0);
-            return false;
+            Volatile.Write(ref s_writebackState, 0);
         }
         finally
         {
-            if (secondAdded)
+            if (added)
             {
-                second.DangerousRelease();
-            }
-
-            if (firstAdded)
-            {
-                first.DangerousRelease();
+                handle.DangerousRelease();
             }
         }
-    }
-
-    /// <summary>
-    /// The <c>copy_file_range</c> loop: 0 when every byte was copied (or the source ended early: the caller's status
-    /// check reports that), the errno when the kernel cannot copy this pair before any byte was written.
-    /// </summary>
-    /// <exception cref="IOException">The copy failed part-way, or for another reason than lack of support.</exception>
-    private static int KernelCopy(int input, int output, long length)
-    {
-        long inputOffset = 0;
-        long outputOffset = 0;
-        while (inputOffset < length)
-        {
-            var chunk = (nuint)Math.Min(length - inputOffset, 1L << 30);
-            nint copied;
-            unsafe
-            {
-                copied = CopyFileRange(input, &inputOffset, output, &outputOffset, chunk, 0);
-            }
-
-            if (copied > 0)
-            {
-                continue;
-            }
-
-            if (copied == 0)
-            {
-                return 0;
-            }
-
-            var errno = Marshal.GetLastPInvokeError();
-            if (errno == EIntr)
-            {
-                continue;
-            }
-
-            if (inputOffset == 0 && errno is EXDev or EInval or EOpNotSupp or ENoSys or EBadF or EPerm or EFBig)
-            {
-                return errno;
-            }
-
-            throw new IOException($"cannot copy: {Marshal.GetPInvokeErrorMessage(errno)}");
-        }
-
-        return 0;
     }
 
     [LibraryImport("libc", EntryPoint = "sync_file_range", SetLastError = true)]

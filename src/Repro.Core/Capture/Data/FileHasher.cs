@@ -20,9 +20,6 @@ public static class FileHasher
     public const int BufferSize = 1 << 20;
 
     private const int Attempts = 3;
-
-    // Writeback of a copy into the store is started every this many bytes.
-    private const long WritebackChunk = 8 << 20;
     private const int MinimumBufferSize = 4096;
 
     /// <summary>SHA-256 of one file, lower-case hex.</summary>
@@ -153,18 +150,12 @@ public static class FileHasher
             {
                 using var handle = Open(job);
                 var before = NativeFiles.Status(handle, job.Path);
-
-                // A file to be stored is copied into the store in the same pass that hashes it (or cloned, and the
-                // clone hashed): the digest of what was copied is the fingerprint, and nothing is read twice.
-                using var incoming = job.Store is { } store && before.Size <= store.MaxFileBytes ? store.CreateIncoming() : null;
-                var cloned = incoming is not null && Clone(handle, incoming.Handle, job);
-                var (sha256, bytes) = HashContents(cloned ? incoming!.Handle : handle, cloned ? null : incoming?.Handle, job, cancellationToken);
+                var (sha256, bytes) = HashContents(handle, job, cancellationToken);
                 var after = NativeFiles.Status(handle, job.Path);
                 if (bytes == before.Size && before == after)
                 {
-                    var stored = incoming?.Commit(sha256, cloned);
                     _counter.FileDone(job.ExpectedSize - bytes);
-                    return new HashOutcome(sha256, before) { Stored = stored };
+                    return new HashOutcome(sha256, before);
                 }
 
                 // Something wrote to the file while it was read: the digest matches no version of it.
@@ -198,38 +189,13 @@ public static class FileHasher
             }
         }
 
-        private static bool Clone(SafeFileHandle source, SafeFileHandle destination, HashJob job)
-        {
-            try
-            {
-                return FileCloning.TryClone(source, destination);
-            }
-            catch (IOException e)
-            {
-                throw new StoreException($"cannot store {job.DisplayPath} in the object store: {e.Message}", e);
-            }
-        }
-
-        /// <summary>Hashes the content of <paramref name="handle"/>, writing each chunk to <paramref name="copy"/> too when given.</summary>
-        private (string Sha256, long Bytes) HashContents(SafeFileHandle handle, SafeFileHandle? copy, HashJob job, CancellationToken cancellationToken)
+        private (string Sha256, long Bytes) HashContents(SafeFileHandle handle, HashJob job, CancellationToken cancellationToken)
         {
             long offset = 0;
-            long writtenBack = 0;
             var read = Read(handle, _current, offset, job);
             while (read > 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (copy is not null)
-                {
-                    Write(copy, _current.AsSpan(0, read), offset, job);
-                    if (offset + read - writtenBack >= WritebackChunk)
-                    {
-                        // The disk writes the copy while the hash goes on; the commit's flush finds little left.
-                        FileCloning.StartWriteback(copy, writtenBack, offset + read - writtenBack);
-                        writtenBack = offset + read;
-                    }
-                }
-
                 offset += read;
 
                 // A full buffer means more may follow. Once no file waits in the queue a core is idle or soon will
@@ -254,18 +220,6 @@ public static class FileHasher
             Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
             _hash.GetHashAndReset(digest);
             return (ToHex(digest), offset);
-        }
-
-        private static void Write(SafeFileHandle copy, ReadOnlySpan<byte> chunk, long offset, HashJob job)
-        {
-            try
-            {
-                RandomAccess.Write(copy, chunk, offset);
-            }
-            catch (IOException e)
-            {
-                throw new StoreException($"cannot store {job.DisplayPath} in the object store: {e.Message}", e);
-            }
         }
 
         private Task<int> ReadAheadAsync(SafeFileHandle handle, byte[] buffer, long offset, HashJob job) =>
@@ -376,23 +330,12 @@ public static class FileHasher
 /// <param name="Path">Absolute path to open.</param>
 /// <param name="DisplayPath">The path as the user knows it, for messages.</param>
 /// <param name="ExpectedSize">Size when listed, for progress totals.</param>
-internal sealed record HashJob(string Path, string DisplayPath, long ExpectedSize)
-{
-    /// <summary>
-    /// The object store to copy the file into while it is hashed, or null to hash only. A file larger than the store's
-    /// limit is hashed only.
-    /// </summary>
-    public ObjectStore? Store { get; init; }
-}
+internal sealed record HashJob(string Path, string DisplayPath, long ExpectedSize);
 
 /// <summary>A file's digest and the status of the exact file that was read, unchanged from open to end.</summary>
 /// <param name="Sha256">Lower-case hex SHA-256.</param>
 /// <param name="Status">Status of the open file; the key under which the digest may be cached.</param>
-internal sealed record HashOutcome(string Sha256, FileStatus Status)
-{
-    /// <summary>What copying into the job's store did; null when the job had no store or the file was over its limit.</summary>
-    public PutOutcome? Stored { get; init; }
-}
+internal sealed record HashOutcome(string Sha256, FileStatus Status);
 
 /// <summary>Tuning and test seams for <see cref="FileHasher"/>.</summary>
 internal sealed record HashEngineOptions

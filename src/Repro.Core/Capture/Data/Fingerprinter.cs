@@ -147,9 +147,6 @@ public sealed class Fingerprinter
             ? cache.TryGetAll(listed.Select(f => new CacheKey(f.ContentPath!, f.Status!.Value)).ToList())
             : new string?[listed.Count];
 
-        // Files that will be kept are copied into the store in the pass that hashes them.
-        var objects = _options.ObjectStore;
-        var storable = objects is null ? new HashSet<string>(StringComparer.Ordinal) : StorablePaths(resolutions);
         var toHash = new List<HashJob>();
         for (var i = 0; i < listed.Count; i++)
         {
@@ -164,10 +161,7 @@ public sealed class Fingerprinter
             }
             else
             {
-                toHash.Add(new HashJob(file.ContentPath!, file.RecordPath, file.Status!.Value.Size)
-                {
-                    Store = storable.Contains(file.ContentPath!) ? objects : null,
-                });
+                toHash.Add(new HashJob(file.ContentPath!, file.RecordPath, file.Status!.Value.Size));
             }
         }
 
@@ -178,10 +172,7 @@ public sealed class Fingerprinter
         {
             var status = outcomes[i].Status;
             var trusted = status.ModifiedNs < trustedBefore && status.ChangedNs < trustedBefore ? status : (FileStatus?)null;
-            digests[toHash[i].Path] = new Digest(outcomes[i].Sha256, status.Size, trusted)
-            {
-                Stored = outcomes[i].Stored is PutOutcome.AlreadyStored or PutOutcome.Cloned or PutOutcome.Copied,
-            };
+            digests[toHash[i].Path] = new Digest(outcomes[i].Sha256, status.Size, trusted);
         }
 
         cache?.PutAll(toHash.Select((job, i) => new CacheEntry(job.Path, outcomes[i].Status, outcomes[i].Sha256)).ToList(), started);
@@ -202,16 +193,15 @@ public sealed class Fingerprinter
             return stored;
         }
 
-        var paths = StorablePaths(resolutions).Where(path => digests[path].Size <= objects.MaxFileBytes).ToList();
-        var present = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-        foreach (var path in paths.Where(path => digests[path].Stored))
-        {
-            present[digests[path].Sha256] = true;
-        }
+        var paths = resolutions.Where(r => r.Spec.Store).SelectMany(r => r.Files)
+            .Where(f => !Path.IsPathRooted(f.RecordPath))
+            .Select(f => f.ContentPath).OfType<string>().Distinct(StringComparer.Ordinal)
+            .Where(path => digests[path].Size <= objects.MaxFileBytes)
+            .ToList();
 
-        // One copy per digest: files with the same content are one object. Those copied in while they were hashed are done.
-        var firstBySha = paths.Where(path => !present.ContainsKey(digests[path].Sha256))
-            .GroupBy(path => digests[path].Sha256, StringComparer.Ordinal).Select(group => group.First()).ToList();
+        // One copy per digest: files with the same content are one object.
+        var firstBySha = paths.GroupBy(path => digests[path].Sha256, StringComparer.Ordinal).Select(group => group.First()).ToList();
+        var present = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         try
         {
             Parallel.ForEach(
@@ -233,16 +223,6 @@ public sealed class Fingerprinter
         stored.UnionWith(paths.Where(path => present.GetValueOrDefault(digests[path].Sha256)));
         return stored;
     }
-
-    /// <summary>
-    /// Content paths of the files to keep: their spec is not declared <c>store: false</c> and they lie inside the
-    /// project (their record path is relative).
-    /// </summary>
-    private static HashSet<string> StorablePaths(IReadOnlyList<Resolution> resolutions) =>
-        resolutions.Where(r => r.Spec.Store).SelectMany(r => r.Files)
-            .Where(f => !Path.IsPathRooted(f.RecordPath))
-            .Select(f => f.ContentPath).OfType<string>()
-            .ToHashSet(StringComparer.Ordinal);
 
     private static DataRecord ToRecord(Resolution resolution, Dictionary<string, Digest> digests, HashSet<string> stored)
     {
@@ -269,9 +249,5 @@ public sealed class Fingerprinter
     }
 
     /// <summary>A file's digest and size, and its status when the digest may be trusted from the status alone.</summary>
-    private readonly record struct Digest(string Sha256, long Size, FileStatus? Trusted)
-    {
-        /// <summary>Whether the object is in the store already: copied in while the file was hashed.</summary>
-        public bool Stored { get; init; }
-    }
+    private readonly record struct Digest(string Sha256, long Size, FileStatus? Trusted);
 }

@@ -48,22 +48,6 @@ internal static class HashingCopy
         return FileHasher.ToHex(hash.GetHashAndReset());
     }
 
-    /// <summary>
-    /// Fills <paramref name="output"/> (empty) with the content of <paramref name="input"/> and returns its SHA-256, reading
-    /// the content once: a copy-on-write clone where the file system can make one, then hashed from the clone (the
-    /// bytes kept are the bytes hashed, and none is written); otherwise one pass that reads, hashes and writes.
-    /// </summary>
-    /// <returns>The digest (null when more than <paramref name="limit"/> bytes come) and whether the output is a clone.</returns>
-    public static (string? Sha256, bool Cloned) CloneOrCopy(SafeFileHandle input, SafeFileHandle output, long limit)
-    {
-        if (FileCloning.TryClone(input, output))
-        {
-            return (RandomAccess.GetLength(output) > limit ? null : Hash(output), true);
-        }
-
-        return (Copy(input, output, limit), false);
-    }
-
     /// <summary>The SHA-256 of the whole content of an open file, lower-case hex.</summary>
     public static string Hash(SafeFileHandle handle)
     {

@@ -140,9 +140,18 @@ public sealed class ObjectStore
             using (var target = NativeFiles.CreateNew(destination))
             {
                 created = true;
-                // One read of the object: hashed from the clone, or while it is copied. What is handed out is what was checked.
-                (var hashed, cloned) = HashingCopy.CloneOrCopy(source, target, long.MaxValue);
-                actual = hashed ?? string.Empty;
+                cloned = FileCloning.TryClone(source, target);
+                if (cloned || FileCloning.TryKernelCopy(source, target, RandomAccess.GetLength(source)))
+                {
+                    // Read back and hashed while the disk writes it: what is handed out is what was checked.
+                    FileCloning.StartWriteback(target, 0, RandomAccess.GetLength(target));
+                    actual = HashingCopy.Hash(target);
+                }
+                else
+                {
+                    actual = HashingCopy.Copy(source, target, long.MaxValue) ?? string.Empty;
+                }
+
                 Sync(target);
             }
 
@@ -261,8 +270,8 @@ public sealed class ObjectStore
     }
 
     /// <summary>
-    /// Stores a copy of a file from elsewhere (a folder remote) under <paramref name="sha256"/>, reading it once: cloned
-    /// and the clone hashed, or hashed while it is copied; only a copy that hashes to its name is renamed into place.
+    /// Stores a copy of a file from elsewhere (a folder remote) under <paramref name="sha256"/>: cloned or copied by
+    /// the kernel, then read once and hashed; only a copy that hashes to its name is renamed into place.
     /// </summary>
     /// <param name="sha256">The digest the content must have.</param>
     /// <param name="expectedSize">The size it must have.</param>
@@ -288,9 +297,18 @@ public sealed class ObjectStore
             using (var input = File.OpenHandle(sourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan))
             using (var output = File.OpenHandle(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None))
             {
-                // The remote's file is read once: hashed from a clone, or while it is copied (writeback starts behind
-                // the copy, so the flush below finds little left). Nothing is read back.
-                actual = HashingCopy.CloneOrCopy(input, output, long.MaxValue).Sha256!;
+                length = RandomAccess.GetLength(input);
+                if (FileCloning.TryClone(input, output) || FileCloning.TryKernelCopy(input, output, length))
+                {
+                    // The disk writes the copy while it is read back and hashed; the flush below waits for the rest.
+                    FileCloning.StartWriteback(output, 0, RandomAccess.GetLength(output));
+                    actual = HashingCopy.Hash(output);
+                }
+                else
+                {
+                    actual = HashingCopy.Copy(input, output, long.MaxValue)!;
+                }
+
                 length = RandomAccess.GetLength(output);
                 Sync(output);
             }
@@ -363,25 +381,6 @@ public sealed class ObjectStore
         }
     }
 
-    /// <summary>
-    /// A new temporary file in the store, to be filled by a caller that hashes as it writes (the fingerprinter, for a
-    /// file it reads anyway) and then committed under the digest it measured.
-    /// </summary>
-    /// <exception cref="StoreException">The store cannot be written.</exception>
-    internal Incoming CreateIncoming()
-    {
-        var temporary = Path.Combine(Root, $".tmp-{Guid.NewGuid():N}");
-        try
-        {
-            Directory.CreateDirectory(Root);
-            return new Incoming(this, temporary, File.OpenHandle(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new StoreException($"cannot write to the object store {Root}: {e.Message}", e);
-        }
-    }
-
     private static void Commit(string temporary, string target)
     {
         if (!OperatingSystem.IsWindows())
@@ -394,14 +393,14 @@ public sealed class ObjectStore
 
     /// <summary>
     /// Copies <paramref name="source"/> to <paramref name="temporary"/> the cheapest way that still proves the copy
-    /// has the digest: a clone or kernel copy when the trusted status proves nothing changed; otherwise a clone that
-    /// is then hashed (the object holds exactly the bytes hashed), or one pass that reads, hashes and writes.
+    /// has the digest: a clone or kernel copy when the trusted status proves nothing changed; otherwise a clone or
+    /// kernel copy that is then read back once and hashed (the object holds exactly the bytes hashed), or, where the
+    /// kernel cannot copy, one pass that reads, hashes and writes.
     /// </summary>
     /// <remarks>
-    /// A kernel copy read back to be hashed would pass the bytes through memory twice; the copy through a buffer
-    /// passes them once and starts writeback behind itself, so the flush before the rename finds most of it written.
-    /// Measured in bench/hashing --store. Files just written that are about to be stored need not come here at all:
-    /// the fingerprinter hashes them while it copies them in (<see cref="CreateIncoming"/>).
+    /// Reading the copy back rather than hashing while copying through a buffer costs the same CPU (one pass through
+    /// memory and the hash) but lets the disk work during the hash: writeback of the copy is started before it is
+    /// read back, so the flush before the rename finds most of it written. Measured in bench/hashing --store.
     /// </remarks>
     private PutOutcome CopyIn(string source, string temporary, string sha256, FileStatus? hashedAs)
     {
@@ -415,7 +414,7 @@ public sealed class ObjectStore
         var trusted = hashedAs is { HasIdentity: true } known && known == before;
         using var output = File.OpenHandle(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
         var cloned = FileCloning.TryClone(input, output);
-        var copied = !cloned && trusted && FileCloning.TryKernelCopy(input, output, before.Size);
+        var copied = !cloned && FileCloning.TryKernelCopy(input, output, before.Size);
         if (trusted && (cloned || copied)
             && NativeFiles.Status(input, source) == before && RandomAccess.GetLength(output) == before.Size)
         {
@@ -425,20 +424,20 @@ public sealed class ObjectStore
         }
 
         string? actual;
-        if (cloned)
+        if (cloned || copied)
         {
-            // The clone is hashed: what is stored is what was checked, read once and never written.
-            if (RandomAccess.GetLength(output) > MaxFileBytes)
+            // The copy is read back (from the page cache) and hashed: what is stored is what was checked.
+            var length = RandomAccess.GetLength(output);
+            if (length > MaxFileBytes)
             {
                 return PutOutcome.TooLarge;
             }
 
+            FileCloning.StartWriteback(output, 0, length);
             actual = HashingCopy.Hash(output);
         }
         else
         {
-            // One pass that reads, hashes and writes (a kernel copy made above for a trusted file that then changed
-            // is overwritten).
             RandomAccess.SetLength(output, 0);
             actual = HashingCopy.Copy(input, output, MaxFileBytes);
             if (actual is null)
@@ -470,82 +469,6 @@ public sealed class ObjectStore
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // The failure being reported matters more than a leftover temporary file, which no reader ever opens.
-        }
-    }
-}
-
-/// <summary>
-/// An object being written into the <see cref="ObjectStore"/> by a caller that hashes its content as it writes it:
-/// <see cref="Commit"/> flushes it and renames it into place under the digest measured; disposing it uncommitted deletes
-/// it. The caller guarantees the digest is the SHA-256 of exactly the bytes in <see cref="Handle"/>.
-/// </summary>
-internal sealed class Incoming : IDisposable
-{
-    private readonly ObjectStore _store;
-    private readonly string _path;
-    private bool _committed;
-
-    internal Incoming(ObjectStore store, string path, SafeFileHandle handle)
-    {
-        _store = store;
-        _path = path;
-        Handle = handle;
-    }
-
-    /// <summary>The temporary file, empty at first, open for reading and writing.</summary>
-    public SafeFileHandle Handle { get; }
-
-    /// <summary>Flushes the content and renames it into place as the object <paramref name="sha256"/>.</summary>
-    /// <param name="sha256">The SHA-256 of the content written.</param>
-    /// <param name="cloned">Whether the content is a copy-on-write clone.</param>
-    /// <exception cref="StoreException">The store cannot be written.</exception>
-    public PutOutcome Commit(string sha256, bool cloned)
-    {
-        var target = _store.ObjectPath(sha256);
-        try
-        {
-            if (File.Exists(target))
-            {
-                return PutOutcome.AlreadyStored;
-            }
-
-            RandomAccess.FlushToDisk(Handle);
-            Handle.Dispose();
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(_path, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-            }
-
-            File.Move(_path, target, overwrite: false);
-            _committed = true;
-            return cloned ? PutOutcome.Cloned : PutOutcome.Copied;
-        }
-        catch (IOException) when (File.Exists(target))
-        {
-            // Another process stored the same content first: same digest, same bytes.
-            return PutOutcome.AlreadyStored;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new StoreException($"cannot store object {sha256} in the object store {_store.Root}: {e.Message}", e);
-        }
-    }
-
-    /// <summary>Closes the file and deletes it unless it was committed.</summary>
-    public void Dispose()
-    {
-        Handle.Dispose();
-        if (!_committed)
-        {
-            try
-            {
-                NativeFiles.DeleteFile(_path);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // A leftover temporary file is never read as an object; the caller's own outcome matters more.
-            }
         }
     }
 }

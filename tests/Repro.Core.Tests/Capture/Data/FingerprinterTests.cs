@@ -326,36 +326,6 @@ public sealed class FingerprinterTests : IDisposable
     }
 
     [Fact]
-    public async Task FingerprintOutputsAsync_WithObjectStore_StoresJustWrittenFilesFromThePassThatHashedThem()
-    {
-        var contents = new[] { "weights", "metrics", "weights" };
-        for (var i = 0; i < contents.Length; i++)
-        {
-            _directory.Write($"out/{i}.txt", contents[i]);
-        }
-
-        // Each file leaves its path as soon as the hasher has opened it: whatever opened it again would fail.
-        var engine = new HashEngineOptions
-        {
-            Open = path =>
-            {
-                var handle = HashEngineOptions.OpenForHashing(path);
-                File.Move(path, path + ".hashed");
-                return handle;
-            },
-        };
-        var objects = new ObjectStore(_directory.Store);
-
-        var outputs = await new Fingerprinter(new FingerprintOptions { ObjectStore = objects }, engine)
-            .FingerprintOutputsAsync(_directory.Project, [DataSpec.Output("out")], CancellationToken.None);
-
-        var files = Assert.Single(outputs.Records).Files;
-        Assert.All(files, file => Assert.True(file.Stored));
-        Assert.Equal(contents, files.Select(file => File.ReadAllText(objects.PathOf(file.Sha256!)!)));
-        Assert.Equal(2, Directory.EnumerateFiles(objects.Root, "*", SearchOption.AllDirectories).Count());
-    }
-
-    [Fact]
     public async Task FingerprintInputsAsync_WithObjectStore_StoresInputsInsideTheProjectExceptThoseDeclaredStoreFalse()
     {
         var kept = _directory.Write("data/a.csv", "kept input");

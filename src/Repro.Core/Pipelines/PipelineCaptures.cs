@@ -83,7 +83,7 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
         // The shared capture walks for lock files rather than take a step's git listing: a capture taken again after a
         // step restored a lock file git ignores must see it, and the shared git listing may be older than that file.
         // What the capture reads: the project (lock files), the interpreter the command names, and the environment.
-        var key = $"{run.ProjectDirectory}\0{InterpreterCommand.FindPython(run.Command.Command)}\0{Digest(run.InheritedEnvironment)}";
+        var key = $"{run.ProjectDirectory}\0{InterpreterCommand.FindPython(run.Command.Command)}\0{RunCacheKey.Hash(run.InheritedEnvironment)}";
         Task<EnvironmentCaptureResult> capture;
         lock (_lock)
         {
@@ -178,17 +178,6 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
         {
             return true;
         }
-    }
-
-    private static string Digest(IReadOnlyDictionary<string, string> variables)
-    {
-        var text = new StringBuilder();
-        foreach (var (name, value) in variables.OrderBy(pair => pair.Key, StringComparer.Ordinal))
-        {
-            text.Append(name).Append('\0').Append(value).Append('\n');
-        }
-
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
     public void Dispose()

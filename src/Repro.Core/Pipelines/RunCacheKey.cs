@@ -186,7 +186,8 @@ public sealed record RunCacheKey(IReadOnlyDictionary<string, string> Parts)
         }
     }
 
-    private static string Hash(IReadOnlyDictionary<string, string> parts)
+    /// <summary>One SHA-256 over name and value pairs, in ordinal order of the names (the key's digest; also a pipeline's key for an environment).</summary>
+    internal static string Hash(IReadOnlyDictionary<string, string> parts)
     {
         var text = new StringBuilder();
         foreach (var (name, value) in parts.OrderBy(part => part.Key, StringComparer.Ordinal))

@@ -41,20 +41,14 @@ public sealed class ProcessTreeTests : IDisposable
     [UnixFact]
     public async Task Refresh_RootEndedAndItsIdReused_NeitherTheNewProcessNorItsSessionJoin()
     {
-        using var root = ProcessLauncher.Start(new ProcessStart("sleep", ["300"], _temp.Path, new Dictionary<string, string> { ["PATH"] = Environment.GetEnvironmentVariable("PATH")! })
-        {
-            OwnSession = true,
-        });
-        var tree = new ProcessTree(root.Id, root.OwnsSession, $"REPRO_RUN_DIR={_marker}");
-        root.KillTree();
-        await root.WaitForExitAsync();
+        var (rootId, tree) = await TreeOfAnEndedRootAsync();
         const int stranger = 4_000_000;
 
         // The root's id now names a later process that leads a session of its own, with a child in it.
         var reused = new Dictionary<int, ProcessTable.StatFields>
         {
-            [root.Id] = new('S', 1, root.Id, root.Id, tree.RootStartTime + 500),
-            [stranger] = new('S', root.Id, root.Id, root.Id, tree.RootStartTime + 600),
+            [rootId] = new('S', 1, rootId, rootId, tree.RootStartTime + 500),
+            [stranger] = new('S', rootId, rootId, rootId, tree.RootStartTime + 600),
         };
         var scan = tree.Refresh(reused);
 
@@ -65,19 +59,13 @@ public sealed class ProcessTreeTests : IDisposable
     [UnixFact]
     public async Task Refresh_RootEndedButItsSessionLivesOn_KeepsFindingTheSession()
     {
-        using var root = ProcessLauncher.Start(new ProcessStart("sleep", ["300"], _temp.Path, new Dictionary<string, string> { ["PATH"] = Environment.GetEnvironmentVariable("PATH")! })
-        {
-            OwnSession = true,
-        });
-        var tree = new ProcessTree(root.Id, root.OwnsSession, $"REPRO_RUN_DIR={_marker}");
-        root.KillTree();
-        await root.WaitForExitAsync();
+        var (rootId, tree) = await TreeOfAnEndedRootAsync();
         const int leftBehind = 4_000_001;
 
         // The root is gone (so its id cannot have been reused while its session has members) and one member remains.
         var scan = tree.Refresh(new Dictionary<int, ProcessTable.StatFields>
         {
-            [leftBehind] = new('S', 1, leftBehind, root.Id, tree.RootStartTime + 10),
+            [leftBehind] = new('S', 1, leftBehind, rootId, tree.RootStartTime + 10),
         });
 
         Assert.Equal([leftBehind], scan.Found.Select(member => member.Id));
@@ -97,6 +85,19 @@ public sealed class ProcessTreeTests : IDisposable
         Assert.True(ProcessTable.EnvironmentHolds(self, "PATH=" + path, "PATH"));
         Assert.False(ProcessTable.EnvironmentHolds(self, "PATH=/nowhere", "PATH"));
         Assert.Null(ProcessTable.EnvironmentHolds(self, "NO_SUCH_VARIABLE_HERE=1", "NO_SUCH_VARIABLE_HERE"));
+    }
+
+    // A tree whose root (its own session's leader) has already ended, and the root's id.
+    private async Task<(int RootId, ProcessTree Tree)> TreeOfAnEndedRootAsync()
+    {
+        using var root = ProcessLauncher.Start(new ProcessStart("sleep", ["300"], _temp.Path, new Dictionary<string, string> { ["PATH"] = Environment.GetEnvironmentVariable("PATH")! })
+        {
+            OwnSession = true,
+        });
+        var tree = new ProcessTree(root.Id, root.OwnsSession, $"REPRO_RUN_DIR={_marker}");
+        root.KillTree();
+        await root.WaitForExitAsync();
+        return (root.Id, tree);
     }
 
     private List<int> Marked()

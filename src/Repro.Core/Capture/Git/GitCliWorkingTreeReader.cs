@@ -45,12 +45,14 @@ internal static class GitCliWorkingTreeReader
     public static Task<WorkingTreeChanges> StartAsync(
         GitExecutable git, string root, string patchFile, string? excludedPrefix, string? listProjectPath, CancellationToken cancellationToken)
     {
-        // git starts before this method returns, so the caller's own reads run while it works; status first, as the
-        // patch waits for it, while the index listing (no lstat) is done well before status is.
-        var status = Timings.MeasureAsync("git: status (one pass over the working tree)", () => ReadStatusAsync(git, root, cancellationToken));
+        // Each git is started on a pool thread, so that neither waits for the other to start nor holds up the caller's
+        // own reads: the first process a command starts pays for loading the process and pipe machinery (tens of ms,
+        // hundreds on a busy machine), and the index listing, started after status on the same thread, used to begin
+        // only when status had ended. Status first, as the patch waits for it; the listing (no lstat) ends well before.
+        var status = Task.Run(() => Timings.MeasureAsync("git: status (one pass over the working tree)", () => ReadStatusAsync(git, root, cancellationToken)), CancellationToken.None);
         var tracked = listProjectPath is null
             ? Task.FromResult<byte[]?>(null)
-            : Timings.MeasureAsync<byte[]?>("git: ls-files --stage (for lock files)", async () => await git.ReadAllAsync(root, ["ls-files", "-z", "--stage"], userConfiguration: true, cancellationToken));
+            : Task.Run(() => Timings.MeasureAsync<byte[]?>("git: ls-files --stage (for lock files)", async () => await git.ReadAllAsync(root, ["ls-files", "-z", "--stage"], userConfiguration: true, cancellationToken)), CancellationToken.None);
         return ReadAsync(git, root, patchFile, excludedPrefix, listProjectPath, status, tracked, cancellationToken);
     }
 

@@ -52,7 +52,11 @@ internal static class GitCliWorkingTreeReader
         var status = Task.Run(() => Timings.MeasureAsync("git: status (one pass over the working tree)", () => ReadStatusAsync(git, root, cancellationToken)), CancellationToken.None);
         var tracked = listProjectPath is null
             ? Task.FromResult<byte[]?>(null)
-            : Task.Run(() => Timings.MeasureAsync<byte[]?>("git: ls-files --stage (for lock files)", async () => await git.ReadAllAsync(root, ["ls-files", "-z", "--stage"], userConfiguration: true, cancellationToken)), CancellationToken.None);
+            : Task.Factory.StartNew(
+                () => Timings.MeasureAsync<byte[]?>("git: ls-files --stage (for lock files)", async () => await git.ReadAllBlockingAsync(root, ["ls-files", "-z", "--stage"], userConfiguration: true, cancellationToken)),
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default).Unwrap();
         return ReadAsync(git, root, patchFile, excludedPrefix, listProjectPath, status, tracked, cancellationToken);
     }
 

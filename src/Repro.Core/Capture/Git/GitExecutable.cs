@@ -103,6 +103,27 @@ internal sealed class GitExecutable
         return buffer.ToArray();
     }
 
+    /// <summary>
+    /// Runs git and returns its standard output as bytes, read with blocking reads on the calling thread: for output
+    /// of megabytes. git writes through stdio in 4 KiB pieces (7.5 MB of <c>ls-files --stage</c> on 100,000 files is
+    /// 1,800 writes), and each asynchronous read of a pipe is a trip through the socket engine and the thread pool,
+    /// which made reading that listing take several times as long as git took to write it. A blocking read takes
+    /// whatever the pipe holds at once. Only for commands that end on their own in moments (they read the index, not
+    /// the working tree): cancellation is noticed when git has written everything, and then kills nothing.
+    /// </summary>
+    public async Task<byte[]> ReadAllBlockingAsync(
+        string workingDirectory, IReadOnlyList<string> arguments, bool userConfiguration, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await RunAsync(workingDirectory, arguments, userConfiguration, (stream, ct) =>
+        {
+            stream.CopyTo(buffer, 256 * 1024);
+            ct.ThrowIfCancellationRequested();
+            return Task.CompletedTask;
+        }, cancellationToken);
+        return buffer.ToArray();
+    }
+
     /// <summary>repro's own environment, less everything that could point git elsewhere or make it prompt.</summary>
     private static Dictionary<string, string> ControlledEnvironment(bool userConfiguration)
     {

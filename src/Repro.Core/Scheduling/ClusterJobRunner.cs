@@ -55,29 +55,17 @@ public static class ClusterJobRunner
         };
 
         var snapshot = facts.WorkDirectory ?? Path.Combine(QueueStage.JobFolder(store.Root, queued.RunId), QueueStage.SnapshotFolderName);
-        SnapshotRunOutcome? outcome = null;
-        try
-        {
-            outcome = await SnapshotRunner.RunAsync(
-                new SnapshotRunRequest(store, queued, snapshot, variables)
-                {
-                    Scheduler = facts,
-                    QueuedAt = facts.SubmittedAt,
-                    CopyOutputsBack = queued.Sweep is null,
-                    EchoStdout = request.EchoStdout,
-                    EchoStderr = request.EchoStderr,
-                },
-                interruption,
-                cancellationToken).ConfigureAwait(false);
-            return outcome.Manifest;
-        }
-        finally
-        {
-            // A sweep point's outputs over the object store's size limit stay in its snapshot (the manifest says where).
-            if (outcome?.KeepsSnapshot != true)
+        return await SnapshotRunner.RunThenRemoveAsync(
+            new SnapshotRunRequest(store, queued, snapshot, variables)
             {
-                QueueStage.TryDelete(snapshot);
-            }
-        }
+                Scheduler = facts,
+                QueuedAt = facts.SubmittedAt,
+                CopyOutputsBack = queued.Sweep is null,
+                EchoStdout = request.EchoStdout,
+                EchoStderr = request.EchoStderr,
+            },
+            snapshot,
+            interruption,
+            cancellationToken).ConfigureAwait(false);
     }
 }

@@ -59,6 +59,33 @@ public sealed record SnapshotRunOutcome(RunManifest Manifest, bool KeepsSnapshot
 /// </summary>
 public static class SnapshotRunner
 {
+    /// <summary>
+    /// Runs the queued run, then deletes <paramref name="folder"/> (the snapshot, or a folder holding it) unless the
+    /// snapshot keeps outputs that nothing else holds; returns the final manifest. What a cluster job and a local
+    /// sweep's point both do.
+    /// </summary>
+    /// <param name="request">The run.</param>
+    /// <param name="folder">What to delete afterwards: <see cref="SnapshotRunRequest.Snapshot"/> or a folder above it.</param>
+    /// <param name="interruption">Stops the run.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    public static async Task<RunManifest> RunThenRemoveAsync(SnapshotRunRequest request, string folder, Interruption interruption, CancellationToken cancellationToken)
+    {
+        SnapshotRunOutcome? outcome = null;
+        try
+        {
+            outcome = await RunAsync(request, interruption, cancellationToken).ConfigureAwait(false);
+            return outcome.Manifest;
+        }
+        finally
+        {
+            // Outputs over the object store's size limit that were not copied back stay in the snapshot (the manifest says where).
+            if (outcome?.KeepsSnapshot != true)
+            {
+                QueueStage.TryDelete(folder);
+            }
+        }
+    }
+
     /// <summary>Runs the queued run; returns its final manifest. A run that could not start is recorded FAILED (KILLED when interrupted).</summary>
     public static async Task<SnapshotRunOutcome> RunAsync(SnapshotRunRequest request, Interruption interruption, CancellationToken cancellationToken)
     {

@@ -202,30 +202,19 @@ public static class SweepService
         var queuedAt = DateTimeOffset.UtcNow;
         var queued = (await RunService.RunAsync(point, interruption, ClusterSubmission.Stages, cancellationToken).ConfigureAwait(false)).Manifest;
         var jobFolder = QueueStage.JobFolder(store.Root, queued.RunId);
-        SnapshotRunOutcome? outcome = null;
-        try
-        {
-            outcome = await SnapshotRunner.RunAsync(
-                new SnapshotRunRequest(store, queued, Path.Combine(jobFolder, QueueStage.SnapshotFolderName), point.Environment)
-                {
-                    CopyOutputsBack = false,
-                    QueuedAt = queuedAt,
-                    Python = point.Python,
-                    ObjectSizeLimit = point.ObjectSizeLimit,
-                    EchoStdout = point.EchoStdout,
-                    EchoStderr = point.EchoStderr,
-                },
-                interruption,
-                cancellationToken).ConfigureAwait(false);
-            return outcome.Manifest;
-        }
-        finally
-        {
-            if (outcome?.KeepsSnapshot != true)
+        return await SnapshotRunner.RunThenRemoveAsync(
+            new SnapshotRunRequest(store, queued, Path.Combine(jobFolder, QueueStage.SnapshotFolderName), point.Environment)
             {
-                QueueStage.TryDelete(jobFolder);
-            }
-        }
+                CopyOutputsBack = false,
+                QueuedAt = queuedAt,
+                Python = point.Python,
+                ObjectSizeLimit = point.ObjectSizeLimit,
+                EchoStdout = point.EchoStdout,
+                EchoStderr = point.EchoStderr,
+            },
+            jobFolder,
+            interruption,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -42,11 +42,19 @@ public sealed class CaptureStage : IRunStage
         // When the code is the project itself, the lock-file search takes git's list of the working tree instead of
         // walking it a second time (on 100,000 files the walk cost as much as git's own pass).
         var sameTree = string.Equals(Path.GetFullPath(run.CodeDirectory), Path.GetFullPath(run.ProjectDirectory), StringComparison.Ordinal);
-        var gitTask = Timings.MeasureAsync("capture: git", () => StartOnOwnThread(() => _source.CaptureGitAsync(run, sameTree, cancellationToken), cancellationToken));
-        // A failed git capture fails the stage below; the lock-file search then simply walks.
-        var listing = sameTree
-            ? gitTask.ContinueWith(static task => task.IsCompletedSuccessfully ? task.Result.Listing : null, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
-            : null;
+        // The listing is handed over as soon as git has listed the tree, so the lock-file search runs while the capture
+        // writes the patch; a source that hands none over early completes it with its result. A failed git capture
+        // fails the stage below; the lock-file search then simply walks.
+        var listingSink = sameTree ? new TaskCompletionSource<WorkingTreeListing?>(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+        var gitTask = Timings.MeasureAsync("capture: git", () => StartOnOwnThread(
+            () => listingSink is null ? _source.CaptureGitAsync(run, withListing: false, cancellationToken) : _source.CaptureGitAsync(run, listingSink, cancellationToken),
+            cancellationToken));
+        _ = gitTask.ContinueWith(
+            task => listingSink?.TrySetResult(task.IsCompletedSuccessfully ? task.Result.Listing : null),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        var listing = listingSink?.Task;
         var environmentTask = Timings.MeasureAsync("capture: environment", () => StartOnOwnThread(() => _source.CaptureEnvironmentAsync(run, listing, cancellationToken), cancellationToken));
         var inputsTask = Timings.MeasureAsync("capture: inputs", () => StartOnOwnThread(() => run.Fingerprinter.FingerprintInputsAsync(run.ProjectDirectory, run.InputSpecs, cancellationToken), cancellationToken));
         await Task.WhenAll(gitTask, environmentTask, inputsTask).ConfigureAwait(false);

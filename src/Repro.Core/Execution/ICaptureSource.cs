@@ -16,6 +16,17 @@ internal interface ICaptureSource
     /// <param name="cancellationToken">Stops the wait (and a capture of the run's own).</param>
     Task<GitCaptureResult> CaptureGitAsync(RunContext run, bool withListing, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The code, as <see cref="CaptureGitAsync(RunContext, bool, CancellationToken)"/> with a listing gives it, and the
+    /// listing alone as soon as there is one, through <paramref name="listing"/> (a source that makes none, or makes it
+    /// only with the result, may leave it to the caller, who completes it from the result).
+    /// </summary>
+    /// <param name="run">The run, its folder created.</param>
+    /// <param name="listing">Receives git's listing of the working tree early.</param>
+    /// <param name="cancellationToken">Stops the wait (and a capture of the run's own).</param>
+    Task<GitCaptureResult> CaptureGitAsync(RunContext run, TaskCompletionSource<WorkingTreeListing?> listing, CancellationToken cancellationToken) =>
+        CaptureGitAsync(run, withListing: true, cancellationToken);
+
     /// <summary>The machine and software <paramref name="run"/>'s command sees.</summary>
     /// <param name="run">The run, resolved.</param>
     /// <param name="listing">Git's listing of the project's working tree, when the git capture keeps one: the lock-file search takes it instead of walking the tree; null (or a null result) walks.</param>
@@ -38,8 +49,16 @@ internal sealed class FreshCapture : ICaptureSource
     {
         ArgumentNullException.ThrowIfNull(run);
         return withListing
-            ? GitCapture.CaptureWithListingAsync(run.CodeDirectory, run.Folder.Path, cancellationToken)
+            ? GitCapture.CaptureWithListingAsync(run.CodeDirectory, run.Folder.Path, onListing: null, cancellationToken)
             : GitCapture.CaptureAsync(run.CodeDirectory, run.Folder.Path, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<GitCaptureResult> CaptureGitAsync(RunContext run, TaskCompletionSource<WorkingTreeListing?> listing, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(listing);
+        return GitCapture.CaptureWithListingAsync(run.CodeDirectory, run.Folder.Path, made => listing.TrySetResult(made), cancellationToken);
     }
 
     /// <inheritdoc />

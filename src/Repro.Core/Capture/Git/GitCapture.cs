@@ -33,8 +33,16 @@ public static class GitCapture
     /// working tree, also keeps the list of its files in <see cref="GitCaptureResult.Listing"/>, so that the lock-file
     /// search in the same project need not walk the tree again.
     /// </summary>
-    internal static Task<GitCaptureResult> CaptureWithListingAsync(string projectDirectory, string runDirectory, CancellationToken cancellationToken) =>
-        CaptureAsync(projectDirectory, runDirectory, GitExecutable.OnPath, listFiles: true, cancellationToken);
+    /// <param name="projectDirectory">The project directory; the repository is found from there upwards.</param>
+    /// <param name="runDirectory">The run folder.</param>
+    /// <param name="onListing">
+    /// Given the listing as soon as git's two listings are read, before the patch is written and HEAD is read, so that
+    /// the lock-file search can start while the capture finishes; null to wait for the result.
+    /// </param>
+    /// <param name="cancellationToken">Stops the capture and the git processes it started.</param>
+    internal static Task<GitCaptureResult> CaptureWithListingAsync(
+        string projectDirectory, string runDirectory, Action<WorkingTreeListing>? onListing, CancellationToken cancellationToken) =>
+        CaptureAsync(projectDirectory, runDirectory, GitExecutable.OnPath, listFiles: true, cancellationToken, onListing);
 
     /// <summary>
     /// Fails when the captured code cannot be re-created from its commit alone: the tree has uncommitted changes or
@@ -81,7 +89,7 @@ public static class GitCapture
         CaptureAsync(projectDirectory, runDirectory, git, listFiles: false, cancellationToken);
 
     internal static async Task<GitCaptureResult> CaptureAsync(
-        string projectDirectory, string runDirectory, GitExecutable? git, bool listFiles, CancellationToken cancellationToken)
+        string projectDirectory, string runDirectory, GitExecutable? git, bool listFiles, CancellationToken cancellationToken, Action<WorkingTreeListing>? onListing = null)
     {
         ArgumentNullException.ThrowIfNull(projectDirectory);
         ArgumentNullException.ThrowIfNull(runDirectory);
@@ -114,7 +122,7 @@ public static class GitCapture
                 return NoCommits(repository, root, projectPath);
             }
 
-            return await CaptureRepositoryAsync(repository, root, projectPath, Path.GetFullPath(runDirectory), git, listFiles, cancellationToken);
+            return await CaptureRepositoryAsync(repository, root, projectPath, Path.GetFullPath(runDirectory), git, listFiles, onListing, cancellationToken);
         }
         catch (LibGit2SharpException e)
         {
@@ -134,7 +142,7 @@ public static class GitCapture
         || path.EndsWith("/" + StoreLayout.DefaultFolderName, StringComparison.Ordinal);
 
     private static async Task<GitCaptureResult> CaptureRepositoryAsync(
-        Repository repository, string root, string projectPath, string runDirectory, GitExecutable? git, bool listFiles, CancellationToken cancellationToken)
+        Repository repository, string root, string projectPath, string runDirectory, GitExecutable? git, bool listFiles, Action<WorkingTreeListing>? onListing, CancellationToken cancellationToken)
     {
         try
         {
@@ -147,7 +155,7 @@ public static class GitCapture
 
         var patchFile = new RunFolder(runDirectory).Patch;
         var excludedPrefix = RelativeFolderInside(root, runDirectory);
-        var cli = git is null ? null : GitCliWorkingTreeReader.StartAsync(git, root, patchFile, excludedPrefix, listFiles ? projectPath : null, cancellationToken);
+        var cli = git is null ? null : GitCliWorkingTreeReader.StartAsync(git, root, patchFile, excludedPrefix, listFiles ? projectPath : null, cancellationToken, onListing);
         RepositoryFacts facts;
         WorkingTreeChanges changes;
         try

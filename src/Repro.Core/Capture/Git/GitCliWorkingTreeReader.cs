@@ -42,8 +42,9 @@ internal static class GitCliWorkingTreeReader
     /// lists for a lock-file search; the index is then also listed (<c>git ls-files --stage</c>, no file is read).
     /// </param>
     /// <param name="cancellationToken">Kills git when cancelled.</param>
+    /// <param name="onListing">Given the listing (when one is made) as soon as git's listings are read, before the patch is written.</param>
     public static Task<WorkingTreeChanges> StartAsync(
-        GitExecutable git, string root, string patchFile, string? excludedPrefix, string? listProjectPath, CancellationToken cancellationToken)
+        GitExecutable git, string root, string patchFile, string? excludedPrefix, string? listProjectPath, CancellationToken cancellationToken, Action<WorkingTreeListing>? onListing = null)
     {
         // Each git is started on a pool thread, so that neither waits for the other to start nor holds up the caller's
         // own reads: the first process a command starts pays for loading the process and pipe machinery (tens of ms,
@@ -57,7 +58,7 @@ internal static class GitCliWorkingTreeReader
                 CancellationToken.None,
                 TaskCreationOptions.LongRunning,
                 TaskScheduler.Default).Unwrap();
-        return ReadAsync(git, root, patchFile, excludedPrefix, listProjectPath, status, tracked, cancellationToken);
+        return ReadAsync(git, root, patchFile, excludedPrefix, listProjectPath, status, tracked, onListing, cancellationToken);
     }
 
     private static async Task<WorkingTreeChanges> ReadAsync(
@@ -68,12 +69,22 @@ internal static class GitCliWorkingTreeReader
         string? listProjectPath,
         Task<Status> statusTask,
         Task<byte[]?> trackedTask,
+        Action<WorkingTreeListing>? onListing,
         CancellationToken cancellationToken)
     {
         // WhenAll waits for both even when one fails, so no git is left running.
         await Task.WhenAll(statusTask, trackedTask);
 
         var status = await statusTask;
+        // Made before the patch: the lock-file search (environment capture) starts on it while the diff runs.
+        var listing = listProjectPath is not null && await trackedTask is { } tracked
+            ? new WorkingTreeListing(root, listProjectPath, tracked, [.. status.Untracked, .. status.Ignored], status.GitlinkChanged)
+            : null;
+        if (listing is not null)
+        {
+            onListing?.Invoke(listing);
+        }
+
         var patchTask = Timings.MeasureAsync("git: diff HEAD -- changed paths, write code.patch", () => WritePatchAsync(git, root, patchFile, status.Changed, cancellationToken));
         var untrackedTask = Timings.MeasureAsync("git: hash untracked files", () => UntrackedFiles.FingerprintAsync(root, status.Untracked, excludedPrefix, cancellationToken));
         // WhenAll waits for both even when one fails, so the caller can remove the patch file safely.
@@ -89,9 +100,6 @@ internal static class GitCliWorkingTreeReader
             warnings.AddRange(submodules.Select(s => LibGit2WorkingTreeReader.SubmoduleWarning(root, s)));
         }
 
-        var listing = listProjectPath is not null && await trackedTask is { } tracked
-            ? new WorkingTreeListing(root, listProjectPath, tracked, [.. status.Untracked, .. status.Ignored], status.GitlinkChanged)
-            : null;
         return new WorkingTreeChanges(patch, changed, files, nested, warnings) { Listing = listing };
     }
 

@@ -504,6 +504,27 @@ public sealed class GitCaptureTests : IDisposable
         Assert.Equal(["build/", "vendor/lib/"], listing.Folders.Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task CaptureWithListing_GitReader_HandsTheListingOverOnceBeforeThePatchIsWritten()
+    {
+        _repo.Write("requirements.txt", "x\n");
+        _repo.Write("train.py", "a\n");
+        _repo.CommitAll();
+        _repo.Write("train.py", "b\n");
+        var run = _repo.Scratch("run");
+        var handedOver = new List<(WorkingTreeListing Listing, bool PatchWritten)>();
+
+        var result = await GitCapture.CaptureAsync(
+            _repo.Root, run, Executable(Reader.GitExecutable), listFiles: true, CancellationToken.None,
+            onListing: listing => handedOver.Add((listing, File.Exists(Path.Combine(run, RunFolder.PatchFileName)))));
+
+        var (early, patchWritten) = Assert.Single(handedOver);
+        Assert.False(patchWritten);
+        Assert.Same(result.Listing, early);
+        Assert.Equal(["requirements.txt", "train.py"], early.TrackedFiles(_ => true).Order(StringComparer.Ordinal));
+        Assert.NotNull(result.Record.Patch);
+    }
+
     [Theory]
     [InlineData(Reader.GitExecutable, false)]
     [InlineData(Reader.LibGit2Sharp, true)]

@@ -202,6 +202,15 @@ public sealed class LaunchedProcess : IDisposable
             KillSession();
         }
 
+        // Once it has exited, the processes it started are no longer its children (they were re-parented) and its id
+        // may name another process, so there is no tree left to find from it. Asking .NET anyway costs a read of
+        // every process on the machine (Process.Kill(true) lists them all before it looks at this one): at the end of
+        // every run, whose child has exited, that was hundreds of /proc files for nothing.
+        if (HasExited())
+        {
+            return;
+        }
+
         try
         {
             _process.Kill(entireProcessTree: true);
@@ -234,6 +243,18 @@ public sealed class LaunchedProcess : IDisposable
         }
 
         return members.Count;
+    }
+
+    private bool HasExited()
+    {
+        try
+        {
+            return _process.HasExited;
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
+        }
     }
 
     /// <inheritdoc />

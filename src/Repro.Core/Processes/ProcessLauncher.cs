@@ -206,7 +206,7 @@ public sealed class LaunchedProcess : IDisposable
         // may name another process, so there is no tree left to find from it. Asking .NET anyway costs a read of
         // every process on the machine (Process.Kill(true) lists them all before it looks at this one): at the end of
         // every run, whose child has exited, that was hundreds of /proc files for nothing.
-        if (HasExited())
+        if (HasExited)
         {
             return;
         }
@@ -245,15 +245,19 @@ public sealed class LaunchedProcess : IDisposable
         return members.Count;
     }
 
-    private bool HasExited()
+    /// <summary>Whether it has exited (and been reaped: its id may then name another process).</summary>
+    public bool HasExited
     {
-        try
+        get
         {
-            return _process.HasExited;
-        }
-        catch (InvalidOperationException)
-        {
-            return true;
+            try
+            {
+                return _process.HasExited;
+            }
+            catch (InvalidOperationException)
+            {
+                return true;
+            }
         }
     }
 

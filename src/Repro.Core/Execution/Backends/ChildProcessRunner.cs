@@ -369,7 +369,14 @@ public static class ChildProcessRunner
                 await _tree.KillAllAsync(KillLimit).ConfigureAwait(false);
             }
 
-            _process.KillTree();
+            // Once the child has exited and was reaped, its id names its session and group only while a process is
+            // left in them; when none is, another program may already have the id, and a kill by id would reach that
+            // program's session. The tree (members known by start time, the session found while it lives) has then
+            // done the killing; by id only while the child lives, or where there is no /proc to find a tree in.
+            if (_tree is null || !_process.HasExited)
+            {
+                _process.KillTree();
+            }
         }
     }
 }

@@ -31,6 +31,10 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
     private readonly Dictionary<string, (Task<GitCaptureResult> Capture, string Folder)> _git = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Task<EnvironmentCaptureResult>> _environments = new(StringComparer.Ordinal);
     private readonly List<Task> _all = [];
+
+    // The repositories the restored paths are checked against, opened once for as long as the captures they check hold
+    // (opening one reads git's index, every tracked path: on 10,000 files that cost more than the restore itself).
+    private readonly Dictionary<string, Repository> _repositories = new(StringComparer.Ordinal);
     private int _captures;
 
     /// <summary>How many times git was captured, for tests of when a capture is taken again.</summary>
@@ -109,6 +113,7 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
         {
             _git.Clear();
             _environments.Clear();
+            CloseRepositories();
         }
     }
 
@@ -131,19 +136,26 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
                 _environments.Clear();
             }
 
+            var stale = false;
             foreach (var (directory, entry) in _git.ToList())
             {
                 if (!entry.Capture.IsCompletedSuccessfully || GitSees(entry.Capture.Result.Record, paths))
                 {
                     _git.Remove(directory);
+                    stale = true;
                 }
+            }
+
+            if (stale)
+            {
+                CloseRepositories();
             }
         }
     }
 
     // Whether git status or diff could report one of the paths: it lies in the working tree and is tracked, not ignored,
-    // or inside a submodule or a .git folder.
-    private static bool GitSees(GitRecord record, IReadOnlyCollection<string> paths)
+    // or inside a submodule or a .git folder. Called under the lock.
+    private bool GitSees(GitRecord record, IReadOnlyCollection<string> paths)
     {
         if (record.RepositoryRoot is not { } root)
         {
@@ -153,7 +165,14 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
 
         try
         {
-            using var repository = new Repository(root);
+            // The index and the ignore rules as they were when the capture was taken (no step executed since, and no
+            // restore wrote a file git sees, or the capture and this repository would have been dropped).
+            if (!_repositories.TryGetValue(root, out var repository))
+            {
+                repository = new Repository(root);
+                _repositories[root] = repository;
+            }
+
             foreach (var path in paths)
             {
                 var relative = Path.GetRelativePath(root, path);
@@ -180,6 +199,16 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
         }
     }
 
+    private void CloseRepositories()
+    {
+        foreach (var repository in _repositories.Values)
+        {
+            repository.Dispose();
+        }
+
+        _repositories.Clear();
+    }
+
     public void Dispose()
     {
         // A capture still running (the call was cancelled) may write into the folder while it goes.
@@ -196,6 +225,11 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
         catch (AggregateException)
         {
             // Their failures were reported to the steps that awaited them.
+        }
+
+        lock (_lock)
+        {
+            CloseRepositories();
         }
 
         try

@@ -124,6 +124,7 @@ public static class PipelineService
             Steps = records,
         };
         pipelines.Save(record);
+        var recorder = new PipelineRecorder(pipelines, store, record);
 
         // Git and the environment are captured once for the steps, and again only after a step may have changed them.
         using var captures = new PipelineCaptures();
@@ -132,58 +133,67 @@ public static class PipelineService
         var jobs = Math.Max(1, request.Jobs);
         var running = new Dictionary<Task<PipelineStepRecord>, int>();
         var started = new HashSet<int>();
-        while (true)
+        try
         {
-            // Steps whose upstream did not finish will never run; the others start as slots free up, upstream first.
-            for (var index = 0; index < steps.Count; index++)
+            while (true)
             {
-                if (started.Contains(index) || records[index].State != PipelineStepState.Pending)
+                // Steps whose upstream did not finish will never run; the others start as slots free up, upstream first.
+                for (var index = 0; index < steps.Count; index++)
                 {
-                    continue;
+                    if (started.Contains(index) || records[index].State != PipelineStepState.Pending)
+                    {
+                        continue;
+                    }
+
+                    var upstreamNames = steps[index].Upstream.Select(edge => edge.Upstream).ToHashSet(StringComparer.Ordinal);
+                    var blocked = records.FirstOrDefault(other => upstreamNames.Contains(other.Name) && (other.State == PipelineStepState.NotRun || (other.Status is { } status && status != RunStatus.Finished)));
+                    if (blocked is not null || ending == RunStatus.Killed)
+                    {
+                        records[index] = records[index] with { State = PipelineStepState.NotRun, Reason = blocked is not null ? $"upstream step {blocked.Name} did not finish" : "the pipeline was interrupted" };
+                        request.StepChanged?.Invoke(records[index]);
+                        continue;
+                    }
+
+                    var ready = records.Where(other => upstreamNames.Contains(other.Name)).All(other => other.Status == RunStatus.Finished);
+                    if (ready && running.Count < jobs)
+                    {
+                        started.Add(index);
+                        request.StepChanged?.Invoke(records[index] with { Reason = "starting" });
+                        running.Add(RunStepAsync(request, steps[index], records[index], jobs > 1, captures, recorder, interruption, cancellationToken), index);
+                    }
                 }
 
-                var upstreamNames = steps[index].Upstream.Select(edge => edge.Upstream).ToHashSet(StringComparer.Ordinal);
-                var blocked = records.FirstOrDefault(other => upstreamNames.Contains(other.Name) && (other.State == PipelineStepState.NotRun || (other.Status is { } status && status != RunStatus.Finished)));
-                if (blocked is not null || ending == RunStatus.Killed)
+                if (running.Count == 0)
                 {
-                    records[index] = records[index] with { State = PipelineStepState.NotRun, Reason = blocked is not null ? $"upstream step {blocked.Name} did not finish" : "the pipeline was interrupted" };
-                    request.StepChanged?.Invoke(records[index]);
-                    continue;
+                    break;
                 }
 
-                var ready = records.Where(other => upstreamNames.Contains(other.Name)).All(other => other.Status == RunStatus.Finished);
-                if (ready && running.Count < jobs)
+                var done = await Task.WhenAny(running.Keys).ConfigureAwait(false);
+                var doneIndex = running[done];
+                running.Remove(done);
+                var step = await done.ConfigureAwait(false);
+                records[doneIndex] = step;
+                if (step.Status == RunStatus.Killed || (step.State == PipelineStepState.NotRun && interruption.IsRequested))
                 {
-                    started.Add(index);
-                    request.StepChanged?.Invoke(records[index] with { Reason = "starting" });
-                    running.Add(RunStepAsync(request, steps[index], records[index], jobs > 1, captures, interruption, cancellationToken), index);
+                    ending = RunStatus.Killed;
+                    endingMessage = $"interrupted during step {step.Name}";
                 }
-            }
+                else if (step.Status != RunStatus.Finished)
+                {
+                    ending ??= RunStatus.Failed;
+                    endingMessage ??= $"step {step.Name} failed: {step.Reason}";
+                }
 
-            if (running.Count == 0)
-            {
-                break;
+                request.StepChanged?.Invoke(step);
+                record = record with { Steps = [.. records] };
+                recorder.Update(record, saveNow: step is not { State: PipelineStepState.Reused, Status: RunStatus.Finished });
             }
-
-            var done = await Task.WhenAny(running.Keys).ConfigureAwait(false);
-            var doneIndex = running[done];
-            running.Remove(done);
-            var step = await done.ConfigureAwait(false);
-            records[doneIndex] = step;
-            if (step.Status == RunStatus.Killed || (step.State == PipelineStepState.NotRun && interruption.IsRequested))
-            {
-                ending = RunStatus.Killed;
-                endingMessage = $"interrupted during step {step.Name}";
-            }
-            else if (step.Status != RunStatus.Finished)
-            {
-                ending ??= RunStatus.Failed;
-                endingMessage ??= $"step {step.Name} failed: {step.Reason}";
-            }
-
-            request.StepChanged?.Invoke(step);
-            record = record with { Steps = [.. records] };
-            pipelines.Save(record);
+        }
+        catch
+        {
+            // repro's own failure stopped the loop: the steps' runs so far are indexed and recorded all the same.
+            recorder.Flush();
+            throw;
         }
 
         record = record with
@@ -193,7 +203,7 @@ public static class PipelineService
             EndedAt = DateTimeOffset.UtcNow,
             Steps = [.. records],
         };
-        pipelines.Save(record);
+        recorder.Update(record, saveNow: true);
         return new PipelineOutcome(record, pipelines.PathOf(id));
     }
 
@@ -204,10 +214,11 @@ public static class PipelineService
         PipelineStepRecord record,
         bool prefixOutput,
         PipelineCaptures captures,
+        PipelineRecorder recorder,
         Interruption interruption,
         CancellationToken cancellationToken)
     {
-        var cache = new StepCache { Force = IsForced(request, step.Name), Captures = captures };
+        var cache = new StepCache { Force = IsForced(request, step.Name), Captures = captures, Recorder = recorder };
         var reused = false;
         var runRequest = StepRequest(request, step);
         using var stdout = prefixOutput && runRequest.EchoStdout is { } echoOut ? new LinePrefixStream(echoOut, $"[{step.Name}] ") : null;

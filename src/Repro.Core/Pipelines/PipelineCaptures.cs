@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using LibGit2Sharp;
+using Repro.Core.Capture.Data;
 using Repro.Core.Capture.Environment;
 using Repro.Core.Capture.Git;
 using Repro.Core.Errors;
@@ -36,6 +37,13 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
     // (opening one reads git's index, every tracked path: on 10,000 files that cost more than the restore itself).
     private readonly Dictionary<string, Repository> _repositories = new(StringComparer.Ordinal);
     private int _captures;
+
+    // One hash cache connection for the call (a fresh connection per step re-read the cache's pages for every input),
+    // and one fingerprinter, so that the outputs a reused step restored and vouched for are not read again as the next
+    // step's inputs. The fingerprinter is dropped when a step executes: its child may have rewritten them.
+    private HashCache? _hashCache;
+    private Fingerprinter? _fingerprinter;
+    private Action<string>? _hashCacheWarn;
 
     /// <summary>How many times git was captured, for tests of when a capture is taken again.</summary>
     public int GitCaptures { get; private set; }
@@ -106,13 +114,36 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
         return capture.WaitAsync(cancellationToken);
     }
 
-    /// <summary>A step's child ran: whatever it wrote, the next step captures code and environment again.</summary>
+    /// <summary>
+    /// The fingerprinter of <paramref name="run"/> (its store and objects set): shared by the steps, over one
+    /// connection to the store's hash cache. What the cache reports (damage, a cache it cannot use) goes to the step
+    /// that started last.
+    /// </summary>
+    public Fingerprinter Fingerprinter(RunContext run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        lock (_lock)
+        {
+            _hashCacheWarn = run.Warn;
+            _hashCache ??= HashCache.Open(run.Store.Root, warning => _hashCacheWarn?.Invoke(warning));
+            return _fingerprinter ??= new Fingerprinter(new FingerprintOptions
+            {
+                Cache = _hashCache,
+                Rehash = run.Request.Rehash,
+                Progress = run.Request.HashProgress,
+                ObjectStore = run.Objects,
+            });
+        }
+    }
+
+    /// <summary>A step's child ran: whatever it wrote, the next step captures code and environment again, and hashes what the restores vouched for.</summary>
     public void Executed()
     {
         lock (_lock)
         {
             _git.Clear();
             _environments.Clear();
+            _fingerprinter = null;
             CloseRepositories();
         }
     }
@@ -230,6 +261,7 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
         lock (_lock)
         {
             CloseRepositories();
+            _hashCache?.Dispose();
         }
 
         try

@@ -43,7 +43,12 @@ internal sealed class StepCache
                 stages.Add(new ReusedWarningsStage(this));
             }
 
-            stages.Add(stage is CaptureStage && Captures is { } captures ? new CaptureStage(captures) : stage);
+            stages.Add(stage switch
+            {
+                CaptureStage when Captures is { } captures => new CaptureStage(captures),
+                CreateRunFolderStage when Captures is { } captures => new CreateRunFolderStage(captures.Fingerprinter),
+                _ => stage,
+            });
             if (stage is StartStage)
             {
                 stages.Add(new MarkStage(this));

@@ -18,10 +18,15 @@ public static class PipelineService
 {
     /// <summary>The steps to run, validated: graph, targets, <c>-P</c> routing, and every step's command renders.</summary>
     /// <exception cref="InputException">A bad graph, target, parameter or entry point; nothing ran.</exception>
-    public static async Task<IReadOnlyList<PlannedStep>> ResolveAsync(PipelineRequest request, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<PlannedStep>> ResolveAsync(PipelineRequest request, CancellationToken cancellationToken) =>
+        ResolveAsync(request, new ProjectLoads(), cancellationToken);
+
+    /// <summary>As <see cref="ResolveAsync(PipelineRequest, CancellationToken)"/>, loading the MLproject through <paramref name="loads"/>.</summary>
+    internal static async Task<IReadOnlyList<PlannedStep>> ResolveAsync(PipelineRequest request, ProjectLoads loads, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var loaded = MLProjectLoader.Load(request.Run.ProjectDirectory);
+        ArgumentNullException.ThrowIfNull(loads);
+        var loaded = loads.Load(request.Run.ProjectDirectory);
         var graph = PipelineGraph.Build(loaded.Project);
         var targets = request.Targets.Count > 0 ? request.Targets : graph.DefaultTargets;
         if (targets.Count == 0)
@@ -52,7 +57,7 @@ public static class PipelineService
         foreach (var step in steps)
         {
             using var context = new RunContext(StepRequest(request, step), new Interruption());
-            foreach (var stage in RunStages.Resolve)
+            foreach (var stage in ResolveStages(loads))
             {
                 await stage.RunAsync(context, cancellationToken).ConfigureAwait(false);
             }
@@ -62,7 +67,7 @@ public static class PipelineService
     }
 
     /// <summary>What a run of the pipeline would do, step by step, without running or writing anything.</summary>
-    /// <exception cref="InputException">As <see cref="ResolveAsync"/>.</exception>
+    /// <exception cref="InputException">As <see cref="ResolveAsync(PipelineRequest, CancellationToken)"/>.</exception>
     public static async Task<PipelinePlan> PlanAsync(PipelineRequest request, CancellationToken cancellationToken)
     {
         var steps = await ResolveAsync(request, cancellationToken).ConfigureAwait(false);
@@ -106,7 +111,9 @@ public static class PipelineService
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(interruption);
-        var steps = await ResolveAsync(request, cancellationToken).ConfigureAwait(false);
+        // The steps' runs load the MLproject again, each: the loads are shared, parsed again only if the file changes.
+        var loads = new ProjectLoads();
+        var steps = await ResolveAsync(request, loads, cancellationToken).ConfigureAwait(false);
         var store = RunStore.Open(request.Run.StoreDirectory);
         var pipelines = new PipelineStore(store);
         var startedAt = DateTimeOffset.UtcNow;
@@ -159,7 +166,7 @@ public static class PipelineService
                     {
                         started.Add(index);
                         request.StepChanged?.Invoke(records[index] with { Reason = "starting" });
-                        running.Add(RunStepAsync(request, steps[index], records[index], jobs > 1, captures, recorder, interruption, cancellationToken), index);
+                        running.Add(RunStepAsync(request, steps[index], records[index], jobs > 1, new StepCache { Force = IsForced(request, steps[index].Name), Captures = captures, Recorder = recorder, Projects = loads }, interruption, cancellationToken), index);
                     }
                 }
 
@@ -213,12 +220,11 @@ public static class PipelineService
         PlannedStep step,
         PipelineStepRecord record,
         bool prefixOutput,
-        PipelineCaptures captures,
-        PipelineRecorder recorder,
+        StepCache cache,
         Interruption interruption,
         CancellationToken cancellationToken)
     {
-        var cache = new StepCache { Force = IsForced(request, step.Name), Captures = captures, Recorder = recorder };
+        var captures = cache.Captures!;
         var reused = false;
         var runRequest = StepRequest(request, step);
         using var stdout = prefixOutput && runRequest.EchoStdout is { } echoOut ? new LinePrefixStream(echoOut, $"[{step.Name}] ") : null;
@@ -265,6 +271,10 @@ public static class PipelineService
             stderr?.Flush();
         }
     }
+
+    /// <summary>The resolve stages, loading the MLproject through <paramref name="loads"/>.</summary>
+    internal static IEnumerable<IRunStage> ResolveStages(ProjectLoads loads) =>
+        RunStages.Resolve.Select(stage => stage is ResolveProjectStage ? new ResolveProjectStage(loads.Load) : stage);
 
     private static bool IsForced(PipelineRequest request, string step) =>
         request.Force || request.ForceSteps.Contains(step, StringComparer.Ordinal);

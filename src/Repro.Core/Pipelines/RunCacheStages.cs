@@ -27,6 +27,9 @@ internal sealed class StepCache
     /// <summary>Writes the pipeline's record and the reused runs' index rows; null outside <c>repro pipeline</c>.</summary>
     public PipelineRecorder? Recorder { get; init; }
 
+    /// <summary>The MLproject loads the pipeline's steps share; each step loads its own when null.</summary>
+    public ProjectLoads? Projects { get; init; }
+
     /// <summary>The stages of a pipeline step: <see cref="RunStages.Default"/> with the run cache's stages in their places.</summary>
     public IReadOnlyList<IRunStage> Stages()
     {
@@ -47,6 +50,7 @@ internal sealed class StepCache
             {
                 CaptureStage when Captures is { } captures => new CaptureStage(captures),
                 CreateRunFolderStage when Captures is { } captures => new CreateRunFolderStage(captures.Fingerprinter),
+                ResolveProjectStage when Projects is { } projects => new ResolveProjectStage(projects.Load),
                 _ => stage,
             });
             if (stage is StartStage)

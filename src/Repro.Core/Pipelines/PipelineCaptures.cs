@@ -51,6 +51,19 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
     /// <summary>How many times an environment was captured.</summary>
     public int EnvironmentCaptures { get; private set; }
 
+    /// <summary>
+    /// Starts capturing the code of <paramref name="codeDirectory"/> (absolute), so that it overlaps resolving the
+    /// steps, as <c>repro status</c> does; the first step whose code is there takes it.
+    /// </summary>
+    public void StartGit(string codeDirectory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(codeDirectory);
+        lock (_lock)
+        {
+            _ = GitEntry(codeDirectory);
+        }
+    }
+
     /// <inheritdoc />
     public async Task<GitCaptureResult> CaptureGitAsync(RunContext run, bool withListing, CancellationToken cancellationToken)
     {
@@ -58,16 +71,7 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
         (Task<GitCaptureResult> Capture, string Folder) entry;
         lock (_lock)
         {
-            if (!_git.TryGetValue(run.CodeDirectory, out entry))
-            {
-                // Into a folder of its own, outside the store: each step copies the patch files into its run folder.
-                var folder = Path.Combine(_scratch.FullName, (++_captures).ToString(System.Globalization.CultureInfo.InvariantCulture));
-                var directory = run.CodeDirectory;
-                entry = (Task.Run(() => GitCapture.CaptureAsync(directory, folder, CancellationToken.None), CancellationToken.None), folder);
-                _git[directory] = entry;
-                _all.Add(entry.Capture);
-                GitCaptures++;
-            }
+            entry = GitEntry(run.CodeDirectory);
         }
 
         var result = await entry.Capture.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -86,6 +90,22 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
         }
 
         return result;
+    }
+
+    // The capture of the code in a directory: the one taken, or a new one started. Called under the lock.
+    private (Task<GitCaptureResult> Capture, string Folder) GitEntry(string directory)
+    {
+        if (!_git.TryGetValue(directory, out var entry))
+        {
+            // Into a folder of its own, outside the store: each step copies the patch files into its run folder.
+            var folder = Path.Combine(_scratch.FullName, (++_captures).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            entry = (Task.Run(() => GitCapture.CaptureAsync(directory, folder, CancellationToken.None), CancellationToken.None), folder);
+            _git[directory] = entry;
+            _all.Add(entry.Capture);
+            GitCaptures++;
+        }
+
+        return entry;
     }
 
     /// <inheritdoc />

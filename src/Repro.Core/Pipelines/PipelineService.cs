@@ -111,6 +111,14 @@ public static class PipelineService
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(interruption);
+        // Git and the environment are captured once for the steps, and again only after a step may have changed them.
+        // The code's capture (a pass over the whole working tree) overlaps resolving the steps, as status's does.
+        using var captures = new PipelineCaptures();
+        if (request.Run.Uri is null)
+        {
+            captures.StartGit(Path.GetFullPath(request.Run.ProjectDirectory));
+        }
+
         // The steps' runs load the MLproject again, each: the loads are shared, parsed again only if the file changes.
         var loads = new ProjectLoads();
         var steps = await ResolveAsync(request, loads, cancellationToken).ConfigureAwait(false);
@@ -133,8 +141,6 @@ public static class PipelineService
         pipelines.Save(record);
         var recorder = new PipelineRecorder(pipelines, store, record);
 
-        // Git and the environment are captured once for the steps, and again only after a step may have changed them.
-        using var captures = new PipelineCaptures();
         RunStatus? ending = null;
         string? endingMessage = null;
         var jobs = Math.Max(1, request.Jobs);

@@ -134,6 +134,17 @@ public sealed class PipelineCapturesTests : IDisposable
     }
 
     [Fact]
+    public async Task StartGit_BeforeTheStepsAreResolved_IsTheCaptureTheFirstStepTakes()
+    {
+        using var captures = new PipelineCaptures();
+
+        captures.StartGit(_repository.Root);
+        await captures.CaptureGitAsync(Step("a"), withListing: false, CancellationToken.None);
+
+        Assert.Equal(1, captures.GitCaptures);
+    }
+
+    [Fact]
     public void Fingerprinter_Steps_ShareOneUntilAStepExecutes()
     {
         using var captures = new PipelineCaptures();

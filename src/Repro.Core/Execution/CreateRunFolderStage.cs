@@ -10,21 +10,41 @@ namespace Repro.Core.Execution;
 /// </summary>
 public sealed class CreateRunFolderStage : IRunStage
 {
+    // Where the fingerprinter comes from when several runs of one call share it (a pipeline's steps, with one hash
+    // cache connection between them); null: the run opens the hash cache and makes its own.
+    private readonly Func<RunContext, Fingerprinter>? _sharedFingerprinter;
+
+    /// <summary>The stage of a run that opens the hash cache itself.</summary>
+    public CreateRunFolderStage()
+    {
+    }
+
+    /// <summary>The stage of a run whose fingerprinter (and hash cache, which the run then does not close) is shared.</summary>
+    internal CreateRunFolderStage(Func<RunContext, Fingerprinter> sharedFingerprinter) => _sharedFingerprinter = sharedFingerprinter;
+
     /// <inheritdoc />
     public Task RunAsync(RunContext run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
         var request = run.Request;
         run.Store = request.WritesIndex ? RunStore.Open(request.StoreDirectory) : RunStore.Open(request.StoreDirectory).ForJob();
-        run.HashCache = HashCache.Open(run.Store.Root, run.Warn);
         run.Objects = new ObjectStore(run.Store.Root, request.ObjectSizeLimit);
-        run.Fingerprinter = new Fingerprinter(new FingerprintOptions
+        if (_sharedFingerprinter is not null)
         {
-            Cache = run.HashCache,
-            Rehash = request.Rehash,
-            Progress = request.HashProgress,
-            ObjectStore = run.Objects,
-        });
+            run.Fingerprinter = _sharedFingerprinter(run);
+        }
+        else
+        {
+            run.HashCache = HashCache.Open(run.Store.Root, run.Warn);
+            run.Fingerprinter = new Fingerprinter(new FingerprintOptions
+            {
+                Cache = run.HashCache,
+                Rehash = request.Rehash,
+                Progress = request.HashProgress,
+                ObjectStore = run.Objects,
+            });
+        }
+
         // A queued run (a cluster job's, a local sweep's point) is recorded in the folder made when it was queued.
         run.Folder = request.RecordedRun is { } queued ? run.Store.GetRunFolder(queued) : run.Store.CreateRun(DateTimeOffset.UtcNow);
         run.FolderLock = RunStore.LockRun(run.Folder);

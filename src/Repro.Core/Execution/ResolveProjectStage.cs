@@ -26,6 +26,18 @@ public sealed class ResolveProjectStage : IRunStage
     /// <summary>Stands for the name of a working copy that is made only when the run starts (in plans).</summary>
     public const string WorkingCopyPlaceholder = "<working-copy>";
 
+    // How the MLproject is loaded: MLProjectLoader.Load, or a pipeline's loads shared by its steps.
+    private readonly Func<string, LoadedProject> _load;
+
+    /// <summary>The stage that loads the MLproject each time.</summary>
+    public ResolveProjectStage()
+        : this(MLProjectLoader.Load)
+    {
+    }
+
+    /// <summary>The stage that loads the MLproject through <paramref name="load"/> (which must give what <see cref="MLProjectLoader.Load"/> gives).</summary>
+    internal ResolveProjectStage(Func<string, LoadedProject> load) => _load = load;
+
     /// <inheritdoc />
     public async Task RunAsync(RunContext run, CancellationToken cancellationToken)
     {
@@ -46,7 +58,7 @@ public sealed class ResolveProjectStage : IRunStage
         }
 
         run.ProjectDirectory = projectDirectory;
-        run.Loaded = MLProjectLoader.Load(projectDirectory);
+        run.Loaded = _load(projectDirectory);
     }
 
     private static async Task<string> ResolveUriAsync(RunContext run, ProjectUri uri, CancellationToken cancellationToken)

@@ -202,11 +202,23 @@ public sealed class RunContext : IDisposable
     /// <summary>Records the first reason the run cannot end FINISHED; later calls keep the first.</summary>
     public void End(RunStatus status, string message) => Ending ??= new RunEnding(status, message);
 
-    /// <summary>Saves <paramref name="manifest"/> as the run's first record: from now on the run has started.</summary>
+    /// <summary>
+    /// Whether <see cref="Start"/> saves the RUNNING manifest (true). A run that starts no child but records a result
+    /// already known (a reused pipeline step: its outputs restored in milliseconds) sets it false: its first manifest on
+    /// disk is its final one, or the FAILED one if repro fails before that, and until then its folder is one being
+    /// prepared (its lock held), as for any run before it starts.
+    /// </summary>
+    public bool SavesRunningManifest { get; set; } = true;
+
+    /// <summary>Saves <paramref name="manifest"/> as the run's first record (see <see cref="SavesRunningManifest"/>): from now on the run has started.</summary>
     public void Start(RunManifest manifest)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        Store.Save(manifest, Warnings);
+        if (SavesRunningManifest)
+        {
+            Store.Save(manifest, Warnings);
+        }
+
         _manifest = manifest;
     }
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using LibGit2Sharp;
+using Repro.Core.Capture.Data;
 using Repro.Core.Capture.Environment;
 using Repro.Core.Capture.Git;
 using Repro.Core.Errors;
@@ -31,13 +32,37 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
     private readonly Dictionary<string, (Task<GitCaptureResult> Capture, string Folder)> _git = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Task<EnvironmentCaptureResult>> _environments = new(StringComparer.Ordinal);
     private readonly List<Task> _all = [];
+
+    // The repositories the restored paths are checked against, opened once for as long as the captures they check hold
+    // (opening one reads git's index, every tracked path: on 10,000 files that cost more than the restore itself).
+    private readonly Dictionary<string, Repository> _repositories = new(StringComparer.Ordinal);
     private int _captures;
+
+    // One hash cache connection for the call (a fresh connection per step re-read the cache's pages for every input),
+    // and one fingerprinter, so that the outputs a reused step restored and vouched for are not read again as the next
+    // step's inputs. The fingerprinter is dropped when a step executes: its child may have rewritten them.
+    private HashCache? _hashCache;
+    private Fingerprinter? _fingerprinter;
+    private Action<string>? _hashCacheWarn;
 
     /// <summary>How many times git was captured, for tests of when a capture is taken again.</summary>
     public int GitCaptures { get; private set; }
 
     /// <summary>How many times an environment was captured.</summary>
     public int EnvironmentCaptures { get; private set; }
+
+    /// <summary>
+    /// Starts capturing the code of <paramref name="codeDirectory"/> (absolute), so that it overlaps resolving the
+    /// steps, as <c>repro status</c> does; the first step whose code is there takes it.
+    /// </summary>
+    public void StartGit(string codeDirectory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(codeDirectory);
+        lock (_lock)
+        {
+            _ = GitEntry(codeDirectory);
+        }
+    }
 
     /// <inheritdoc />
     public async Task<GitCaptureResult> CaptureGitAsync(RunContext run, bool withListing, CancellationToken cancellationToken)
@@ -46,16 +71,7 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
         (Task<GitCaptureResult> Capture, string Folder) entry;
         lock (_lock)
         {
-            if (!_git.TryGetValue(run.CodeDirectory, out entry))
-            {
-                // Into a folder of its own, outside the store: each step copies the patch files into its run folder.
-                var folder = Path.Combine(_scratch.FullName, (++_captures).ToString(System.Globalization.CultureInfo.InvariantCulture));
-                var directory = run.CodeDirectory;
-                entry = (Task.Run(() => GitCapture.CaptureAsync(directory, folder, CancellationToken.None), CancellationToken.None), folder);
-                _git[directory] = entry;
-                _all.Add(entry.Capture);
-                GitCaptures++;
-            }
+            entry = GitEntry(run.CodeDirectory);
         }
 
         var result = await entry.Capture.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -74,6 +90,22 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
         }
 
         return result;
+    }
+
+    // The capture of the code in a directory: the one taken, or a new one started. Called under the lock.
+    private (Task<GitCaptureResult> Capture, string Folder) GitEntry(string directory)
+    {
+        if (!_git.TryGetValue(directory, out var entry))
+        {
+            // Into a folder of its own, outside the store: each step copies the patch files into its run folder.
+            var folder = Path.Combine(_scratch.FullName, (++_captures).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            entry = (Task.Run(() => GitCapture.CaptureAsync(directory, folder, CancellationToken.None), CancellationToken.None), folder);
+            _git[directory] = entry;
+            _all.Add(entry.Capture);
+            GitCaptures++;
+        }
+
+        return entry;
     }
 
     /// <inheritdoc />
@@ -102,13 +134,37 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
         return capture.WaitAsync(cancellationToken);
     }
 
-    /// <summary>A step's child ran: whatever it wrote, the next step captures code and environment again.</summary>
+    /// <summary>
+    /// The fingerprinter of <paramref name="run"/> (its store and objects set): shared by the steps, over one
+    /// connection to the store's hash cache. What the cache reports (damage, a cache it cannot use) goes to the step
+    /// that started last.
+    /// </summary>
+    public Fingerprinter Fingerprinter(RunContext run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        lock (_lock)
+        {
+            _hashCacheWarn = run.Warn;
+            _hashCache ??= HashCache.Open(run.Store.Root, warning => _hashCacheWarn?.Invoke(warning));
+            return _fingerprinter ??= new Fingerprinter(new FingerprintOptions
+            {
+                Cache = _hashCache,
+                Rehash = run.Request.Rehash,
+                Progress = run.Request.HashProgress,
+                ObjectStore = run.Objects,
+            });
+        }
+    }
+
+    /// <summary>A step's child ran: whatever it wrote, the next step captures code and environment again, and hashes what the restores vouched for.</summary>
     public void Executed()
     {
         lock (_lock)
         {
             _git.Clear();
             _environments.Clear();
+            _fingerprinter = null;
+            CloseRepositories();
         }
     }
 
@@ -131,19 +187,26 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
                 _environments.Clear();
             }
 
+            var stale = false;
             foreach (var (directory, entry) in _git.ToList())
             {
                 if (!entry.Capture.IsCompletedSuccessfully || GitSees(entry.Capture.Result.Record, paths))
                 {
                     _git.Remove(directory);
+                    stale = true;
                 }
+            }
+
+            if (stale)
+            {
+                CloseRepositories();
             }
         }
     }
 
     // Whether git status or diff could report one of the paths: it lies in the working tree and is tracked, not ignored,
-    // or inside a submodule or a .git folder.
-    private static bool GitSees(GitRecord record, IReadOnlyCollection<string> paths)
+    // or inside a submodule or a .git folder. Called under the lock.
+    private bool GitSees(GitRecord record, IReadOnlyCollection<string> paths)
     {
         if (record.RepositoryRoot is not { } root)
         {
@@ -153,7 +216,14 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
 
         try
         {
-            using var repository = new Repository(root);
+            // The index and the ignore rules as they were when the capture was taken (no step executed since, and no
+            // restore wrote a file git sees, or the capture and this repository would have been dropped).
+            if (!_repositories.TryGetValue(root, out var repository))
+            {
+                repository = new Repository(root);
+                _repositories[root] = repository;
+            }
+
             foreach (var path in paths)
             {
                 var relative = Path.GetRelativePath(root, path);
@@ -180,6 +250,16 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
         }
     }
 
+    private void CloseRepositories()
+    {
+        foreach (var repository in _repositories.Values)
+        {
+            repository.Dispose();
+        }
+
+        _repositories.Clear();
+    }
+
     public void Dispose()
     {
         // A capture still running (the call was cancelled) may write into the folder while it goes.
@@ -196,6 +276,12 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
         catch (AggregateException)
         {
             // Their failures were reported to the steps that awaited them.
+        }
+
+        lock (_lock)
+        {
+            CloseRepositories();
+            _hashCache?.Dispose();
         }
 
         try

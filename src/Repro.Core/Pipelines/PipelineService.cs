@@ -18,10 +18,15 @@ public static class PipelineService
 {
     /// <summary>The steps to run, validated: graph, targets, <c>-P</c> routing, and every step's command renders.</summary>
     /// <exception cref="InputException">A bad graph, target, parameter or entry point; nothing ran.</exception>
-    public static async Task<IReadOnlyList<PlannedStep>> ResolveAsync(PipelineRequest request, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<PlannedStep>> ResolveAsync(PipelineRequest request, CancellationToken cancellationToken) =>
+        ResolveAsync(request, new ProjectLoads(), cancellationToken);
+
+    /// <summary>As <see cref="ResolveAsync(PipelineRequest, CancellationToken)"/>, loading the MLproject through <paramref name="loads"/>.</summary>
+    internal static async Task<IReadOnlyList<PlannedStep>> ResolveAsync(PipelineRequest request, ProjectLoads loads, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var loaded = MLProjectLoader.Load(request.Run.ProjectDirectory);
+        ArgumentNullException.ThrowIfNull(loads);
+        var loaded = loads.Load(request.Run.ProjectDirectory);
         var graph = PipelineGraph.Build(loaded.Project);
         var targets = request.Targets.Count > 0 ? request.Targets : graph.DefaultTargets;
         if (targets.Count == 0)
@@ -52,7 +57,7 @@ public static class PipelineService
         foreach (var step in steps)
         {
             using var context = new RunContext(StepRequest(request, step), new Interruption());
-            foreach (var stage in RunStages.Resolve)
+            foreach (var stage in ResolveStages(loads))
             {
                 await stage.RunAsync(context, cancellationToken).ConfigureAwait(false);
             }
@@ -62,7 +67,7 @@ public static class PipelineService
     }
 
     /// <summary>What a run of the pipeline would do, step by step, without running or writing anything.</summary>
-    /// <exception cref="InputException">As <see cref="ResolveAsync"/>.</exception>
+    /// <exception cref="InputException">As <see cref="ResolveAsync(PipelineRequest, CancellationToken)"/>.</exception>
     public static async Task<PipelinePlan> PlanAsync(PipelineRequest request, CancellationToken cancellationToken)
     {
         var steps = await ResolveAsync(request, cancellationToken).ConfigureAwait(false);
@@ -106,7 +111,17 @@ public static class PipelineService
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(interruption);
-        var steps = await ResolveAsync(request, cancellationToken).ConfigureAwait(false);
+        // Git and the environment are captured once for the steps, and again only after a step may have changed them.
+        // The code's capture (a pass over the whole working tree) overlaps resolving the steps, as status's does.
+        using var captures = new PipelineCaptures();
+        if (request.Run.Uri is null)
+        {
+            captures.StartGit(Path.GetFullPath(request.Run.ProjectDirectory));
+        }
+
+        // The steps' runs load the MLproject again, each: the loads are shared, parsed again only if the file changes.
+        var loads = new ProjectLoads();
+        var steps = await ResolveAsync(request, loads, cancellationToken).ConfigureAwait(false);
         var store = RunStore.Open(request.Run.StoreDirectory);
         var pipelines = new PipelineStore(store);
         var startedAt = DateTimeOffset.UtcNow;
@@ -124,66 +139,74 @@ public static class PipelineService
             Steps = records,
         };
         pipelines.Save(record);
+        var recorder = new PipelineRecorder(pipelines, store, record);
 
-        // Git and the environment are captured once for the steps, and again only after a step may have changed them.
-        using var captures = new PipelineCaptures();
         RunStatus? ending = null;
         string? endingMessage = null;
         var jobs = Math.Max(1, request.Jobs);
         var running = new Dictionary<Task<PipelineStepRecord>, int>();
         var started = new HashSet<int>();
-        while (true)
+        try
         {
-            // Steps whose upstream did not finish will never run; the others start as slots free up, upstream first.
-            for (var index = 0; index < steps.Count; index++)
+            while (true)
             {
-                if (started.Contains(index) || records[index].State != PipelineStepState.Pending)
+                // Steps whose upstream did not finish will never run; the others start as slots free up, upstream first.
+                for (var index = 0; index < steps.Count; index++)
                 {
-                    continue;
+                    if (started.Contains(index) || records[index].State != PipelineStepState.Pending)
+                    {
+                        continue;
+                    }
+
+                    var upstreamNames = steps[index].Upstream.Select(edge => edge.Upstream).ToHashSet(StringComparer.Ordinal);
+                    var blocked = records.FirstOrDefault(other => upstreamNames.Contains(other.Name) && (other.State == PipelineStepState.NotRun || (other.Status is { } status && status != RunStatus.Finished)));
+                    if (blocked is not null || ending == RunStatus.Killed)
+                    {
+                        records[index] = records[index] with { State = PipelineStepState.NotRun, Reason = blocked is not null ? $"upstream step {blocked.Name} did not finish" : "the pipeline was interrupted" };
+                        request.StepChanged?.Invoke(records[index]);
+                        continue;
+                    }
+
+                    var ready = records.Where(other => upstreamNames.Contains(other.Name)).All(other => other.Status == RunStatus.Finished);
+                    if (ready && running.Count < jobs)
+                    {
+                        started.Add(index);
+                        request.StepChanged?.Invoke(records[index] with { Reason = "starting" });
+                        running.Add(RunStepAsync(request, steps[index], records[index], jobs > 1, new StepCache { Force = IsForced(request, steps[index].Name), Captures = captures, Recorder = recorder, Projects = loads }, interruption, cancellationToken), index);
+                    }
                 }
 
-                var upstreamNames = steps[index].Upstream.Select(edge => edge.Upstream).ToHashSet(StringComparer.Ordinal);
-                var blocked = records.FirstOrDefault(other => upstreamNames.Contains(other.Name) && (other.State == PipelineStepState.NotRun || (other.Status is { } status && status != RunStatus.Finished)));
-                if (blocked is not null || ending == RunStatus.Killed)
+                if (running.Count == 0)
                 {
-                    records[index] = records[index] with { State = PipelineStepState.NotRun, Reason = blocked is not null ? $"upstream step {blocked.Name} did not finish" : "the pipeline was interrupted" };
-                    request.StepChanged?.Invoke(records[index]);
-                    continue;
+                    break;
                 }
 
-                var ready = records.Where(other => upstreamNames.Contains(other.Name)).All(other => other.Status == RunStatus.Finished);
-                if (ready && running.Count < jobs)
+                var done = await Task.WhenAny(running.Keys).ConfigureAwait(false);
+                var doneIndex = running[done];
+                running.Remove(done);
+                var step = await done.ConfigureAwait(false);
+                records[doneIndex] = step;
+                if (step.Status == RunStatus.Killed || (step.State == PipelineStepState.NotRun && interruption.IsRequested))
                 {
-                    started.Add(index);
-                    request.StepChanged?.Invoke(records[index] with { Reason = "starting" });
-                    running.Add(RunStepAsync(request, steps[index], records[index], jobs > 1, captures, interruption, cancellationToken), index);
+                    ending = RunStatus.Killed;
+                    endingMessage = $"interrupted during step {step.Name}";
                 }
-            }
+                else if (step.Status != RunStatus.Finished)
+                {
+                    ending ??= RunStatus.Failed;
+                    endingMessage ??= $"step {step.Name} failed: {step.Reason}";
+                }
 
-            if (running.Count == 0)
-            {
-                break;
+                request.StepChanged?.Invoke(step);
+                record = record with { Steps = [.. records] };
+                recorder.Update(record, saveNow: step is not { State: PipelineStepState.Reused, Status: RunStatus.Finished });
             }
-
-            var done = await Task.WhenAny(running.Keys).ConfigureAwait(false);
-            var doneIndex = running[done];
-            running.Remove(done);
-            var step = await done.ConfigureAwait(false);
-            records[doneIndex] = step;
-            if (step.Status == RunStatus.Killed || (step.State == PipelineStepState.NotRun && interruption.IsRequested))
-            {
-                ending = RunStatus.Killed;
-                endingMessage = $"interrupted during step {step.Name}";
-            }
-            else if (step.Status != RunStatus.Finished)
-            {
-                ending ??= RunStatus.Failed;
-                endingMessage ??= $"step {step.Name} failed: {step.Reason}";
-            }
-
-            request.StepChanged?.Invoke(step);
-            record = record with { Steps = [.. records] };
-            pipelines.Save(record);
+        }
+        catch
+        {
+            // repro's own failure stopped the loop: the steps' runs so far are indexed and recorded all the same.
+            recorder.Flush();
+            throw;
         }
 
         record = record with
@@ -193,7 +216,7 @@ public static class PipelineService
             EndedAt = DateTimeOffset.UtcNow,
             Steps = [.. records],
         };
-        pipelines.Save(record);
+        recorder.Update(record, saveNow: true);
         return new PipelineOutcome(record, pipelines.PathOf(id));
     }
 
@@ -203,11 +226,11 @@ public static class PipelineService
         PlannedStep step,
         PipelineStepRecord record,
         bool prefixOutput,
-        PipelineCaptures captures,
+        StepCache cache,
         Interruption interruption,
         CancellationToken cancellationToken)
     {
-        var cache = new StepCache { Force = IsForced(request, step.Name), Captures = captures };
+        var captures = cache.Captures!;
         var reused = false;
         var runRequest = StepRequest(request, step);
         using var stdout = prefixOutput && runRequest.EchoStdout is { } echoOut ? new LinePrefixStream(echoOut, $"[{step.Name}] ") : null;
@@ -254,6 +277,10 @@ public static class PipelineService
             stderr?.Flush();
         }
     }
+
+    /// <summary>The resolve stages, loading the MLproject through <paramref name="loads"/>.</summary>
+    internal static IEnumerable<IRunStage> ResolveStages(ProjectLoads loads) =>
+        RunStages.Resolve.Select(stage => stage is ResolveProjectStage ? new ResolveProjectStage(loads.Load) : stage);
 
     private static bool IsForced(PipelineRequest request, string step) =>
         request.Force || request.ForceSteps.Contains(step, StringComparer.Ordinal);

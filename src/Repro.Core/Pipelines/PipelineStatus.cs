@@ -32,7 +32,7 @@ public static class PipelineStatus
     private const int MaxFilesNamed = 5;
 
     /// <summary>The status of every step the request names (its targets and their upstream).</summary>
-    /// <exception cref="Errors.InputException">As <see cref="PipelineService.ResolveAsync"/>.</exception>
+    /// <exception cref="Errors.InputException">As <see cref="PipelineService.ResolveAsync(PipelineRequest, CancellationToken)"/>.</exception>
     public static async Task<PipelineStatusResult> CheckAsync(PipelineRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -1,5 +1,6 @@
 using Repro.Core.Capture.Data;
 using Repro.Core.Checkout;
+using Repro.Core.Diagnostics;
 using Repro.Core.Errors;
 using Repro.Core.FileSystem;
 using Repro.Core.Execution.Backends;
@@ -34,6 +35,7 @@ internal sealed record RestoreBackend(RunStore Store, RunManifest Reused, string
         var written = new List<string>();
         if (Reused.Outputs.Count > 0)
         {
+            using var timing = Timings.Measure("reuse: restore the outputs");
             var checkout = await DataCheckout.CheckoutAsync(
                 new DataCheckoutRequest
                 {
@@ -61,7 +63,11 @@ internal sealed record RestoreBackend(RunStore Store, RunManifest Reused, string
             written.Add(Path.GetFullPath(MetricsPath));
         }
 
-        Restored?.Invoke(written);
+        using (Timings.Measure("reuse: do the shared captures still hold"))
+        {
+            Restored?.Invoke(written);
+        }
+
         var stdout = Empty(request.StdoutPath);
         var stderr = Empty(request.StderrPath);
         return new ChildProcessResult(0, null, startedAt, DateTimeOffset.UtcNow, null, null, null, stdout, stderr, 0);

@@ -24,6 +24,12 @@ internal sealed class StepCache
     /// <summary>The code and environment captures the pipeline's steps share; each step captures its own when null.</summary>
     public PipelineCaptures? Captures { get; init; }
 
+    /// <summary>Writes the pipeline's record and the reused runs' index rows; null outside <c>repro pipeline</c>.</summary>
+    public PipelineRecorder? Recorder { get; init; }
+
+    /// <summary>The MLproject loads the pipeline's steps share; each step loads its own when null.</summary>
+    public ProjectLoads? Projects { get; init; }
+
     /// <summary>The stages of a pipeline step: <see cref="RunStages.Default"/> with the run cache's stages in their places.</summary>
     public IReadOnlyList<IRunStage> Stages()
     {
@@ -40,7 +46,13 @@ internal sealed class StepCache
                 stages.Add(new ReusedWarningsStage(this));
             }
 
-            stages.Add(stage is CaptureStage && Captures is { } captures ? new CaptureStage(captures) : stage);
+            stages.Add(stage switch
+            {
+                CaptureStage when Captures is { } captures => new CaptureStage(captures),
+                CreateRunFolderStage when Captures is { } captures => new CreateRunFolderStage(captures.Fingerprinter),
+                ResolveProjectStage when Projects is { } projects => new ResolveProjectStage(projects.Load),
+                _ => stage,
+            });
             if (stage is StartStage)
             {
                 stages.Add(new MarkStage(this));
@@ -74,6 +86,7 @@ internal sealed class StepCache
             if (cache.Force)
             {
                 cache.Reason = "forced";
+                cache.Recorder?.Flush();
                 return;
             }
 
@@ -81,10 +94,21 @@ internal sealed class StepCache
             cache.Reason = reason;
             if (reused is null)
             {
+                // A child starts: the record of the steps before it goes to disk first.
+                cache.Recorder?.Flush();
                 return;
             }
 
             cache.Reused = reused;
+
+            // No child starts, and the restore takes milliseconds: the record stage's manifest is the run's first.
+            run.SavesRunningManifest = false;
+            if (cache.Recorder is { DefersIndex: true })
+            {
+                // Indexed with the pipeline's other reused runs, in one transaction (see PipelineRecorder).
+                run.Store = run.Store.ForJob();
+            }
+
             if (key.Parts["seed"] == RunCacheKey.FreeSeed)
             {
                 // The seed was free: the record says the seed that produced the outputs being restored.
@@ -99,7 +123,7 @@ internal sealed class StepCache
     }
 
     // The key and the reused run go into the manifest the record stage saves (and the one saved if repro fails before
-    // then): a RUNNING manifest does without them, so a reused step's record is written twice, not three times.
+    // then): a RUNNING manifest does without them, so each manifest of a step is written once.
     private sealed class MarkStage(StepCache cache) : IRunStage
     {
         public Task RunAsync(RunContext run, CancellationToken cancellationToken)
@@ -130,6 +154,11 @@ internal sealed class StepCache
             if (cache.Key is { } key && cache.Reused is null && run.Manifest.Status == RunStatus.Finished)
             {
                 new RunCache(run.Store).Remember(key, run.Manifest.RunId);
+            }
+
+            if (!run.Store.WritesIndex && cache.Reused is not null && cache.Recorder is { DefersIndex: true } recorder)
+            {
+                recorder.IndexLater(run.Manifest);
             }
 
             return Task.CompletedTask;

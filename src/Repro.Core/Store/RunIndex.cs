@@ -110,6 +110,22 @@ public sealed class RunIndex : IDisposable
     }
 
     /// <summary>
+    /// Records or replaces many runs in one transaction (one commit, where <see cref="Upsert(RunManifest, long)"/> per run
+    /// commits each): for runs whose manifests were saved without the index (<see cref="RunStore.WritesIndex"/> false).
+    /// </summary>
+    public void UpsertAll(IReadOnlyList<(RunManifest Manifest, long ManifestWriteTicks)> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        using var transaction = _connection.BeginTransaction();
+        foreach (var (manifest, ticks) in runs)
+        {
+            Upsert(manifest, ticks);
+        }
+
+        transaction.Commit();
+    }
+
+    /// <summary>
     /// Brings the index in line with the manifests on disk: adds runs it lacks, re-reads manifests written since
     /// they were indexed (a crash between writing run.json and the index), and drops runs whose folder is gone or
     /// whose manifest can no longer be read.

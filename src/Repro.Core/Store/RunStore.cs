@@ -224,6 +224,37 @@ public sealed partial class RunStore
         }
     }
 
+    /// <summary>
+    /// Brings the index up to date for runs whose manifests were saved by a store that does not write it
+    /// (<see cref="ForJob"/>), all in one SQLite transaction. The manifests must be the ones on disk.
+    /// </summary>
+    /// <param name="manifests">The runs, as last saved.</param>
+    /// <param name="warnings">Receives a line when the index could not be updated (readers then index the manifests they find).</param>
+    public void Index(IReadOnlyList<RunManifest> manifests, ICollection<string>? warnings = null)
+    {
+        ArgumentNullException.ThrowIfNull(manifests);
+        if (manifests.Count == 0)
+        {
+            return;
+        }
+
+        using var timing = Timings.Measure("index: record runs (SQLite, one transaction)");
+        try
+        {
+            var problems = new List<string>();
+            using var index = RunIndex.Open(this, problems);
+            index.UpsertAll([.. manifests.Select(manifest => (manifest, File.GetLastWriteTimeUtc(GetRunFolder(manifest.RunId).Manifest).Ticks))]);
+            foreach (var problem in problems)
+            {
+                warnings?.Add(problem);
+            }
+        }
+        catch (Exception exception) when (exception is StoreException or Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        {
+            warnings?.Add($"the run index {IndexPath} could not be updated ({exception.Message}); repro lists from the manifests and rebuilds it");
+        }
+    }
+
     /// <summary>Reads a run's manifest.</summary>
     /// <param name="runId">The run id: the folder's name.</param>
     /// <param name="warnings">Receives a line when the manifest's <c>runId</c> disagrees with its folder (the folder name wins).</param>

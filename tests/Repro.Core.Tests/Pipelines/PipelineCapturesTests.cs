@@ -114,10 +114,61 @@ public sealed class PipelineCapturesTests : IDisposable
         Assert.Contains(next.Record.LockFiles, file => file.Path == "out/requirements-frozen.txt");
     }
 
+    [Fact]
+    public async Task Restored_AfterAnExecutedStepAddedTheFileToGitsIndex_SeesItThere()
+    {
+        using var captures = new PipelineCaptures();
+        await captures.CaptureGitAsync(Step("a"), withListing: false, CancellationToken.None);
+        var restored = _repository.Write("out/model.bin", "weights\n");
+        captures.Restored([restored]);
+        Assert.Equal(1, captures.GitCaptures);
+
+        // What the executed step's child did: the ignored output is tracked from now on.
+        _repository.Git("add", "-f", "out/model.bin");
+        captures.Executed();
+        await captures.CaptureGitAsync(Step("b"), withListing: false, CancellationToken.None);
+        captures.Restored([restored]);
+        await captures.CaptureGitAsync(Step("c"), withListing: false, CancellationToken.None);
+
+        Assert.Equal(3, captures.GitCaptures);
+    }
+
+    [Fact]
+    public async Task StartGit_BeforeTheStepsAreResolved_IsTheCaptureTheFirstStepTakes()
+    {
+        using var captures = new PipelineCaptures();
+
+        captures.StartGit(_repository.Root);
+        await captures.CaptureGitAsync(Step("a"), withListing: false, CancellationToken.None);
+
+        Assert.Equal(1, captures.GitCaptures);
+    }
+
+    [Fact]
+    public void Fingerprinter_Steps_ShareOneUntilAStepExecutes()
+    {
+        using var captures = new PipelineCaptures();
+
+        var first = captures.Fingerprinter(WithStore(Step("a")));
+        var second = captures.Fingerprinter(WithStore(Step("b")));
+        captures.Executed();
+        var third = captures.Fingerprinter(WithStore(Step("c")));
+
+        Assert.Same(first, second);
+        Assert.NotSame(second, third);
+    }
+
     public void Dispose()
     {
         _repository.Dispose();
         _runs.Dispose();
+    }
+
+    private RunContext WithStore(RunContext run)
+    {
+        run.Store = Repro.Core.Store.RunStore.Open(run.Request.StoreDirectory);
+        run.Objects = new Repro.Core.Capture.Data.ObjectStore(run.Store.Root);
+        return run;
     }
 
     // A resolved step of the project at the repository's root, with a run folder of its own.

@@ -1,0 +1,122 @@
+using Repro.Core.Pipelines;
+using Repro.Core.Runs;
+using Repro.Core.Store;
+using Repro.Core.Tests.Verification.Differences;
+
+namespace Repro.Core.Tests.Pipelines;
+
+/// <summary>When a running pipeline's record and its reused runs' index rows reach the disk, on a real store.</summary>
+public sealed class PipelineRecorderTests : IDisposable
+{
+    private readonly TempDirectory _temp = new("recorder");
+    private readonly RunStore _store;
+    private readonly PipelineStore _pipelines;
+    private readonly PipelineRecord _first;
+
+    public PipelineRecorderTests()
+    {
+        _store = RunStore.Open(_temp.Combine("store"));
+        _pipelines = new PipelineStore(_store);
+        var startedAt = new DateTimeOffset(2025, 3, 4, 5, 6, 7, TimeSpan.Zero);
+        _first = new PipelineRecord
+        {
+            PipelineId = _pipelines.Create(startedAt),
+            Status = RunStatus.Running,
+            Repro = new ToolRecord("test"),
+            ProjectDirectory = _temp.Path,
+            Targets = ["b"],
+            StartedAt = startedAt,
+            Steps = [Step("a", PipelineStepState.Pending, null), Step("b", PipelineStepState.Pending, null)],
+        };
+        _pipelines.Save(_first);
+    }
+
+    [Fact]
+    public void Update_ReusedStepNotSavedNow_WaitsForTheNextSaveWhichWritesTheLatestRecord()
+    {
+        var recorder = new PipelineRecorder(_pipelines, _store, _first);
+        var afterA = _first with { Steps = [Step("a", PipelineStepState.Reused, RunStatus.Finished), _first.Steps[1]] };
+
+        recorder.Update(afterA, saveNow: false);
+
+        Assert.Equal(PipelineStepState.Pending, _pipelines.Load(_first.PipelineId).Steps[0].State);
+        Assert.Equal(0, recorder.Saves);
+
+        recorder.Flush();
+
+        Assert.Equal(PipelineStepState.Reused, _pipelines.Load(_first.PipelineId).Steps[0].State);
+        Assert.Equal(1, recorder.Saves);
+        recorder.Flush();
+        Assert.Equal(1, recorder.Saves);
+    }
+
+    [Fact]
+    public void Update_SaveNow_WritesAtOnce()
+    {
+        var recorder = new PipelineRecorder(_pipelines, _store, _first);
+
+        recorder.Update(_first with { Steps = [Step("a", PipelineStepState.Executed, RunStatus.Failed), _first.Steps[1]] }, saveNow: true);
+
+        Assert.Equal(RunStatus.Failed, _pipelines.Load(_first.PipelineId).Steps[0].Status);
+    }
+
+    [Fact]
+    public void IndexLater_RunsSavedWithoutTheIndex_AreInItAfterTheNextSave()
+    {
+        var recorder = new PipelineRecorder(_pipelines, _store, _first);
+        var manifests = new[] { Saved(new DateTimeOffset(2025, 3, 4, 5, 6, 8, TimeSpan.Zero)), Saved(new DateTimeOffset(2025, 3, 4, 5, 6, 9, TimeSpan.Zero)) };
+        foreach (var manifest in manifests)
+        {
+            recorder.IndexLater(manifest);
+        }
+
+        Assert.True(recorder.DefersIndex);
+        Assert.Empty(Indexed());
+
+        recorder.Update(_first, saveNow: true);
+
+        Assert.Equal(manifests.Select(manifest => manifest.RunId).Order(StringComparer.Ordinal), Indexed().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void DefersIndex_StoreThatWritesNoIndex_IsFalse()
+    {
+        Assert.False(new PipelineRecorder(_pipelines, _store.ForJob(), _first).DefersIndex);
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    private static PipelineStepRecord Step(string name, PipelineStepState state, RunStatus? status) =>
+        new(name, [], state, string.Empty, null, null, status);
+
+    // A finished run saved as a reused step's is: its manifest only.
+    private RunManifest Saved(DateTimeOffset createdAt)
+    {
+        var manifest = TestManifests.Original() with { RunId = _store.CreateRun(createdAt).RunId, Status = RunStatus.Finished };
+        _store.ForJob().Save(manifest);
+        return manifest;
+    }
+
+    // The runs in the index, read without bringing it up to date from the manifests.
+    private List<string> Indexed()
+    {
+        if (!File.Exists(_store.IndexPath))
+        {
+            return [];
+        }
+
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_store.IndexPath};Mode=ReadOnly;Pooling=False");
+
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT run_id FROM runs";
+        using var reader = command.ExecuteReader();
+        var ids = new List<string>();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+}

@@ -10,6 +10,9 @@ namespace Repro.Core.Execution;
 /// </summary>
 public sealed class CreateRunFolderStage : IRunStage
 {
+    // How long a queued run waits for its folder's lock: a program started here holds it only until its exec.
+    private static readonly TimeSpan QueuedRunPatience = TimeSpan.FromSeconds(2);
+
     // Where the fingerprinter comes from when several runs of one call share it (a pipeline's steps, with one hash
     // cache connection between them); null: the run opens the hash cache and makes its own.
     private readonly Func<RunContext, Fingerprinter>? _sharedFingerprinter;
@@ -47,7 +50,8 @@ public sealed class CreateRunFolderStage : IRunStage
 
         // A queued run (a cluster job's, a local sweep's point) is recorded in the folder made when it was queued.
         run.Folder = request.RecordedRun is { } queued ? run.Store.GetRunFolder(queued) : run.Store.CreateRun(DateTimeOffset.UtcNow);
-        run.FolderLock = RunStore.LockRun(run.Folder);
+        // A queued run's folder was locked and released by whoever queued it, maybe this very process a moment ago.
+        run.FolderLock = RunStore.LockRun(run.Folder, request.RecordedRun is null ? TimeSpan.Zero : QueuedRunPatience);
         return Task.CompletedTask;
     }
 }

@@ -151,12 +151,35 @@ public sealed partial class RunStore
     /// <see cref="RunFolder.LockFileName"/>): while it is held, reading commands know the run is alive.
     /// </summary>
     /// <exception cref="StoreException">The lock file cannot be created, or another process holds it.</exception>
-    public static FileLock LockRun(RunFolder folder)
+    public static FileLock LockRun(RunFolder folder) => LockRun(folder, TimeSpan.Zero);
+
+    /// <summary>
+    /// Takes the lock of a run's folder, waiting up to <paramref name="patience"/> for a holder to let go. A queued run
+    /// is locked again by the process that queued it: the lock follows the open file, and a program this process
+    /// starts holds a copy of every open file from its fork until its exec closes them, so for a moment after the
+    /// queueing released the lock, a program just being started (for another sweep point, say) can still hold it.
+    /// </summary>
+    /// <exception cref="StoreException">The lock file cannot be created, or another process held it all that time.</exception>
+    public static FileLock LockRun(RunFolder folder, TimeSpan patience)
     {
         ArgumentNullException.ThrowIfNull(folder);
+        var deadline = DateTime.UtcNow + patience;
         try
         {
-            return FileLock.TryAcquire(folder.Lock) ?? throw new StoreException($"{folder.Lock} is locked by another process");
+            while (true)
+            {
+                if (FileLock.TryAcquire(folder.Lock) is { } acquired)
+                {
+                    return acquired;
+                }
+
+                if (DateTime.UtcNow >= deadline)
+                {
+                    throw new StoreException($"{folder.Lock} is locked by another process");
+                }
+
+                Thread.Sleep(20);
+            }
         }
         catch (IOException exception)
         {

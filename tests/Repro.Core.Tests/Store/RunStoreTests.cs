@@ -1,4 +1,5 @@
 using Repro.Core.Errors;
+using Repro.Core.FileSystem;
 using Repro.Core.Runs;
 using Repro.Core.Store;
 using Repro.Core.Tests.Verification.Differences;
@@ -77,6 +78,25 @@ public sealed class RunStoreTests : IDisposable
         held.Dispose();
         Assert.Equal(RunStatus.Abandoned, store.DisplayStatus(manifest));
         Assert.Equal(RunStatus.Running, store.Load(manifest.RunId).Status);
+    }
+
+    [UnixFact]
+    public async Task LockRun_HolderLetsGoWithinThePatience_TakesTheLock()
+    {
+        var store = RunStore.Open(_temp.Combine("s"));
+        var folder = store.CreateRun(DateTimeOffset.UtcNow);
+        var other = RunStore.LockRun(folder);
+
+        Assert.Throws<StoreException>(() => RunStore.LockRun(folder));
+        var release = Task.Run(async () =>
+        {
+            await Task.Delay(100);
+            other.Dispose();
+        });
+        using var taken = RunStore.LockRun(folder, TimeSpan.FromSeconds(10));
+        await release;
+
+        Assert.Equal(LockState.Held, FileLock.Probe(folder.Lock));
     }
 
     [Fact]

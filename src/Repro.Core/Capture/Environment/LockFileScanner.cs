@@ -31,6 +31,8 @@ internal static class LockFileScanner
 
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> FileNameLookup = FileNames.GetAlternateLookup<ReadOnlySpan<char>>();
 
+    private static readonly byte[][] AsciiFileNames = [.. FileNames.Select(System.Text.Encoding.ASCII.GetBytes)];
+
     // Every entry, hidden ones included (the rules below decide), of folders that can be read.
     private static readonly EnumerationOptions ListingOptions = new()
     {
@@ -103,7 +105,7 @@ internal static class LockFileScanner
 
         var verdicts = new Dictionary<string, bool>(StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var file in listing.TrackedFiles(IsLockFileName).Concat(listing.OtherFiles))
+        foreach (var file in listing.TrackedFiles(IsLockFileName, MayBeLockFileName).Concat(listing.OtherFiles))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (!file.StartsWith(prefix, StringComparison.Ordinal) || !IsLockFileName(FileName(file)))
@@ -260,6 +262,31 @@ internal static class LockFileScanner
     private static bool IsLockFileName(ReadOnlySpan<char> fileName) =>
         FileNameLookup.Contains(fileName)
         || (fileName.StartsWith("requirements", StringComparison.OrdinalIgnoreCase) && fileName.EndsWith(".txt", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// <see cref="IsLockFileName(string)"/> on a name's UTF-8 bytes, without making a string: for a name of ASCII bytes
+    /// alone it is the same answer (the names are ASCII, and case-insensitive comparison of ASCII text is ASCII's),
+    /// and any other name is let through for the string comparison to decide.
+    /// </summary>
+    internal static bool MayBeLockFileName(ReadOnlySpan<byte> name)
+    {
+        if (!System.Text.Ascii.IsValid(name))
+        {
+            return true;
+        }
+
+        foreach (var candidate in AsciiFileNames)
+        {
+            if (System.Text.Ascii.EqualsIgnoreCase(name, candidate))
+            {
+                return true;
+            }
+        }
+
+        return name.Length >= "requirements.txt".Length
+            && System.Text.Ascii.EqualsIgnoreCase(name[.."requirements".Length], "requirements"u8)
+            && System.Text.Ascii.EqualsIgnoreCase(name[^".txt".Length..], ".txt"u8);
+    }
 
     private static string Sha256Hex(string path)
     {

@@ -160,4 +160,29 @@ public sealed class LockFileScannerTests
 
         Assert.Equal(["requirements.txt"], files.Select(file => file.Path));
     }
+
+    [Theory]
+    [InlineData("requirements.txt")]
+    [InlineData("REQUIREMENTS-dev.TXT")]
+    [InlineData("requirements.in")]
+    [InlineData("Poetry.lock")]
+    [InlineData("packages.lock.json")]
+    [InlineData("packages.lock.jsonx")]
+    [InlineData("conda.yml")]
+    [InlineData("train.py")]
+    [InlineData("requirementstxt")]
+    [InlineData("")]
+    public void MayBeLockFileName_AsciiName_AnswersAsTheStringComparisonDoes(string name)
+    {
+        Assert.Equal(LockFileScanner.Affects(name) && name != "pyvenv.cfg", LockFileScanner.MayBeLockFileName(System.Text.Encoding.ASCII.GetBytes(name)));
+    }
+
+    [Theory]
+    [InlineData("r\u00e9quirements.txt")]
+    [InlineData("requirements-\u00fc.txt")]
+    [InlineData("\u0131\u0131")]
+    public void MayBeLockFileName_NameWithOtherBytes_IsLeftToTheStringComparison(string name)
+    {
+        Assert.True(LockFileScanner.MayBeLockFileName(System.Text.Encoding.UTF8.GetBytes(System.Text.RegularExpressions.Regex.Unescape(name))));
+    }
 }

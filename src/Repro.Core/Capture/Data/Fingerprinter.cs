@@ -85,7 +85,7 @@ public sealed class Fingerprinter
             throw new InputException(MessageList.Join(missing!, separator: "; "));
         }
 
-        var digests = await HashAsync(resolutions, cancellationToken);
+        var digests = await HashAsync(resolutions, copyIn: null, cancellationToken);
         var stored = Store(resolutions, digests);
         return resolutions.Select(r => ToRecord(r, digests, stored)).ToList();
     }
@@ -95,6 +95,12 @@ public sealed class Fingerprinter
     /// into the object store when one is configured. Missing outputs are returned, not thrown: the caller decides
     /// the run's status.
     /// </summary>
+    /// <remarks>
+    /// An output to keep whose digest the cache does not know (one just written) is read once: it is copied into the
+    /// store by the kernel, the copy is hashed, and that digest is both its fingerprint and its object's name (see
+    /// <see cref="ObjectStore.PutContent"/>). Outputs not kept (<c>store: false</c>, over the size limit, no store)
+    /// are hashed only.
+    /// </remarks>
     /// <exception cref="InputException">An entry escapes the project, a special file is met, or a file cannot be read.</exception>
     public async Task<OutputFingerprints> FingerprintOutputsAsync(
         string projectDirectory,
@@ -103,7 +109,10 @@ public sealed class Fingerprinter
     {
         var resolutions = Resolve(projectDirectory, specs);
         var found = resolutions.Where(r => r.MissingMessage is null).ToList();
-        var digests = await HashAsync(found, cancellationToken);
+        var copyIn = _options.ObjectStore is { } objects
+            ? Storable(found).Where(f => f.Status!.Value.Size <= objects.MaxFileBytes).Select(f => f.ContentPath!).ToHashSet(StringComparer.Ordinal)
+            : null;
+        var digests = await HashAsync(found, copyIn, cancellationToken);
         var stored = Store(found, digests);
         return new OutputFingerprints(
             found.Select(r => ToRecord(r, digests, stored)).ToList(),
@@ -120,10 +129,12 @@ public sealed class Fingerprinter
 
     /// <summary>
     /// Digest, size and trusted status of every content file, by content path: from the cache when it still holds,
-    /// read otherwise.
+    /// read otherwise. Files in <paramref name="copyIn"/> that must be read are copied into the object store and
+    /// their copies hashed instead (one read each, not a hash and then a copy read back).
     /// </summary>
     private async Task<Dictionary<string, Digest>> HashAsync(
         IReadOnlyList<Resolution> resolutions,
+        IReadOnlySet<string>? copyIn,
         CancellationToken cancellationToken)
     {
         // A file reached through several specs or links is read once.
@@ -148,6 +159,7 @@ public sealed class Fingerprinter
             : new string?[listed.Count];
 
         var toHash = new List<HashJob>();
+        var toCopy = new List<HashJob>();
         for (var i = 0; i < listed.Count; i++)
         {
             var file = listed[i];
@@ -159,9 +171,30 @@ public sealed class Fingerprinter
             {
                 digests[file.ContentPath!] = new Digest(vouched.Sha256, vouched.Status.Size, null);
             }
+            else if (copyIn is not null && copyIn.Contains(file.ContentPath!))
+            {
+                toCopy.Add(new HashJob(file.ContentPath!, file.RecordPath, file.Status!.Value.Size));
+            }
             else
             {
                 toHash.Add(new HashJob(file.ContentPath!, file.RecordPath, file.Status!.Value.Size));
+            }
+        }
+
+        var copied = await CopyInAsync(toCopy, cancellationToken);
+        var cacheEntries = new List<CacheEntry>();
+        for (var i = 0; i < toCopy.Count; i++)
+        {
+            if (copied[i] is { Sha256: { } sha256 } put)
+            {
+                // Already in the store: nothing left to prove from the status.
+                digests[toCopy[i].Path] = new Digest(sha256, put.Size, null);
+                cacheEntries.Add(new CacheEntry(toCopy[i].Path, put.Status, sha256));
+            }
+            else
+            {
+                // It grew past the size limit since it was listed: fingerprinted only.
+                toHash.Add(toCopy[i]);
             }
         }
 
@@ -175,9 +208,113 @@ public sealed class Fingerprinter
             digests[toHash[i].Path] = new Digest(outcomes[i].Sha256, status.Size, trusted);
         }
 
-        cache?.PutAll(toHash.Select((job, i) => new CacheEntry(job.Path, outcomes[i].Status, outcomes[i].Sha256)).ToList(), started);
+        cacheEntries.AddRange(toHash.Select((job, i) => new CacheEntry(job.Path, outcomes[i].Status, outcomes[i].Sha256)));
+        cache?.PutAll(cacheEntries, started);
         return digests;
     }
+
+    /// <summary>
+    /// Copies each file into the object store and hashes the copy (<see cref="ObjectStore.PutContent"/>), several at
+    /// once, largest first: a copy alternates between hashing and waiting for the disk. A file that changes during
+    /// its copy is copied again, as a file that changes while it is hashed is hashed again. Results are in job order;
+    /// one without a digest grew past the store's size limit.
+    /// </summary>
+    /// <exception cref="InputException">A file cannot be read, or kept changing.</exception>
+    private async Task<ContentPut[]> CopyInAsync(List<HashJob> jobs, CancellationToken cancellationToken)
+    {
+        var results = new ContentPut[jobs.Count];
+        if (jobs.Count == 0)
+        {
+            return results;
+        }
+
+        var objects = _options.ObjectStore!;
+        var counter = new FileHasher.ProgressCounter(jobs.Sum(j => j.ExpectedSize), jobs.Count);
+        await using (var reporter = FileHasher.ProgressReporter.Start(counter, _engine))
+        {
+            var order = Enumerable.Range(0, jobs.Count).OrderByDescending(i => jobs[i].ExpectedSize).ToArray();
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(4, System.Environment.ProcessorCount) };
+            try
+            {
+                // On a thread of its own: the copies block their threads on the disk and must not wait for the pool.
+                await Task.Factory.StartNew(
+                    () => Parallel.ForEach(order, parallel, (index, state) =>
+                    {
+                        if (!state.ShouldExitCurrentIteration)
+                        {
+                            results[index] = CopyIn(objects, jobs[index], counter, cancellationToken);
+                        }
+                    }),
+                    CancellationToken.None,
+                    TaskCreationOptions.LongRunning,
+                    TaskScheduler.Default).ConfigureAwait(false);
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+            {
+                // Report the first real failure as a sequential loop would; cancellation only when that is all there is.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(
+                    e.InnerExceptions.FirstOrDefault(inner => inner is not OperationCanceledException) ?? e.InnerExceptions[0]);
+                throw;
+            }
+
+            reporter?.Complete();
+        }
+
+        return results;
+    }
+
+    private ContentPut CopyIn(ObjectStore objects, HashJob job, FileHasher.ProgressCounter counter, CancellationToken cancellationToken)
+    {
+        const int Attempts = 3;
+        for (var attempt = 1; attempt <= Attempts; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            long hashed = 0;
+            ContentPut put;
+            using (var handle = Open(job))
+            {
+                put = objects.PutContent(handle, job.DisplayPath, bytes => { hashed += bytes; counter.Add(bytes); }, cancellationToken);
+            }
+
+            if (put.Outcome != PutOutcome.Changed)
+            {
+                counter.FileDone(job.ExpectedSize - put.Size);
+                return put;
+            }
+
+            counter.Retract(hashed);
+        }
+
+        throw new InputException($"{job.DisplayPath} kept changing while it was being hashed; stop whatever writes to it and run again");
+    }
+
+    private Microsoft.Win32.SafeHandles.SafeFileHandle Open(HashJob job)
+    {
+        try
+        {
+            return _engine.Open(job.Path);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new InputException($"cannot read {job.DisplayPath}: permission denied", e);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new InputException($"{job.DisplayPath} disappeared before it could be hashed", e);
+        }
+        catch (IOException e)
+        {
+            throw new InputException($"cannot read {job.DisplayPath}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// The files of the specs to keep in the object store: the spec is not declared <c>store: false</c> and the file
+    /// has content and lies inside the project (its record path is relative).
+    /// </summary>
+    private static IEnumerable<ResolvedFile> Storable(IReadOnlyList<Resolution> resolutions) =>
+        resolutions.Where(r => r.Spec.Store).SelectMany(r => r.Files)
+            .Where(f => f.ContentPath is not null && !Path.IsPathRooted(f.RecordPath));
 
     /// <summary>
     /// Copies the files of the specs to keep into the object store, several at once (a copy mostly waits for the disk,
@@ -193,9 +330,8 @@ public sealed class Fingerprinter
             return stored;
         }
 
-        var paths = resolutions.Where(r => r.Spec.Store).SelectMany(r => r.Files)
-            .Where(f => !Path.IsPathRooted(f.RecordPath))
-            .Select(f => f.ContentPath).OfType<string>().Distinct(StringComparer.Ordinal)
+        var paths = Storable(resolutions)
+            .Select(f => f.ContentPath!).Distinct(StringComparer.Ordinal)
             .Where(path => digests[path].Size <= objects.MaxFileBytes)
             .ToList();
 

@@ -326,6 +326,40 @@ public sealed class FingerprinterTests : IDisposable
     }
 
     [Fact]
+    public async Task FingerprintOutputsAsync_JustWrittenOutputsToKeep_AreHashedFromTheirStoredCopiesNotReadForAHash()
+    {
+        var model = _directory.Write("out/model.bin", new byte[(1 << 20) + 3]);
+        var metrics = _directory.Write("out/metrics.json", "{\"loss\": 0.1}");
+        var objects = new ObjectStore(_directory.Store);
+        var (fingerprinter, opens, reads) = CountingReads(new FingerprintOptions { ObjectStore = objects });
+
+        var outputs = await fingerprinter.FingerprintOutputsAsync(_directory.Project, [DataSpec.Output("out")], CancellationToken.None);
+
+        var files = Assert.Single(outputs.Records).Files;
+        Assert.Equal([Sha(metrics), Sha(model)], files.Select(f => f.Sha256));
+        Assert.All(files, f => Assert.True(f.Stored));
+        Assert.All(files, f => Assert.Equal(f.Sha256, DataTestDirectory.ReferenceSha256(objects.PathOf(f.Sha256!)!)));
+        Assert.Equal((2, 0), (opens(), reads()));
+    }
+
+    [Fact]
+    public async Task FingerprintOutputsAsync_OutputDeclaredStoreFalse_IsHashedAndNotStored()
+    {
+        var kept = _directory.Write("out/kept.txt", "kept");
+        var declined = _directory.Write("big/declined.bin", "declined");
+        var objects = new ObjectStore(_directory.Store);
+        var (fingerprinter, _, reads) = CountingReads(new FingerprintOptions { ObjectStore = objects });
+
+        var outputs = await fingerprinter.FingerprintOutputsAsync(
+            _directory.Project, [DataSpec.Output("out"), DataSpec.Output("big") with { Store = false }], CancellationToken.None);
+
+        Assert.Equal([Sha(kept), Sha(declined)], outputs.Records.Select(r => r.Files[0].Sha256));
+        Assert.Equal([true, false], outputs.Records.Select(r => r.Files[0].Stored));
+        Assert.Null(objects.PathOf(Sha(declined)));
+        Assert.True(reads() > 0);
+    }
+
+    [Fact]
     public async Task FingerprintInputsAsync_WithObjectStore_StoresInputsInsideTheProjectExceptThoseDeclaredStoreFalse()
     {
         var kept = _directory.Write("data/a.csv", "kept input");
@@ -521,6 +555,26 @@ public sealed class FingerprinterTests : IDisposable
         var cache = HashCache.Open(_directory.Store);
         cache.RacyMargin = TimeSpan.FromDays(-1);
         return cache;
+    }
+
+    private static (Fingerprinter Fingerprinter, Func<int> Opens, Func<int> Reads) CountingReads(FingerprintOptions options)
+    {
+        var opens = 0;
+        var reads = 0;
+        var engine = new HashEngineOptions
+        {
+            Open = path =>
+            {
+                Interlocked.Increment(ref opens);
+                return HashEngineOptions.OpenForHashing(path);
+            },
+            Read = (handle, buffer, offset) =>
+            {
+                Interlocked.Increment(ref reads);
+                return RandomAccess.Read(handle, buffer, offset);
+            },
+        };
+        return (new Fingerprinter(options, engine), () => Volatile.Read(ref opens), () => Volatile.Read(ref reads));
     }
 
     private static (Fingerprinter Fingerprinter, Func<int> Opens) Counting(FingerprintOptions options)

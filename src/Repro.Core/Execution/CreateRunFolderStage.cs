@@ -24,6 +24,7 @@ public sealed class CreateRunFolderStage : IRunStage
             Rehash = request.Rehash,
             Progress = request.HashProgress,
             ObjectStore = run.Objects,
+            ExpectedOutputs = request.Replay?.OutputDigests,
         });
         // A queued run (a cluster job's, a local sweep's point) is recorded in the folder made when it was queued.
         run.Folder = request.RecordedRun is { } queued ? run.Store.GetRunFolder(queued) : run.Store.CreateRun(DateTimeOffset.UtcNow);

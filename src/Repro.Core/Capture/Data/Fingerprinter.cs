@@ -1,3 +1,4 @@
+using Repro.Core.Diagnostics;
 using Repro.Core.Errors;
 using Repro.Core.FileSystem;
 using Repro.Core.Runs;
@@ -21,6 +22,8 @@ public sealed class Fingerprinter
     private readonly FingerprintOptions _options;
     private readonly HashEngineOptions _engine;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (FileStatus Status, string Sha256)> _vouched = new(StringComparer.Ordinal);
+    private int _confirmed;
+    private int _copied;
 
     /// <summary>A fingerprinter with the given cache, progress and object store.</summary>
     public Fingerprinter(FingerprintOptions? options = null)
@@ -34,6 +37,12 @@ public sealed class Fingerprinter
         _options = options;
         _engine = engine with { Progress = options.Progress };
     }
+
+    /// <summary>Outputs recorded from their expected digest, hashed and not copied, so far.</summary>
+    internal int OutputsConfirmed => Volatile.Read(ref _confirmed);
+
+    /// <summary>Outputs copied into the object store to be hashed there, so far.</summary>
+    internal int OutputsCopied => Volatile.Read(ref _copied);
 
     /// <summary>
     /// Records that the file at <paramref name="absolutePath"/> holds content with <paramref name="sha256"/> for as long
@@ -181,8 +190,18 @@ public sealed class Fingerprinter
             }
         }
 
-        var copied = await CopyInAsync(toCopy, cancellationToken);
         var cacheEntries = new List<CacheEntry>();
+        if (toCopy.Count > 0)
+        {
+            toCopy = await ConfirmExpectedAsync(toCopy, digests, cacheEntries, cancellationToken);
+        }
+
+        ContentPut[] copied;
+        using (toCopy.Count > 0 ? Timings.Measure("outputs: copy into the store") : default)
+        {
+            copied = await CopyInAsync(toCopy, cancellationToken);
+        }
+
         for (var i = 0; i < toCopy.Count; i++)
         {
             if (copied[i] is { Sha256: { } sha256 } put)
@@ -210,7 +229,74 @@ public sealed class Fingerprinter
 
         cacheEntries.AddRange(toHash.Select((job, i) => new CacheEntry(job.Path, outcomes[i].Status, outcomes[i].Sha256)));
         cache?.PutAll(cacheEntries, started);
+        if (copyIn is not null && _options.ExpectedOutputs is null)
+        {
+            // Next run's guesses: the outputs just measured, fresh or not (not a verify's, whose checkout is thrown away).
+            cache?.RememberAll(cacheEntries.Where(entry => copyIn.Contains(entry.Path)).ToList());
+        }
+
         return digests;
+    }
+
+    /// <summary>
+    /// The outputs to keep whose expected digest (<see cref="FingerprintOptions.ExpectedOutputs"/>, else the hash
+    /// cache's last digest at the path) names an object the store holds with the file's size are hashed, with no
+    /// copy: a match is their digest (the object is already there), and only the others are returned, to be copied
+    /// into the store and hashed there. A deterministic re-run (a verify above all) so reads its outputs once and
+    /// writes nothing; a wrong guess costs one more read.
+    /// </summary>
+    private async Task<List<HashJob>> ConfirmExpectedAsync(
+        List<HashJob> jobs,
+        Dictionary<string, Digest> digests,
+        List<CacheEntry> cacheEntries,
+        CancellationToken cancellationToken)
+    {
+        var objects = _options.ObjectStore!;
+        var guesses = _options.ExpectedOutputs is null && _options.Cache is { } cache
+            ? cache.TryGuessAll(jobs.Select(job => job.Path).ToList())
+            : null;
+        var toCheck = new List<(HashJob Job, string Expected)>();
+        var rest = new List<HashJob>();
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            var job = jobs[i];
+            var expected = _options.ExpectedOutputs is { } known
+                ? known.GetValueOrDefault(job.DisplayPath)
+                : guesses?[i];
+            if (ObjectStore.IsSha256(expected) && objects.SizeOf(expected!) == job.ExpectedSize)
+            {
+                toCheck.Add((job, expected!));
+            }
+            else
+            {
+                rest.Add(job);
+            }
+        }
+
+        if (toCheck.Count == 0)
+        {
+            return rest;
+        }
+
+        using var timing = Timings.Measure("outputs: check expected digests");
+        var outcomes = await FileHasher.HashAllAsync(toCheck.Select(check => check.Job).ToList(), _engine, cancellationToken);
+        for (var i = 0; i < toCheck.Count; i++)
+        {
+            var (job, expected) = toCheck[i];
+            if (outcomes[i].Sha256 == expected)
+            {
+                // The object with these bytes is stored already: nothing to copy, and nothing left to prove from the status.
+                digests[job.Path] = new Digest(expected, outcomes[i].Status.Size, null);
+                cacheEntries.Add(new CacheEntry(job.Path, outcomes[i].Status, expected));
+                Interlocked.Increment(ref _confirmed);
+            }
+            else
+            {
+                rest.Add(job);
+            }
+        }
+
+        return rest;
     }
 
     /// <summary>
@@ -275,6 +361,8 @@ public sealed class Fingerprinter
             {
                 put = objects.PutContent(handle, job.DisplayPath, bytes => { hashed += bytes; counter.Add(bytes); }, cancellationToken);
             }
+
+            Interlocked.Increment(ref _copied);
 
             if (put.Outcome != PutOutcome.Changed)
             {

@@ -11,8 +11,8 @@
 #   REPRO_S3RVER: the s3rver executable (default ~/.cache/repro/s3rver/node_modules/.bin/s3rver, as .ci/run installs it).
 #   REPRO_BENCH_REPRO: an installed `repro` (bench/install-tool.sh: the ReadyToRun tool users get) to time instead of
 #   the Release build run through `dotnet` (which adds JIT start-up to every command).
-#   REPRO_BENCH_BASELINE: another `repro` executable (an earlier build, for a before/after) whose run rows are timed in
-#   the same repetitions.
+#   REPRO_BENCH_BASELINE: other `repro` executables (earlier builds, for a before/after), separated by ':', whose run
+#   rows are timed in the same repetitions.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 work="${1:-${TMPDIR:-/tmp}/repro-bench-data}"
@@ -74,20 +74,21 @@ echo
 # A run whose entry writes 1 GiB in 16 outputs (copies of the data, from the page cache), into a store without them and
 # into one that already holds them, against the same writes then cp -r of the outputs and `sync FILE...` of the copies.
 write='mkdir -p gen && cd data && for f in part-*.bin; do cat $f > ../gen/$f; done'
-baseline=()
-if [ -n "${REPRO_BENCH_BASELINE:-}" ]; then baseline=("$REPRO_BENCH_BASELINE"); fi
+baselines=()
+if [ -n "${REPRO_BENCH_BASELINE:-}" ]; then IFS=: read -r -a baselines <<< "$REPRO_BENCH_BASELINE"; fi
+declare -A base_new=() base_stored=()
 fresh_start() { rm -rf gen "$work/cpgen"; if [ "$1" = empty ]; then rm -rf .repro/objects; fi; sync; }
 repro run . -e write >/dev/null 2>&1  # the store, the hash cache and the page cache warm
-written=(); reference=(); run_new=(); run_stored=(); base_new=(); base_stored=()
+written=(); reference=(); run_new=(); run_stored=()
 for _ in $(seq "$reps"); do
   fresh_start empty; written+=("$(timed sh -c "$write")")
   fresh_start empty; reference+=("$(timed sh -c "($write) && cp -r gen '$work/cpgen' && find '$work/cpgen' -type f -exec sync {} +")")
   fresh_start empty; run_new+=("$(timed repro run . -e write)")
   fresh_start stored; run_stored+=("$(timed repro run . -e write)")
-  if [ ${#baseline[@]} -gt 0 ]; then
-    fresh_start empty; base_new+=("$(timed "${baseline[@]}" run . -e write)")
-    fresh_start stored; base_stored+=("$(timed "${baseline[@]}" run . -e write)")
-  fi
+  for b in "${!baselines[@]}"; do
+    fresh_start empty; base_new[$b]+=" $(timed "${baselines[$b]}" run . -e write)"
+    fresh_start stored; base_stored[$b]+=" $(timed "${baselines[$b]}" run . -e write)"
+  done
 done
 rm -rf gen "$work/cpgen" .repro/objects
 m_written=$(median "${written[@]}"); m_ref=$(median "${reference[@]}")
@@ -98,11 +99,12 @@ echo "| the entry's writes alone (sh) | $m_written | $(ratio "$m_written" "$m_re
 echo "| the writes, then cp -r of the outputs && sync FILES (reference) | $m_ref | 1.00 |"
 echo "| repro run, outputs new to the store | $m_new | $(ratio "$m_new" "$m_ref") |"
 echo "| repro run, outputs already stored | $m_stored | $(ratio "$m_stored" "$m_ref") |"
-if [ ${#baseline[@]} -gt 0 ]; then
-  m_bnew=$(median "${base_new[@]}"); m_bstored=$(median "${base_stored[@]}")
-  echo "| baseline repro run, outputs new to the store | $m_bnew | $(ratio "$m_bnew" "$m_ref") |"
-  echo "| baseline repro run, outputs already stored | $m_bstored | $(ratio "$m_bstored" "$m_ref") |"
-fi
+for b in "${!baselines[@]}"; do
+  # shellcheck disable=SC2086 # the times are a space-separated list
+  m_bnew=$(median ${base_new[$b]}); m_bstored=$(median ${base_stored[$b]})
+  echo "| baseline ${baselines[$b]} repro run, outputs new to the store | $m_bnew | $(ratio "$m_bnew" "$m_ref") |"
+  echo "| baseline ${baselines[$b]} repro run, outputs already stored | $m_bstored | $(ratio "$m_bstored" "$m_ref") |"
+done
 echo
 
 repro run . -e keep >/dev/null 2>&1

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Data versioning benchmark: adding 1 GiB in 16 files to the object store against cp (in process, through
-# bench/hashing --store), then through the built repro CLI: checkout of an unchanged workspace, push and pull to a
-# directory remote against cp -r, and S3 throughput against s3rver when installed. Each figure is a median of
+# bench/hashing --store), then through the built repro CLI: a run whose entry writes 1 GiB in 16 outputs against the
+# same writes then cp -r of them, checkout of an unchanged workspace, push and pull to a directory remote against cp -r,
+# and S3 throughput against s3rver when installed. Each figure is a median of
 # REPETITIONS, all contenders from the page cache, and each ratio is taken against its reference in the same run.
 #
 # Usage: bench/data-versioning/run.sh [WORK_DIR] [REPETITIONS]
@@ -10,6 +11,8 @@
 #   REPRO_S3RVER: the s3rver executable (default ~/.cache/repro/s3rver/node_modules/.bin/s3rver, as .ci/run installs it).
 #   REPRO_BENCH_REPRO: an installed `repro` (bench/install-tool.sh: the ReadyToRun tool users get) to time instead of
 #   the Release build run through `dotnet` (which adds JIT start-up to every command).
+#   REPRO_BENCH_BASELINE: other `repro` executables (earlier builds, for a before/after), separated by ':', whose run
+#   rows are timed in the same repetitions.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 work="${1:-${TMPDIR:-/tmp}/repro-bench-data}"
@@ -45,8 +48,11 @@ entry_points:
   keep:
     command: "true"
     outputs: [data/]
+  write:
+    command: "mkdir -p gen && cd data && for f in part-*.bin; do cat $f > ../gen/$f; done"
+    outputs: [gen/]
 YAML
-printf 'data/\n' > .gitignore
+printf 'data/\ngen/\n' > .gitignore
 git add -A && git commit -qm bench
 for i in $(seq -w 1 16); do head -c $((64 << 20)) /dev/urandom > "data/part-$i.bin"; done
 sleep 2.5  # older than the hash cache's racy margin: hashed once, then answered by the cache
@@ -63,6 +69,42 @@ echo
 
 dotnet "$root/bench/hashing/bin/Release/net10.0/Repro.Bench.Hashing.dll" --store "$work/store-bench" "$reps"
 rm -rf "$work/store-bench"
+echo
+
+# A run whose entry writes 1 GiB in 16 outputs (copies of the data, from the page cache), into a store without them and
+# into one that already holds them, against the same writes then cp -r of the outputs and `sync FILE...` of the copies.
+write='mkdir -p gen && cd data && for f in part-*.bin; do cat $f > ../gen/$f; done'
+baselines=()
+if [ -n "${REPRO_BENCH_BASELINE:-}" ]; then IFS=: read -r -a baselines <<< "$REPRO_BENCH_BASELINE"; fi
+declare -A base_new=() base_stored=()
+fresh_start() { rm -rf gen "$work/cpgen"; if [ "$1" = empty ]; then rm -rf .repro/objects; fi; sync; }
+repro run . -e write >/dev/null 2>&1  # the store, the hash cache and the page cache warm
+written=(); reference=(); run_new=(); run_stored=()
+for _ in $(seq "$reps"); do
+  fresh_start empty; written+=("$(timed sh -c "$write")")
+  fresh_start empty; reference+=("$(timed sh -c "($write) && cp -r gen '$work/cpgen' && find '$work/cpgen' -type f -exec sync {} +")")
+  fresh_start empty; run_new+=("$(timed repro run . -e write)")
+  fresh_start stored; run_stored+=("$(timed repro run . -e write)")
+  for b in "${!baselines[@]}"; do
+    fresh_start empty; base_new[$b]+=" $(timed "${baselines[$b]}" run . -e write)"
+    fresh_start stored; base_stored[$b]+=" $(timed "${baselines[$b]}" run . -e write)"
+  done
+done
+rm -rf gen "$work/cpgen" .repro/objects
+m_written=$(median "${written[@]}"); m_ref=$(median "${reference[@]}")
+m_new=$(median "${run_new[@]}"); m_stored=$(median "${run_stored[@]}")
+echo "| What (1 GiB in 16 outputs, through the CLI) | Median (s) | Ratio to writing + cp -r + sync FILES |"
+echo "|---|---:|---:|"
+echo "| the entry's writes alone (sh) | $m_written | $(ratio "$m_written" "$m_ref") |"
+echo "| the writes, then cp -r of the outputs && sync FILES (reference) | $m_ref | 1.00 |"
+echo "| repro run, outputs new to the store | $m_new | $(ratio "$m_new" "$m_ref") |"
+echo "| repro run, outputs already stored | $m_stored | $(ratio "$m_stored" "$m_ref") |"
+for b in "${!baselines[@]}"; do
+  # shellcheck disable=SC2086 # the times are a space-separated list
+  m_bnew=$(median ${base_new[$b]}); m_bstored=$(median ${base_stored[$b]})
+  echo "| baseline ${baselines[$b]} repro run, outputs new to the store | $m_bnew | $(ratio "$m_bnew" "$m_ref") |"
+  echo "| baseline ${baselines[$b]} repro run, outputs already stored | $m_bstored | $(ratio "$m_bstored" "$m_ref") |"
+done
 echo
 
 repro run . -e keep >/dev/null 2>&1

@@ -10,7 +10,9 @@ namespace Repro.Bench.Hashing;
 /// disk: the store flushes every object before it renames it into place), interleaved in each repetition, from the
 /// page cache. Two store cases: files whose digest can be trusted from their status (older than the hash cache's racy
 /// margin: a clone or kernel copy, no read), and files just written (a kernel copy or clone, read back and hashed while
-/// the disk writes it).
+/// the disk writes it). Then a run's outputs, whose digest is not known yet, both ways in the same run: as outputs were
+/// stored before (hashed, then added, the copy read back) and as they are now (copied, the copy hashed: one read), into
+/// an empty store and into one that already holds them.
 /// </summary>
 internal static class StoreBenchmark
 {
@@ -48,6 +50,11 @@ internal static class StoreBenchmark
         var cpNever = new List<double>();
         var trusted = new List<double>();
         var fresh = new List<double>();
+        var outputBefore = new List<double>();
+        var outputNow = new List<double>();
+        var storedBefore = new List<double>();
+        var storedNow = new List<double>();
+        var storedExpected = new List<double>();
         var outcomes = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < repetitions; i++)
         {
@@ -65,6 +72,11 @@ internal static class StoreBenchmark
             Clean(Path.Combine(directory, "cp"));
             trusted.Add(Add(directory, files, digests, statuses, outcomes));
             fresh.Add(Add(directory, files, digests, null, outcomes));
+            outputBefore.Add(await HashThenAddAsync(directory, files, keep: true, outcomes));
+            storedBefore.Add(await HashThenAddAsync(directory, files, keep: false, outcomes));
+            outputNow.Add(AddByContent(directory, files, digests, keep: true, outcomes));
+            storedExpected.Add(await ExpectedAsync(directory, files, digests, outcomes));
+            storedNow.Add(AddByContent(directory, files, digests, keep: false, outcomes));
         }
 
         Console.WriteLine("| What (1 GiB in 16 files) | Median (s) | Ratio to cp -r && sync FILES | Ratio to cp -r --reflink=never && sync FILES |");
@@ -73,6 +85,11 @@ internal static class StoreBenchmark
         Row("cp -r --reflink=never && sync FILES", cpNever, cp, cpNever);
         Row("store add, trusted status (clone or kernel copy, no read)", trusted, cp, cpNever);
         Row("store add, just written (kernel copy, read back and hashed while the disk writes)", fresh, cp, cpNever);
+        Row("run outputs before: hashed, then store add (kernel copy read back): two reads", outputBefore, cp, cpNever);
+        Row("run outputs now: store add by content (kernel copy, the copy hashed): one read", outputNow, cp, cpNever);
+        Row("run outputs already stored, before: hashed, object found", storedBefore, cp, cpNever);
+        Row("run outputs already stored, without an expected digest: copied, the copy hashed, dropped unflushed", storedNow, cp, cpNever);
+        Row("run outputs already stored, expected digest (verify, or the last digest at the path): hashed, nothing copied", storedExpected, cp, cpNever);
         Console.WriteLine();
         Console.WriteLine($"Store outcomes: {string.Join(", ", outcomes.Order(StringComparer.Ordinal))}. Load average after: {Load()}");
         return 0;
@@ -89,6 +106,76 @@ internal static class StoreBenchmark
         var seconds = clock.Elapsed.TotalSeconds;
         outcomes.UnionWith(results.Select(r => $"{(statuses is null ? "just written" : "trusted")}: {r}"));
         Clean(storeDirectory);
+        return seconds;
+    }
+
+    /// <summary>
+    /// A run's outputs as they were stored before: every file hashed (as the fingerprinter hashes), then added four at
+    /// once with the copy read back. With <paramref name="keep"/> false the store is left filled for the next call,
+    /// which then finds every object there.
+    /// </summary>
+    private static async Task<double> HashThenAddAsync(string directory, string[] files, bool keep, HashSet<string> outcomes)
+    {
+        var store = new ObjectStore(Path.Combine(directory, "store"));
+        var clock = Stopwatch.StartNew();
+        var digests = await FileHasher.HashFilesAsync(files, progress: null);
+        var results = new PutOutcome[files.Length];
+        Parallel.For(0, files.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => results[i] = store.Put(files[i], digests[i], null));
+        var seconds = clock.Elapsed.TotalSeconds;
+        outcomes.UnionWith(results.Select(r => $"outputs before: {r}"));
+        if (!keep)
+        {
+            Clean(Path.Combine(directory, "store"));
+        }
+
+        return seconds;
+    }
+
+    /// <summary>
+    /// A run's outputs that the store already holds, fingerprinted as a verify (or a re-run whose guess is right) does:
+    /// the expected digest names a stored object of the file's size, so each file is hashed once and nothing is copied.
+    /// </summary>
+    private static async Task<double> ExpectedAsync(string directory, string[] files, IReadOnlyList<string> digests, HashSet<string> outcomes)
+    {
+        var store = new ObjectStore(Path.Combine(directory, "store"));
+        var expected = files.Select((file, i) => (Path: Path.GetRelativePath(directory, file).Replace('\\', '/'), Sha256: digests[i]))
+            .ToDictionary(pair => pair.Path, pair => pair.Sha256, StringComparer.Ordinal);
+        var fingerprinter = new Fingerprinter(new FingerprintOptions { ObjectStore = store, ExpectedOutputs = expected });
+        var clock = Stopwatch.StartNew();
+        var outputs = await fingerprinter.FingerprintOutputsAsync(directory, [DataSpec.Output("data")], CancellationToken.None);
+        var seconds = clock.Elapsed.TotalSeconds;
+        if (!outputs.Records[0].Files.Select(f => f.Sha256).SequenceEqual(digests) || fingerprinter.OutputsCopied != 0)
+        {
+            throw new InvalidOperationException("outputs with expected digests were copied or recorded with other digests");
+        }
+
+        outcomes.Add($"outputs expected: {fingerprinter.OutputsConfirmed} confirmed, {fingerprinter.OutputsCopied} copied");
+        return seconds;
+    }
+
+    /// <summary>A run's outputs as they are stored now: copied into the store and the copy hashed, as the fingerprinter does.</summary>
+    private static double AddByContent(string directory, string[] files, IReadOnlyList<string> digests, bool keep, HashSet<string> outcomes)
+    {
+        var store = new ObjectStore(Path.Combine(directory, "store"));
+        var clock = Stopwatch.StartNew();
+        var results = new ContentPut[files.Length];
+        Parallel.For(0, files.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(4, Environment.ProcessorCount) }, i =>
+        {
+            using var input = NativeFiles.OpenRead(files[i]);
+            results[i] = store.PutContent(input, files[i], progress: null, CancellationToken.None);
+        });
+        var seconds = clock.Elapsed.TotalSeconds;
+        if (results.Select(r => r.Sha256).Where((sha256, i) => sha256 != digests[i]).Any())
+        {
+            throw new InvalidOperationException("store add by content gave another digest than the hash");
+        }
+
+        outcomes.UnionWith(results.Select(r => $"outputs now: {r.Outcome}"));
+        if (!keep)
+        {
+            Clean(Path.Combine(directory, "store"));
+        }
+
         return seconds;
     }
 

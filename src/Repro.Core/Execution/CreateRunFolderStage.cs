@@ -45,6 +45,7 @@ public sealed class CreateRunFolderStage : IRunStage
                 Rehash = request.Rehash,
                 Progress = request.HashProgress,
                 ObjectStore = run.Objects,
+                ExpectedOutputs = request.Replay?.OutputDigests,
             });
         }
 

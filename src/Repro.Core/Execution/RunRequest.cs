@@ -125,6 +125,12 @@ public sealed record RunReplay(string Verifies, SeedRecord Seed, IReadOnlyList<D
 
     /// <summary>--strict-env: an environment that resolves differently from <see cref="PythonEnvironment"/> stops the run before it starts.</summary>
     public bool StrictEnvironment { get; init; }
+
+    /// <summary>
+    /// The recorded run's output digests by path relative to the project: outputs that hash to them are recorded
+    /// without being copied into the object store again (see <see cref="Capture.Data.FingerprintOptions.ExpectedOutputs"/>).
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? OutputDigests { get; init; }
 }
 
 /// <summary>How a run ended.</summary>

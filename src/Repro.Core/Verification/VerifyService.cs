@@ -212,6 +212,7 @@ public static partial class VerifyService
                         Source = original.Source,
                         PythonEnvironment = original.PythonEnvironment,
                         StrictEnvironment = request.StrictEnvironment,
+                        OutputDigests = RecordedOutputDigests(original),
                     },
                 },
                 interruption,
@@ -251,6 +252,21 @@ public static partial class VerifyService
         };
         request.Store.Save(verification);
         return new VerifyOutcome(verdict, summary, original, verification, outputs, metrics, [], likelyCauses) { Warnings = warnings, RestoredInputs = restore };
+    }
+
+    /// <summary>The recorded outputs' digests by path relative to the project: what a deterministic re-run writes.</summary>
+    private static Dictionary<string, string> RecordedOutputDigests(RunManifest original)
+    {
+        var digests = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in original.Outputs.SelectMany(output => output.Files))
+        {
+            if (file.Sha256 is { } sha256 && !Path.IsPathRooted(file.Path))
+            {
+                digests.TryAdd(file.Path, sha256);
+            }
+        }
+
+        return digests;
     }
 
     /// <summary>

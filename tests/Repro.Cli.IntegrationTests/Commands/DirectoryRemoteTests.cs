@@ -4,38 +4,35 @@ using Repro.Cli.IntegrationTests.Fixtures;
 namespace Repro.Cli.IntegrationTests.Commands;
 
 /// <summary>push, pull and checkout's fetches with a remote that is a folder.</summary>
-public sealed class DirectoryRemoteTests : DataTestBase
+public sealed class DirectoryRemoteTests : RemoteTestBase
 {
     private string Share => Temp.Combine("share");
 
-    [Fact]
-    public void PushThenPullIntoAFreshClone_ListsThePulledRunAndChecksOutIdenticalFiles()
+    /// <inheritdoc />
+    protected override string RemoteName => "share";
+
+    /// <inheritdoc />
+    protected override void AddDefaultRemote(string project, params string[] arguments)
     {
-        var (project, git, runId) = RecordedProject("-P", "n=3");
         Directory.CreateDirectory(Share);
-        Assert.Equal(0, Repro.Run(project, "remote", "add", "share", Share, "--default").ExitCode);
-        git.CommitAll("remotes");
+        var add = Repro.Run(project, ["remote", "add", "share", Share, "--default", .. arguments]);
+        Assert.True(add.ExitCode == 0, add.ToString());
+    }
 
-        var push = Repro.Run(project, "push", runId);
-        var clone = Temp.Combine("clone");
-        GitRepository.Clone(project, clone);
-        var pull = Repro.Run(clone, "pull", "--all");
-        var list = Repro.Run(clone, "list", "--json");
-        var checkout = Repro.Run(clone, "checkout", runId, "--outputs", "--json");
+    /// <inheritdoc />
+    protected override string RemoteObjectFile(string sha256) => ObjectPath(Share, sha256);
 
-        Assert.True(push.ExitCode == 0, push.ToString());
+    [Fact]
+    public void PushThenPullIntoAFreshCloneOfAMovedProject_ListsThePulledRunChecksOutIdenticalFilesAndVerifies()
+    {
+        var (_, clone, runId, push, pull) = PushPullCheckoutAndVerifyInAFreshClone(["-P", "n=3"]);
+
         Assert.Contains($"pushed     {runId}", push.Stdout, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(Share, "runs", runId, "run.json")));
-        Assert.True(pull.ExitCode == 0, pull.ToString());
         Assert.Contains($"pulled     {runId}", pull.Stdout, StringComparison.Ordinal);
-        var listed = Assert.Single(System.Text.Json.Nodes.JsonNode.Parse(list.Stdout)!.AsArray());
-        Assert.Equal(runId, (string?)listed!["runId"]);
-        Assert.True((bool)listed["pulled"]!);
-        Assert.Contains("FINISHED (pulled)", Repro.Run(clone, "list").Stdout, StringComparison.Ordinal);
-        Assert.Equal(File.ReadAllBytes(Path.Combine(StoreOf(project), "runs", runId, "run.json")), File.ReadAllBytes(Path.Combine(StoreOf(clone), "runs", runId, "run.json")));
-        Assert.True(checkout.ExitCode == 0, checkout.ToString());
-        Assert.Equal(new Dictionary<string, string> { ["out/copy.csv"] = "restored", ["out/model.bin"] = "restored" }, States(checkout.Stdout));
-        Assert.Equal(File.ReadAllBytes(Path.Combine(project, "out", "model.bin")), File.ReadAllBytes(Path.Combine(clone, "out", "model.bin")));
+        // The clone lists the pulled run (and the verification run made there, which is its own).
+        var listed = System.Text.Json.Nodes.JsonNode.Parse(Repro.Run(clone, "list", "--json").Stdout)!.AsArray();
+        Assert.True((bool)Assert.Single(listed, run => (string?)run!["runId"] == runId)!["pulled"]!);
     }
 
     [Fact]
@@ -93,88 +90,13 @@ public sealed class DirectoryRemoteTests : DataTestBase
 
     [Fact]
     [UnsupportedOSPlatform("windows")]
-    public void Pull_ObjectDamagedOnTheRemote_IsDetectedAndNothingIsWritten()
-    {
-        var (project, git, runId) = RecordedProject();
-        Directory.CreateDirectory(Share);
-        Repro.Run(project, "remote", "add", "share", Share, "--default");
-        git.CommitAll("remotes");
-        Assert.Equal(0, Repro.Run(project, "push", runId).ExitCode);
-        var model = Sha256Of(Path.Combine(project, "out", "model.bin"));
-        Damage(ObjectPath(Share, model));
-        var clone = Temp.Combine("clone");
-        GitRepository.Clone(project, clone);
-
-        var pull = Repro.Run(clone, "pull", runId);
-
-        Assert.Equal(3, pull.ExitCode);
-        Assert.Contains($"object {model} from share", pull.Stderr, StringComparison.Ordinal);
-        Assert.Contains("is damaged", pull.Stderr, StringComparison.Ordinal);
-        Assert.False(File.Exists(ObjectPath(StoreOf(clone), model)));
-        Assert.Empty(RunIds(StoreOf(clone)));
-        Assert.DoesNotContain(Directory.GetFiles(Path.Combine(StoreOf(clone), "objects"), "*", SearchOption.AllDirectories), f => f.Contains(model[2..], StringComparison.Ordinal));
-    }
+    public void Pull_ObjectDamagedOnTheRemote_IsDetectedAndNothingIsWritten() => PullOfAnObjectDamagedOnTheRemoteIsRefusedAndWritesNothing();
 
     [Fact]
-    public void Checkout_ObjectMissingLocally_IsFetchedFromTheDefaultRemote()
-    {
-        var (project, _, runId) = RecordedProject("-P", "n=9");
-        Directory.CreateDirectory(Share);
-        Repro.Run(project, "remote", "add", "share", Share, "--default");
-        Assert.Equal(0, Repro.Run(project, "push", runId).ExitCode);
-        var modelPath = Path.Combine(project, "out", "model.bin");
-        var model = Sha256Of(modelPath);
-        File.Delete(ObjectPath(StoreOf(project), model));
-        File.Delete(modelPath);
-
-        var result = Repro.Run(project, "checkout", runId, "out/model.bin");
-
-        Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("fetched 1 object(s) from share", result.Stderr, StringComparison.Ordinal);
-        Assert.Equal("model 9\n", File.ReadAllText(modelPath));
-        Assert.True(File.Exists(ObjectPath(StoreOf(project), model)));
-    }
+    public void Checkout_ObjectMissingLocally_IsFetchedFromTheDefaultRemote() => CheckoutFetchesAnObjectMissingLocallyFromTheDefaultRemote();
 
     [Fact]
-    public void Verify_ChangedInputWhoseObjectIsOnlyOnTheRemote_FetchesItRestoresItAndReproduces()
-    {
-        var (project, _, runId) = RecordedProject("-P", "n=4");
-        Directory.CreateDirectory(Share);
-        Repro.Run(project, "remote", "add", "share", Share, "--default");
-        Assert.Equal(0, Repro.Run(project, "push", runId).ExitCode);
-        var input = Path.Combine(project, "data", "in.csv");
-        var recorded = Sha256Of(input);
-        File.Delete(ObjectPath(StoreOf(project), recorded));
-        File.WriteAllText(input, "changed since\n");
-
-        var result = Repro.Run(project, "verify", runId);
-
-        Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("REPRODUCED", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("input data/in.csv: workspace differs, restored from store (fetched from share", result.Stdout, StringComparison.Ordinal);
-        Assert.Equal(recorded, Sha256Of(ObjectPath(StoreOf(project), recorded)));
-        Assert.Equal("changed since\n", File.ReadAllText(input));
-    }
-
-    [Fact]
-    public void PushThenPullIntoAFreshCloneOfAMovedProject_VerifiesThereAsReproduced()
-    {
-        var (project, git, runId) = RecordedProject("-P", "n=5");
-        Directory.CreateDirectory(Share);
-        Repro.Run(project, "remote", "add", "share", Share, "--default");
-        git.CommitAll("remotes");
-        Assert.Equal(0, Repro.Run(project, "push", runId).ExitCode);
-        var clone = Temp.Combine("clone");
-        GitRepository.Clone(project, clone);
-        // The teammate's machine has no trace of the original project: only the clone and the remote.
-        Directory.Move(project, Temp.Combine("gone"));
-        Assert.Equal(0, Repro.Run(clone, "pull", runId).ExitCode);
-
-        var result = Repro.Run(clone, "verify", runId, "--json");
-
-        Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal("REPRODUCED", (string?)ParseJson(result.Stdout)["verdict"]);
-    }
+    public void Verify_ChangedInputWhoseObjectIsOnlyOnTheRemote_FetchesItRestoresItAndReproduces() => VerifyFetchesAChangedInputWhoseObjectOnlyTheRemoteHasAndReproduces();
 
     [Fact]
     public void PushAndPull_RemoteFolderMissing_ExitThreeWithOneLineAndChangeNothing()

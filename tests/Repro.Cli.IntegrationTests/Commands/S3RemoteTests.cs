@@ -4,7 +4,7 @@ using Repro.Cli.IntegrationTests.Fixtures;
 namespace Repro.Cli.IntegrationTests.Commands;
 
 /// <summary>push, pull and checkout with an S3 remote: a real s3rver on 127.0.0.1, through the AWS SDK.</summary>
-public sealed class S3RemoteTests(S3rverFixture fixture) : DataTestBase, IClassFixture<S3rverFixture>
+public sealed class S3RemoteTests(S3rverFixture fixture) : RemoteTestBase, IClassFixture<S3rverFixture>
 {
     private const string Secret = "repro-test-secret-7f3e91c2";
 
@@ -12,41 +12,38 @@ public sealed class S3RemoteTests(S3rverFixture fixture) : DataTestBase, IClassF
 
     private S3rver Server => fixture.Server;
 
+    /// <inheritdoc />
+    protected override string RemoteName => "origin";
+
+    /// <inheritdoc />
+    protected override void AddDefaultRemote(string project, params string[] arguments)
+    {
+        Server.Configure(Repro, Secret);
+        var add = Repro.Run(project, ["remote", "add", "origin", $"s3://{S3rver.Bucket}/{_prefix}", "--endpoint", Server.Endpoint, "--default", .. arguments]);
+        Assert.True(add.ExitCode == 0, add.ToString());
+    }
+
+    /// <inheritdoc />
+    protected override string RemoteObjectFile(string sha256) => Server.ObjectFile($"{_prefix}/objects/sha256/{sha256[..2]}/{sha256[2..]}");
+
     /// <summary>A recorded project with an S3 default remote under a prefix of its own, committed.</summary>
     private (string Project, GitRepository Git, string RunId) ProjectWithRemote(params string[] addArguments)
     {
         var (project, git, runId) = RecordedProject("-P", "n=5", "-P", "big=12");
-        Server.Configure(Repro, Secret);
-        var add = Repro.Run(project, ["remote", "add", "origin", $"s3://{S3rver.Bucket}/{_prefix}", "--endpoint", Server.Endpoint, "--default", .. addArguments]);
-        Assert.True(add.ExitCode == 0, add.ToString());
+        AddDefaultRemote(project, addArguments);
         git.CommitAll("remotes");
         return (project, git, runId);
     }
 
     [S3Fact]
-    public void PushThenPullIntoAFreshClone_ChecksOutIdenticalFilesAndWritesNoCredential()
+    public void PushThenPullIntoAFreshCloneOfAMovedProject_ChecksOutIdenticalFilesVerifiesAndWritesNoCredential()
     {
         // 12 MiB in 5 MiB parts: the model goes up as a three-part multipart upload.
-        var (project, _, runId) = ProjectWithRemote("--multipart-threshold", "5MiB", "--part-size", "5MiB");
+        var (original, clone, runId, _, _) = PushPullCheckoutAndVerifyInAFreshClone(
+            ["-P", "n=5", "-P", "big=12"], "--multipart-threshold", "5MiB", "--part-size", "5MiB");
 
-        var push = Repro.Run(project, "push", runId);
-        var clone = Temp.Combine("clone");
-        GitRepository.Clone(project, clone);
-        var pull = Repro.Run(clone, "pull", "latest");
-        var checkout = Repro.Run(clone, "checkout", runId, "--json");
-
-        Assert.True(push.ExitCode == 0, push.ToString());
-        var model = Sha256Of(Path.Combine(project, "out", "model.bin"));
-        Assert.Contains($"{_prefix}/objects/sha256/{model[..2]}/{model[2..]}", Server.Keys(_prefix));
-        Assert.Equal(model, Sha256Of(Server.ObjectFile($"{_prefix}/objects/sha256/{model[..2]}/{model[2..]}")));
-        Assert.True(pull.ExitCode == 0, pull.ToString());
-        Assert.Contains("(pulled)", Repro.Run(clone, "list").Stdout, StringComparison.Ordinal);
-        Assert.True(checkout.ExitCode == 0, checkout.ToString());
-        Assert.Equal(
-            new Dictionary<string, string> { ["data/in.csv"] = "identical", ["data/ref.csv"] = "identical", ["out/copy.csv"] = "restored", ["out/model.bin"] = "restored" },
-            States(checkout.Stdout));
-        Assert.Equal(File.ReadAllBytes(Path.Combine(project, "out", "model.bin")), File.ReadAllBytes(Path.Combine(clone, "out", "model.bin")));
-        foreach (var root in new[] { project, clone, Temp.Combine("home") })
+        Assert.Contains($"{_prefix}/runs/{runId}/run.json", Server.Keys(_prefix));
+        foreach (var root in new[] { original, clone, Temp.Combine("home") })
         {
             foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Where(f => !f.Contains("/.git/", StringComparison.Ordinal)))
             {
@@ -91,60 +88,13 @@ public sealed class S3RemoteTests(S3rverFixture fixture) : DataTestBase, IClassF
 
     [S3Fact]
     [UnsupportedOSPlatform("windows")]
-    public void Pull_ObjectDamagedOnTheRemote_IsDetectedAndNothingIsWritten()
-    {
-        var (project, _, runId) = ProjectWithRemote();
-        Assert.Equal(0, Repro.Run(project, "push", runId).ExitCode);
-        var model = Sha256Of(Path.Combine(project, "out", "model.bin"));
-        Damage(Server.ObjectFile($"{_prefix}/objects/sha256/{model[..2]}/{model[2..]}"));
-        var clone = Temp.Combine("clone");
-        GitRepository.Clone(project, clone);
-
-        var pull = Repro.Run(clone, "pull", "--all");
-
-        Assert.Equal(3, pull.ExitCode);
-        Assert.Contains(model[2..], pull.Stderr, StringComparison.Ordinal);
-        Assert.Contains("is damaged", pull.Stderr, StringComparison.Ordinal);
-        Assert.Single(pull.Stderr.Trim().Split('\n'));
-        Assert.Empty(RunIds(StoreOf(clone)));
-        Assert.False(File.Exists(ObjectPath(StoreOf(clone), model)));
-    }
+    public void Pull_ObjectDamagedOnTheRemote_IsDetectedAndNothingIsWritten() => PullOfAnObjectDamagedOnTheRemoteIsRefusedAndWritesNothing();
 
     [S3Fact]
-    public void Checkout_ObjectMissingLocally_IsFetchedFromTheS3DefaultRemote()
-    {
-        var (project, _, runId) = ProjectWithRemote();
-        Assert.Equal(0, Repro.Run(project, "push", runId).ExitCode);
-        var modelPath = Path.Combine(project, "out", "model.bin");
-        var model = Sha256Of(modelPath);
-        var content = File.ReadAllBytes(modelPath);
-        File.Delete(ObjectPath(StoreOf(project), model));
-        File.Delete(modelPath);
-
-        var result = Repro.Run(project, "checkout", runId, "out/model.bin");
-
-        Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("fetched 1 object(s) from origin", result.Stderr, StringComparison.Ordinal);
-        Assert.Equal(content, File.ReadAllBytes(modelPath));
-    }
+    public void Checkout_ObjectMissingLocally_IsFetchedFromTheS3DefaultRemote() => CheckoutFetchesAnObjectMissingLocallyFromTheDefaultRemote();
 
     [S3Fact]
-    public void Verify_ChangedInputWhoseObjectIsOnlyOnS3_FetchesItRestoresItAndReproduces()
-    {
-        var (project, _, runId) = ProjectWithRemote();
-        Assert.Equal(0, Repro.Run(project, "push", runId).ExitCode);
-        var input = Path.Combine(project, "data", "in.csv");
-        var recorded = Sha256Of(input);
-        File.Delete(ObjectPath(StoreOf(project), recorded));
-        File.WriteAllText(input, "changed since\n");
-
-        var result = Repro.Run(project, "verify", runId);
-
-        Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("input data/in.csv: workspace differs, restored from store (fetched from origin", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("REPRODUCED", result.Stdout, StringComparison.Ordinal);
-        Assert.Equal(recorded, Sha256Of(ObjectPath(StoreOf(project), recorded)));
-    }
+    public void Verify_ChangedInputWhoseObjectIsOnlyOnS3_FetchesItRestoresItAndReproduces() => VerifyFetchesAChangedInputWhoseObjectOnlyTheRemoteHasAndReproduces();
 
     [S3Fact]
     public void PushAndPull_MissingBucket_ExitThreeWithOneLineAndLeaveTheStoreAsItWas()

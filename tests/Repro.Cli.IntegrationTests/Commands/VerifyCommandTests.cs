@@ -103,6 +103,26 @@ public sealed class VerifyCommandTests : ReproTestBase
     }
 
     [Fact]
+    public void Verify_DeterministicRunWhoseOutputsAreStored_HashesThemAndCopiesNothingIntoTheStore()
+    {
+        var (project, _) = DeterministicProject();
+        var first = Repro.Run(project, "--timings", "run", ".", "-P", "n=4");
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Contains("  outputs: copy into the store", first.Stderr, StringComparison.Ordinal);
+        var original = (string)OnlyManifest(StoreOf(project))["runId"]!;
+        var objects = Path.Combine(StoreOf(project), "objects", "sha256");
+        var stored = Directory.GetFiles(objects, "*", SearchOption.AllDirectories).ToDictionary(path => path, File.GetLastWriteTimeUtc);
+
+        var result = Repro.Run(project, "--timings", "verify", original);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("REPRODUCED", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("  outputs: check expected digests", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("  outputs: copy into the store", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(stored, Directory.GetFiles(objects, "*", SearchOption.AllDirectories).ToDictionary(path => path, File.GetLastWriteTimeUtc));
+    }
+
+    [Fact]
     public void Verify_DeterministicEntryPoint_ReproducedAndRecordsAVerificationRun()
     {
         var (project, git) = DeterministicProject();

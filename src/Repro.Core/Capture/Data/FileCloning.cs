@@ -39,57 +39,37 @@ internal static partial class FileCloning
     /// <exception cref="IOException">The clone was attempted and failed for another reason (disk full, I/O error).</exception>
     public static bool TryClone(SafeFileHandle source, SafeFileHandle destination)
     {
-        if (Volatile.Read(ref s_cloneState) == 0)
+        var called = TryOnDescriptors(ref s_cloneState, destination, source, static (output, input) =>
         {
-            return false;
-        }
-
-        int result;
-        int errno;
-        var sourceAdded = false;
-        var destinationAdded = false;
-        try
-        {
-            source.DangerousAddRef(ref sourceAdded);
-            destination.DangerousAddRef(ref destinationAdded);
+            int result;
+            int errno;
             do
             {
-                result = Ioctl((int)destination.DangerousGetHandle(), FiClone, (int)source.DangerousGetHandle());
+                result = Ioctl(output, FiClone, input);
                 errno = result == 0 ? 0 : Marshal.GetLastPInvokeError();
             }
             while (result != 0 && errno == EIntr);
-        }
-        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+
+            return errno;
+        }, out var error);
+        if (!called)
         {
-            Volatile.Write(ref s_cloneState, 0);
             return false;
         }
-        finally
-        {
-            if (destinationAdded)
-            {
-                destination.DangerousRelease();
-            }
 
-            if (sourceAdded)
-            {
-                source.DangerousRelease();
-            }
-        }
-
-        if (result == 0)
+        if (error == 0)
         {
             return true;
         }
 
         // Not supported here (another file system, two file systems, not a regular file): the caller copies. These
         // answers depend on the files, not the machine, so the next pair is tried again.
-        if (errno is EOpNotSupp or EXDev or EInval or ENotTy or EBadF or EPerm or ENoSys)
+        if (error is EOpNotSupp or EXDev or EInval or ENotTy or EBadF or EPerm or ENoSys)
         {
             return false;
         }
 
-        throw new IOException($"cannot clone: {Marshal.GetPInvokeErrorMessage(errno)}");
+        throw new IOException($"cannot clone: {Marshal.GetPInvokeErrorMessage(error)}");
     }
 
     /// <summary>
@@ -98,82 +78,9 @@ internal static partial class FileCloning
     /// was written; the caller then copies through a buffer.
     /// </summary>
     /// <exception cref="IOException">The copy failed part-way, or for another reason than lack of support.</exception>
-    public static bool TryKernelCopy(SafeFileHandle source, SafeFileHandle destination, long length)
-    {
-        if (Volatile.Read(ref s_kernelCopyState) == 0)
-        {
-            return false;
-        }
-
-        var sourceAdded = false;
-        var destinationAdded = false;
-        try
-        {
-            source.DangerousAddRef(ref sourceAdded);
-            destination.DangerousAddRef(ref destinationAdded);
-            var input = (int)source.DangerousGetHandle();
-            var output = (int)destination.DangerousGetHandle();
-            long inputOffset = 0;
-            long outputOffset = 0;
-            while (inputOffset < length)
-            {
-                var chunk = (nuint)Math.Min(length - inputOffset, 1L << 30);
-                nint copied;
-                unsafe
-                {
-                    copied = CopyFileRange(input, &inputOffset, output, &outputOffset, chunk, 0);
-                }
-
-                if (copied > 0)
-                {
-                    continue;
-                }
-
-                if (copied == 0)
-                {
-                    // The source got shorter than its status said; the caller's status check reports it.
-                    return true;
-                }
-
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno == EIntr)
-                {
-                    continue;
-                }
-
-                if (inputOffset == 0 && errno is EXDev or EInval or EOpNotSupp or ENoSys or EBadF or EPerm or EFBig)
-                {
-                    if (errno == ENoSys)
-                    {
-                        Volatile.Write(ref s_kernelCopyState, 0);
-                    }
-
-                    return false;
-                }
-
-                throw new IOException($"cannot copy: {Marshal.GetPInvokeErrorMessage(errno)}");
-            }
-
-            return true;
-        }
-        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
-        {
-            Volatile.Write(ref s_kernelCopyState, 0);
-            return false;
-        }
-        finally
-        {
-            if (destinationAdded)
-            {
-                destination.DangerousRelease();
-            }
-
-            if (sourceAdded)
-            {
-                source.DangerousRelease();
-            }
-        }
-    }
+    public static bool TryKernelCopy(SafeFileHandle source, SafeFileHandle destination, long length) =>
+        TryOnDescriptors(ref s_kernelCopyState, source, destination, (input, output) => KernelCopy(input, output, length), out var copied)
+        && copied;
 
     /// <summary>
     /// Asks the kernel to start writing <paramref name="length"/> bytes of <paramref name="handle"/> from
@@ -184,28 +91,99 @@ internal static partial class FileCloning
     /// </summary>
     public static void StartWriteback(SafeFileHandle handle, long offset, long length)
     {
-        if (Volatile.Read(ref s_writebackState) == 0 || length <= 0)
+        if (length > 0)
         {
-            return;
+            _ = TryOnDescriptors(ref s_writebackState, handle, second: null, (fd, _) => SyncFileRange(fd, offset, length, SyncFileRangeWrite), out _);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="call"/> on the descriptors of the handles, each pinned for the length of the call so that
+    /// a handle closed on another thread cannot free its descriptor for reuse underneath it. Returns false without
+    /// calling when <paramref name="enabled"/> is 0, and sets it to 0 (for the rest of the process) when libc lacks
+    /// the entry point; the caller then takes its fallback.
+    /// </summary>
+    private static bool TryOnDescriptors<T>(ref int enabled, SafeFileHandle first, SafeFileHandle? second, Func<int, int, T> call, out T result)
+    {
+        result = default!;
+        if (Volatile.Read(ref enabled) == 0)
+        {
+            return false;
         }
 
-        var added = false;
+        var firstAdded = false;
+        var secondAdded = false;
         try
         {
-            handle.DangerousAddRef(ref added);
-            _ = SyncFileRange((int)handle.DangerousGetHandle(), offset, length, SyncFileRangeWrite);
+            first.DangerousAddRef(ref firstAdded);
+            second?.DangerousAddRef(ref secondAdded);
+            result = call((int)first.DangerousGetHandle(), second is null ? -1 : (int)second.DangerousGetHandle());
+            return true;
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
-            Volatile.Write(ref s_writebackState, 0);
+            Volatile.Write(ref enabled, 0);
+            return false;
         }
         finally
         {
-            if (added)
+            if (secondAdded)
             {
-                handle.DangerousRelease();
+                second!.DangerousRelease();
+            }
+
+            if (firstAdded)
+            {
+                first.DangerousRelease();
             }
         }
+    }
+
+    /// <summary>The <c>copy_file_range</c> loop of <see cref="TryKernelCopy"/>; false when the kernel cannot copy this pair.</summary>
+    private static bool KernelCopy(int input, int output, long length)
+    {
+        long inputOffset = 0;
+        long outputOffset = 0;
+        while (inputOffset < length)
+        {
+            var chunk = (nuint)Math.Min(length - inputOffset, 1L << 30);
+            nint copied;
+            unsafe
+            {
+                copied = CopyFileRange(input, &inputOffset, output, &outputOffset, chunk, 0);
+            }
+
+            if (copied > 0)
+            {
+                continue;
+            }
+
+            if (copied == 0)
+            {
+                // The source got shorter than its status said; the caller's status check reports it.
+                return true;
+            }
+
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno == EIntr)
+            {
+                continue;
+            }
+
+            if (inputOffset == 0 && errno is EXDev or EInval or EOpNotSupp or ENoSys or EBadF or EPerm or EFBig)
+            {
+                if (errno == ENoSys)
+                {
+                    Volatile.Write(ref s_kernelCopyState, 0);
+                }
+
+                return false;
+            }
+
+            throw new IOException($"cannot copy: {Marshal.GetPInvokeErrorMessage(errno)}");
+        }
+
+        return true;
     }
 
     [LibraryImport("libc", EntryPoint = "sync_file_range", SetLastError = true)]

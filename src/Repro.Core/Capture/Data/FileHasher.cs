@@ -266,7 +266,7 @@ public static class FileHasher
     }
 
     /// <summary>Reports progress from a timer: first after the delay, then at the interval, and once at the end.</summary>
-    private sealed class ProgressReporter : IAsyncDisposable
+    internal sealed class ProgressReporter : IAsyncDisposable
     {
         private readonly ProgressCounter _counter;
         private readonly IProgress<HashProgress> _progress;

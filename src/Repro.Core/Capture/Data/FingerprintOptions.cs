@@ -20,4 +20,13 @@ public sealed record FingerprintOptions
     /// <c>store: false</c>); null stores nothing.
     /// </summary>
     public ObjectStore? ObjectStore { get; init; }
+
+    /// <summary>
+    /// Digests the outputs are expected to have, by path relative to the project with forward slashes (<c>repro
+    /// verify</c> passes the recorded run's). An output to keep whose expected object the store holds, with the
+    /// output's size, is hashed first and, when it matches, recorded without being copied; otherwise it is stored as
+    /// any new output is. Never trusted without that hash. Null for none (the hash cache's last digest at the path is
+    /// then the guess).
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? ExpectedOutputs { get; init; }
 }

@@ -1,3 +1,4 @@
+using Repro.Core.Diagnostics;
 using Repro.Core.Errors;
 using Repro.Core.FileSystem;
 using Repro.Core.Runs;
@@ -21,6 +22,8 @@ public sealed class Fingerprinter
     private readonly FingerprintOptions _options;
     private readonly HashEngineOptions _engine;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (FileStatus Status, string Sha256)> _vouched = new(StringComparer.Ordinal);
+    private int _confirmed;
+    private int _copied;
 
     /// <summary>A fingerprinter with the given cache, progress and object store.</summary>
     public Fingerprinter(FingerprintOptions? options = null)
@@ -34,6 +37,12 @@ public sealed class Fingerprinter
         _options = options;
         _engine = engine with { Progress = options.Progress };
     }
+
+    /// <summary>Outputs recorded from their expected digest, hashed and not copied, so far.</summary>
+    internal int OutputsConfirmed => Volatile.Read(ref _confirmed);
+
+    /// <summary>Outputs copied into the object store to be hashed there, so far.</summary>
+    internal int OutputsCopied => Volatile.Read(ref _copied);
 
     /// <summary>
     /// Records that the file at <paramref name="absolutePath"/> holds content with <paramref name="sha256"/> for as long
@@ -85,7 +94,7 @@ public sealed class Fingerprinter
             throw new InputException(MessageList.Join(missing!, separator: "; "));
         }
 
-        var digests = await HashAsync(resolutions, cancellationToken);
+        var digests = await HashAsync(resolutions, copyIn: null, cancellationToken);
         var stored = Store(resolutions, digests);
         return resolutions.Select(r => ToRecord(r, digests, stored)).ToList();
     }
@@ -95,6 +104,12 @@ public sealed class Fingerprinter
     /// into the object store when one is configured. Missing outputs are returned, not thrown: the caller decides
     /// the run's status.
     /// </summary>
+    /// <remarks>
+    /// An output to keep whose digest the cache does not know (one just written) is read once: it is copied into the
+    /// store by the kernel, the copy is hashed, and that digest is both its fingerprint and its object's name (see
+    /// <see cref="ObjectStore.PutContent"/>). Outputs not kept (<c>store: false</c>, over the size limit, no store)
+    /// are hashed only.
+    /// </remarks>
     /// <exception cref="InputException">An entry escapes the project, a special file is met, or a file cannot be read.</exception>
     public async Task<OutputFingerprints> FingerprintOutputsAsync(
         string projectDirectory,
@@ -103,7 +118,10 @@ public sealed class Fingerprinter
     {
         var resolutions = Resolve(projectDirectory, specs);
         var found = resolutions.Where(r => r.MissingMessage is null).ToList();
-        var digests = await HashAsync(found, cancellationToken);
+        var copyIn = _options.ObjectStore is { } objects
+            ? Storable(found).Where(f => f.Status!.Value.Size <= objects.MaxFileBytes).Select(f => f.ContentPath!).ToHashSet(StringComparer.Ordinal)
+            : null;
+        var digests = await HashAsync(found, copyIn, cancellationToken);
         var stored = Store(found, digests);
         return new OutputFingerprints(
             found.Select(r => ToRecord(r, digests, stored)).ToList(),
@@ -120,10 +138,12 @@ public sealed class Fingerprinter
 
     /// <summary>
     /// Digest, size and trusted status of every content file, by content path: from the cache when it still holds,
-    /// read otherwise.
+    /// read otherwise. Files in <paramref name="copyIn"/> that must be read are copied into the object store and
+    /// their copies hashed instead (one read each, not a hash and then a copy read back).
     /// </summary>
     private async Task<Dictionary<string, Digest>> HashAsync(
         IReadOnlyList<Resolution> resolutions,
+        IReadOnlySet<string>? copyIn,
         CancellationToken cancellationToken)
     {
         // A file reached through several specs or links is read once.
@@ -148,6 +168,7 @@ public sealed class Fingerprinter
             : new string?[listed.Count];
 
         var toHash = new List<HashJob>();
+        var toCopy = new List<HashJob>();
         for (var i = 0; i < listed.Count; i++)
         {
             var file = listed[i];
@@ -159,9 +180,40 @@ public sealed class Fingerprinter
             {
                 digests[file.ContentPath!] = new Digest(vouched.Sha256, vouched.Status.Size, null);
             }
+            else if (copyIn is not null && copyIn.Contains(file.ContentPath!))
+            {
+                toCopy.Add(new HashJob(file.ContentPath!, file.RecordPath, file.Status!.Value.Size));
+            }
             else
             {
                 toHash.Add(new HashJob(file.ContentPath!, file.RecordPath, file.Status!.Value.Size));
+            }
+        }
+
+        var cacheEntries = new List<CacheEntry>();
+        if (toCopy.Count > 0)
+        {
+            toCopy = await ConfirmExpectedAsync(toCopy, digests, cacheEntries, cancellationToken);
+        }
+
+        ContentPut[] copied;
+        using (toCopy.Count > 0 ? Timings.Measure("outputs: copy into the store") : default)
+        {
+            copied = await CopyInAsync(toCopy, cancellationToken);
+        }
+
+        for (var i = 0; i < toCopy.Count; i++)
+        {
+            if (copied[i] is { Sha256: { } sha256 } put)
+            {
+                // Already in the store: nothing left to prove from the status.
+                digests[toCopy[i].Path] = new Digest(sha256, put.Size, null);
+                cacheEntries.Add(new CacheEntry(toCopy[i].Path, put.Status, sha256));
+            }
+            else
+            {
+                // It grew past the size limit since it was listed: fingerprinted only.
+                toHash.Add(toCopy[i]);
             }
         }
 
@@ -175,9 +227,182 @@ public sealed class Fingerprinter
             digests[toHash[i].Path] = new Digest(outcomes[i].Sha256, status.Size, trusted);
         }
 
-        cache?.PutAll(toHash.Select((job, i) => new CacheEntry(job.Path, outcomes[i].Status, outcomes[i].Sha256)).ToList(), started);
+        cacheEntries.AddRange(toHash.Select((job, i) => new CacheEntry(job.Path, outcomes[i].Status, outcomes[i].Sha256)));
+        cache?.PutAll(cacheEntries, started);
+        if (copyIn is not null && _options.ExpectedOutputs is null)
+        {
+            // Next run's guesses: the outputs just measured, fresh or not (not a verify's, whose checkout is thrown away).
+            cache?.RememberAll(cacheEntries.Where(entry => copyIn.Contains(entry.Path)).ToList());
+        }
+
         return digests;
     }
+
+    /// <summary>
+    /// The outputs to keep whose expected digest (<see cref="FingerprintOptions.ExpectedOutputs"/>, else the hash
+    /// cache's last digest at the path) names an object the store holds with the file's size are hashed, with no
+    /// copy: a match is their digest (the object is already there), and only the others are returned, to be copied
+    /// into the store and hashed there. A deterministic re-run (a verify above all) so reads its outputs once and
+    /// writes nothing; a wrong guess costs one more read.
+    /// </summary>
+    private async Task<List<HashJob>> ConfirmExpectedAsync(
+        List<HashJob> jobs,
+        Dictionary<string, Digest> digests,
+        List<CacheEntry> cacheEntries,
+        CancellationToken cancellationToken)
+    {
+        var objects = _options.ObjectStore!;
+        var guesses = _options.ExpectedOutputs is null && _options.Cache is { } cache
+            ? cache.TryGuessAll(jobs.Select(job => job.Path).ToList())
+            : null;
+        var toCheck = new List<(HashJob Job, string Expected)>();
+        var rest = new List<HashJob>();
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            var job = jobs[i];
+            var expected = _options.ExpectedOutputs is { } known
+                ? known.GetValueOrDefault(job.DisplayPath)
+                : guesses?[i];
+            if (ObjectStore.IsSha256(expected) && objects.SizeOf(expected!) == job.ExpectedSize)
+            {
+                toCheck.Add((job, expected!));
+            }
+            else
+            {
+                rest.Add(job);
+            }
+        }
+
+        if (toCheck.Count == 0)
+        {
+            return rest;
+        }
+
+        using var timing = Timings.Measure("outputs: check expected digests");
+        var outcomes = await FileHasher.HashAllAsync(toCheck.Select(check => check.Job).ToList(), _engine, cancellationToken);
+        for (var i = 0; i < toCheck.Count; i++)
+        {
+            var (job, expected) = toCheck[i];
+            if (outcomes[i].Sha256 == expected)
+            {
+                // The object with these bytes is stored already: nothing to copy, and nothing left to prove from the status.
+                digests[job.Path] = new Digest(expected, outcomes[i].Status.Size, null);
+                cacheEntries.Add(new CacheEntry(job.Path, outcomes[i].Status, expected));
+                Interlocked.Increment(ref _confirmed);
+            }
+            else
+            {
+                rest.Add(job);
+            }
+        }
+
+        return rest;
+    }
+
+    /// <summary>
+    /// Copies each file into the object store and hashes the copy (<see cref="ObjectStore.PutContent"/>), several at
+    /// once, largest first: a copy alternates between hashing and waiting for the disk. A file that changes during
+    /// its copy is copied again, as a file that changes while it is hashed is hashed again. Results are in job order;
+    /// one without a digest grew past the store's size limit.
+    /// </summary>
+    /// <exception cref="InputException">A file cannot be read, or kept changing.</exception>
+    private async Task<ContentPut[]> CopyInAsync(List<HashJob> jobs, CancellationToken cancellationToken)
+    {
+        var results = new ContentPut[jobs.Count];
+        if (jobs.Count == 0)
+        {
+            return results;
+        }
+
+        var objects = _options.ObjectStore!;
+        var counter = new FileHasher.ProgressCounter(jobs.Sum(j => j.ExpectedSize), jobs.Count);
+        await using (var reporter = FileHasher.ProgressReporter.Start(counter, _engine))
+        {
+            var order = Enumerable.Range(0, jobs.Count).OrderByDescending(i => jobs[i].ExpectedSize).ToArray();
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(4, System.Environment.ProcessorCount) };
+            try
+            {
+                // On a thread of its own: the copies block their threads on the disk and must not wait for the pool.
+                await Task.Factory.StartNew(
+                    () => Parallel.ForEach(order, parallel, (index, state) =>
+                    {
+                        if (!state.ShouldExitCurrentIteration)
+                        {
+                            results[index] = CopyIn(objects, jobs[index], counter, cancellationToken);
+                        }
+                    }),
+                    CancellationToken.None,
+                    TaskCreationOptions.LongRunning,
+                    TaskScheduler.Default).ConfigureAwait(false);
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+            {
+                // Report the first real failure as a sequential loop would; cancellation only when that is all there is.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(
+                    e.InnerExceptions.FirstOrDefault(inner => inner is not OperationCanceledException) ?? e.InnerExceptions[0]);
+                throw;
+            }
+
+            reporter?.Complete();
+        }
+
+        return results;
+    }
+
+    private ContentPut CopyIn(ObjectStore objects, HashJob job, FileHasher.ProgressCounter counter, CancellationToken cancellationToken)
+    {
+        const int Attempts = 3;
+        for (var attempt = 1; attempt <= Attempts; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            long hashed = 0;
+            ContentPut put;
+            using (var handle = Open(job))
+            {
+                put = objects.PutContent(handle, job.DisplayPath, bytes => { hashed += bytes; counter.Add(bytes); }, cancellationToken);
+            }
+
+            Interlocked.Increment(ref _copied);
+
+            if (put.Outcome != PutOutcome.Changed)
+            {
+                counter.FileDone(job.ExpectedSize - put.Size);
+                return put;
+            }
+
+            counter.Retract(hashed);
+        }
+
+        throw new InputException($"{job.DisplayPath} kept changing while it was being hashed; stop whatever writes to it and run again");
+    }
+
+    private Microsoft.Win32.SafeHandles.SafeFileHandle Open(HashJob job)
+    {
+        try
+        {
+            return _engine.Open(job.Path);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new InputException($"cannot read {job.DisplayPath}: permission denied", e);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new InputException($"{job.DisplayPath} disappeared before it could be hashed", e);
+        }
+        catch (IOException e)
+        {
+            throw new InputException($"cannot read {job.DisplayPath}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// The files of the specs to keep in the object store: the spec is not declared <c>store: false</c> and the file
+    /// has content and lies inside the project (its record path is relative).
+    /// </summary>
+    private static IEnumerable<ResolvedFile> Storable(IReadOnlyList<Resolution> resolutions) =>
+        resolutions.Where(r => r.Spec.Store).SelectMany(r => r.Files)
+            .Where(f => f.ContentPath is not null && !Path.IsPathRooted(f.RecordPath));
 
     /// <summary>
     /// Copies the files of the specs to keep into the object store, several at once (a copy mostly waits for the disk,
@@ -193,9 +418,8 @@ public sealed class Fingerprinter
             return stored;
         }
 
-        var paths = resolutions.Where(r => r.Spec.Store).SelectMany(r => r.Files)
-            .Where(f => !Path.IsPathRooted(f.RecordPath))
-            .Select(f => f.ContentPath).OfType<string>().Distinct(StringComparer.Ordinal)
+        var paths = Storable(resolutions)
+            .Select(f => f.ContentPath!).Distinct(StringComparer.Ordinal)
             .Where(path => digests[path].Size <= objects.MaxFileBytes)
             .ToList();
 

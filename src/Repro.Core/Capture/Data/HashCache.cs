@@ -39,7 +39,8 @@ public sealed class HashCache : IDisposable
     /// <summary>How much older than the start of hashing a file's timestamps must be for its hash to be kept.</summary>
     public static readonly TimeSpan DefaultRacyMargin = TimeSpan.FromSeconds(2);
 
-    private const int SchemaVersion = 1;
+    // 2 added last_digests; a version 1 file gets the new table on first open.
+    private const int SchemaVersion = 2;
 
     private readonly SqliteConnection? _connection;
     private readonly Lock _gate = new();
@@ -129,6 +130,12 @@ public sealed class HashCache : IDisposable
                     ctime_ns INTEGER NOT NULL,
                     inode INTEGER NOT NULL,
                     device INTEGER NOT NULL,
+                    sha256 TEXT NOT NULL
+                ) WITHOUT ROWID;
+                """);
+            Execute(connection, """
+                CREATE TABLE IF NOT EXISTS last_digests (
+                    path TEXT PRIMARY KEY NOT NULL,
                     sha256 TEXT NOT NULL
                 ) WITHOUT ROWID;
                 """);
@@ -234,6 +241,76 @@ public sealed class HashCache : IDisposable
         }
 
         return stored;
+    }
+
+    /// <summary>
+    /// The digest last measured at each path, whatever the file's status now: a guess, never an answer. A caller
+    /// that uses one must hash the file and compare (an output rewritten with the same content by a deterministic
+    /// re-run is then read once and not copied into the object store again). Null where nothing was remembered.
+    /// </summary>
+    public IReadOnlyList<string?> TryGuessAll(IReadOnlyList<string> absolutePaths)
+    {
+        ArgumentNullException.ThrowIfNull(absolutePaths);
+        var found = new string?[absolutePaths.Count];
+        if (absolutePaths.Count == 0)
+        {
+            return found;
+        }
+
+        lock (_gate)
+        {
+            Guard(connection =>
+            {
+                using var transaction = connection.BeginTransaction(deferred: true);
+                using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = "SELECT sha256 FROM last_digests WHERE path = $path;";
+                var pathParameter = command.Parameters.Add("$path", SqliteType.Text);
+                for (var i = 0; i < absolutePaths.Count; i++)
+                {
+                    pathParameter.Value = PathText.ToRecorded(absolutePaths[i]);
+                    found[i] = command.ExecuteScalar() as string;
+                }
+
+                transaction.Commit();
+            });
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// Remembers the digest just measured at each path as the guess <see cref="TryGuessAll"/> gives next time. Unlike
+    /// <see cref="PutAll"/> this keeps fresh files too: a guess is checked by hashing before it is used.
+    /// </summary>
+    public void RememberAll(IReadOnlyList<CacheEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            Guard(connection =>
+            {
+                using var transaction = connection.BeginTransaction(deferred: false);
+                using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = "INSERT OR REPLACE INTO last_digests (path, sha256) VALUES ($path, $sha256);";
+                var path = command.Parameters.Add("$path", SqliteType.Text);
+                var sha256 = command.Parameters.Add("$sha256", SqliteType.Text);
+                foreach (var entry in entries)
+                {
+                    path.Value = PathText.ToRecorded(entry.Path);
+                    sha256.Value = entry.Sha256;
+                    command.ExecuteNonQuery();
+                }
+
+                transaction.Commit();
+            });
+        }
     }
 
     /// <inheritdoc />

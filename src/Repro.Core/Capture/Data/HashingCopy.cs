@@ -49,7 +49,13 @@ internal static class HashingCopy
     }
 
     /// <summary>The SHA-256 of the whole content of an open file, lower-case hex.</summary>
-    public static string Hash(SafeFileHandle handle)
+    public static string Hash(SafeFileHandle handle) => Hash(handle, progress: null, CancellationToken.None);
+
+    /// <summary>
+    /// The SHA-256 of the whole content of an open file, lower-case hex, telling <paramref name="progress"/> each
+    /// chunk's size as it is hashed.
+    /// </summary>
+    public static string Hash(SafeFileHandle handle, Action<int>? progress, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = Buffer(handle);
@@ -57,8 +63,10 @@ internal static class HashingCopy
         int read;
         while ((read = RandomAccess.Read(handle, buffer, offset)) > 0)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             hash.AppendData(buffer, 0, read);
             offset += read;
+            progress?.Invoke(read);
         }
 
         return FileHasher.ToHex(hash.GetHashAndReset());

@@ -381,6 +381,114 @@ public sealed class ObjectStore
         }
     }
 
+    /// <summary>
+    /// Adds a file whose digest is not known yet (an output just written): it is cloned or copied by the kernel into a
+    /// temporary object, the copy is read back and hashed while the disk writes it, and the temporary is renamed to that
+    /// digest. The file itself is read only by the kernel's copy, so the digest returned is the file's fingerprint and
+    /// the object's name at the cost of one read.
+    /// </summary>
+    /// <remarks>
+    /// The file's status is taken before and right after the copy: a file that changed during the copy gives
+    /// <see cref="PutOutcome.Changed"/> and nothing is stored. A change after the copy (while the copy is hashed) is
+    /// not seen, and need not be: the digest is that of the copy, which is what the store keeps and the run records,
+    /// so record and object agree; the file in the workspace then simply differs from the record, as it would had it
+    /// been changed a moment after the run. When an object with that digest is already stored the copy is dropped
+    /// without being flushed.
+    /// </remarks>
+    /// <param name="input">The file, open for reading.</param>
+    /// <param name="file">Its path, for messages and its status.</param>
+    /// <param name="progress">Told the size of each chunk hashed; may be null.</param>
+    /// <param name="cancellationToken">Stops hashing between chunks; nothing is stored then.</param>
+    /// <returns>
+    /// The outcome with the digest and size of what was copied, and the file's status before the copy (unchanged
+    /// through it); no digest when the file is larger than <see cref="MaxFileBytes"/> or changed during the copy.
+    /// </returns>
+    /// <exception cref="StoreException">The store cannot be written, or the copy failed.</exception>
+    internal ContentPut PutContent(SafeFileHandle input, string file, Action<int>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var before = NativeFiles.Status(input, file);
+        if (before.Size > MaxFileBytes)
+        {
+            return new ContentPut(PutOutcome.TooLarge, null, before.Size, before);
+        }
+
+        // Named by content only once hashed, so the temporary waits at the top of the store (same file system, so the
+        // rename into its fan-out folder stays atomic).
+        var temporary = Path.Combine(Root, $".tmp-{Guid.NewGuid():N}");
+        string? target = null;
+        string? actual = null;
+        var committed = false;
+        try
+        {
+            Directory.CreateDirectory(Root);
+            long length;
+            bool cloned;
+            using (var output = File.OpenHandle(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None))
+            {
+                cloned = FileCloning.TryClone(input, output);
+                if (cloned || FileCloning.TryKernelCopy(input, output, before.Size))
+                {
+                    length = RandomAccess.GetLength(output);
+                    if (length != before.Size || NativeFiles.Status(input, file) != before)
+                    {
+                        return new ContentPut(PutOutcome.Changed, null, before.Size, before);
+                    }
+
+                    // Read back (from the page cache) and hashed while the disk writes it: the flush below waits for the rest.
+                    FileCloning.StartWriteback(output, 0, length);
+                    actual = HashingCopy.Hash(output, progress, cancellationToken);
+                }
+                else
+                {
+                    // No kernel copy here: one pass that reads, hashes and writes, so the bytes hashed are the bytes stored.
+                    actual = HashingCopy.Copy(input, output, MaxFileBytes);
+                    length = RandomAccess.GetLength(output);
+                    if (actual is null)
+                    {
+                        return new ContentPut(PutOutcome.TooLarge, null, length, before);
+                    }
+
+                    progress?.Invoke((int)Math.Min(length, int.MaxValue));
+                    if (length != before.Size || NativeFiles.Status(input, file) != before)
+                    {
+                        return new ContentPut(PutOutcome.Changed, null, before.Size, before);
+                    }
+                }
+
+                target = ObjectPath(actual);
+                if (File.Exists(target))
+                {
+                    // Dropped unflushed: the bytes are already stored.
+                    return new ContentPut(PutOutcome.AlreadyStored, actual, length, before);
+                }
+
+                Sync(output);
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            Commit(temporary, target);
+            committed = true;
+            return new ContentPut(cloned ? PutOutcome.Cloned : PutOutcome.Copied, actual, length, before);
+        }
+        catch (IOException) when (target is not null && File.Exists(target))
+        {
+            // Another process stored the same content first: same digest, same bytes.
+            return new ContentPut(PutOutcome.AlreadyStored, actual, before.Size, before);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreException($"cannot store {file} in the object store {Root}: {e.Message}", e);
+        }
+        finally
+        {
+            if (!committed)
+            {
+                TryDelete(temporary);
+            }
+        }
+    }
+
     private static void Commit(string temporary, string target)
     {
         if (!OperatingSystem.IsWindows())
@@ -491,3 +599,10 @@ internal enum PutOutcome
     /// <summary>Not stored: the content no longer has the digest.</summary>
     Changed,
 }
+
+/// <summary>What <see cref="ObjectStore.PutContent"/> did with a file whose digest was not known.</summary>
+/// <param name="Outcome">Stored, already there, too large or changed during the copy.</param>
+/// <param name="Sha256">The digest of what was copied; null when too large or changed.</param>
+/// <param name="Size">The bytes copied (the file's size when nothing was).</param>
+/// <param name="Status">The file's status before the copy, unchanged through it when a digest is given.</param>
+internal readonly record struct ContentPut(PutOutcome Outcome, string? Sha256, long Size, FileStatus Status);

@@ -326,6 +326,167 @@ public sealed class FingerprinterTests : IDisposable
     }
 
     [Fact]
+    public async Task FingerprintOutputsAsync_JustWrittenOutputsToKeep_AreHashedFromTheirStoredCopiesNotReadForAHash()
+    {
+        var model = _directory.Write("out/model.bin", new byte[(1 << 20) + 3]);
+        var metrics = _directory.Write("out/metrics.json", "{\"loss\": 0.1}");
+        var objects = new ObjectStore(_directory.Store);
+        var (fingerprinter, opens, reads) = CountingReads(new FingerprintOptions { ObjectStore = objects });
+
+        var outputs = await fingerprinter.FingerprintOutputsAsync(_directory.Project, [DataSpec.Output("out")], CancellationToken.None);
+
+        var files = Assert.Single(outputs.Records).Files;
+        Assert.Equal([Sha(metrics), Sha(model)], files.Select(f => f.Sha256));
+        Assert.All(files, f => Assert.True(f.Stored));
+        Assert.All(files, f => Assert.Equal(f.Sha256, DataTestDirectory.ReferenceSha256(objects.PathOf(f.Sha256!)!)));
+        Assert.Equal((2, 0), (opens(), reads()));
+    }
+
+    [Fact]
+    public async Task FingerprintOutputsAsync_OutputDeclaredStoreFalse_IsHashedAndNotStored()
+    {
+        var kept = _directory.Write("out/kept.txt", "kept");
+        var declined = _directory.Write("big/declined.bin", "declined");
+        var objects = new ObjectStore(_directory.Store);
+        var (fingerprinter, _, reads) = CountingReads(new FingerprintOptions { ObjectStore = objects });
+
+        var outputs = await fingerprinter.FingerprintOutputsAsync(
+            _directory.Project, [DataSpec.Output("out"), DataSpec.Output("big") with { Store = false }], CancellationToken.None);
+
+        Assert.Equal([Sha(kept), Sha(declined)], outputs.Records.Select(r => r.Files[0].Sha256));
+        Assert.Equal([true, false], outputs.Records.Select(r => r.Files[0].Stored));
+        Assert.Null(objects.PathOf(Sha(declined)));
+        Assert.True(reads() > 0);
+    }
+
+    [Fact]
+    public async Task FingerprintOutputsAsync_ExpectedDigestOfAStoredObject_IsConfirmedByHashingAndNothingIsCopied()
+    {
+        var model = _directory.Write("out/model.bin", new byte[(1 << 20) + 3]);
+        var objects = new ObjectStore(_directory.Store);
+        Assert.True(objects.TryPut(model, Sha(model)));
+        var stored = File.GetLastWriteTimeUtc(objects.PathOf(Sha(model))!);
+        var (fingerprinter, _, reads) = CountingReads(new FingerprintOptions
+        {
+            ObjectStore = objects,
+            ExpectedOutputs = new Dictionary<string, string> { ["out/model.bin"] = Sha(model) },
+        });
+
+        var outputs = await fingerprinter.FingerprintOutputsAsync(_directory.Project, [DataSpec.Output("out")], CancellationToken.None);
+
+        var file = Assert.Single(Assert.Single(outputs.Records).Files);
+        Assert.Equal((Sha(model), true), (file.Sha256, file.Stored));
+        Assert.Equal((1, 0), (fingerprinter.OutputsConfirmed, fingerprinter.OutputsCopied));
+        Assert.True(reads() > 0);
+        Assert.Equal(stored, File.GetLastWriteTimeUtc(objects.PathOf(Sha(model))!));
+        Assert.Empty(Directory.GetFiles(objects.Root, ".tmp-*"));
+    }
+
+    [Fact]
+    public async Task FingerprintOutputsAsync_ChangedOutputWithAnExpectedDigest_FallsBackAndStoresTheNewContent()
+    {
+        var path = _directory.Write("out/result.txt", "recorded");
+        var objects = new ObjectStore(_directory.Store);
+        Assert.True(objects.TryPut(path, Sha(path)));
+        var recorded = Sha(path);
+        _directory.Write("out/result.txt", "changed!");
+        var fingerprinter = new Fingerprinter(new FingerprintOptions
+        {
+            ObjectStore = objects,
+            ExpectedOutputs = new Dictionary<string, string> { ["out/result.txt"] = recorded },
+        });
+
+        var outputs = await fingerprinter.FingerprintOutputsAsync(_directory.Project, [DataSpec.Output("out")], CancellationToken.None);
+
+        var file = Assert.Single(Assert.Single(outputs.Records).Files);
+        Assert.Equal((Sha(path), true), (file.Sha256, file.Stored));
+        Assert.NotEqual(recorded, file.Sha256);
+        Assert.Equal((0, 1), (fingerprinter.OutputsConfirmed, fingerprinter.OutputsCopied));
+        Assert.Equal(Sha(path), DataTestDirectory.ReferenceSha256(objects.PathOf(Sha(path))!));
+    }
+
+    [Theory]
+    [InlineData("missing object")]
+    [InlineData("other size")]
+    public async Task FingerprintOutputsAsync_ExpectationWhoseObjectIsMissingOrOfAnotherSize_IsNotHashedFirstAndTheOutputIsCopied(string expectation)
+    {
+        var path = _directory.Write("out/result.txt", "the output");
+        var objects = new ObjectStore(_directory.Store);
+        var other = _directory.Write("elsewhere/other.txt", "a longer recorded output");
+        var expected = expectation == "missing object" ? Sha(path) : Sha(other);
+        if (expectation == "other size")
+        {
+            Assert.True(objects.TryPut(other, Sha(other)));
+        }
+
+        var (fingerprinter, _, reads) = CountingReads(new FingerprintOptions
+        {
+            ObjectStore = objects,
+            ExpectedOutputs = new Dictionary<string, string> { ["out/result.txt"] = expected },
+        });
+
+        var outputs = await fingerprinter.FingerprintOutputsAsync(_directory.Project, [DataSpec.Output("out")], CancellationToken.None);
+
+        var file = Assert.Single(Assert.Single(outputs.Records).Files);
+        Assert.Equal((Sha(path), true), (file.Sha256, file.Stored));
+        Assert.Equal((0, 1, 0), (fingerprinter.OutputsConfirmed, fingerprinter.OutputsCopied, reads()));
+        Assert.Equal(Sha(path), DataTestDirectory.ReferenceSha256(objects.PathOf(Sha(path))!));
+    }
+
+    [Fact]
+    public async Task FingerprintOutputsAsync_OutputRewrittenWithTheSameContent_IsConfirmedFromTheCachesLastDigestWithoutACopy()
+    {
+        var path = _directory.Write("out/result.bin", new byte[70_000]);
+        var objects = new ObjectStore(_directory.Store);
+        using (var cache = HashCache.Open(_directory.Store))
+        {
+            var first = new Fingerprinter(new FingerprintOptions { Cache = cache, ObjectStore = objects });
+            await first.FingerprintOutputsAsync(_directory.Project, [DataSpec.Output("out")], CancellationToken.None);
+            Assert.Equal(1, first.OutputsCopied);
+        }
+
+        // A deterministic re-run writes the same bytes again: a new status the cache cannot vouch for, the same digest.
+        File.Delete(path);
+        _directory.Write("out/result.bin", new byte[70_000]);
+        using (var cache = HashCache.Open(_directory.Store))
+        {
+            var again = new Fingerprinter(new FingerprintOptions { Cache = cache, ObjectStore = objects });
+            var outputs = await again.FingerprintOutputsAsync(_directory.Project, [DataSpec.Output("out")], CancellationToken.None);
+
+            Assert.Equal(Sha(path), Assert.Single(Assert.Single(outputs.Records).Files).Sha256);
+            Assert.Equal((1, 0), (again.OutputsConfirmed, again.OutputsCopied));
+        }
+    }
+
+    [Fact]
+    public async Task FingerprintOutputsAsync_WrongGuessFromTheCache_FallsBackAndStoresTheRightDigest()
+    {
+        var path = _directory.Write("out/result.bin", new byte[70_000]);
+        var first = Sha(path);
+        var objects = new ObjectStore(_directory.Store);
+        using (var cache = HashCache.Open(_directory.Store))
+        {
+            await new Fingerprinter(new FingerprintOptions { Cache = cache, ObjectStore = objects })
+                .FingerprintOutputsAsync(_directory.Project, [DataSpec.Output("out")], CancellationToken.None);
+        }
+
+        var changed = new byte[70_000];
+        changed[12_345] = 1;
+        _directory.Write("out/result.bin", changed);
+        using (var cache = HashCache.Open(_directory.Store))
+        {
+            var again = new Fingerprinter(new FingerprintOptions { Cache = cache, ObjectStore = objects });
+            var outputs = await again.FingerprintOutputsAsync(_directory.Project, [DataSpec.Output("out")], CancellationToken.None);
+
+            var file = Assert.Single(Assert.Single(outputs.Records).Files);
+            Assert.Equal((Sha(path), true), (file.Sha256, file.Stored));
+            Assert.NotEqual(first, file.Sha256);
+            Assert.Equal((0, 1), (again.OutputsConfirmed, again.OutputsCopied));
+            Assert.Equal(Sha(path), DataTestDirectory.ReferenceSha256(objects.PathOf(Sha(path))!));
+        }
+    }
+
+    [Fact]
     public async Task FingerprintInputsAsync_WithObjectStore_StoresInputsInsideTheProjectExceptThoseDeclaredStoreFalse()
     {
         var kept = _directory.Write("data/a.csv", "kept input");
@@ -521,6 +682,26 @@ public sealed class FingerprinterTests : IDisposable
         var cache = HashCache.Open(_directory.Store);
         cache.RacyMargin = TimeSpan.FromDays(-1);
         return cache;
+    }
+
+    private static (Fingerprinter Fingerprinter, Func<int> Opens, Func<int> Reads) CountingReads(FingerprintOptions options)
+    {
+        var opens = 0;
+        var reads = 0;
+        var engine = new HashEngineOptions
+        {
+            Open = path =>
+            {
+                Interlocked.Increment(ref opens);
+                return HashEngineOptions.OpenForHashing(path);
+            },
+            Read = (handle, buffer, offset) =>
+            {
+                Interlocked.Increment(ref reads);
+                return RandomAccess.Read(handle, buffer, offset);
+            },
+        };
+        return (new Fingerprinter(options, engine), () => Volatile.Read(ref opens), () => Volatile.Read(ref reads));
     }
 
     private static (Fingerprinter Fingerprinter, Func<int> Opens) Counting(FingerprintOptions options)

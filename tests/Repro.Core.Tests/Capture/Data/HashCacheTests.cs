@@ -17,6 +17,48 @@ public sealed class HashCacheTests : IDisposable
 
     public static TheoryData<string> KeyFields => ["size", "mtime", "ctime", "inode", "device"];
 
+    [Fact]
+    public void TryGuessAll_AfterRememberAll_GivesTheLastDigestAtEachPathWhateverItsStatusEvenAfterReopening()
+    {
+        var fresh = new FileStatus(FileKind.Regular, 10, 1_000, 2_000, 42, 7, HasIdentity: true);
+        using (var cache = HashCache.Open(_directory.Store))
+        {
+            cache.RememberAll([new CacheEntry("/data/a.csv", fresh, Sha)]);
+            // Too recent for the status-checked cache, which refuses it; the guess is kept regardless.
+            Assert.Equal(0, cache.PutAll([new CacheEntry("/data/a.csv", fresh, Sha)], DateTimeOffset.UnixEpoch));
+        }
+
+        using var reopened = HashCache.Open(_directory.Store);
+
+        Assert.Equal([Sha, null], reopened.TryGuessAll(["/data/a.csv", "/data/b.csv"]));
+        Assert.Null(reopened.TryGet("/data/a.csv", fresh));
+    }
+
+    [Fact]
+    public void Open_CacheOfSchemaVersion1_KeepsItsEntriesAndGainsTheGuessTable()
+    {
+        var status = new FileStatus(FileKind.Regular, 10, 1_000, 2_000, 42, 7, HasIdentity: true);
+        using (var cache = HashCache.Open(_directory.Store))
+        {
+            cache.PutAll([new CacheEntry("/data/a.csv", status, Sha)], FarFuture);
+        }
+
+        var path = Path.Combine(_directory.Store, HashCache.FileName);
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "DROP TABLE last_digests; PRAGMA user_version = 1;";
+            command.ExecuteNonQuery();
+        }
+
+        using var upgraded = HashCache.Open(_directory.Store);
+        upgraded.RememberAll([new CacheEntry("/data/b.csv", status, Sha)]);
+
+        Assert.Equal(Sha, upgraded.TryGet("/data/a.csv", status));
+        Assert.Equal([null, Sha], upgraded.TryGuessAll(["/data/a.csv", "/data/b.csv"]));
+    }
+
     [Theory]
     [MemberData(nameof(KeyFields))]
     public void TryGet_EntryDifferingInOneKeyField_Misses(string field)

@@ -166,6 +166,89 @@ public sealed class ObjectStoreTests : IDisposable
     }
 
     [Fact]
+    public void PutContent_NewFile_StoresACopyNamedByTheDigestOfItsBytesReadOnlyAndLeavesNoTemporary()
+    {
+        var content = new byte[(2 << 20) + 11];
+        new Random(5).NextBytes(content);
+        var file = _directory.Write("out/model.bin", content);
+        var store = new ObjectStore(_directory.Store);
+
+        var put = PutContent(store, file);
+
+        var sha256 = DataTestDirectory.ReferenceSha256(file);
+        Assert.True(put.Outcome is PutOutcome.Copied or PutOutcome.Cloned, put.Outcome.ToString());
+        Assert.Equal((sha256, (long)content.Length), (put.Sha256, put.Size));
+        var stored = store.PathOf(sha256)!;
+        Assert.Equal(sha256, DataTestDirectory.ReferenceSha256(stored));
+        Assert.Equal(stored, Assert.Single(Directory.GetFiles(store.Root, "*", SearchOption.AllDirectories)));
+        Assert.NotEqual(FileStatus.Of(file, followLinks: false)!.Value.Inode, FileStatus.Of(stored, followLinks: false)!.Value.Inode);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(stored));
+        }
+    }
+
+    [Fact]
+    public void PutContent_ContentAlreadyStored_GivesItsDigestAndKeepsTheObjectUntouched()
+    {
+        var first = _directory.Write("a.txt", "same");
+        var second = _directory.Write("b.txt", "same");
+        var store = new ObjectStore(_directory.Store);
+        var sha256 = PutContent(store, first).Sha256!;
+        var written = File.GetLastWriteTimeUtc(store.PathOf(sha256)!);
+
+        var put = PutContent(store, second);
+
+        Assert.Equal((PutOutcome.AlreadyStored, sha256), (put.Outcome, put.Sha256));
+        Assert.Equal(store.PathOf(sha256), Assert.Single(Directory.GetFiles(store.Root, "*", SearchOption.AllDirectories)));
+        Assert.Equal(written, File.GetLastWriteTimeUtc(store.PathOf(sha256)!));
+    }
+
+    [Fact]
+    public void PutContent_FileOverTheLimit_StoresNothingAndGivesNoDigest()
+    {
+        var file = _directory.Write("large.bin", new byte[64]);
+        var store = new ObjectStore(_directory.Store, maxFileBytes: 32);
+
+        var put = PutContent(store, file);
+
+        Assert.Equal((PutOutcome.TooLarge, null), (put.Outcome, put.Sha256));
+        Assert.False(Directory.Exists(store.Root) && Directory.EnumerateFiles(store.Root, "*", SearchOption.AllDirectories).Any());
+    }
+
+    [Fact]
+    public void PutContent_FileRewrittenWhileItsCopyIsHashed_RecordsAndStoresTheCopy()
+    {
+        var original = new byte[(3 << 20) + 1];
+        new Random(9).NextBytes(original);
+        var file = _directory.Write("out/model.bin", original);
+        var originalSha256 = DataTestDirectory.ReferenceSha256(file);
+        var store = new ObjectStore(_directory.Store);
+        var rewritten = false;
+
+        using var input = NativeFiles.OpenRead(file);
+        var put = store.PutContent(input, file, _ =>
+        {
+            if (!rewritten)
+            {
+                // After the copy, before its hash is done: the object and the digest must still agree.
+                File.WriteAllText(file, "rewritten by another program");
+                rewritten = true;
+            }
+        }, CancellationToken.None);
+
+        Assert.True(rewritten);
+        Assert.Equal(originalSha256, put.Sha256);
+        Assert.Equal(originalSha256, DataTestDirectory.ReferenceSha256(store.PathOf(originalSha256)!));
+    }
+
+    private static ContentPut PutContent(ObjectStore store, string file)
+    {
+        using var input = NativeFiles.OpenRead(file);
+        return store.PutContent(input, file, progress: null, CancellationToken.None);
+    }
+
+    [Fact]
     public void CopyOut_IntactObject_WritesItsContent()
     {
         var file = _directory.Write("out.txt", "result");

@@ -241,6 +241,14 @@ internal static class LockFileScanner
             return;
         }
 
+        // Only a regular file (or a link to one) has content to hash: opening a FIFO named like a lock file would wait
+        // for a writer that may never come, and the run with it.
+        if (NativeFiles.Status(path, followLinks: true) is { Kind: not FileKind.Regular } other)
+        {
+            warnings.Add($"Lock file {relative} is not a regular file ({other.Kind}): not read, not recorded");
+            return;
+        }
+
         try
         {
             found.Add(new LockFileRecord(relative, Sha256Hex(path)));

@@ -80,6 +80,13 @@ internal static class UntrackedFiles
             return new FileRecord(recorded, bytes.Length, Convert.ToHexStringLower(SHA256.HashData(bytes))) { LinkTarget = PathText.ToRecorded(target) };
         }
 
+        // A FIFO, socket or device has no content to hash, and opening a FIFO waits for a writer that may never come
+        // (git does not list them as untracked; LibGit2Sharp's status, the fallback, may).
+        if (status.Value.Kind != FileKind.Regular)
+        {
+            return null;
+        }
+
         try
         {
             await using var stream = new FileStream(NativeFiles.OpenRead(fullPath), FileAccess.Read, 1, isAsync: false);

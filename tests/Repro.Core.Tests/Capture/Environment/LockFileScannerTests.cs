@@ -185,4 +185,19 @@ public sealed class LockFileScannerTests
     {
         Assert.True(LockFileScanner.MayBeLockFileName(System.Text.Encoding.UTF8.GetBytes(System.Text.RegularExpressions.Regex.Unescape(name))));
     }
+
+    [UnixFact]
+    public async Task Scan_FifoNamedLikeALockFile_IsNotOpenedAndSaysWhy()
+    {
+        using var project = new TempDirectory();
+        project.Write("uv.lock", "version = 1\n");
+        Assert.NotNull(Repro.Core.Tests.Capture.Data.DataTestDirectory.Tool("mkfifo", Path.Combine(project.Path, "requirements.txt")));
+
+        var warnings = new List<string>();
+        // Opening the FIFO would wait for a writer forever: the timeout turns that into a failure instead of a hang.
+        var files = await Task.Run(() => LockFileScanner.Scan(project.Path, warnings, CancellationToken.None)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(["uv.lock"], files.Select(file => file.Path));
+        Assert.Equal("Lock file requirements.txt is not a regular file (Fifo): not read, not recorded", Assert.Single(warnings));
+    }
 }

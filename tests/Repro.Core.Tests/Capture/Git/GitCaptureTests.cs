@@ -379,6 +379,22 @@ public sealed class GitCaptureTests : IDisposable
     [Theory]
     [InlineData(Reader.GitExecutable)]
     [InlineData(Reader.LibGit2Sharp)]
+    public async Task CaptureAsync_UntrackedFifo_IsNeitherOpenedNorRecorded(Reader reader)
+    {
+        _repo.Write("data/a.csv", "1\n");
+        _repo.CommitAll();
+        _repo.Write("notes.txt", "n\n");
+        Assert.NotNull(Repro.Core.Tests.Capture.Data.DataTestDirectory.Tool("mkfifo", Path.Combine(_repo.Root, "feed.pipe")));
+
+        // Opening the FIFO would wait for a writer forever: the timeout turns that into a failure instead of a hang.
+        var (result, _) = await CaptureAsync(reader).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(["notes.txt"], result.Record.Untracked.Select(file => file.Path));
+    }
+
+    [Theory]
+    [InlineData(Reader.GitExecutable)]
+    [InlineData(Reader.LibGit2Sharp)]
     public async Task CaptureAsync_UntrackedSymbolicLink_IsFingerprintedByItsTarget(Reader reader)
     {
         _repo.Write("data/a.csv", "1\n");

@@ -169,25 +169,7 @@ public static class FileHasher
 
         public void Dispose() => _hash.Dispose();
 
-        private SafeFileHandle Open(HashJob job)
-        {
-            try
-            {
-                return _options.Open(job.Path);
-            }
-            catch (UnauthorizedAccessException e)
-            {
-                throw new InputException($"cannot read {job.DisplayPath}: permission denied", e);
-            }
-            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-            {
-                throw new InputException($"{job.DisplayPath} disappeared before it could be hashed", e);
-            }
-            catch (IOException e)
-            {
-                throw new InputException($"cannot read {job.DisplayPath}: {e.Message}", e);
-            }
-        }
+        private SafeFileHandle Open(HashJob job) => _options.OpenJob(job);
 
         private (string Sha256, long Bytes) HashContents(SafeFileHandle handle, HashJob job, CancellationToken cancellationToken)
         {
@@ -369,4 +351,25 @@ internal sealed record HashEngineOptions
     /// instead) and tells the kernel the read is sequential, so it reads ahead from disk.
     /// </summary>
     public static SafeFileHandle OpenForHashing(string path) => NativeFiles.OpenRead(path);
+
+    /// <summary>Opens a job's file with <see cref="Open"/>; a file that cannot be read is an <see cref="InputException"/> naming it.</summary>
+    internal SafeFileHandle OpenJob(HashJob job)
+    {
+        try
+        {
+            return Open(job.Path);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new InputException($"cannot read {job.DisplayPath}: permission denied", e);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new InputException($"{job.DisplayPath} disappeared before it could be hashed", e);
+        }
+        catch (IOException e)
+        {
+            throw new InputException($"cannot read {job.DisplayPath}: {e.Message}", e);
+        }
+    }
 }

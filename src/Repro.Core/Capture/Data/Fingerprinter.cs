@@ -376,25 +376,7 @@ public sealed class Fingerprinter
         throw new InputException($"{job.DisplayPath} kept changing while it was being hashed; stop whatever writes to it and run again");
     }
 
-    private Microsoft.Win32.SafeHandles.SafeFileHandle Open(HashJob job)
-    {
-        try
-        {
-            return _engine.Open(job.Path);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new InputException($"cannot read {job.DisplayPath}: permission denied", e);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new InputException($"{job.DisplayPath} disappeared before it could be hashed", e);
-        }
-        catch (IOException e)
-        {
-            throw new InputException($"cannot read {job.DisplayPath}: {e.Message}", e);
-        }
-    }
+    private Microsoft.Win32.SafeHandles.SafeFileHandle Open(HashJob job) => _engine.OpenJob(job);
 
     /// <summary>
     /// The files of the specs to keep in the object store: the spec is not declared <c>store: false</c> and the file

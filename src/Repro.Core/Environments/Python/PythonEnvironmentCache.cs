@@ -75,6 +75,12 @@ public sealed class PythonEnvironmentCache
     private const int NameLength = 32;
     private const int MarkerSchemaVersion = 1;
 
+    // Builds one call may make before it gives up on an environment that keeps disappearing (removed by another process).
+    private const int MaxBuilds = 3;
+
+    private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan LongestPoll = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Creates the cache under <paramref name="cacheRoot"/> (see <see cref="CacheRoot.Resolve"/>).</summary>
     /// <param name="cacheRoot">The repro cache folder; environments go in its <c>python/</c> folder.</param>
     public PythonEnvironmentCache(string cacheRoot)
@@ -112,39 +118,71 @@ public sealed class PythonEnvironmentCache
         var (key, requirements) = KeyOf(request);
         var directory = DirectoryFor(key);
         var lockFile = directory + ".lock";
-        void Waiting() => request.Log?.Invoke($"waiting for another repro using the Python environment {Path.GetFileName(directory)}");
+
+        var waited = false;
+        void Waiting()
+        {
+            if (!waited)
+            {
+                waited = true;
+                request.Log?.Invoke($"waiting for another repro using the Python environment {Path.GetFileName(directory)}");
+            }
+        }
 
         var rebuild = request.Rebuild;
-        var built = false;
-        for (var attempt = 0; attempt < 3; attempt++)
+        var builds = 0;
+        var poll = FirstPoll;
+        while (true)
         {
             if (!rebuild)
             {
+                // Waits only while another process builds (it holds the lock exclusively); users hold it shared.
                 var shared = await CacheLock.AcquireAsync(lockFile, CacheLockMode.Shared, Waiting, cancellationToken);
                 if (ReadMarker(directory, key) is { } marker)
                 {
                     var environment = new PythonEnvironment(
-                        key, directory, marker.Interpreter, request.Spec, requirements, marker.Packages, marker.FreezeSha256, built);
+                        key, directory, marker.Interpreter, request.Spec, requirements, marker.Packages, marker.FreezeSha256, builds > 0);
                     return new PythonEnvironmentLease(environment, shared);
                 }
 
                 shared.Dispose();
             }
 
-            using (await CacheLock.AcquireAsync(lockFile, CacheLockMode.Exclusive, Waiting, cancellationToken))
+            // A first build takes the lock only when it is free now. Waiting for it could last as long as another
+            // holder's run: two processes that both found no environment race for the lock, the winner builds and then
+            // holds it shared while its child runs, and the loser would wait for that child to end (for ever, when both
+            // are in one process and one waits for the other). Looking again finds the winner's environment instead.
+            // A rebuild, asked for by the user, does wait for the environment's users: it must not change files under them.
+            var exclusive = rebuild
+                ? await CacheLock.AcquireAsync(lockFile, CacheLockMode.Exclusive, Waiting, cancellationToken)
+                : CacheLock.TryAcquire(lockFile, CacheLockMode.Exclusive);
+            if (exclusive is null)
+            {
+                Waiting();
+
+                // Two processes that keep finding each other's shared lock must not stay in step.
+                await Task.Delay(poll * (0.5 + (Random.Shared.NextDouble() / 2)), cancellationToken);
+                poll = TimeSpan.FromTicks(Math.Min(poll.Ticks * 2, LongestPoll.Ticks));
+                continue;
+            }
+
+            using (exclusive)
             {
                 // Another process may have built it while this one waited.
                 if (rebuild || ReadMarker(directory, key) is null)
                 {
+                    if (builds == MaxBuilds)
+                    {
+                        throw new StoreException($"the Python environment {directory} was built but disappeared before it could be used; run again");
+                    }
+
+                    builds++;
                     await BuildAsync(request, key, directory, requirements, cancellationToken);
-                    built = true;
                 }
             }
 
             rebuild = false;
         }
-
-        throw new StoreException($"the Python environment {directory} was built but disappeared before it could be used; run again");
     }
 
     /// <summary>

@@ -124,6 +124,57 @@ public sealed class PythonEnvironmentCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task Acquire_TwoFirstBuildsThatBothFoundNoEnvironment_TheLoserUsesTheWinnersWhileItIsInUse()
+    {
+        var request = await RequestAsync("dependencies: [reprotest-alpha==1.0]\n");
+        var lockFile = Cache.DirectoryFor(Cache.Plan(request).Key) + ".lock";
+
+        // A holder of the shared lock that has found no environment either (another repro between its look and its
+        // build) keeps both calls out of the build until both have looked, found nothing and are waiting to build.
+        using var waiting = new CountdownEvent(2);
+        Action<string> SignalOnceWhenWaiting()
+        {
+            var signalled = 0;
+            return line =>
+            {
+                if (line.StartsWith("waiting for another repro", StringComparison.Ordinal) && Interlocked.Exchange(ref signalled, 1) == 0)
+                {
+                    waiting.Signal();
+                }
+            };
+        }
+
+        var onlooker = CacheLock.TryAcquire(lockFile, CacheLockMode.Shared)!;
+        var acquires = new[]
+        {
+            Task.Run(() => Cache.AcquireAsync(request with { Log = SignalOnceWhenWaiting() }, CancellationToken.None)),
+            Task.Run(() => Cache.AcquireAsync(request with { Log = SignalOnceWhenWaiting() }, CancellationToken.None)),
+        };
+        Assert.True(waiting.Wait(TimeSpan.FromMinutes(1)), "both calls should say they wait for another repro");
+        onlooker.Dispose();
+
+        // The winner builds and then holds the environment shared for as long as its lease lives, here until both
+        // calls have returned: a loser that waited for the lock itself, instead of looking again, would never return.
+        var both = Task.WhenAll(acquires);
+        var finished = await Task.WhenAny(both, Task.Delay(TimeSpan.FromMinutes(3)));
+        Assert.True(finished == both, "the second call should reuse the first call's environment while its lease is held");
+        var leases = await both;
+        try
+        {
+            Assert.Single(leases, lease => lease.Environment.Built);
+            Assert.Equal(leases[0].Environment.Directory, leases[1].Environment.Directory);
+            Assert.Contains(new PythonPackage("reprotest-alpha", "1.0"), leases[1].Environment.Packages);
+        }
+        finally
+        {
+            foreach (var lease in leases)
+            {
+                lease.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Acquire_RequirementThatCannotBeMet_FailsWithPipsReasonAndLeavesNothing()
     {
         var request = await RequestAsync("dependencies:\n  - reprotest-alpha==1.0\n  - reprotest-missing==9.9\n");

@@ -79,12 +79,14 @@ if [ -n "${REPRO_BENCH_BASELINE:-}" ]; then IFS=: read -r -a baselines <<< "$REP
 declare -A base_new=() base_stored=()
 fresh_start() { rm -rf gen "$work/cpgen"; if [ "$1" = empty ]; then rm -rf .repro/objects; fi; sync; }
 repro run . -e write >/dev/null 2>&1  # the store, the hash cache and the page cache warm
-written=(); reference=(); run_new=(); run_stored=()
+written=(); reference=(); reference_never=(); run_new=(); run_stored=(); run_off=()
 for _ in $(seq "$reps"); do
   fresh_start empty; written+=("$(timed sh -c "$write")")
   fresh_start empty; reference+=("$(timed sh -c "($write) && cp -r gen '$work/cpgen' && find '$work/cpgen' -type f -exec sync {} +")")
+  fresh_start empty; reference_never+=("$(timed sh -c "($write) && cp -r --reflink=never gen '$work/cpgen' && find '$work/cpgen' -type f -exec sync {} +")")
   fresh_start empty; run_new+=("$(timed repro run . -e write)")
   fresh_start stored; run_stored+=("$(timed repro run . -e write)")
+  fresh_start empty; run_off+=("$(timed repro run . -e write --object-size-limit 0)")
   for b in "${!baselines[@]}"; do
     fresh_start empty; base_new[$b]+=" $(timed "${baselines[$b]}" run . -e write)"
     fresh_start stored; base_stored[$b]+=" $(timed "${baselines[$b]}" run . -e write)"
@@ -92,19 +94,35 @@ for _ in $(seq "$reps"); do
 done
 rm -rf gen "$work/cpgen" .repro/objects
 m_written=$(median "${written[@]}"); m_ref=$(median "${reference[@]}")
-m_new=$(median "${run_new[@]}"); m_stored=$(median "${run_stored[@]}")
+m_new=$(median "${run_new[@]}"); m_stored=$(median "${run_stored[@]}"); m_off=$(median "${run_off[@]}")
+m_ref_never=$(median "${reference_never[@]}")
+# What keeping the outputs costs a run, paired within each repetition: the run with the store against the same run
+# with nothing kept (its outputs are hashed for the manifest either way), and cp's share of the reference against the
+# writes alone.
+paired() { python3 -c 'import sys, statistics; n = len(sys.argv) // 2; a, b = sys.argv[1:n + 1], sys.argv[n + 1:]; print(f"{statistics.median(float(x) - float(y) for x, y in zip(a, b)):.3f}")' "$@"; }
+store_cost=$(paired "${run_new[@]}" "${run_off[@]}")
+cp_cost=$(paired "${reference[@]}" "${written[@]}")
+cp_never_cost=$(paired "${reference_never[@]}" "${written[@]}")
 echo "| What (1 GiB in 16 outputs, through the CLI) | Median (s) | Ratio to writing + cp -r + sync FILES |"
 echo "|---|---:|---:|"
 echo "| the entry's writes alone (sh) | $m_written | $(ratio "$m_written" "$m_ref") |"
 echo "| the writes, then cp -r of the outputs && sync FILES (reference) | $m_ref | 1.00 |"
 echo "| repro run, outputs new to the store | $m_new | $(ratio "$m_new" "$m_ref") |"
 echo "| repro run, outputs already stored | $m_stored | $(ratio "$m_stored" "$m_ref") |"
+echo "| repro run, nothing kept (--object-size-limit 0; outputs hashed only) | $m_off | $(ratio "$m_off" "$m_ref") |"
+echo "| the writes, then cp -r --reflink=never && sync FILES | $m_ref_never | $(ratio "$m_ref_never" "$m_ref") |"
 for b in "${!baselines[@]}"; do
   # shellcheck disable=SC2086 # the times are a space-separated list
   m_bnew=$(median ${base_new[$b]}); m_bstored=$(median ${base_stored[$b]})
   echo "| baseline ${baselines[$b]} repro run, outputs new to the store | $m_bnew | $(ratio "$m_bnew" "$m_ref") |"
   echo "| baseline ${baselines[$b]} repro run, outputs already stored | $m_bstored | $(ratio "$m_bstored" "$m_ref") |"
 done
+echo
+echo "| What keeping 1 GiB of new outputs adds (median of paired differences) | Seconds | Ratio to cp -r && sync FILES | Ratio to cp -r --reflink=never && sync FILES |"
+echo "|---|---:|---:|---:|"
+echo "| repro run with the store, minus the same run keeping nothing | $store_cost | $(ratio "$store_cost" "$cp_cost") | $(ratio "$store_cost" "$cp_never_cost") |"
+echo "| cp -r && sync FILES, minus the writes alone | $cp_cost | 1.00 | $(ratio "$cp_cost" "$cp_never_cost") |"
+echo "| cp -r --reflink=never && sync FILES, minus the writes alone | $cp_never_cost | $(ratio "$cp_never_cost" "$cp_cost") | 1.00 |"
 echo
 
 repro run . -e keep >/dev/null 2>&1

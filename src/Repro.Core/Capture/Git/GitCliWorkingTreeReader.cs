@@ -39,7 +39,7 @@ internal static class GitCliWorkingTreeReader
     /// <param name="excludedPrefix">A folder (relative, trailing slash) whose untracked files are repro's own, or null.</param>
     /// <param name="listProjectPath">
     /// When not null, the project folder (relative to the root) whose files the result's <see cref="WorkingTreeChanges.Listing"/>
-    /// lists for a lock-file search; the index is then also listed (<c>git ls-files --stage</c>, no file is read).
+    /// lists for a lock-file search; the index is then also listed (<see cref="GitIndexFile"/>, or <c>git ls-files --stage</c>; no file is read).
     /// </param>
     /// <param name="cancellationToken">Kills git when cancelled.</param>
     /// <param name="onListing">Given the listing (when one is made) as soon as git's listings are read, before the patch is written.</param>
@@ -54,11 +54,28 @@ internal static class GitCliWorkingTreeReader
         var tracked = listProjectPath is null
             ? Task.FromResult<byte[]?>(null)
             : Task.Factory.StartNew(
-                () => Timings.MeasureAsync<byte[]?>("git: ls-files --stage (for lock files)", async () => await git.ReadAllBlockingAsync(root, ["ls-files", "-z", "--stage"], userConfiguration: true, cancellationToken)),
+                () => ListIndexAsync(git, root, cancellationToken),
                 CancellationToken.None,
                 TaskCreationOptions.LongRunning,
                 TaskScheduler.Default).Unwrap();
         return ReadAsync(git, root, patchFile, excludedPrefix, listProjectPath, status, tracked, onListing, cancellationToken);
+    }
+
+    // The index as `git ls-files -z --stage` lists it: read in process when its format allows (GitIndexFile), which
+    // leaves the two cores to git status, and from git otherwise.
+    private static async Task<byte[]?> ListIndexAsync(GitExecutable git, string root, CancellationToken cancellationToken)
+    {
+        using (Timings.Measure("git: read the index (for lock files)"))
+        {
+            if (GitIndexFile.TryListStaged(root) is { } listed)
+            {
+                return listed;
+            }
+        }
+
+        return await Timings.MeasureAsync<byte[]?>(
+            "git: ls-files --stage (for lock files)",
+            async () => await git.ReadAllBlockingAsync(root, ["ls-files", "-z", "--stage"], userConfiguration: true, cancellationToken));
     }
 
     private static async Task<WorkingTreeChanges> ReadAsync(

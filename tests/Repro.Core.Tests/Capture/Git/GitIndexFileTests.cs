@@ -1,0 +1,181 @@
+using System.Runtime.Versioning;
+using System.Text;
+using Repro.Core.Capture.Git;
+
+namespace Repro.Core.Tests.Capture.Git;
+
+/// <summary>
+/// The in-process index reader against git itself: on real repositories, its listing must be exactly the bytes
+/// <c>git ls-files -z --stage</c> prints, and every index it does not know must be left to git (null).
+/// </summary>
+[UnsupportedOSPlatform("windows")]
+public sealed class GitIndexFileTests : IDisposable
+{
+    private readonly GitRepository _repository = new();
+
+    public void Dispose() => _repository.Dispose();
+
+    private byte[] GitListing(string? root = null) =>
+        GitRepository.RunBytes(root ?? _repository.Root, GitRepository.Isolation, "ls-files", "-z", "--stage");
+
+    private void WriteVariedTree(bool indexOnlyEntries = true)
+    {
+        _repository.Write("README.md", "hello\n");
+        _repository.Write("requirements.txt", "numpy==2.0\n");
+        _repository.Write("src/deep/er/model.py", "print(1)\n");
+        _repository.Write("src/deep/er/model_test.py", "print(2)\n");
+        _repository.Write("src/deep/other.py", "print(3)\n");
+        _repository.Write("run.sh", "#!/bin/sh\n");
+        File.SetUnixFileMode(Path.Combine(_repository.Root, "run.sh"), (UnixFileMode)0b111_101_101);
+        File.CreateSymbolicLink(Path.Combine(_repository.Root, "link"), "README.md");
+        _repository.Write("données/é.csv", "a,b\n");
+        _repository.CommitAll("varied");
+        if (!indexOnlyEntries)
+        {
+            return;
+        }
+
+        // A submodule (gitlink) and a name too long for the entry's 12-bit length field, in the index only.
+        _repository.Git("update-index", "--add", "--cacheinfo", $"160000,{_repository.Git("rev-parse", "HEAD").Trim()},vendor/sub");
+        var longPath = string.Join('/', Enumerable.Range(0, 30).Select(i => new string((char)('a' + (i % 26)), 150))) + "/long.txt";
+        var blob = _repository.Git("hash-object", "-w", "README.md").Trim();
+        _repository.Git("update-index", "--add", "--cacheinfo", $"100644,{blob},{longPath}");
+    }
+
+    [Fact]
+    public void TryListStaged_Version2_IsWhatLsFilesPrints()
+    {
+        WriteVariedTree();
+
+        var listed = GitIndexFile.TryListStaged(_repository.Root);
+
+        Assert.Equal(2, IndexVersion());
+        Assert.Equal(GitListing(), listed);
+        Assert.Contains("160000 ", Encoding.UTF8.GetString(listed!), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryListStaged_Version3WithIntentToAddAndSkipWorktree_IsWhatLsFilesPrints()
+    {
+        WriteVariedTree();
+        _repository.Write("later.py", "print(4)\n");
+        _repository.Git("add", "-N", "later.py");
+        _repository.Git("update-index", "--skip-worktree", "src/deep/other.py");
+
+        var listed = GitIndexFile.TryListStaged(_repository.Root);
+
+        Assert.Equal(3, IndexVersion());
+        Assert.Equal(GitListing(), listed);
+    }
+
+    [Fact]
+    public void TryListStaged_Version4PrefixCompressed_IsWhatLsFilesPrints()
+    {
+        WriteVariedTree();
+        _repository.Git("update-index", "--index-version", "4");
+
+        var listed = GitIndexFile.TryListStaged(_repository.Root);
+
+        Assert.Equal(4, IndexVersion());
+        Assert.Equal(GitListing(), listed);
+    }
+
+    [Fact]
+    public void TryListStaged_ConflictedFile_ListsEachStageAsLsFilesDoes()
+    {
+        _repository.Write("poetry.lock", "base\n");
+        _repository.CommitAll("base");
+        _repository.Git("checkout", "-q", "-b", "theirs");
+        _repository.Write("poetry.lock", "theirs\n");
+        _repository.CommitAll("theirs");
+        _repository.Git("checkout", "-q", "-");
+        _repository.Write("poetry.lock", "ours\n");
+        _repository.CommitAll("ours");
+        Assert.ThrowsAny<Exception>(() => _repository.Git("merge", "-q", "theirs"));
+
+        var listed = GitIndexFile.TryListStaged(_repository.Root);
+
+        Assert.Equal(GitListing(), listed);
+        Assert.Contains(" 3\tpoetry.lock\0", Encoding.UTF8.GetString(listed!), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryListStaged_LinkedWorktree_ReadsThatWorktreesIndex()
+    {
+        WriteVariedTree(indexOnlyEntries: false);
+        var other = Path.Combine(_repository.Scratch("worktrees"), "other");
+        _repository.Git("worktree", "add", "-q", other);
+        File.WriteAllText(Path.Combine(other, "only-here.txt"), "x\n");
+        GitRepository.Run(other, "add", "only-here.txt");
+
+        var listed = GitIndexFile.TryListStaged(other);
+
+        Assert.Equal(GitListing(other), listed);
+        Assert.Contains("only-here.txt", Encoding.UTF8.GetString(listed!), StringComparison.Ordinal);
+        Assert.DoesNotContain("only-here.txt", Encoding.UTF8.GetString(GitIndexFile.TryListStaged(_repository.Root)!), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryListStaged_NothingEverAdded_ListsNothingAsGitDoes()
+    {
+        Assert.Equal(GitListing(), GitIndexFile.TryListStaged(_repository.Root));
+        Assert.Empty(GitIndexFile.TryListStaged(_repository.Root)!);
+    }
+
+    [Fact]
+    public void TryListStaged_SplitIndex_IsLeftToGit()
+    {
+        WriteVariedTree();
+        _repository.Git("update-index", "--split-index");
+
+        Assert.Null(GitIndexFile.TryListStaged(_repository.Root));
+    }
+
+    [Fact]
+    public void TryListStaged_SparseIndex_IsLeftToGit()
+    {
+        WriteVariedTree();
+        _repository.CommitAll("with the index entries");
+        _repository.Git("sparse-checkout", "init", "--cone", "--sparse-index");
+        _repository.Git("sparse-checkout", "set", "vendor");
+
+        Assert.Null(GitIndexFile.TryListStaged(_repository.Root));
+    }
+
+    [Fact]
+    public void TryListStaged_Sha256Repository_IsLeftToGit()
+    {
+        using var sha256 = new GitRepository(init: false);
+        var root = sha256.Scratch("sha256");
+        GitRepository.Run(root, "init", "-q", "--object-format=sha256");
+        File.WriteAllText(Path.Combine(root, "a.txt"), "a\n");
+        GitRepository.Run(root, "add", "a.txt");
+
+        Assert.Null(GitIndexFile.TryListStaged(root));
+    }
+
+    [Fact]
+    public void ListStaged_TruncatedOrForeignBytes_IsLeftToGit()
+    {
+        WriteVariedTree();
+        var index = File.ReadAllBytes(Path.Combine(_repository.Root, ".git", "index"));
+
+        Assert.NotNull(GitIndexFile.ListStaged(index));
+        Assert.Null(GitIndexFile.ListStaged(index.AsSpan(0, index.Length / 2)));
+        Assert.Null(GitIndexFile.ListStaged(index.AsSpan(0, 30)));
+        Assert.Null(GitIndexFile.ListStaged("not an index at all"u8));
+        var version9 = index.ToArray();
+        version9[7] = 9;
+        Assert.Null(GitIndexFile.ListStaged(version9));
+    }
+
+    [Fact]
+    public void TryListStaged_NotARepository_IsNull()
+    {
+        using var plain = new GitRepository(init: false);
+
+        Assert.Null(GitIndexFile.TryListStaged(plain.Scratch("plain")));
+    }
+
+    private int IndexVersion() => File.ReadAllBytes(Path.Combine(_repository.Root, ".git", "index"))[7];
+}

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Repro.Core.Capture.Git;
@@ -74,7 +73,8 @@ internal static class GitIndexFile
         // The output is about as long as the paths plus 50 bytes an entry: start near that and let it grow.
         using var output = new MemoryStream(checked((int)Math.Min(index.Length + (count * 16L), int.MaxValue / 2)));
         var position = 12;
-        var path = new List<byte>(256);
+        var path = new byte[4096];
+        var pathLength = 0;
         Span<byte> line = stackalloc byte[6 + 1 + (2 * Sha1Length) + 1 + 1 + 1];
         for (var i = 0; i < count; i++)
         {
@@ -107,7 +107,7 @@ internal static class GitIndexFile
             {
                 // The path is the previous one less its last N bytes, followed by the NUL-terminated rest.
                 var (strip, varintLength) = ReadOffset(entry[nameStart..]);
-                if (varintLength == 0 || strip > (ulong)path.Count)
+                if (varintLength == 0 || strip > (ulong)pathLength)
                 {
                     return null;
                 }
@@ -119,8 +119,14 @@ internal static class GitIndexFile
                     return null;
                 }
 
-                path.RemoveRange(path.Count - (int)strip, (int)strip);
-                path.AddRange(rest[..end]);
+                pathLength -= (int)strip;
+                if (pathLength + end > path.Length)
+                {
+                    Array.Resize(ref path, Math.Max(path.Length * 2, pathLength + end));
+                }
+
+                rest[..end].CopyTo(path.AsSpan(pathLength));
+                pathLength += end;
                 position += nameStart + varintLength + end + 1;
             }
             else
@@ -132,8 +138,13 @@ internal static class GitIndexFile
                     return null;
                 }
 
-                path.Clear();
-                path.AddRange(name[..end]);
+                if (end > path.Length)
+                {
+                    Array.Resize(ref path, Math.Max(path.Length * 2, end));
+                }
+
+                name[..end].CopyTo(path);
+                pathLength = end;
 
                 // One to eight NULs pad each entry to a multiple of eight bytes.
                 position += (nameStart + end + 8) & ~7;
@@ -152,7 +163,7 @@ internal static class GitIndexFile
             line[written++] = (byte)('0' + ((flags >> 12) & 3));
             line[written++] = (byte)'\t';
             output.Write(line[..written]);
-            output.Write(CollectionsMarshal.AsSpan(path));
+            output.Write(path, 0, pathLength);
             output.WriteByte(0);
         }
 

@@ -38,11 +38,11 @@ public sealed class Fingerprinter
         _engine = engine with { Progress = options.Progress };
     }
 
-    /// <summary>Outputs recorded from their expected digest, hashed and not copied, so far.</summary>
-    internal int OutputsConfirmed => Volatile.Read(ref _confirmed);
+    /// <summary>Files (outputs, and inputs just written) recorded from their expected digest, hashed and not copied, so far.</summary>
+    internal int ConfirmedFromExpectation => Volatile.Read(ref _confirmed);
 
-    /// <summary>Outputs copied into the object store to be hashed there, so far.</summary>
-    internal int OutputsCopied => Volatile.Read(ref _copied);
+    /// <summary>Files (outputs, and inputs just written) copied into the object store to be hashed there, so far.</summary>
+    internal int CopiedByContent => Volatile.Read(ref _copied);
 
     /// <summary>
     /// Records that the file at <paramref name="absolutePath"/> holds content with <paramref name="sha256"/> for as long
@@ -94,7 +94,15 @@ public sealed class Fingerprinter
             throw new InputException(MessageList.Join(missing!, separator: "; "));
         }
 
-        var digests = await HashAsync(resolutions, copyIn: null, cancellationToken);
+        // An input written moments ago (inside the hash cache's racy margin) would be read twice: hashed, and then its
+        // store copy read back, since its status cannot prove the copy has the bytes hashed. It goes the outputs' way
+        // instead: copied by the kernel (a clone where the file system can), and the copy hashed, once. Older inputs
+        // are hashed (or vouched for by the cache) and then copied on the strength of their status, without a read.
+        var copyIn = _options.ObjectStore is { } objects
+            ? JustWritten(Storable(resolutions), DateTimeOffset.UtcNow)
+                .Where(f => f.Status!.Value.Size <= objects.MaxFileBytes).Select(f => f.ContentPath!).ToHashSet(StringComparer.Ordinal)
+            : null;
+        var digests = await HashAsync(resolutions, copyIn is { Count: > 0 } ? copyIn : null, DataSide.Inputs, cancellationToken);
         var stored = Store(resolutions, digests);
         return resolutions.Select(r => ToRecord(r, digests, stored)).ToList();
     }
@@ -121,11 +129,17 @@ public sealed class Fingerprinter
         var copyIn = _options.ObjectStore is { } objects
             ? Storable(found).Where(f => f.Status!.Value.Size <= objects.MaxFileBytes).Select(f => f.ContentPath!).ToHashSet(StringComparer.Ordinal)
             : null;
-        var digests = await HashAsync(found, copyIn, cancellationToken);
+        var digests = await HashAsync(found, copyIn, DataSide.Outputs, cancellationToken);
         var stored = Store(found, digests);
         return new OutputFingerprints(
             found.Select(r => ToRecord(r, digests, stored)).ToList(),
             resolutions.Where(r => r.MissingMessage is not null).Select(r => new MissingData(r.Spec, r.MissingMessage!)).ToList());
+    }
+
+    private static IEnumerable<ResolvedFile> JustWritten(IEnumerable<ResolvedFile> files, DateTimeOffset now)
+    {
+        var racyFrom = NativeFiles.ToUnixNs(now.UtcDateTime - HashCache.DefaultRacyMargin);
+        return files.Where(f => f.Status is { } status && (status.ModifiedNs >= racyFrom || status.ChangedNs >= racyFrom));
     }
 
     private static List<Resolution> Resolve(string projectDirectory, IReadOnlyList<DataSpec> specs)
@@ -144,6 +158,7 @@ public sealed class Fingerprinter
     private async Task<Dictionary<string, Digest>> HashAsync(
         IReadOnlyList<Resolution> resolutions,
         IReadOnlySet<string>? copyIn,
+        DataSide kind,
         CancellationToken cancellationToken)
     {
         // A file reached through several specs or links is read once.
@@ -193,11 +208,11 @@ public sealed class Fingerprinter
         var cacheEntries = new List<CacheEntry>();
         if (toCopy.Count > 0)
         {
-            toCopy = await ConfirmExpectedAsync(toCopy, digests, cacheEntries, cancellationToken);
+            toCopy = await ConfirmExpectedAsync(toCopy, digests, cacheEntries, kind, cancellationToken);
         }
 
         ContentPut[] copied;
-        using (toCopy.Count > 0 ? Timings.Measure("outputs: copy into the store") : default)
+        using (toCopy.Count > 0 ? Timings.Measure(kind == DataSide.Inputs ? "inputs: copy into the store" : "outputs: copy into the store") : default)
         {
             copied = await CopyInAsync(toCopy, cancellationToken);
         }
@@ -249,10 +264,13 @@ public sealed class Fingerprinter
         List<HashJob> jobs,
         Dictionary<string, Digest> digests,
         List<CacheEntry> cacheEntries,
+        DataSide kind,
         CancellationToken cancellationToken)
     {
         var objects = _options.ObjectStore!;
-        var guesses = _options.ExpectedOutputs is null && _options.Cache is { } cache
+        // A verify's recorded digests are its outputs'; inputs are guessed from the cache alone.
+        var recorded = kind == DataSide.Outputs ? _options.ExpectedOutputs : null;
+        var guesses = recorded is null && _options.Cache is { } cache
             ? cache.TryGuessAll(jobs.Select(job => job.Path).ToList())
             : null;
         var toCheck = new List<(HashJob Job, string Expected)>();
@@ -260,7 +278,7 @@ public sealed class Fingerprinter
         for (var i = 0; i < jobs.Count; i++)
         {
             var job = jobs[i];
-            var expected = _options.ExpectedOutputs is { } known
+            var expected = recorded is { } known
                 ? known.GetValueOrDefault(job.DisplayPath)
                 : guesses?[i];
             if (ObjectStore.IsSha256(expected) && objects.SizeOf(expected!) == job.ExpectedSize)
@@ -278,7 +296,7 @@ public sealed class Fingerprinter
             return rest;
         }
 
-        using var timing = Timings.Measure("outputs: check expected digests");
+        using var timing = Timings.Measure(kind == DataSide.Inputs ? "inputs: check expected digests" : "outputs: check expected digests");
         var outcomes = await FileHasher.HashAllAsync(toCheck.Select(check => check.Job).ToList(), _engine, cancellationToken);
         for (var i = 0; i < toCheck.Count; i++)
         {
@@ -456,4 +474,11 @@ public sealed class Fingerprinter
 
     /// <summary>A file's digest and size, and its status when the digest may be trusted from the status alone.</summary>
     private readonly record struct Digest(string Sha256, long Size, FileStatus? Trusted);
+
+    // Which side of the run a fingerprint is for.
+    private enum DataSide
+    {
+        Inputs,
+        Outputs,
+    }
 }

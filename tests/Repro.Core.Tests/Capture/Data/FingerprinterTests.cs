@@ -376,7 +376,7 @@ public sealed class FingerprinterTests : IDisposable
 
         var file = Assert.Single(Assert.Single(outputs.Records).Files);
         Assert.Equal((Sha(model), true), (file.Sha256, file.Stored));
-        Assert.Equal((1, 0), (fingerprinter.OutputsConfirmed, fingerprinter.OutputsCopied));
+        Assert.Equal((1, 0), (fingerprinter.ConfirmedFromExpectation, fingerprinter.CopiedByContent));
         Assert.True(reads() > 0);
         Assert.Equal(stored, File.GetLastWriteTimeUtc(objects.PathOf(Sha(model))!));
         Assert.Empty(Directory.GetFiles(objects.Root, ".tmp-*"));
@@ -401,7 +401,7 @@ public sealed class FingerprinterTests : IDisposable
         var file = Assert.Single(Assert.Single(outputs.Records).Files);
         Assert.Equal((Sha(path), true), (file.Sha256, file.Stored));
         Assert.NotEqual(recorded, file.Sha256);
-        Assert.Equal((0, 1), (fingerprinter.OutputsConfirmed, fingerprinter.OutputsCopied));
+        Assert.Equal((0, 1), (fingerprinter.ConfirmedFromExpectation, fingerprinter.CopiedByContent));
         Assert.Equal(Sha(path), DataTestDirectory.ReferenceSha256(objects.PathOf(Sha(path))!));
     }
 
@@ -429,7 +429,7 @@ public sealed class FingerprinterTests : IDisposable
 
         var file = Assert.Single(Assert.Single(outputs.Records).Files);
         Assert.Equal((Sha(path), true), (file.Sha256, file.Stored));
-        Assert.Equal((0, 1, 0), (fingerprinter.OutputsConfirmed, fingerprinter.OutputsCopied, reads()));
+        Assert.Equal((0, 1, 0), (fingerprinter.ConfirmedFromExpectation, fingerprinter.CopiedByContent, reads()));
         Assert.Equal(Sha(path), DataTestDirectory.ReferenceSha256(objects.PathOf(Sha(path))!));
     }
 
@@ -442,7 +442,7 @@ public sealed class FingerprinterTests : IDisposable
         {
             var first = new Fingerprinter(new FingerprintOptions { Cache = cache, ObjectStore = objects });
             await first.FingerprintOutputsAsync(_directory.Project, [DataSpec.Output("out")], CancellationToken.None);
-            Assert.Equal(1, first.OutputsCopied);
+            Assert.Equal(1, first.CopiedByContent);
         }
 
         // A deterministic re-run writes the same bytes again: a new status the cache cannot vouch for, the same digest.
@@ -454,7 +454,7 @@ public sealed class FingerprinterTests : IDisposable
             var outputs = await again.FingerprintOutputsAsync(_directory.Project, [DataSpec.Output("out")], CancellationToken.None);
 
             Assert.Equal(Sha(path), Assert.Single(Assert.Single(outputs.Records).Files).Sha256);
-            Assert.Equal((1, 0), (again.OutputsConfirmed, again.OutputsCopied));
+            Assert.Equal((1, 0), (again.ConfirmedFromExpectation, again.CopiedByContent));
         }
     }
 
@@ -481,7 +481,7 @@ public sealed class FingerprinterTests : IDisposable
             var file = Assert.Single(Assert.Single(outputs.Records).Files);
             Assert.Equal((Sha(path), true), (file.Sha256, file.Stored));
             Assert.NotEqual(first, file.Sha256);
-            Assert.Equal((0, 1), (again.OutputsConfirmed, again.OutputsCopied));
+            Assert.Equal((0, 1), (again.ConfirmedFromExpectation, again.CopiedByContent));
             Assert.Equal(Sha(path), DataTestDirectory.ReferenceSha256(objects.PathOf(Sha(path))!));
         }
     }
@@ -507,6 +507,44 @@ public sealed class FingerprinterTests : IDisposable
         Assert.Equal("kept input", File.ReadAllText(objects.PathOf(Sha(kept))!));
         Assert.Null(objects.PathOf(Sha(declined)));
         Assert.Null(objects.PathOf(Sha(outside)));
+    }
+
+    [Fact]
+    public async Task FingerprintInputsAsync_JustWrittenInputsToKeep_AreHashedFromTheirStoredCopiesNotReadForAHash()
+    {
+        var table = _directory.Write("data/table.bin", new byte[(1 << 20) + 5]);
+        var labels = _directory.Write("data/labels.csv", "id,label\n1,cat\n");
+        var objects = new ObjectStore(_directory.Store);
+        var (fingerprinter, opens, reads) = CountingReads(new FingerprintOptions { ObjectStore = objects });
+
+        var inputs = await fingerprinter.FingerprintInputsAsync(_directory.Project, [DataSpec.Input("data")], CancellationToken.None);
+
+        var files = Assert.Single(inputs).Files;
+        Assert.Equal([Sha(labels), Sha(table)], files.Select(f => f.Sha256));
+        Assert.All(files, f => Assert.True(f.Stored));
+        Assert.All(files, f => Assert.Equal(f.Sha256, DataTestDirectory.ReferenceSha256(objects.PathOf(f.Sha256!)!)));
+        Assert.Equal((2, 0), (opens(), reads()));
+        Assert.Equal(2, fingerprinter.CopiedByContent);
+    }
+
+    [Fact]
+    public async Task FingerprintInputsAsync_InputsOlderThanTheRacyMargin_AreHashedInPlaceNotCopiedByContent()
+    {
+        var table = _directory.Write("data/table.bin", new byte[(1 << 20) + 5]);
+
+        // Its change time cannot be set back: it has to age.
+        await Task.Delay(HashCache.DefaultRacyMargin + TimeSpan.FromMilliseconds(200));
+        var objects = new ObjectStore(_directory.Store);
+        var (fingerprinter, opens, reads) = CountingReads(new FingerprintOptions { ObjectStore = objects });
+
+        var inputs = await fingerprinter.FingerprintInputsAsync(_directory.Project, [DataSpec.Input("data")], CancellationToken.None);
+
+        var file = Assert.Single(Assert.Single(inputs).Files);
+        Assert.True(file.Stored);
+        Assert.Equal(Sha(table), DataTestDirectory.ReferenceSha256(objects.PathOf(file.Sha256!)!));
+        Assert.Equal(0, fingerprinter.CopiedByContent);
+        Assert.Equal(1, opens());
+        Assert.True(reads() > 0);
     }
 
     [Fact]

@@ -2,7 +2,8 @@
 # repro status on a 20-step pipeline over 10,000 input files, nothing changed: wall time end to end (process start
 # included), median of REPRO_BENCH_ROUNDS runs, against two references timed in the same run on the same tree:
 # `git status --porcelain` (stats every tracked file) and `sha256sum` of every input (what reading the content costs).
-# With strace on PATH it also counts how many input files `repro status` opened (0 means no content read).
+# With strace on PATH it also counts how many input files `repro status` opened (0 means no content read), and the
+# flushes to disk (fsync, fdatasync, syncfs) and files opened by one fully reused `repro pipeline`.
 # It also times a fully reused `repro pipeline` (outputs deleted first, so every step's outputs are restored from the
 # store, nothing executed) against the issue's reference, "status plus restoring outputs": the `repro status` median
 # plus the median of `cp -r` of the same output bytes from a saved copy. cp is the least any restore can cost (one
@@ -74,5 +75,11 @@ awk -v s="$status_ms" -v g="$git_ms" -v h="$sha_ms" -v r="$reuse_ms" -v f="$refe
 if command -v strace >/dev/null; then
   opened=$(strace -f -qq -e trace=openat -o "$work/trace" "${repro_command[@]}" status . >/dev/null 2>&1; grep -c '/data/s[0-9]*/f[0-9]*\.txt"' "$work/trace" || true)
   echo "input files opened by repro status: $opened"
+  # Flushes to disk and files opened by one fully reused pipeline (outputs deleted first): counts that do not depend on
+  # the machine's load. syncfs flushes a whole file system in one call (see docs/manifest.md, durability of reused steps).
+  rm -rf out
+  strace -f -qq -c -e trace=fsync,fdatasync,syncfs,openat -o "$work/calls" "${repro_command[@]}" pipeline . >/dev/null 2>&1
+  calls() { awk -v name="$1" '$NF == name { print $4; found = 1 } END { if (!found) print 0 }' "$work/calls"; }
+  echo "reused pipeline, 20 steps: fsync $(calls fsync), fdatasync $(calls fdatasync), syncfs $(calls syncfs), openat $(calls openat)"
 fi
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -61,7 +61,7 @@ public static class DataCheckout
             return Refused(runId, project, files, toWrite.Where(e => e.Record.Sha256 is not { } sha || !unavailable.Contains(sha)).ToList(), fetchedFrom, fetched);
         }
 
-        Write(objects, project, toWrite);
+        Write(objects, project, toWrite, request.DeferredFlush);
         files.AddRange(toWrite.Select(e => e.ToFile(DataCheckoutState.Restored, e.Replaces ? "replaced a file that differed" : null)));
         return new DataCheckoutResult(runId, project, Completed: true, Sort(files), fetchedFrom, fetched);
     }
@@ -301,8 +301,11 @@ public static class DataCheckout
         return (remote.Display, missing.Count - notThere.Count, notThere.ToHashSet(StringComparer.Ordinal));
     }
 
-    /// <summary>Writes every file beside its target first, then renames each into place; a failure changes nothing.</summary>
-    private static void Write(ObjectStore objects, string project, List<Entry> toWrite)
+    /// <summary>
+    /// Writes every file beside its target first, then renames each into place; a failure changes nothing. Each file is
+    /// flushed to the disk before its rename, or, given <paramref name="deferredFlush"/>, noted there to be flushed later.
+    /// </summary>
+    private static void Write(ObjectStore objects, string project, List<Entry> toWrite, DurableWrites? deferredFlush)
     {
         var projectReal = NativeFiles.RealPath(project) ?? project;
         var createdDirectories = new List<string>();
@@ -328,7 +331,7 @@ public static class DataCheckout
                     continue;
                 }
 
-                objects.CopyOut(entry.Record.Sha256!, temporary);
+                objects.CopyOut(entry.Record.Sha256!, temporary, flushToDisk: deferredFlush is null);
                 if (!OperatingSystem.IsWindows() && entry.Replaces && NativeFiles.Mode(target) is { } mode)
                 {
                     NativeFiles.SetMode(temporary, mode);
@@ -338,6 +341,12 @@ public static class DataCheckout
             foreach (var (temporary, target) in staged)
             {
                 NativeFiles.Rename(temporary, target);
+            }
+
+            // A link has no bytes of its own to flush (and flushing it would follow it).
+            foreach (var (_, target) in toWrite.Zip(staged).Where(pair => pair.First.Record.LinkTarget is null).Select(pair => pair.Second))
+            {
+                deferredFlush?.Written(target);
             }
         }
         catch (Exception e)

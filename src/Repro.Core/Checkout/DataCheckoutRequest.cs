@@ -1,4 +1,5 @@
 using Repro.Core.Capture.Data;
+using Repro.Core.FileSystem;
 using Repro.Core.Remotes;
 using Repro.Core.Runs;
 using Repro.Core.Store;
@@ -43,6 +44,12 @@ public sealed record DataCheckoutRequest
     /// when none is set. Called only when an object is missing.
     /// </summary>
     public Func<string, IRemoteStorage?>? OpenDefaultRemote { get; init; }
+
+    /// <summary>
+    /// Where the restored files are noted to be flushed to the disk later, with others (a pipeline's reused steps flush
+    /// their records and outputs together); null flushes each file before it is renamed into place.
+    /// </summary>
+    public DurableWrites? DeferredFlush { get; init; }
 
     /// <summary>Receives progress while files are hashed; null for none.</summary>
     public IProgress<HashProgress>? HashProgress { get; init; }

@@ -12,12 +12,29 @@ namespace Repro.Core.Execution;
 /// </summary>
 public sealed class PrepareRunFilesStage : IRunStage
 {
+    private readonly bool _writesParameters = true;
+
+    /// <summary>The stage of a run.</summary>
+    public PrepareRunFilesStage()
+    {
+    }
+
+    /// <summary>
+    /// The stage of a run whose <c>params.json</c> a later stage writes (<paramref name="writesParameters"/> false): a
+    /// pipeline step's run-cache lookup, once it knows whether a child will read the file now or it only goes on record.
+    /// </summary>
+    internal PrepareRunFilesStage(bool writesParameters) => _writesParameters = writesParameters;
+
     /// <inheritdoc />
     public Task RunAsync(RunContext run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
         run.MetricsFile = MetricsFile.Before(run.Command.EntryPoint?.Metrics?.File, run.ProjectDirectory, run.Folder);
-        AtomicFile.WriteAllBytes(run.Folder.Parameters, ParametersJson(run.Command.Parameters));
+        if (_writesParameters)
+        {
+            AtomicFile.WriteAllBytes(run.Folder.Parameters, ParametersJson(run.Command.Parameters));
+        }
+
         return Task.CompletedTask;
     }
 

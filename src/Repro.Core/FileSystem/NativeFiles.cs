@@ -517,6 +517,51 @@ internal static partial class NativeFiles
         }
     }
 
+    /// <summary>
+    /// Flushes what is written to <paramref name="path"/> (a file or a folder: a folder's entries, such as a name a
+    /// rename just gave a file) to the disk: <c>fsync</c> on a descriptor opened read-only, which POSIX allows for both.
+    /// Windows cannot open a folder so; its folders are skipped (NTFS journals their entries) and files flushed through
+    /// a handle opened for writing.
+    /// </summary>
+    /// <exception cref="IOException">It cannot be opened or flushed.</exception>
+    public static void Sync(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            if (File.Exists(path))
+            {
+                using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+                RandomAccess.FlushToDisk(handle);
+            }
+
+            return;
+        }
+
+        using var descriptor = OpenNative(path, OReadOnly | OCloseOnExec, 0);
+        if (FileSync(descriptor) != 0)
+        {
+            throw Error(path, Marshal.GetLastPInvokeError());
+        }
+    }
+
+    /// <summary>Whether <see cref="SyncFileSystem"/> works here (Linux).</summary>
+    public static bool CanSyncFileSystem => OperatingSystem.IsLinux();
+
+    /// <summary>
+    /// Flushes everything written to the file system that holds <paramref name="path"/> (a folder), by any process, to
+    /// the disk: Linux <c>syncfs</c>, one call however many files were written, and since Linux 5.8 it reports a
+    /// write-back error as <c>fsync</c> does.
+    /// </summary>
+    /// <exception cref="IOException">The folder cannot be opened, or the flush failed.</exception>
+    public static void SyncFileSystem(string path)
+    {
+        using var descriptor = OpenNative(path, OReadOnly | OCloseOnExec, 0);
+        if (FileSystemSync(descriptor) != 0)
+        {
+            throw Error(path, Marshal.GetLastPInvokeError());
+        }
+    }
+
     private static SafeFileHandle OpenNative(string path, int flags, uint mode)
     {
         var fd = OpenFile(PathText.ToNullTerminatedBytes(path), flags, mode);
@@ -578,6 +623,12 @@ internal static partial class NativeFiles
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
     private static partial int OpenFile(byte[] path, int flags, uint mode);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int FileSync(SafeFileHandle descriptor);
+
+    [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
+    private static partial int FileSystemSync(SafeFileHandle descriptor);
 
     /// <summary>
     /// <c>struct statx</c>: the kernel fixes its layout with explicit padding, so it is the same on every

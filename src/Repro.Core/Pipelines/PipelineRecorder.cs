@@ -1,3 +1,6 @@
+using Repro.Core.Diagnostics;
+using Repro.Core.Errors;
+using Repro.Core.FileSystem;
 using Repro.Core.Runs;
 using Repro.Core.Store;
 
@@ -11,11 +14,14 @@ namespace Repro.Core.Pipelines;
 /// <item>the record is saved after a step that executed or did not finish, before any step's child starts (so a long
 /// step leaves on disk the record of every step before it), and at the end; a reused step's outcome waits for the
 /// next of those;</item>
-/// <item>a reused step's run is saved without the index (its manifest is written as always, atomically) and indexed
-/// with the others in one transaction at the same moments. A reader in between indexes any run the index lacks, as
-/// it does for a cluster job's.</item>
+/// <item>a reused step's files (its manifest, <c>params.json</c>, the outputs it restored) are written without a flush to
+/// disk each (<see cref="Defer"/>) and made durable together at the same moments (<see cref="DurableWrites"/>: all
+/// flushed, then the manifests renamed into place, then the renames flushed), so a manifest is never visible under its
+/// final name before it is complete on disk, and the step's folder stays locked until then;</item>
+/// <item>a reused step's run is indexed with the others in one transaction, between the renames and their flush. A
+/// reader in between indexes any run the index lacks, as it does for a cluster job's.</item>
 /// </list>
-/// Safe to call from the steps' threads (<c>-j</c>).
+/// The record is saved after the runs it names are on disk. Safe to call from the steps' threads (<c>-j</c>).
 /// </summary>
 internal sealed class PipelineRecorder
 {
@@ -23,6 +29,8 @@ internal sealed class PipelineRecorder
     private readonly RunStore _store;
     private readonly Lock _lock = new();
     private readonly List<RunManifest> _unindexed = [];
+    private readonly DurableWrites _writes = new();
+    private readonly List<FileLock> _folderLocks = [];
     private PipelineRecord _record;
     private bool _dirty;
 
@@ -34,11 +42,14 @@ internal sealed class PipelineRecorder
         _record = saved;
     }
 
-    /// <summary>Whether steps' runs may be saved without the index and handed to <see cref="IndexLater"/>.</summary>
+    /// <summary>Whether steps' runs may be saved without the index and handed to <see cref="Defer"/> to be indexed.</summary>
     public bool DefersIndex => _store.WritesIndex;
 
     /// <summary>How many times the record was saved, for tests.</summary>
     public int Saves { get; private set; }
+
+    /// <summary>How the reused steps' files were flushed to disk, for tests and benchmarks: whole file systems, single files.</summary>
+    public (int FileSystems, int Files) Flushes => (_writes.FileSystemFlushes, _writes.FileFlushes);
 
     /// <summary>The record as it now stands; saved at once when <paramref name="saveNow"/>, else with the next save.</summary>
     public void Update(PipelineRecord record, bool saveNow)
@@ -55,13 +66,28 @@ internal sealed class PipelineRecorder
         }
     }
 
-    /// <summary>A run saved without the index (its manifest as on disk): indexed with the next save.</summary>
-    public void IndexLater(RunManifest manifest)
+    /// <summary>
+    /// A reused step's files, written but not flushed to disk (its manifest staged under a temporary name), made durable
+    /// with the next save.
+    /// </summary>
+    /// <param name="writes">The step's files.</param>
+    /// <param name="unindexed">Its run, saved without the index (the manifest as staged): indexed once it is in place; null when the store writes no index.</param>
+    /// <param name="folderLock">The lock of its run's folder, held until then, so that no reader takes the folder (without a manifest yet) for a run abandoned before it started.</param>
+    public void Defer(DurableWrites writes, RunManifest? unindexed, FileLock? folderLock)
     {
-        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(writes);
         lock (_lock)
         {
-            _unindexed.Add(manifest);
+            writes.MoveTo(_writes);
+            if (unindexed is not null)
+            {
+                _unindexed.Add(unindexed);
+            }
+
+            if (folderLock is not null)
+            {
+                _folderLocks.Add(folderLock);
+            }
         }
     }
 
@@ -76,11 +102,24 @@ internal sealed class PipelineRecorder
 
     private void FlushLocked()
     {
-        if (_unindexed.Count > 0)
+        try
         {
-            // A problem with the index is not the pipeline's: readers rebuild it from the manifests.
-            _store.Index([.. _unindexed]);
-            _unindexed.Clear();
+            using var timing = _writes.Count > 0 ? Timings.Measure("pipeline: reused steps' files made durable together") : default;
+            _writes.Commit(IndexLocked);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreException($"cannot write the records of the reused steps in {_store.RunsDirectory}: {exception.Message}", exception);
+        }
+        finally
+        {
+            // Their manifests are in place (or, after a failure, never will be): the folders are the readers' again.
+            foreach (var folderLock in _folderLocks)
+            {
+                folderLock.Dispose();
+            }
+
+            _folderLocks.Clear();
         }
 
         if (_dirty)
@@ -88,6 +127,17 @@ internal sealed class PipelineRecorder
             _pipelines.Save(_record);
             _dirty = false;
             Saves++;
+        }
+    }
+
+    // Once the reused runs' manifests are in place: their index rows, in one transaction.
+    private void IndexLocked()
+    {
+        if (_unindexed.Count > 0)
+        {
+            // A problem with the index is not the pipeline's: readers rebuild it from the manifests.
+            _store.Index([.. _unindexed]);
+            _unindexed.Clear();
         }
     }
 }

@@ -273,6 +273,8 @@ public static class PipelineService
                 captures.Executed();
             }
 
+            cache.Settle();
+
             stdout?.Flush();
             stderr?.Flush();
         }

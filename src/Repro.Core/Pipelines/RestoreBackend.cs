@@ -25,6 +25,9 @@ internal sealed record RestoreBackend(RunStore Store, RunManifest Reused, string
     /// <summary>Told the files the restore wrote (absolute paths; none that were already identical), so that captures shared with later steps can tell whether they still hold.</summary>
     public Action<IReadOnlyCollection<string>>? Restored { get; init; }
 
+    /// <summary>Where the restored files are noted to be flushed to the disk with the step's records; null flushes each as it is written.</summary>
+    public DurableWrites? DeferredFlush { get; init; }
+
     private const string EmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
     /// <inheritdoc />
@@ -46,6 +49,7 @@ internal sealed record RestoreBackend(RunStore Store, RunManifest Reused, string
                     ProjectDirectory = ProjectDirectory,
                     Outputs = true,
                     Force = true,
+                    DeferredFlush = DeferredFlush,
                 },
                 cancellationToken).ConfigureAwait(false);
             if (!checkout.Completed)
@@ -100,7 +104,7 @@ internal sealed record RestoreBackend(RunStore Store, RunManifest Reused, string
         {
             if (objects.Contains(sha))
             {
-                objects.CopyOut(sha, temporary);
+                objects.CopyOut(sha, temporary, flushToDisk: DeferredFlush is null);
             }
             else
             {
@@ -108,6 +112,7 @@ internal sealed record RestoreBackend(RunStore Store, RunManifest Reused, string
             }
 
             File.Move(temporary, MetricsPath, overwrite: true);
+            DeferredFlush?.Written(MetricsPath);
             return true;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Repro.Core.Capture.Data;
 using Repro.Core.Execution;
+using Repro.Core.FileSystem;
 using Repro.Core.Runs;
 
 namespace Repro.Core.Pipelines;
@@ -30,6 +31,16 @@ internal sealed class StepCache
     /// <summary>The MLproject loads the pipeline's steps share; each step loads its own when null.</summary>
     public ProjectLoads? Projects { get; init; }
 
+    /// <summary>
+    /// A reused step's files, written without a flush each (its manifest and <c>params.json</c> staged, its restored
+    /// outputs in place): handed to <see cref="Recorder"/>, which makes them durable with the other reused steps'.
+    /// </summary>
+    public DurableWrites Writes { get; } = new();
+
+    // Whether the step's run started (a manifest is or will be staged), and whether its files went to the recorder.
+    private bool _started;
+    private bool _handedOver;
+
     /// <summary>The stages of a pipeline step: <see cref="RunStages.Default"/> with the run cache's stages in their places.</summary>
     public IReadOnlyList<IRunStage> Stages()
     {
@@ -48,6 +59,8 @@ internal sealed class StepCache
 
             stages.Add(stage switch
             {
+                // params.json waits for the lookup: durable at once for a child to read, or staged with the step's record.
+                PrepareRunFilesStage when Recorder is not null => new PrepareRunFilesStage(writesParameters: false),
                 CaptureStage when Captures is { } captures => new CaptureStage(captures),
                 CreateRunFolderStage when Captures is { } captures => new CreateRunFolderStage(captures.Fingerprinter),
                 ResolveProjectStage when Projects is { } projects => new ResolveProjectStage(projects.Load),
@@ -61,6 +74,44 @@ internal sealed class StepCache
 
         stages.Add(new RememberStage(this));
         return stages;
+    }
+
+    /// <summary>
+    /// After the step's run returned or threw: files of a run that started and were not handed to the recorder yet (repro
+    /// failed while recording a reused step) go to it now, to be committed with the record of how the pipeline ended;
+    /// those of a run that never started are deleted (its folder went with it).
+    /// </summary>
+    public void Settle()
+    {
+        if (_handedOver)
+        {
+            return;
+        }
+
+        if (_started && Recorder is { } recorder)
+        {
+            recorder.Defer(Writes, null, null);
+        }
+        else
+        {
+            Writes.Discard();
+        }
+
+        _handedOver = true;
+    }
+
+    // The step's files, with its run (to index) and its folder's lock, to the recorder.
+    private void HandOver(RunContext run)
+    {
+        if (Recorder is not { } recorder || _handedOver)
+        {
+            return;
+        }
+
+        var folderLock = run.FolderLock;
+        run.FolderLock = null;
+        recorder.Defer(Writes, !run.Store.WritesIndex && recorder.DefersIndex ? run.Manifest : null, folderLock);
+        _handedOver = true;
     }
 
     /// <summary>The digest of an entry's <c>code</c> paths: their fingerprints' sorted <c>spec NUL digest LF</c> lines.</summary>
@@ -83,19 +134,17 @@ internal sealed class StepCache
         {
             var key = RunCacheKey.Of(run, await CodeDigestAsync(run, cancellationToken).ConfigureAwait(false));
             cache.Key = key;
-            if (cache.Force)
-            {
-                cache.Reason = "forced";
-                cache.Recorder?.Flush();
-                return;
-            }
-
-            var (reused, reason) = new RunCache(run.Store).Find(key);
+            var (reused, reason) = cache.Force ? (null, "forced") : new RunCache(run.Store).Find(key);
             cache.Reason = reason;
             if (reused is null)
             {
-                // A child starts: the record of the steps before it goes to disk first.
-                cache.Recorder?.Flush();
+                // A child starts and reads params.json; the record of the steps before it goes to disk first.
+                if (cache.Recorder is { } recorder)
+                {
+                    AtomicFile.WriteAllBytes(run.Folder.Parameters, PrepareRunFilesStage.ParametersJson(run.Command.Parameters));
+                    recorder.Flush();
+                }
+
                 return;
             }
 
@@ -103,10 +152,12 @@ internal sealed class StepCache
 
             // No child starts, and the restore takes milliseconds: the record stage's manifest is the run's first.
             run.SavesRunningManifest = false;
-            if (cache.Recorder is { DefersIndex: true })
+            if (cache.Recorder is not null)
             {
-                // Indexed with the pipeline's other reused runs, in one transaction (see PipelineRecorder).
-                run.Store = run.Store.ForJob();
+                // Written now, durable with the pipeline's other reused steps' files, and indexed with their runs in one
+                // transaction (see PipelineRecorder).
+                cache.Writes.Stage(run.Folder.Parameters, PrepareRunFilesStage.ParametersJson(run.Command.Parameters));
+                run.Store = run.Store.Deferring(cache.Writes);
             }
 
             if (key.Parts["seed"] == RunCacheKey.FreeSeed)
@@ -118,6 +169,7 @@ internal sealed class StepCache
             run.Backend = new RestoreBackend(run.Store, reused, run.ProjectDirectory, run.MetricsFile.Path, run.Fingerprinter)
             {
                 Restored = cache.Captures is { } captures ? captures.Restored : null,
+                DeferredFlush = cache.Recorder is not null ? cache.Writes : null,
             };
         }
     }
@@ -129,6 +181,7 @@ internal sealed class StepCache
         public Task RunAsync(RunContext run, CancellationToken cancellationToken)
         {
             run.Manifest = run.Manifest with { RunCacheKey = cache.Key?.Digest, ReusedFrom = cache.Reused?.RunId };
+            cache._started = true;
             return Task.CompletedTask;
         }
     }
@@ -156,9 +209,9 @@ internal sealed class StepCache
                 new RunCache(run.Store).Remember(key, run.Manifest.RunId);
             }
 
-            if (!run.Store.WritesIndex && cache.Reused is not null && cache.Recorder is { DefersIndex: true } recorder)
+            if (cache.Reused is not null)
             {
-                recorder.IndexLater(run.Manifest);
+                cache.HandOver(run);
             }
 
             return Task.CompletedTask;

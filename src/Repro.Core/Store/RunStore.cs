@@ -31,6 +31,20 @@ public sealed partial class RunStore
     /// <summary>The same store as written by a cluster job: manifests and objects only, never the index.</summary>
     public RunStore ForJob() => new(Root) { WritesIndex = false };
 
+    /// <summary>Where <see cref="Save"/> stages manifests rather than writing them at once; null: written at once.</summary>
+    public DurableWrites? DeferredWrites { get; private init; }
+
+    /// <summary>
+    /// The same store, saving manifests into <paramref name="writes"/>: each is made durable and renamed into place when
+    /// <paramref name="writes"/> commits (with whatever else waits there), and indexed only then, by whoever commits
+    /// it (<see cref="Index"/>): <see cref="Save"/> never writes the index.
+    /// </summary>
+    public RunStore Deferring(DurableWrites writes)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        return new(Root) { WritesIndex = false, DeferredWrites = writes };
+    }
+
     /// <summary>Folder holding one sub-folder per run.</summary>
     public string RunsDirectory => Path.Combine(Root, StoreLayout.RunsFolderName);
 
@@ -204,7 +218,7 @@ public sealed partial class RunStore
         return manifest.Status == RunStatus.Running && manifest.Scheduler is null && !IsRecording(manifest.RunId) ? RunStatus.Abandoned : manifest.Status;
     }
 
-    /// <summary>Writes a run's manifest atomically, then brings the index up to date.</summary>
+    /// <summary>Writes a run's manifest atomically (or stages it, see <see cref="Deferring"/>), then brings the index up to date.</summary>
     /// <param name="manifest">The manifest.</param>
     /// <param name="warnings">Receives a line when the index could not be updated (the manifest is saved all the same: the index is rebuilt from the manifests).</param>
     /// <exception cref="StoreException">The manifest could not be written.</exception>
@@ -214,7 +228,14 @@ public sealed partial class RunStore
         var path = GetRunFolder(manifest.RunId).Manifest;
         try
         {
-            AtomicFile.WriteAllBytes(path, ManifestSerializer.Serialize(manifest));
+            if (DeferredWrites is { } deferred)
+            {
+                deferred.Stage(path, ManifestSerializer.Serialize(manifest));
+            }
+            else
+            {
+                AtomicFile.WriteAllBytes(path, ManifestSerializer.Serialize(manifest));
+            }
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {

@@ -91,6 +91,74 @@ public sealed class PipelineCommandTests : ReproTestBase
 
         var evaluate = Manifest(StoreOf(project), (string)record["steps"]!.AsArray().Single(step => (string?)step!["name"] == "evaluate")!["runId"]!);
         Assert.Contains(evaluate["git"]!["untracked"]!.AsArray(), file => (string?)file!["path"] == "models/model.bin");
+
+        // The reused steps' files were made durable together: every one in place, none left under a temporary name,
+        // and each run indexed (listed straight from the index).
+        Assert.Empty(Directory.GetFiles(StoreOf(project), "*.tmp", SearchOption.AllDirectories));
+        var listed = JsonNode.Parse(Repro.Run(project, "list", "--json").Stdout)!.AsArray();
+        foreach (var step in record["steps"]!.AsArray())
+        {
+            var runId = (string)step!["runId"]!;
+            Assert.True(File.Exists(Path.Combine(StoreOf(project), "runs", runId, "params.json")), runId);
+            Assert.Equal("FINISHED", (string?)listed.Single(run => (string?)run!["runId"] == runId)!["status"]);
+        }
+    }
+
+    [Fact]
+    public async Task Pipeline_KilledWithSigkillWhileAStepRunsAfterReusedOnes_RecordNamesTheReusedRunsWhoseManifestsAreComplete()
+    {
+        var marker = "repro-test-" + Guid.NewGuid().ToString("N")[..8];
+        var (project, _) = CommittedProject(
+            (".gitignore", "a/\nb/\n"),
+            ("MLproject", $$"""
+            entry_points:
+              a:
+                command: "mkdir -p a && echo a > a/out"
+                outputs: [a]
+              b:
+                command: "mkdir -p b && cat a/out > b/out"
+                inputs: [a]
+                outputs: [b]
+              slow:
+                command: "exec -a {{marker}} sleep 300"
+                inputs: [b]
+            """));
+        var first = Repro.Run(project, "pipeline", ".", "-e", "b");
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Directory.Delete(Path.Combine(project, "a"), recursive: true);
+        Directory.Delete(Path.Combine(project, "b"), recursive: true);
+
+        using (var process = Repro.Start(project, ["pipeline", "."]))
+        {
+            _ = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync();
+            await Processes.WaitUntilAsync(() => Processes.WithMarker(marker) >= 1);
+            Processes.Signal(process.Id, "KILL");
+            await process.WaitForExitAsync();
+        }
+
+        await Processes.WaitUntilAsync(() => Processes.WithMarker(marker) == 0);
+        var record = LatestPipeline(project);
+        Assert.Equal("RUNNING", (string?)record["status"]);
+        foreach (var step in record["steps"]!.AsArray().Where(step => (string?)step!["name"] != "slow"))
+        {
+            Assert.Equal("reused", (string?)step!["state"]);
+            var manifest = Manifest(StoreOf(project), (string)step["runId"]!);
+            Assert.Equal("FINISHED", (string?)manifest["status"]);
+            Assert.NotNull((string?)manifest["reusedFrom"]);
+        }
+
+        Assert.Equal("a\n", File.ReadAllText(Path.Combine(project, "b", "out")));
+        Assert.Empty(Directory.GetFiles(StoreOf(project), "*.tmp", SearchOption.AllDirectories));
+        var listed = Repro.Run(project, "list", "--json");
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        var runs = JsonNode.Parse(listed.Stdout)!.AsArray();
+        foreach (var step in record["steps"]!.AsArray().Where(step => (string?)step!["name"] != "slow"))
+        {
+            Assert.Equal("FINISHED", (string?)runs.Single(run => (string?)run!["runId"] == (string?)step!["runId"])!["status"]);
+        }
+
+        Assert.Equal(["ABANDONED"], runs.Where(run => run!["status"]!.GetValue<string>() is not "FINISHED").Select(run => (string?)run!["status"]));
     }
 
     [Fact]

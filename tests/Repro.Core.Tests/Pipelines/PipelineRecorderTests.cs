@@ -1,3 +1,4 @@
+using Repro.Core.FileSystem;
 using Repro.Core.Pipelines;
 using Repro.Core.Runs;
 using Repro.Core.Store;
@@ -61,21 +62,43 @@ public sealed class PipelineRecorderTests : IDisposable
     }
 
     [Fact]
-    public void IndexLater_RunsSavedWithoutTheIndex_AreInItAfterTheNextSave()
+    public void Defer_ReusedRunsStaged_ManifestsAppearCompleteAndIndexedOnlyWithTheNextSave()
     {
         var recorder = new PipelineRecorder(_pipelines, _store, _first);
-        var manifests = new[] { Saved(new DateTimeOffset(2025, 3, 4, 5, 6, 8, TimeSpan.Zero)), Saved(new DateTimeOffset(2025, 3, 4, 5, 6, 9, TimeSpan.Zero)) };
-        foreach (var manifest in manifests)
+        var manifests = new[] { new DateTimeOffset(2025, 3, 4, 5, 6, 8, TimeSpan.Zero), new DateTimeOffset(2025, 3, 4, 5, 6, 9, TimeSpan.Zero) }.Select(Staged).ToList();
+        foreach (var (manifest, writes, folderLock) in manifests)
         {
-            recorder.IndexLater(manifest);
+            recorder.Defer(writes, manifest, folderLock);
         }
 
         Assert.True(recorder.DefersIndex);
         Assert.Empty(Indexed());
+        Assert.Empty(_store.ListRunIds());
 
         recorder.Update(_first, saveNow: true);
 
-        Assert.Equal(manifests.Select(manifest => manifest.RunId).Order(StringComparer.Ordinal), Indexed().Order(StringComparer.Ordinal));
+        Assert.Equal(manifests.Select(staged => staged.Manifest.RunId).Order(StringComparer.Ordinal), Indexed().Order(StringComparer.Ordinal));
+        Assert.Equal(manifests.Select(staged => staged.Manifest.RunId).Order(StringComparer.Ordinal), _store.ListRunIds());
+        foreach (var (manifest, _, _) in manifests)
+        {
+            Assert.Equal(manifest.RunId, _store.Load(manifest.RunId).RunId);
+            Assert.Equal(["params.json", "run.json", "run.lock"], Directory.GetFiles(_store.GetRunDirectory(manifest.RunId)).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        }
+    }
+
+    [UnixFact]
+    public void Defer_FolderLock_HeldUntilTheManifestIsInPlace()
+    {
+        var recorder = new PipelineRecorder(_pipelines, _store, _first);
+        var (manifest, writes, folderLock) = Staged(new DateTimeOffset(2025, 3, 4, 5, 6, 8, TimeSpan.Zero));
+
+        recorder.Defer(writes, manifest, folderLock);
+
+        Assert.True(_store.IsRecording(manifest.RunId));
+        Assert.False(_store.IsAbandonedBeforeStart(manifest.RunId));
+        recorder.Flush();
+        Assert.False(_store.IsRecording(manifest.RunId));
+        Assert.True(File.Exists(_store.GetRunFolder(manifest.RunId).Manifest));
     }
 
     [Fact]
@@ -89,12 +112,16 @@ public sealed class PipelineRecorderTests : IDisposable
     private static PipelineStepRecord Step(string name, PipelineStepState state, RunStatus? status) =>
         new(name, [], state, string.Empty, null, null, status);
 
-    // A finished run saved as a reused step's is: its manifest only.
-    private RunManifest Saved(DateTimeOffset createdAt)
+    // A finished run staged as a reused step's is: its manifest and params.json, its folder locked.
+    private (RunManifest Manifest, DurableWrites Writes, FileLock Lock) Staged(DateTimeOffset createdAt)
     {
-        var manifest = TestManifests.Original() with { RunId = _store.CreateRun(createdAt).RunId, Status = RunStatus.Finished };
-        _store.ForJob().Save(manifest);
-        return manifest;
+        var folder = _store.CreateRun(createdAt);
+        var folderLock = RunStore.LockRun(folder);
+        var manifest = TestManifests.Original() with { RunId = folder.RunId, Status = RunStatus.Finished };
+        var writes = new DurableWrites();
+        writes.Stage(folder.Parameters, "{}"u8);
+        _store.Deferring(writes).Save(manifest);
+        return (manifest, writes, folderLock);
     }
 
     // The runs in the index, read without bringing it up to date from the manifests.

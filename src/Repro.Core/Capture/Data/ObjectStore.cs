@@ -125,9 +125,10 @@ public sealed class ObjectStore
     /// </summary>
     /// <param name="sha256">The object.</param>
     /// <param name="destination">A path where no file exists yet.</param>
+    /// <param name="flushToDisk">Whether the copy is flushed to the disk before this returns; false when the caller flushes it with others later (<see cref="FileSystem.DurableWrites"/>).</param>
     /// <returns>True when the file was cloned rather than copied.</returns>
     /// <exception cref="StoreException">The object is missing or damaged, or the copy failed.</exception>
-    public bool CopyOut(string sha256, string destination)
+    public bool CopyOut(string sha256, string destination, bool flushToDisk = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(destination);
         var path = ObjectPath(sha256);
@@ -152,7 +153,10 @@ public sealed class ObjectStore
                     actual = HashingCopy.Copy(source, target, long.MaxValue) ?? string.Empty;
                 }
 
-                Sync(target);
+                if (flushToDisk)
+                {
+                    Sync(target);
+                }
             }
 
             if (!string.Equals(actual, sha256, StringComparison.Ordinal))

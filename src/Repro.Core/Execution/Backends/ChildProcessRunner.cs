@@ -27,6 +27,13 @@ public sealed record ChildProcessRequest(
     /// how a process of the tree that escaped both its session and repro's view is still recognised as the run's.
     /// </summary>
     public string? TreeMarker { get; init; }
+
+    /// <summary>
+    /// The watchdog, when it was started ahead of time for this child (<see cref="ChildProcessRunner.StartWatchdog"/>,
+    /// with the same <see cref="TreeMarker"/>): the runner waits for it before it starts the child, and owns it from
+    /// then on. Null: the runner starts one itself.
+    /// </summary>
+    internal Task<ProcessWatchdog?>? Watchdog { get; init; }
 }
 
 /// <summary>How a child ran.</summary>
@@ -96,8 +103,12 @@ public static class ChildProcessRunner
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(interruption);
         NativeProcess.BecomeSubreaper();
+        // The watchdog is running before the child starts, whoever started it: a repro killed outright at any moment
+        // after the child's start leaves a watchdog behind to stop the tree.
         var starting = Timings.Measure("execute: start the watchdog");
-        using var watchdog = ProcessWatchdog.TryStart(request.TreeMarker, ReproEnvironment(), request.WorkingDirectory);
+        using var watchdog = request.Watchdog is { } early
+            ? await early.ConfigureAwait(false)
+            : StartWatchdog(request.TreeMarker, request.WorkingDirectory);
         starting.Dispose();
         var usageBefore = NativeProcess.ChildrenUsageNow();
         var startedAt = DateTimeOffset.UtcNow;
@@ -185,6 +196,27 @@ public static class ChildProcessRunner
         var named = commandLines.Take(StragglersNamed).Select(line => line.Length <= 120 ? line : string.Concat(line.AsSpan(0, 119), "…"));
         var more = commandLines.Count > StragglersNamed ? $" and {commandLines.Count - StragglersNamed} more" : string.Empty;
         return string.Join("; ", named) + more;
+    }
+
+    /// <summary>Starts the watchdog of a child whose tree carries <paramref name="treeMarker"/>; null where none can run.</summary>
+    internal static ProcessWatchdog? StartWatchdog(string? treeMarker, string workingDirectory) =>
+        ProcessWatchdog.TryStart(treeMarker, ReproEnvironment(), workingDirectory);
+
+    /// <summary>Tells a watchdog started for a child that never came (the run failed first) to exit without killing anything.</summary>
+    internal static void DismissUnused(Task<ProcessWatchdog?> starting)
+    {
+        try
+        {
+            starting.Wait();
+        }
+        catch (AggregateException)
+        {
+            // It never started: nothing to dismiss.
+            return;
+        }
+
+        using var watchdog = starting.Result;
+        watchdog?.Dismiss();
     }
 
     // The watchdog runs with repro's own environment, not the child's: nothing the project sets can change how it runs.

@@ -75,7 +75,7 @@ public sealed class HashCache : IDisposable
 
     /// <summary>
     /// As <see cref="Open"/>, but the file is opened (and created) only when the cache is first asked or told
-    /// something: a run with no data to hash (no inputs, no outputs, no untracked files) never opens it. A damaged or
+    /// something: a run with no data to hash (no inputs, no outputs) never opens it. A damaged or
     /// unusable cache is then reported at that first use, in the same words.
     /// </summary>
     /// <param name="storeDirectory">The run store.</param>

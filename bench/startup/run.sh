@@ -9,6 +9,7 @@
 #   REPRO_BENCH_BUILD=0    skip the Release build output (bin/, JIT only) and measure the installed tool alone
 #   REPRO_BENCH_TOOL=PATH  measure this installed `repro` (from bench/install-tool.sh) instead of packing and
 #                          installing one (packing the linux-x64 package's composite image takes minutes)
+#   REPRO_BENCH_BASELINE=PATH  also measure this other installed `repro` (main's, say) in the same rounds
 #
 # What is measured, interleaved in every round so that a busy machine slows every case alike:
 #   hello world            `dotnet new console`'s program, Release build, run through its apphost
@@ -70,6 +71,10 @@ else
 fi
 version="$("$tool" --version)"
 variants=("installed tool|$tool")
+if [ -n "${REPRO_BENCH_BASELINE:-}" ]; then
+  # Another installed tool (main's, say), timed in the same rounds: an A/B that the machine's load cannot skew.
+  variants+=("baseline tool|$REPRO_BENCH_BASELINE")
+fi
 if [ "${REPRO_BENCH_BUILD:-1}" != 0 ]; then
   log "building the Release build output"
   dotnet build "$repository/src/Repro.Cli" -c Release -nologo -v:quiet >/dev/null

@@ -4,7 +4,7 @@ using Repro.Core.Store;
 namespace Repro.Core.Execution;
 
 /// <summary>
-/// Prepare: opens the store (its hash cache and object store) and creates the run's folder, exclusively, so that
+/// Prepare: opens the store (its object store, and its hash cache on first use) and creates the run's folder, exclusively, so that
 /// concurrent runs never share one, and takes its lock for as long as this process records the run. From here until the
 /// run starts, a failure removes the folder again.
 /// </summary>
@@ -38,7 +38,8 @@ public sealed class CreateRunFolderStage : IRunStage
         }
         else
         {
-            run.HashCache = HashCache.Open(run.Store.Root, run.Warn);
+            // Opened only when something is hashed: a run without data never touches the SQLite file.
+            run.HashCache = HashCache.OpenOnFirstUse(run.Store.Root, run.Warn);
             run.Fingerprinter = new Fingerprinter(new FingerprintOptions
             {
                 Cache = run.HashCache,

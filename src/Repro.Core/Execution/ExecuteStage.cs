@@ -27,7 +27,8 @@ public sealed class ExecuteStage : IRunStage
                 request.EchoStderr,
                 request.GracePeriod)
             {
-                TreeMarker = $"REPRO_RUN_DIR={run.Folder.Path}",
+                TreeMarker = TreeMarker(run),
+                Watchdog = run.Backend is LocalBackend ? run.TakeWatchdog() : null,
             },
             run.Interruption,
             cancellationToken).ConfigureAwait(false);
@@ -72,6 +73,9 @@ public sealed class ExecuteStage : IRunStage
             run.End(RunStatus.Killed, $"interrupted by {signal}; the process tree was stopped");
         }
     }
+
+    /// <summary>The environment entry only this run's processes inherit (see <see cref="ChildProcessRequest.TreeMarker"/>).</summary>
+    internal static string TreeMarker(RunContext run) => $"REPRO_RUN_DIR={run.Folder.Path}";
 
     private static StoredFileRecord StoredLog(CapturedStream stream) =>
         new(Path.GetFileName(stream.Path), stream.Sha256, stream.Bytes);

@@ -178,6 +178,20 @@ public sealed class RunContext : IDisposable
     /// <summary>Where the command executes: this host unless a stage chose otherwise before the execute stage.</summary>
     public IExecutionBackend Backend { get; set; } = LocalBackend.Instance;
 
+    /// <summary>
+    /// The local child's watchdog, started by the start stage while it writes the first manifest and taken by the
+    /// execute stage (<see cref="TakeWatchdog"/>); one never taken is dismissed when the run is disposed.
+    /// </summary>
+    internal Task<ProcessWatchdog?>? StartingWatchdog { get; set; }
+
+    /// <summary>Hands the watchdog started for this run's child over to whoever starts the child; null when none was started.</summary>
+    internal Task<ProcessWatchdog?>? TakeWatchdog()
+    {
+        var starting = StartingWatchdog;
+        StartingWatchdog = null;
+        return starting;
+    }
+
     /// <summary>The record of the run, from <see cref="Start"/> on.</summary>
     public RunManifest Manifest { get => Known(_manifest); set => _manifest = value; }
 
@@ -231,9 +245,14 @@ public sealed class RunContext : IDisposable
         }
     }
 
-    /// <summary>Closes the hash cache and the run folder's lock, lets others rebuild the Python environment, and removes the working copy of a run that never started.</summary>
+    /// <summary>Dismisses a watchdog no child needed, closes the hash cache and the run folder's lock, lets others rebuild the Python environment, and removes the working copy of a run that never started.</summary>
     public void Dispose()
     {
+        if (TakeWatchdog() is { } unused)
+        {
+            ChildProcessRunner.DismissUnused(unused);
+        }
+
         HashCache?.Dispose();
         FolderLock?.Dispose();
         PythonEnvironmentLease?.Dispose();

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text;
 using Repro.Core.Errors;
+using Repro.Core.Execution.Backends;
 using Repro.Core.FileSystem;
 using Repro.Core.Projects;
 using Repro.Core.Runs;
@@ -26,6 +27,17 @@ public sealed class StartStage : IRunStage
     public Task RunAsync(RunContext run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
+
+        // The local child's watchdog (a bash process that must be running before the child starts) starts on another
+        // thread while this stage writes the manifest and the index, which mostly wait for the disk: its process start
+        // is then off the path between here and the child's start.
+        if (run.Backend is LocalBackend && run.StartingWatchdog is null)
+        {
+            var marker = ExecuteStage.TreeMarker(run);
+            var directory = run.ProjectDirectory;
+            run.StartingWatchdog = Task.Run(() => ChildProcessRunner.StartWatchdog(marker, directory));
+        }
+
         UseScriptForLongCommand(run);
         run.ChildEnvironment = BuildChildEnvironment(run);
         run.Start(InitialManifest(run, RunStatus.Running));

@@ -10,6 +10,9 @@ internal static class ProcessTable
 {
     private static readonly long PageSize = Environment.SystemPageSize;
 
+    // Room for a stat line: 52 numeric fields and a command name of at most 64 bytes fit in well under this.
+    private const int StatBytes = 2048;
+
     /// <summary>Whether /proc is there to read.</summary>
     public static bool IsAvailable { get; } = OperatingSystem.IsLinux() && Directory.Exists("/proc/self");
 
@@ -30,7 +33,7 @@ internal static class ProcessTable
                 continue;
             }
 
-            var stat = TryRead(Path.Combine(directory, "stat"));
+            var stat = TryReadStat(Path.Combine(directory, "stat"));
             if (stat is not null && TryParseStat(stat, out var fields) && fields.Session == sessionId && fields.State != 'Z')
             {
                 members.Add(pid);
@@ -53,7 +56,7 @@ internal static class ProcessTable
         {
             var name = Path.GetFileName(directory.AsSpan());
             if (int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-                && TryRead(Path.Combine(directory, "stat")) is { } stat
+                && TryReadStat(Path.Combine(directory, "stat")) is { } stat
                 && TryParseStat(stat, out var fields))
             {
                 processes[pid] = fields;
@@ -65,7 +68,7 @@ internal static class ProcessTable
 
     /// <summary>The stat fields of one process, or null when it is gone.</summary>
     public static StatFields? Stat(int pid) =>
-        IsAvailable && TryRead($"/proc/{pid}/stat") is { } stat && TryParseStat(stat, out var fields) ? fields : null;
+        IsAvailable && TryReadStat($"/proc/{pid}/stat") is { } stat && TryParseStat(stat, out var fields) ? fields : null;
 
     /// <summary>The command line of <paramref name="pid"/> with its arguments separated by spaces, or its name in brackets when it has none (a kernel thread, a zombie); null when it is gone.</summary>
     public static string? CommandLine(int pid)
@@ -193,6 +196,15 @@ internal static class ProcessTable
         {
             return null;
         }
+    }
+
+    // A stat line (a scan reads one per process on the machine) with an open, a read and a close; as any file when it
+    // does not fit or that fails.
+    private static string? TryReadStat(string path)
+    {
+        Span<byte> buffer = stackalloc byte[StatBytes];
+        var length = NativeProcess.TryReadSmallFile(path, buffer);
+        return length >= 0 ? System.Text.Encoding.UTF8.GetString(buffer[..length]) : TryRead(path);
     }
 
     private static string? TryRead(string path)

@@ -51,6 +51,9 @@ internal sealed class ProcessTree
     /// <summary>The environment entry that marks the tree's processes, or null.</summary>
     public string? Marker { get; }
 
+    /// <summary>Whether /proc was read for the tree at least once.</summary>
+    public bool Scanned { get; private set; }
+
     /// <summary>
     /// Reads /proc once and adds every new member. Returns the members alive now and those first seen in this scan.
     /// Members that ended as orphans of repro are reaped, so they do not stay zombies.
@@ -62,6 +65,7 @@ internal sealed class ProcessTree
     {
         lock (_gate)
         {
+            Scanned = true;
             var found = new List<TreeMember>();
             bool grew;
             do

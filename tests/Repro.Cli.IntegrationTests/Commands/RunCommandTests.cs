@@ -18,6 +18,18 @@ public sealed class RunCommandTests : ReproTestBase
         """;
 
     [Fact]
+    public void Run_NoDataToHash_LeavesNoHashCacheInTheStore()
+    {
+        var (project, _) = CommittedProject(("MLproject", "entry_points:\n  main:\n    command: \"true\"\n"));
+
+        var result = Repro.Run(project, "run", ".");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("FINISHED", (string?)OnlyManifest(StoreOf(project))["status"]);
+        Assert.False(File.Exists(Path.Combine(StoreOf(project), "hash-cache.db")));
+    }
+
+    [Fact]
     public void Run_DeclaredEntryPoint_RunsRenderedCommandAndRecordsFinishedRun()
     {
         var (project, git) = CommittedProject(("MLproject", Greeter));

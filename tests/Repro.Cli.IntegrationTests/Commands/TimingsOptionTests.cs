@@ -27,7 +27,8 @@ public sealed partial class TimingsOptionTests : ReproTestBase
         {
             "runtime start, before Main", "parse the command line", "command: run", "stage: ResolveProject", "stage: RenderCommand",
             "stage: CreateRunFolder", "stage: Capture", "capture: git", "capture: environment", "capture: inputs", "stage: Start",
-            "stage: Execute", "stage: Record", "total",
+            "stage: Execute", "execute: start the watchdog", "execute: start the child", "execute: until the child exited",
+            "execute: after the child exited", "stage: Record", "total",
         })
         {
             Assert.Contains(stage, spans.Keys);

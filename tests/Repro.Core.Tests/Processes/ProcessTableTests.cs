@@ -41,4 +41,35 @@ public sealed class ProcessTableTests
 
         Assert.Contains(self, ProcessTable.SessionMembers(fields.Session));
     }
+
+    [UnixFact]
+    public void Stat_ThisProcess_IsReadThroughTheShortPathAndMatchesTheFileAsDotNetReadsIt()
+    {
+        Assert.True(ProcessTable.TryParseStat(File.ReadAllText($"/proc/{Environment.ProcessId}/stat"), out var expected));
+
+        var fields = ProcessTable.Stat(Environment.ProcessId);
+
+        Assert.NotNull(fields);
+        Assert.Equal((expected.ParentId, expected.GroupId, expected.Session, expected.StartTime), (fields.Value.ParentId, fields.Value.GroupId, fields.Value.Session, fields.Value.StartTime));
+    }
+
+    [UnixFact]
+    public void TryReadSmallFile_FileThatFits_IsReadWholeAndOneThatDoesNotOrIsMissing_IsLeftToTheCaller()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(path, [.. Enumerable.Range(0, 300).Select(i => (byte)i)]);
+            var buffer = new byte[1024];
+
+            Assert.Equal(300, NativeProcess.TryReadSmallFile(path, buffer));
+            Assert.Equal([.. Enumerable.Range(0, 300).Select(i => (byte)i)], buffer[..300]);
+            Assert.Equal(-1, NativeProcess.TryReadSmallFile(path, new byte[300]));
+            Assert.Equal(-1, NativeProcess.TryReadSmallFile(path + ".missing", buffer));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

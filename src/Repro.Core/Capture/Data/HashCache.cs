@@ -42,10 +42,13 @@ public sealed class HashCache : IDisposable
     // 2 added last_digests; a version 1 file gets the new table on first open.
     private const int SchemaVersion = 2;
 
-    private readonly SqliteConnection? _connection;
     private readonly Lock _gate = new();
     private readonly Action<string>? _warn;
+    private SqliteConnection? _connection;
     private bool _disabled;
+
+    // Opened on first use (OpenOnFirstUse) and not yet: the first query opens it.
+    private bool _connectPending;
 
     private HashCache(string path, SqliteConnection? connection, Action<string>? warn)
     {
@@ -66,17 +69,38 @@ public sealed class HashCache : IDisposable
     /// <param name="warn">Receives a line when the cache was damaged and set aside, or cannot be used (then it answers nothing).</param>
     public static HashCache Open(string storeDirectory, Action<string>? warn = null)
     {
+        var path = CachePath(storeDirectory);
+        return new HashCache(path, TryConnect(path, warn), warn);
+    }
+
+    /// <summary>
+    /// As <see cref="Open"/>, but the file is opened (and created) only when the cache is first asked or told
+    /// something: a run with no data to hash (no inputs, no outputs) never opens it. A damaged or
+    /// unusable cache is then reported at that first use, in the same words.
+    /// </summary>
+    /// <param name="storeDirectory">The run store.</param>
+    /// <param name="warn">As for <see cref="Open"/>.</param>
+    public static HashCache OpenOnFirstUse(string storeDirectory, Action<string>? warn = null) =>
+        new(CachePath(storeDirectory), null, warn) { _connectPending = true, _disabled = false };
+
+    private static string CachePath(string storeDirectory)
+    {
         ArgumentException.ThrowIfNullOrEmpty(storeDirectory);
-        var path = Path.Combine(Path.GetFullPath(storeDirectory), FileName);
+        return Path.Combine(Path.GetFullPath(storeDirectory), FileName);
+    }
+
+    // The connection, or null (with a warning) when the cache cannot be used.
+    private static SqliteConnection? TryConnect(string path, Action<string>? warn)
+    {
         if (Directory.Exists(path))
         {
             warn?.Invoke($"the hash cache {path} is a folder, not a file: every file is hashed; move it away and repro starts a new cache");
-            return new HashCache(path, null, warn);
+            return null;
         }
 
         try
         {
-            return new HashCache(path, Connect(path), warn);
+            return Connect(path);
         }
         catch (SqliteException exception) when (SqliteFiles.IsDamage(exception))
         {
@@ -84,18 +108,18 @@ public sealed class HashCache : IDisposable
             warn?.Invoke($"the hash cache {path} was damaged ({exception.Message}); set aside as {aside} and started again");
             try
             {
-                return new HashCache(path, Connect(path), warn);
+                return Connect(path);
             }
             catch (Exception again) when (again is SqliteException or IOException or UnauthorizedAccessException)
             {
                 warn?.Invoke($"the hash cache {path} cannot be used ({again.Message}): every file is hashed");
-                return new HashCache(path, null, warn);
+                return null;
             }
         }
         catch (Exception exception) when (exception is SqliteException or IOException or UnauthorizedAccessException)
         {
             warn?.Invoke($"the hash cache {path} cannot be used ({exception.Message}): every file is hashed");
-            return new HashCache(path, null, warn);
+            return null;
         }
     }
 
@@ -157,6 +181,11 @@ public sealed class HashCache : IDisposable
     {
         ArgumentNullException.ThrowIfNull(keys);
         var found = new string?[keys.Count];
+        if (keys.Count == 0)
+        {
+            return found;
+        }
+
         lock (_gate)
         {
             Guard(connection =>
@@ -314,7 +343,14 @@ public sealed class HashCache : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _connection?.Dispose();
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _connectPending = false;
+            _connection?.Dispose();
+        }
+    }
 
     private static bool Cacheable(FileStatus status) => status.HasIdentity && status.Kind == FileKind.Regular;
 
@@ -343,6 +379,13 @@ public sealed class HashCache : IDisposable
     // damaged file aside, so the next run starts a new one) instead of failing the run.
     private void Guard(Action<SqliteConnection> action)
     {
+        if (_connectPending)
+        {
+            _connectPending = false;
+            _connection = TryConnect(FilePath, _warn);
+            _disabled = _connection is null;
+        }
+
         if (_disabled || _connection is null)
         {
             return;

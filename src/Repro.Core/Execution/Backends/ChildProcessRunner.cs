@@ -1,3 +1,4 @@
+using Repro.Core.Diagnostics;
 using Repro.Core.Processes;
 
 namespace Repro.Core.Execution.Backends;
@@ -26,6 +27,13 @@ public sealed record ChildProcessRequest(
     /// how a process of the tree that escaped both its session and repro's view is still recognised as the run's.
     /// </summary>
     public string? TreeMarker { get; init; }
+
+    /// <summary>
+    /// The watchdog, when it was started ahead of time for this child (<see cref="ChildProcessRunner.StartWatchdog"/>,
+    /// with the same <see cref="TreeMarker"/>): the runner waits for it before it starts the child, and owns it from
+    /// then on. Null: the runner starts one itself.
+    /// </summary>
+    internal Task<ProcessWatchdog?>? Watchdog { get; init; }
 }
 
 /// <summary>How a child ran.</summary>
@@ -95,14 +103,22 @@ public static class ChildProcessRunner
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(interruption);
         NativeProcess.BecomeSubreaper();
-        using var watchdog = ProcessWatchdog.TryStart(request.TreeMarker, ReproEnvironment(), request.WorkingDirectory);
+        // The watchdog is running before the child starts, whoever started it: a repro killed outright at any moment
+        // after the child's start leaves a watchdog behind to stop the tree.
+        var starting = Timings.Measure("execute: start the watchdog");
+        using var watchdog = request.Watchdog is { } early
+            ? await early.ConfigureAwait(false)
+            : StartWatchdog(request.TreeMarker, request.WorkingDirectory);
+        starting.Dispose();
         var usageBefore = NativeProcess.ChildrenUsageNow();
         var startedAt = DateTimeOffset.UtcNow;
+        starting = Timings.Measure("execute: start the child");
         using var process = ProcessLauncher.Start(new ProcessStart(request.Argv[0], request.Argv.Skip(1).ToList(), request.WorkingDirectory, request.Environment)
         {
             InheritStandardInput = true,
             OwnSession = true,
         });
+        starting.Dispose();
 
         var tree = ProcessTable.IsAvailable ? new ProcessTree(process.Id, process.OwnsSession, request.TreeMarker) : null;
         if (process.OwnsSession)
@@ -110,7 +126,8 @@ public static class ChildProcessRunner
             watchdog?.WatchGroup(process.Id);
         }
 
-        watchdog?.Watch(tree?.Refresh().Found ?? []);
+        // The sampler's first scan (made before its first wait, on this thread) tells the watchdog the tree's first
+        // members: a scan of its own here read every process on the machine twice in a row.
         using var stopReading = new CancellationTokenSource();
         var stdout = new OutputCapture(process.StandardOutput, request.StdoutPath, request.EchoStdout, stopReading.Token);
         var stderr = new OutputCapture(process.StandardError, request.StderrPath, request.EchoStderr, stopReading.Token);
@@ -118,9 +135,18 @@ public static class ChildProcessRunner
         var stderrTask = stderr.RunAsync();
         using var samplerStop = new CancellationTokenSource();
         var samplerTask = tree is null ? Task.FromResult(0L) : SampleAsync(tree, watchdog, samplerStop.Token);
+        if (tree is { Scanned: false })
+        {
+            watchdog?.Watch(tree.Refresh().Found);
+        }
 
         var supervision = new Supervision(process, tree, interruption, request.GracePeriod, Task.WhenAny(stdout.Failed, stderr.Failed));
-        await supervision.WatchChildAsync().ConfigureAwait(false);
+        using (Timings.Measure("execute: until the child exited"))
+        {
+            await supervision.WatchChildAsync().ConfigureAwait(false);
+        }
+
+        var ending = Timings.Measure("execute: after the child exited");
         var stragglers = await supervision.StopLeftoversAsync().ConfigureAwait(false);
 
         // The tree is gone; whatever still holds the pipes is not part of it. The data already in them is read, then
@@ -142,6 +168,7 @@ public static class ChildProcessRunner
         watchdog?.Dismiss();
         var endedAt = DateTimeOffset.UtcNow;
         var usageAfter = NativeProcess.ChildrenUsageNow();
+        ending.Dispose();
 
         double? user = null, system = null;
         if (usageBefore is { } before && usageAfter is { } after)
@@ -169,6 +196,27 @@ public static class ChildProcessRunner
         var named = commandLines.Take(StragglersNamed).Select(line => line.Length <= 120 ? line : string.Concat(line.AsSpan(0, 119), "…"));
         var more = commandLines.Count > StragglersNamed ? $" and {commandLines.Count - StragglersNamed} more" : string.Empty;
         return string.Join("; ", named) + more;
+    }
+
+    /// <summary>Starts the watchdog of a child whose tree carries <paramref name="treeMarker"/>; null where none can run.</summary>
+    internal static ProcessWatchdog? StartWatchdog(string? treeMarker, string workingDirectory) =>
+        ProcessWatchdog.TryStart(treeMarker, ReproEnvironment(), workingDirectory);
+
+    /// <summary>Tells a watchdog started for a child that never came (the run failed first) to exit without killing anything.</summary>
+    internal static void DismissUnused(Task<ProcessWatchdog?> starting)
+    {
+        try
+        {
+            starting.Wait();
+        }
+        catch (AggregateException)
+        {
+            // It never started: nothing to dismiss.
+            return;
+        }
+
+        using var watchdog = starting.Result;
+        watchdog?.Dismiss();
     }
 
     // The watchdog runs with repro's own environment, not the child's: nothing the project sets can change how it runs.
@@ -303,6 +351,14 @@ public static class ChildProcessRunner
 
             var alive = _tree.Refresh().Alive;
             Note(alive);
+            if (alive.Count == 0 && !_killed)
+            {
+                // Nothing of the tree is left (the usual end): this scan, made after the child exited, is the one that
+                // KillAllAsync would make again before it found nothing to kill.
+                _killed = true;
+                return [];
+            }
+
             if (leftovers.Count > 0 && !_killed)
             {
                 if (!_signalled)

@@ -278,4 +278,52 @@ public sealed class HashCacheTests : IDisposable
         Assert.Null(cache.TryGet("/data/a.csv", status));
         Assert.Contains("is a folder, not a file", Assert.Single(warnings), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void OpenOnFirstUse_NothingToLookUpOrStore_CreatesNoFile()
+    {
+        var status = new FileStatus(FileKind.Regular, 10, 1_000, 2_000, 42, 7, HasIdentity: true);
+
+        using (var cache = HashCache.OpenOnFirstUse(_directory.Store))
+        {
+            Assert.Empty(cache.TryGetAll([]));
+            Assert.Empty(cache.TryGuessAll([]));
+            cache.RememberAll([]);
+            Assert.Equal(0, cache.PutAll([new CacheEntry("/data/a.csv", status, Sha)], DateTimeOffset.UnixEpoch));
+        }
+
+        Assert.False(File.Exists(Path.Combine(_directory.Store, HashCache.FileName)));
+    }
+
+    [Fact]
+    public void OpenOnFirstUse_FirstStore_CreatesTheFileAndKeepsWhatWasStored()
+    {
+        var status = new FileStatus(FileKind.Regular, 10, 1_000, 2_000, 42, 7, HasIdentity: true);
+
+        using (var cache = HashCache.OpenOnFirstUse(_directory.Store))
+        {
+            Assert.Equal(1, cache.PutAll([new CacheEntry("/data/a.csv", status, Sha)], FarFuture));
+        }
+
+        using var again = HashCache.OpenOnFirstUse(_directory.Store);
+        Assert.Equal(Sha, again.TryGet("/data/a.csv", status));
+    }
+
+    [Fact]
+    public void OpenOnFirstUse_DamagedFile_IsSetAsideWithAWarningAtFirstUse()
+    {
+        Directory.CreateDirectory(_directory.Store);
+        var path = Path.Combine(_directory.Store, HashCache.FileName);
+        File.WriteAllBytes(path, [.. Enumerable.Range(0, 8192).Select(i => (byte)(i * 7 + 3))]);
+        var warnings = new List<string>();
+        var status = new FileStatus(FileKind.Regular, 10, 1_000, 2_000, 42, 7, HasIdentity: true);
+
+        using var cache = HashCache.OpenOnFirstUse(_directory.Store, warnings.Add);
+        Assert.Empty(warnings);
+        cache.PutAll([new CacheEntry("/data/a.csv", status, Sha)], FarFuture);
+
+        Assert.Equal(Sha, cache.TryGet("/data/a.csv", status));
+        Assert.Contains("was damaged", Assert.Single(warnings), StringComparison.Ordinal);
+        Assert.Single(Directory.GetFiles(_directory.Store, HashCache.FileName + ".damaged-*"));
+    }
 }

@@ -144,12 +144,12 @@ internal static class StoreBenchmark
         var clock = Stopwatch.StartNew();
         var outputs = await fingerprinter.FingerprintOutputsAsync(directory, [DataSpec.Output("data")], CancellationToken.None);
         var seconds = clock.Elapsed.TotalSeconds;
-        if (!outputs.Records[0].Files.Select(f => f.Sha256).SequenceEqual(digests) || fingerprinter.OutputsCopied != 0)
+        if (!outputs.Records[0].Files.Select(f => f.Sha256).SequenceEqual(digests) || fingerprinter.CopiedByContent != 0)
         {
             throw new InvalidOperationException("outputs with expected digests were copied or recorded with other digests");
         }
 
-        outcomes.Add($"outputs expected: {fingerprinter.OutputsConfirmed} confirmed, {fingerprinter.OutputsCopied} copied");
+        outcomes.Add($"outputs expected: {fingerprinter.ConfirmedFromExpectation} confirmed, {fingerprinter.CopiedByContent} copied");
         return seconds;
     }
 

@@ -28,7 +28,9 @@ public sealed class CacheLock : IDisposable
     // Linux EWOULDBLOCK, macOS EWOULDBLOCK, Windows ERROR_SHARING_VIOLATION and ERROR_LOCK_VIOLATION.
     private static readonly int[] ContentionCodes = [11, 35, unchecked((int)0x80070020), unchecked((int)0x80070021)];
 
-    private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(20);
+    /// <summary>How long a waiter first sleeps before it tries again; <see cref="NextPoll"/> gives the sleeps after.</summary>
+    internal static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(20);
+
     private static readonly TimeSpan LongestPoll = TimeSpan.FromMilliseconds(250);
 
     private readonly FileStream _stream;
@@ -72,9 +74,12 @@ public sealed class CacheLock : IDisposable
             }
 
             await Task.Delay(delay, cancellationToken);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LongestPoll.Ticks));
+            delay = NextPoll(delay);
         }
     }
+
+    /// <summary>The sleep after <paramref name="delay"/>: twice as long, up to a quarter of a second.</summary>
+    internal static TimeSpan NextPoll(TimeSpan delay) => TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LongestPoll.Ticks));
 
     /// <summary>Takes the lock if it is free now.</summary>
     /// <param name="path">The lock file.</param>

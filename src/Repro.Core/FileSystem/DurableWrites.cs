@@ -89,16 +89,7 @@ public sealed class DurableWrites
     public void MoveTo(DurableWrites other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        List<(string Target, string Temporary)> staged;
-        List<string> written;
-        lock (_lock)
-        {
-            staged = [.. _staged];
-            written = [.. _written];
-            _staged.Clear();
-            _written.Clear();
-        }
-
+        var (staged, written) = TakeAll();
         other.Add(staged, written);
     }
 
@@ -114,15 +105,7 @@ public sealed class DurableWrites
     /// <exception cref="UnauthorizedAccessException">Same as above.</exception>
     public void Commit(Action? afterRenames = null)
     {
-        List<(string Target, string Temporary)> staged;
-        List<string> written;
-        lock (_lock)
-        {
-            staged = [.. _staged];
-            written = [.. _written];
-            _staged.Clear();
-            _written.Clear();
-        }
+        var (staged, written) = TakeAll();
 
         if (staged.Count == 0 && written.Count == 0)
         {
@@ -164,17 +147,24 @@ public sealed class DurableWrites
     /// <summary>Deletes the staged files' temporary copies and forgets every waiting file (a run that never started).</summary>
     public void Discard()
     {
-        List<(string Target, string Temporary)> staged;
-        lock (_lock)
-        {
-            staged = [.. _staged];
-            _staged.Clear();
-            _written.Clear();
-        }
+        var (staged, _) = TakeAll();
 
         foreach (var (_, temporary) in staged)
         {
             TryDelete(temporary);
+        }
+    }
+
+    // Every waiting file, forgotten here: whoever takes them commits, hands on or deletes them.
+    private (List<(string Target, string Temporary)> Staged, List<string> Written) TakeAll()
+    {
+        lock (_lock)
+        {
+            List<(string Target, string Temporary)> staged = [.. _staged];
+            List<string> written = [.. _written];
+            _staged.Clear();
+            _written.Clear();
+            return (staged, written);
         }
     }
 

@@ -138,9 +138,14 @@ public sealed class Fingerprinter
 
     private static IEnumerable<ResolvedFile> JustWritten(IEnumerable<ResolvedFile> files, DateTimeOffset now)
     {
-        var racyFrom = NativeFiles.ToUnixNs(now.UtcDateTime - HashCache.DefaultRacyMargin);
-        return files.Where(f => f.Status is { } status && (status.ModifiedNs >= racyFrom || status.ChangedNs >= racyFrom));
+        var trustedBefore = TrustedBefore(now);
+        return files.Where(f => f.Status is { } status && !IsTrustworthy(status, trustedBefore));
     }
+
+    // A status proves content only when its times were already outside the hash cache's racy margin when hashing began.
+    private static long TrustedBefore(DateTimeOffset started) => NativeFiles.ToUnixNs(started.UtcDateTime - HashCache.DefaultRacyMargin);
+
+    private static bool IsTrustworthy(FileStatus status, long trustedBefore) => status.ModifiedNs < trustedBefore && status.ChangedNs < trustedBefore;
 
     private static List<Resolution> Resolve(string projectDirectory, IReadOnlyList<DataSpec> specs)
     {
@@ -234,11 +239,11 @@ public sealed class Fingerprinter
 
         var outcomes = await FileHasher.HashAllAsync(toHash, _engine, cancellationToken);
         // Only a measurement the hash cache would keep proves the content later, from the status alone.
-        var trustedBefore = NativeFiles.ToUnixNs(started.UtcDateTime - HashCache.DefaultRacyMargin);
+        var trustedBefore = TrustedBefore(started);
         for (var i = 0; i < toHash.Count; i++)
         {
             var status = outcomes[i].Status;
-            var trusted = status.ModifiedNs < trustedBefore && status.ChangedNs < trustedBefore ? status : (FileStatus?)null;
+            var trusted = IsTrustworthy(status, trustedBefore) ? status : (FileStatus?)null;
             digests[toHash[i].Path] = new Digest(outcomes[i].Sha256, status.Size, trusted);
         }
 

@@ -73,6 +73,7 @@ internal static class GitIndexFile
         // The output is about as long as the paths plus 50 bytes an entry: start near that and let it grow.
         using var output = new MemoryStream(checked((int)Math.Min(index.Length + (count * 16L), int.MaxValue / 2)));
         var position = 12;
+        // Version 4 builds each path on the previous one, in this buffer; earlier versions hold it whole in the entry.
         var path = new byte[4096];
         var pathLength = 0;
         Span<byte> line = stackalloc byte[6 + 1 + (2 * Sha1Length) + 1 + 1 + 1];
@@ -92,6 +93,7 @@ internal static class GitIndexFile
                 return null;  // a sparse index's folder entry: git expands those, this reader does not
             }
 
+            ReadOnlySpan<byte> current;
             var nameStart = fixedLength;
             if ((flags & ExtendedFlag) != 0)
             {
@@ -127,6 +129,7 @@ internal static class GitIndexFile
 
                 rest[..end].CopyTo(path.AsSpan(pathLength));
                 pathLength += end;
+                current = path.AsSpan(0, pathLength);
                 position += nameStart + varintLength + end + 1;
             }
             else
@@ -138,13 +141,7 @@ internal static class GitIndexFile
                     return null;
                 }
 
-                if (end > path.Length)
-                {
-                    Array.Resize(ref path, Math.Max(path.Length * 2, end));
-                }
-
-                name[..end].CopyTo(path);
-                pathLength = end;
+                current = name[..end];
 
                 // One to eight NULs pad each entry to a multiple of eight bytes.
                 position += (nameStart + end + 8) & ~7;
@@ -163,7 +160,7 @@ internal static class GitIndexFile
             line[written++] = (byte)('0' + ((flags >> 12) & 3));
             line[written++] = (byte)'\t';
             output.Write(line[..written]);
-            output.Write(path, 0, pathLength);
+            output.Write(current);
             output.WriteByte(0);
         }
 

@@ -78,9 +78,6 @@ public sealed class PythonEnvironmentCache
     // Builds one call may make before it gives up on an environment that keeps disappearing (removed by another process).
     private const int MaxBuilds = 3;
 
-    private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(20);
-    private static readonly TimeSpan LongestPoll = TimeSpan.FromMilliseconds(250);
-
     /// <summary>Creates the cache under <paramref name="cacheRoot"/> (see <see cref="CacheRoot.Resolve"/>).</summary>
     /// <param name="cacheRoot">The repro cache folder; environments go in its <c>python/</c> folder.</param>
     public PythonEnvironmentCache(string cacheRoot)
@@ -131,7 +128,7 @@ public sealed class PythonEnvironmentCache
 
         var rebuild = request.Rebuild;
         var builds = 0;
-        var poll = FirstPoll;
+        var poll = CacheLock.FirstPoll;
         while (true)
         {
             if (!rebuild)
@@ -162,7 +159,7 @@ public sealed class PythonEnvironmentCache
 
                 // Two processes that keep finding each other's shared lock must not stay in step.
                 await Task.Delay(poll * (0.5 + (Random.Shared.NextDouble() / 2)), cancellationToken);
-                poll = TimeSpan.FromTicks(Math.Min(poll.Ticks * 2, LongestPoll.Ticks));
+                poll = CacheLock.NextPoll(poll);
                 continue;
             }
 

@@ -74,18 +74,25 @@ public static class ChildEnvironmentBuilder
         }
 
         var determinism = new List<DeterminismVariable>();
-        var runVariables = new (string Name, string Value, string Reason)[]
-        {
-            ("REPRO_RUN_ID", inputs.RunId, "the run's id, for the entry point and Repro.Sdk"),
-            ("REPRO_RUN_DIR", inputs.RunDirectory, "the run folder, where Repro.Sdk writes its report"),
-            ("REPRO_SEED", inputs.Seed.ToString(CultureInfo.InvariantCulture), "the run's seed, for the entry point to seed every generator from"),
-            ("REPRO_PARAMS_FILE", inputs.ParametersFile, "JSON object of the resolved parameters"),
-            ("REPRO_METRICS_FILE", inputs.MetricsFile, "where the entry point writes its metrics (JSON object of name to number)"),
-        };
+        // Records and plain loops, not LINQ over (name, value, reason) tuples: generic code over a value tuple is left
+        // to the JIT by ReadyToRun, and every run builds this environment before its child starts.
+        DeterminismSwitch[] runVariables =
+        [
+            new("REPRO_RUN_ID", inputs.RunId, "the run's id, for the entry point and Repro.Sdk"),
+            new("REPRO_RUN_DIR", inputs.RunDirectory, "the run folder, where Repro.Sdk writes its report"),
+            new("REPRO_SEED", inputs.Seed.ToString(CultureInfo.InvariantCulture), "the run's seed, for the entry point to seed every generator from"),
+            new("REPRO_PARAMS_FILE", inputs.ParametersFile, "JSON object of the resolved parameters"),
+            new("REPRO_METRICS_FILE", inputs.MetricsFile, "where the entry point writes its metrics (JSON object of name to number)"),
+        ];
 
         if (replay is not null)
         {
-            var afresh = RunVariableNames.Concat(inputs.AdditionalRunVariables.Select(variable => variable.Name)).ToHashSet(StringComparer.Ordinal);
+            var afresh = new HashSet<string>(RunVariableNames, StringComparer.Ordinal);
+            foreach (var variable in inputs.AdditionalRunVariables)
+            {
+                afresh.Add(variable.Name);
+            }
+
             foreach (var recorded in replay)
             {
                 if (!afresh.Contains(recorded.Name))
@@ -97,7 +104,9 @@ public static class ChildEnvironmentBuilder
         }
         else
         {
-            foreach (var (name, value, reason) in Switches(inputs).Concat(inputs.AdditionalSwitches.Select(extra => (extra.Name, extra.Value, extra.Reason))))
+            var switches = Switches(inputs);
+            switches.AddRange(inputs.AdditionalSwitches);
+            foreach (var (name, value, reason) in switches)
             {
                 if (environment.TryGetValue(name, out var existing))
                 {
@@ -111,7 +120,7 @@ public static class ChildEnvironmentBuilder
             }
         }
 
-        foreach (var (name, value, reason) in runVariables.Concat(inputs.AdditionalRunVariables.Select(extra => (extra.Name, extra.Value, extra.Reason))))
+        foreach (var (name, value, reason) in (List<DeterminismSwitch>)[.. runVariables, .. inputs.AdditionalRunVariables])
         {
             environment[name] = value;
             determinism.Add(new DeterminismVariable(name, value, VariableSetter.Repro, reason));
@@ -120,25 +129,28 @@ public static class ChildEnvironmentBuilder
         return new ChildEnvironment(environment, determinism);
     }
 
-    private static IEnumerable<(string Name, string Value, string Reason)> Switches(ChildEnvironmentInputs inputs)
+    private static List<DeterminismSwitch> Switches(ChildEnvironmentInputs inputs)
     {
-        yield return ("PYTHONHASHSEED", inputs.Seed.ToString(CultureInfo.InvariantCulture), "Python salts str/bytes hashes at interpreter start; set/dict iteration order depends on it");
-        yield return ("CUBLAS_WORKSPACE_CONFIG", ":4096:8", "cuBLAS picks non-deterministic reduction workspaces unless this is set before a handle is created");
-        yield return ("TF_DETERMINISTIC_OPS", "1", "TensorFlow selects deterministic GPU kernels only when this is set at import");
-        yield return ("TF_CUDNN_DETERMINISTIC", "1", "TensorFlow's cuDNN autotuning picks algorithms non-deterministically unless this is set at import");
+        var switches = new List<DeterminismSwitch>();
+        switches.Add(new("PYTHONHASHSEED", inputs.Seed.ToString(CultureInfo.InvariantCulture), "Python salts str/bytes hashes at interpreter start; set/dict iteration order depends on it"));
+        switches.Add(new("CUBLAS_WORKSPACE_CONFIG", ":4096:8", "cuBLAS picks non-deterministic reduction workspaces unless this is set before a handle is created"));
+        switches.Add(new("TF_DETERMINISTIC_OPS", "1", "TensorFlow selects deterministic GPU kernels only when this is set at import"));
+        switches.Add(new("TF_CUDNN_DETERMINISTIC", "1", "TensorFlow's cuDNN autotuning picks algorithms non-deterministically unless this is set at import"));
         if (inputs.CommitTime is { } commitTime)
         {
-            yield return ("SOURCE_DATE_EPOCH", commitTime.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), "tools that embed timestamps (zip entries, archives, builds) use this fixed time: the commit time");
+            switches.Add(new("SOURCE_DATE_EPOCH", commitTime.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), "tools that embed timestamps (zip entries, archives, builds) use this fixed time: the commit time"));
         }
 
         if (inputs.Threads is { } threads)
         {
             var count = threads.ToString(CultureInfo.InvariantCulture);
-            yield return ("OMP_NUM_THREADS", count, "OpenMP sizes its thread pool at load; reduction order depends on the thread count");
-            yield return ("MKL_NUM_THREADS", count, "MKL sizes its thread pool at load; reduction order depends on the thread count");
-            yield return ("OPENBLAS_NUM_THREADS", count, "OpenBLAS sizes its thread pool at load; reduction order depends on the thread count");
-            yield return ("MKL_DYNAMIC", "FALSE", "stops MKL from changing the thread count at run time");
-            yield return ("OMP_DYNAMIC", "FALSE", "stops OpenMP from changing the thread count at run time");
+            switches.Add(new("OMP_NUM_THREADS", count, "OpenMP sizes its thread pool at load; reduction order depends on the thread count"));
+            switches.Add(new("MKL_NUM_THREADS", count, "MKL sizes its thread pool at load; reduction order depends on the thread count"));
+            switches.Add(new("OPENBLAS_NUM_THREADS", count, "OpenBLAS sizes its thread pool at load; reduction order depends on the thread count"));
+            switches.Add(new("MKL_DYNAMIC", "FALSE", "stops MKL from changing the thread count at run time"));
+            switches.Add(new("OMP_DYNAMIC", "FALSE", "stops OpenMP from changing the thread count at run time"));
         }
+
+        return switches;
     }
 }

@@ -101,7 +101,17 @@ public static class CommandRenderer
             }
         }
 
-        var extras = given.Where(pair => !quoted.ContainsKey(pair.Key)).ToList();
+        // A loop, not Where(...).ToList() over key-value pairs: LINQ generic over a struct is left to the JIT by
+        // ReadyToRun, and every run renders its command.
+        var extras = new List<KeyValuePair<string, string>>();
+        foreach (var pair in given)
+        {
+            if (!quoted.ContainsKey(pair.Key))
+            {
+                extras.Add(pair);
+            }
+        }
+
         var command = CommandTemplate.Fill(entryPoint, quoted) + Extras(extras, records);
         return Rendered(entryPoint, new EntryPointRecord(entryPoint.Name, EntryPointKind.Declared), records, command, diagnostics) with
         {

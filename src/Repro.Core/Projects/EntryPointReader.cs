@@ -23,9 +23,17 @@ internal static class EntryPointReader
 
         WarnAboutNonTextKey(entry.Key, what, $"mlflow run -e {name} cannot select it", Warn);
         var mapping = entry.Value.ExpectMapping(what);
-        foreach (var (key, first) in mapping.DescendantsAndSelf().OfType<YamlTreeMapping>().SelectMany(node => node.Duplicates))
+        // Loops rather than SelectMany over the (key, first) pairs: LINQ generic over a value tuple is code ReadyToRun
+        // leaves to the JIT, and every run reads its entry point.
+        foreach (var node in mapping.DescendantsAndSelf())
         {
-            Warn(key, DuplicateMessage(key, first));
+            if (node is YamlTreeMapping { Duplicates: var duplicates })
+            {
+                foreach (var (key, first) in duplicates)
+                {
+                    Warn(key, DuplicateMessage(key, first));
+                }
+            }
         }
 
         foreach (var unknown in mapping.Entries.Where(item => !s_keys.Contains(item.Name, StringComparer.Ordinal)))

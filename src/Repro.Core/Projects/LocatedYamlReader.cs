@@ -135,14 +135,27 @@ internal sealed class LocatedYamlReader
         var places = new Dictionary<string, int>(StringComparer.Ordinal);
         var duplicates = new List<(YamlTreeScalar Key, YamlTreeScalar First)>();
         var ownFirst = new Dictionary<string, YamlTreeScalar>(StringComparer.Ordinal);
-        foreach (var (entry, isOwn) in merged.Select(entry => (entry, false)).Concat(own.Select(entry => (entry, true))))
+        // Two plain loops, not a Concat of (entry, isOwn) tuples: LINQ generic over a value tuple is code ReadyToRun
+        // leaves to the JIT, and every command that reads an MLproject comes here.
+        foreach (var entry in merged)
+        {
+            Place(entry);
+        }
+
+        foreach (var entry in own)
         {
             var identity = KeyIdentity(entry.Key);
-            if (isOwn && !ownFirst.TryAdd(identity, entry.Key))
+            if (!ownFirst.TryAdd(identity, entry.Key))
             {
                 duplicates.Add((entry.Key, ownFirst[identity]));
             }
 
+            Place(entry, identity);
+        }
+
+        void Place(YamlTreeEntry entry, string? identity = null)
+        {
+            identity ??= KeyIdentity(entry.Key);
             if (places.TryGetValue(identity, out var place))
             {
                 entries[place] = entry with { DictKey = entries[place].DictKey };

@@ -37,9 +37,7 @@ public sealed record PreparedEntryPoint(
     {
         ArgumentNullException.ThrowIfNull(loaded);
         var rendered = CommandRenderer.Render(loaded.Project, entryPoint, parameters, shell);
-        List<ProjectDiagnostic> diagnostics = [.. loaded.Diagnostics.Concat(rendered.Diagnostics)
-            .OrderBy(diagnostic => diagnostic.Location?.Line ?? 0)
-            .ThenBy(diagnostic => diagnostic.Location?.Column ?? 0)];
+        var diagnostics = ProjectDiagnostic.InFileOrder([.. loaded.Diagnostics, .. rendered.Diagnostics]);
         if (strict)
         {
             ProjectDiagnostic.ThrowIfAny(diagnostics);

@@ -52,6 +52,40 @@ public sealed record ProjectDiagnostic(DiagnosticSeverity Severity, SourceLocati
         throw first.Location is { } location ? new InputException(location, message) : new InputException(message);
     }
 
+    /// <summary>
+    /// <paramref name="diagnostics"/> in the order of the file (line, then column; findings about the whole project,
+    /// which have no location, first), those at the same place in the order given.
+    /// </summary>
+    /// <remarks>
+    /// A plain stable insertion sort, not LINQ's OrderBy/ThenBy: those are generic over their int keys, code that
+    /// ReadyToRun leaves to the JIT, and every run sorts its handful of warnings here before it starts.
+    /// </remarks>
+    public static List<ProjectDiagnostic> InFileOrder(IEnumerable<ProjectDiagnostic> diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        var sorted = new List<ProjectDiagnostic>(diagnostics);
+        for (var i = 1; i < sorted.Count; i++)
+        {
+            var item = sorted[i];
+            var j = i - 1;
+            while (j >= 0 && ComparePlaces(sorted[j], item) > 0)
+            {
+                sorted[j + 1] = sorted[j];
+                j--;
+            }
+
+            sorted[j + 1] = item;
+        }
+
+        return sorted;
+    }
+
+    private static int ComparePlaces(ProjectDiagnostic a, ProjectDiagnostic b)
+    {
+        var byLine = (a.Location?.Line ?? 0).CompareTo(b.Location?.Line ?? 0);
+        return byLine != 0 ? byLine : (a.Location?.Column ?? 0).CompareTo(b.Location?.Column ?? 0);
+    }
+
     /// <inheritdoc />
     public override string ToString() => Location is { } location ? $"{location}: {SeverityName}: {Message}" : $"{SeverityName}: {Message}";
 }

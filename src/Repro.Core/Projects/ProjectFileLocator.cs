@@ -24,24 +24,51 @@ internal static class ProjectFileLocator
     /// <param name="displayDirectory">The directory as the user named it, for messages.</param>
     public static string? Find(string directory, string displayDirectory)
     {
-        string[] matches;
+        // Plain loops rather than LINQ's GroupBy/OrderBy/ThenBy: those are generic over bool and int keys, code that
+        // ReadyToRun leaves to the JIT, and every command that reads an MLproject starts here.
+        var matches = new List<string>();
         try
         {
-            matches = [.. System.IO.Directory.EnumerateFiles(directory)
-                .Select(Path.GetFileName)
-                .OfType<string>()
-                .Where(name => s_names.Contains(name, StringComparer.OrdinalIgnoreCase))
-                .Order(StringComparer.Ordinal)];
+            foreach (var path in System.IO.Directory.EnumerateFiles(directory))
+            {
+                if (Path.GetFileName(path) is { } name && Array.FindIndex(s_names, known => known.Equals(name, StringComparison.OrdinalIgnoreCase)) >= 0)
+                {
+                    matches.Add(name);
+                }
+            }
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             throw new StoreException($"cannot list the project directory '{displayDirectory}': {exception.Message}", exception);
         }
 
-        var files = matches
-            .GroupBy(name => Identity(Path.Join(directory, name)), StringComparer.Ordinal)
-            .Select(sameFile => sameFile.OrderBy(name => IsLink(Path.Join(directory, name))).ThenBy(name => Array.FindIndex(s_names, known => known.Equals(name, StringComparison.OrdinalIgnoreCase))).First())
-            .ToList();
+        matches.Sort(StringComparer.Ordinal);
+
+        // One name per file (grouped by identity, in the order the groups first appear): the one that is not a link,
+        // and among those the first in s_names.
+        var identities = new List<string>();
+        var files = new List<string>();
+        foreach (var name in matches)
+        {
+            var identity = Identity(Path.Join(directory, name));
+            var group = identities.IndexOf(identity);
+            if (group < 0)
+            {
+                identities.Add(identity);
+                files.Add(name);
+            }
+            else if (IsPreferred(name, files[group]))
+            {
+                files[group] = name;
+            }
+        }
+
+        bool IsPreferred(string name, string chosen)
+        {
+            var (link, chosenLink) = (IsLink(Path.Join(directory, name)), IsLink(Path.Join(directory, chosen)));
+            return link != chosenLink ? !link : RankOf(name) < RankOf(chosen);
+        }
+
         return files switch
         {
             [var single] => single,
@@ -57,4 +84,6 @@ internal static class ProjectFileLocator
             : NativeFiles.RealPath(path) ?? path;
 
     private static bool IsLink(string path) => new FileInfo(path).LinkTarget is not null;
+
+    private static int RankOf(string name) => Array.FindIndex(s_names, known => known.Equals(name, StringComparison.OrdinalIgnoreCase));
 }

@@ -52,6 +52,26 @@ public sealed class ChildEnvironmentBuilderTests
     }
 
     [Fact]
+    public void Build_EveryKindOfVariable_RecordsSwitchesThenRunVariablesEachInTheOrderGiven()
+    {
+        var inputs = Inputs(threads: 2) with
+        {
+            AdditionalSwitches = [new("PL_GLOBAL_SEED", "42", "Lightning seeds from it")],
+            AdditionalRunVariables = [new("PYTHONPATH", "/store/python-hook", "the hook first")],
+        };
+
+        var child = ChildEnvironmentBuilder.Build(inputs, new Dictionary<string, string>());
+
+        Assert.Equal(
+            [
+                "PYTHONHASHSEED", "CUBLAS_WORKSPACE_CONFIG", "TF_DETERMINISTIC_OPS", "TF_CUDNN_DETERMINISTIC", "SOURCE_DATE_EPOCH",
+                "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_DYNAMIC", "OMP_DYNAMIC", "PL_GLOBAL_SEED",
+                "REPRO_RUN_ID", "REPRO_RUN_DIR", "REPRO_SEED", "REPRO_PARAMS_FILE", "REPRO_METRICS_FILE", "PYTHONPATH",
+            ],
+            child.Determinism.Select(variable => variable.Name));
+    }
+
+    [Fact]
     public void Build_Threads_PinEveryPoolAndTurnDynamicAdjustmentOff()
     {
         var child = ChildEnvironmentBuilder.Build(Inputs(threads: 3), new Dictionary<string, string>());

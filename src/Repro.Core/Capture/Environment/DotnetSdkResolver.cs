@@ -157,11 +157,19 @@ internal static class DotnetSdkResolver
             return null;
         }
 
-        var installed = Directory.EnumerateDirectories(sdkFolder)
-            .Order(StringComparer.Ordinal)
-            .Select(folder => (Folder: folder, Version: DotnetSdkVersion.Parse(Path.GetFileName(folder))))
-            .Where(candidate => candidate.Version is not null && File.Exists(Path.Combine(candidate.Folder, SdkMarkerFile)))
-            .Select(candidate => candidate.Version!);
+        // A plain loop, not LINQ over (folder, version) tuples: generic code over a value tuple is left to the JIT by
+        // ReadyToRun, and every run resolves the SDK.
+        var folders = Directory.GetDirectories(sdkFolder);
+        Array.Sort(folders, StringComparer.Ordinal);
+        var installed = new List<DotnetSdkVersion>(folders.Length);
+        foreach (var folder in folders)
+        {
+            if (DotnetSdkVersion.Parse(Path.GetFileName(folder)) is { } version && File.Exists(Path.Combine(folder, SdkMarkerFile)))
+            {
+                installed.Add(version);
+            }
+        }
+
         return Choose(settings, installed);
     }
 

@@ -251,7 +251,9 @@ public static class ChildProcessRunner
                 }
 
                 peak = Math.Max(peak, sum);
-                await Task.Delay(SampleInterval, stop).ConfigureAwait(false);
+                // The child's exit cancels the wait: that ends the loop, without an exception thrown and caught at
+                // every run's end.
+                await Task.Delay(SampleInterval, stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
         catch (OperationCanceledException)

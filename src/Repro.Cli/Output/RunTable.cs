@@ -17,26 +17,63 @@ internal static class RunTable
             return "no runs\n";
         }
 
+        // Loops, not LINQ: Select over the key-value pairs of parameters and metrics and Select with an index are
+        // generic over structs, code that ReadyToRun leaves to the JIT at every `repro list`.
         var header = new[] { "RUN", "ENTRY", "STATUS", "STARTED (UTC)", "DURATION", "PARAMETERS", "METRICS" };
-        var rows = runs.Select(run => run.Problem is { } problem
-            ? [run.RunId, "-", StatusText(run), "-", "-", "-", problem]
-            : new[]
+        var rows = new List<string[]>(runs.Count);
+        foreach (var run in runs)
         {
-            run.RunId,
-            run.EntryPoint,
-            StatusText(run),
-            run.StartedAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-",
-            run.DurationSeconds is { } seconds ? Durations.Format(seconds) : "-",
-            Truncate(string.Join(" ", run.Parameters.Select(pair => $"{pair.Key}={pair.Value}"))),
-            Truncate(string.Join(" ", run.Metrics.Select(pair => $"{pair.Key}={pair.Value.ToString("G4", CultureInfo.InvariantCulture)}"))),
-        }).ToList();
+            rows.Add(run.Problem is { } problem
+                ? [run.RunId, "-", StatusText(run), "-", "-", "-", problem]
+                :
+                [
+                    run.RunId,
+                    run.EntryPoint,
+                    StatusText(run),
+                    run.StartedAt is { } startedAt ? UtcTimes.Spaced(startedAt.UtcDateTime) : "-",
+                    run.DurationSeconds is { } seconds ? Durations.Format(seconds) : "-",
+                    Truncate(Pairs(run.Parameters)),
+                    Truncate(Pairs(run.Metrics)),
+                ]);
+        }
 
-        var widths = header.Select((title, column) => Math.Max(title.Length, rows.Max(row => row[column].Length))).ToArray();
+        var widths = new int[header.Length];
+        for (var column = 0; column < header.Length; column++)
+        {
+            widths[column] = header[column].Length;
+            foreach (var row in rows)
+            {
+                widths[column] = Math.Max(widths[column], row[column].Length);
+            }
+        }
+
         var text = new StringBuilder();
         AppendRow(text, header, widths);
         foreach (var row in rows)
         {
             AppendRow(text, row, widths);
+        }
+
+        return text.ToString();
+    }
+
+    private static string Pairs(IReadOnlyDictionary<string, string> parameters)
+    {
+        var text = new StringBuilder();
+        foreach (var (key, value) in parameters)
+        {
+            text.Append(text.Length > 0 ? " " : string.Empty).Append(key).Append('=').Append(value);
+        }
+
+        return text.ToString();
+    }
+
+    private static string Pairs(IReadOnlyDictionary<string, double> metrics)
+    {
+        var text = new StringBuilder();
+        foreach (var (key, value) in metrics)
+        {
+            text.Append(text.Length > 0 ? " " : string.Empty).Append(key).Append('=').Append(value.ToString("G4", CultureInfo.InvariantCulture));
         }
 
         return text.ToString();

@@ -101,8 +101,8 @@ public sealed class RunIndex : IDisposable
         command.Parameters.AddWithValue("$verdict", (object?)summary.Verdict?.ToString() ?? DBNull.Value);
         command.Parameters.AddWithValue("$started", summary.StartedAt?.ToString("O", CultureInfo.InvariantCulture) ?? (object)DBNull.Value);
         command.Parameters.AddWithValue("$duration", (object?)summary.DurationSeconds ?? DBNull.Value);
-        command.Parameters.AddWithValue("$parameters", JsonSerializer.Serialize(summary.Parameters, RunIndexJsonContext.Default.IReadOnlyDictionaryStringString));
-        command.Parameters.AddWithValue("$metrics", JsonSerializer.Serialize(summary.Metrics, RunIndexJsonContext.Default.IReadOnlyDictionaryStringDouble));
+        command.Parameters.AddWithValue("$parameters", RunIndexJson.Write(summary.Parameters));
+        command.Parameters.AddWithValue("$metrics", RunIndexJson.Write(summary.Metrics));
         command.Parameters.AddWithValue("$pulled", File.Exists(Path.Combine(_store.RunsDirectory, summary.RunId, RunFolder.PulledMarkerFileName)) ? 1 : 0);
         command.Parameters.AddWithValue("$job", (object?)summary.JobId ?? DBNull.Value);
         command.Parameters.AddWithValue("$ticks", manifestWriteTicks);
@@ -230,8 +230,8 @@ public sealed class RunIndex : IDisposable
                 Verifies: reader.IsDBNull(5) ? null : reader.GetString(5),
                 StartedAt: reader.IsDBNull(6) ? null : DateTimeOffset.Parse(reader.GetString(6), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
                 DurationSeconds: reader.IsDBNull(7) ? null : reader.GetDouble(7),
-                Parameters: JsonSerializer.Deserialize(reader.GetString(8), RunIndexJsonContext.Default.IReadOnlyDictionaryStringString) ?? new Dictionary<string, string>(),
-                Metrics: JsonSerializer.Deserialize(reader.GetString(9), RunIndexJsonContext.Default.IReadOnlyDictionaryStringDouble) ?? new Dictionary<string, double>(),
+                Parameters: RunIndexJson.ReadParameters(reader.GetString(8)),
+                Metrics: RunIndexJson.ReadMetrics(reader.GetString(9)),
                 Verdict: reader.IsDBNull(10) ? null : Enum.Parse<Verdict>(reader.GetString(10)))
             {
                 Pulled = reader.GetInt64(11) != 0,

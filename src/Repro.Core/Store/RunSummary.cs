@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Repro.Core.Runs;
 
 namespace Repro.Core.Store;
@@ -84,7 +83,3 @@ public sealed record RunSummary(
 /// <param name="Limit">At most this many (newest first); null for all.</param>
 public sealed record RunQuery(string? EntryPoint = null, RunStatus? Status = null, string? ExperimentName = null, int? Limit = null);
 
-[JsonSourceGenerationOptions(NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
-[JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
-[JsonSerializable(typeof(IReadOnlyDictionary<string, double>))]
-internal sealed partial class RunIndexJsonContext : JsonSerializerContext;

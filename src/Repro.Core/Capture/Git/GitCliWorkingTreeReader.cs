@@ -60,7 +60,9 @@ internal static class GitCliWorkingTreeReader
         // only when status had ended. Status first, as the patch waits for it; the listing (no lstat) ends well before.
         if (prefetched is not null)
         {
-            return FromPrefetchAsync(git, root, patchFile, excludedPrefix, listProjectPath, prefetched, onListing, cancellationToken);
+            // On a pool thread: a pass that has already ended would otherwise start the diff on the caller's thread
+            // and hold up its own reads (HEAD, branch and remote) for as long as starting a process takes.
+            return Task.Run(() => FromPrefetchAsync(git, root, patchFile, excludedPrefix, listProjectPath, prefetched, onListing, cancellationToken), CancellationToken.None);
         }
 
         var status = StartStatus(git, root, cancellationToken);

@@ -58,7 +58,10 @@ internal sealed class FreshCapture : ICaptureSource
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(listing);
-        return GitCapture.CaptureWithListingAsync(run.CodeDirectory, run.Folder.Path, made => listing.TrySetResult(made), cancellationToken);
+        // The status pass started with the run describes the tree as it was then: good for the code of a run whose
+        // stages since only read the project, not after a python_env environment was built (which may take minutes).
+        var prefetch = run.PythonEnvironment is null ? run.GitStatusPrefetch : null;
+        return GitCapture.CaptureWithListingAsync(run.CodeDirectory, run.Folder.Path, made => listing.TrySetResult(made), cancellationToken, prefetch);
     }
 
     /// <inheritdoc />

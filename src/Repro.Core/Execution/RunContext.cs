@@ -1,4 +1,5 @@
 using Repro.Core.Capture.Data;
+using Repro.Core.Capture.Git;
 using Repro.Core.Capture.Results;
 using Repro.Core.Environments.Python;
 using Repro.Core.Execution.Backends;
@@ -151,6 +152,9 @@ public sealed class RunContext : IDisposable
     /// <summary>The store's hash cache, closed with the run.</summary>
     public HashCache? HashCache { get; set; }
 
+    /// <summary>The git capture's status pass, started when the run began (<see cref="RunService"/>); null when none was.</summary>
+    internal GitStatusPrefetch? GitStatusPrefetch { get; set; }
+
     /// <summary>The store's object store: copies of outputs and metrics files.</summary>
     public ObjectStore? Objects { get; set; }
 
@@ -253,6 +257,7 @@ public sealed class RunContext : IDisposable
             ChildProcessRunner.DismissUnused(unused);
         }
 
+        GitStatusPrefetch?.Dispose();
         HashCache?.Dispose();
         FolderLock?.Dispose();
         PythonEnvironmentLease?.Dispose();

@@ -1,7 +1,9 @@
+using Repro.Core.Capture.Git;
 using Repro.Core.Diagnostics;
 using Repro.Core.Errors;
 using Repro.Core.Processes;
 using Repro.Core.Runs;
+using Repro.Core.Sources;
 using Repro.Core.Store;
 
 namespace Repro.Core.Execution;
@@ -21,18 +23,42 @@ public static class RunService
     /// <exception cref="InterruptedException">Interrupted before the entry point started; nothing was recorded.</exception>
     /// <exception cref="StoreException">repro could not read or write what it needs.</exception>
     /// <exception cref="GitException">git could not read the project's repository.</exception>
-    public static Task<RunOutcome> RunAsync(RunRequest request, Interruption interruption, CancellationToken cancellationToken) =>
-        RunAsync(request, interruption, RunStages.Default, cancellationToken);
+    public static Task<RunOutcome> RunAsync(RunRequest request, Interruption interruption, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+
+        // The code of a local project is captured with one git status pass over its working tree. Started now, it runs
+        // on the core that loading the project and rendering the command leave idle (on 100,000 files it takes longer
+        // than those stages together); the capture stage then takes it. A project from the git cache or a replay works
+        // in another folder; a bare repository has no working tree (the prefetch finds that and does nothing).
+        var local = request.Uri switch
+        {
+            null => request.ProjectDirectory,
+            { Kind: ProjectUriKind.LocalPath } uri when request.Version is null => Path.Combine(uri.Location, uri.Subdirectory),
+            _ => null,
+        };
+        var prefetch = local is not null && request.Replay is null && request.RecordedRun is null ? local : null;
+        return RunAsync(request, interruption, RunStages.Default, prefetch, cancellationToken);
+    }
 
     /// <summary>Runs an entry point through <paramref name="stages"/> and records it.</summary>
     /// <param name="request">What the user asked for.</param>
     /// <param name="interruption">Signals the user sends while it runs.</param>
     /// <param name="stages">The stages, in order; the last one saves the final manifest.</param>
     /// <param name="cancellationToken">Stops repro's own work.</param>
-    public static async Task<RunOutcome> RunAsync(RunRequest request, Interruption interruption, IReadOnlyList<IRunStage> stages, CancellationToken cancellationToken)
+    public static Task<RunOutcome> RunAsync(RunRequest request, Interruption interruption, IReadOnlyList<IRunStage> stages, CancellationToken cancellationToken) =>
+        RunAsync(request, interruption, stages, prefetchDirectory: null, cancellationToken);
+
+    private static async Task<RunOutcome> RunAsync(
+        RunRequest request, Interruption interruption, IReadOnlyList<IRunStage> stages, string? prefetchDirectory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stages);
         using var run = new RunContext(request, interruption);
+        if (prefetchDirectory is not null)
+        {
+            run.GitStatusPrefetch = GitStatusPrefetch.Start(prefetchDirectory, cancellationToken);
+        }
+
         try
         {
             foreach (var stage in stages)

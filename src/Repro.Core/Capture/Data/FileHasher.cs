@@ -9,9 +9,9 @@ namespace Repro.Core.Capture.Data;
 
 /// <summary>
 /// SHA-256 of files as fast as the machine allows. Files are hashed in parallel, one per processor, largest
-/// first, in <see cref="BufferSize"/> chunks; once no file is left waiting, the next chunk is read on another
-/// thread while the current one is hashed, so one large file keeps a second core busy copying. Memory is two
-/// buffers per worker whatever the file sizes. .NET's SHA-256 uses the platform library (OpenSSL on Linux, with
+/// first, in <see cref="BufferSize"/> chunks; once a worker has no file left to take, the others read their next
+/// chunk on another thread while the current one is hashed, so one large file keeps a second core busy copying.
+/// Memory is two buffers per worker whatever the file sizes. .NET's SHA-256 uses the platform library (OpenSSL on Linux, with
 /// the CPU's SHA extensions where it has them).
 /// </summary>
 public static class FileHasher
@@ -73,9 +73,13 @@ public static class FileHasher
         await using var reporter = ProgressReporter.Start(counter, options);
 
         var next = -1;
+        var workerCount = Math.Min(options.Workers, jobs.Count);
+
+        // Cores with nothing to hash: those no worker was started for, and those of workers that found the queue empty.
+        var idle = options.Workers - workerCount;
         void Work()
         {
-            using var worker = new Worker(options, bufferSize, counter, () => Volatile.Read(ref next) >= order.Length - 1);
+            using var worker = new Worker(options, bufferSize, counter, () => Volatile.Read(ref idle) > 0);
             int slot;
             while ((slot = Interlocked.Increment(ref next)) < order.Length)
             {
@@ -92,9 +96,11 @@ public static class FileHasher
                     throw;
                 }
             }
+
+            Interlocked.Increment(ref idle);
         }
 
-        var workers = Enumerable.Range(0, Math.Min(options.Workers, jobs.Count))
+        var workers = Enumerable.Range(0, workerCount)
             .Select(_ => Task.Factory.StartNew(Work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
             .ToArray();
         try
@@ -130,16 +136,16 @@ public static class FileHasher
     {
         private readonly HashEngineOptions _options;
         private readonly ProgressCounter _counter;
-        private readonly Func<bool> _queueEmpty;
+        private readonly Func<bool> _coreIdle;
         private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         private byte[] _current;
         private byte[] _ahead;
 
-        public Worker(HashEngineOptions options, int bufferSize, ProgressCounter counter, Func<bool> queueEmpty)
+        public Worker(HashEngineOptions options, int bufferSize, ProgressCounter counter, Func<bool> coreIdle)
         {
             _options = options;
             _counter = counter;
-            _queueEmpty = queueEmpty;
+            _coreIdle = coreIdle;
             _current = GC.AllocateUninitializedArray<byte>(bufferSize, pinned: true);
             _ahead = GC.AllocateUninitializedArray<byte>(bufferSize, pinned: true);
         }
@@ -180,10 +186,11 @@ public static class FileHasher
                 cancellationToken.ThrowIfCancellationRequested();
                 offset += read;
 
-                // A full buffer means more may follow. Once no file waits in the queue a core is idle or soon will
-                // be: fetch the next chunk there while this one is hashed. Before that every core is hashing, and
-                // handing reads between threads would only add switches.
-                var ahead = _options.ReadAhead && read == _current.Length && _queueEmpty()
+                // A full buffer means more may follow. Once a core has nothing left to hash, fetch the next chunk
+                // there while this one is hashed. Before that every core is hashing, and handing reads between
+                // threads only adds thread-pool wake-ups and spinning waits (starting it when the queue merely
+                // emptied, with both cores still on their last file, doubled the sched_yield calls of a 16-file run).
+                var ahead = _options.ReadAhead && read == _current.Length && _coreIdle()
                     ? ReadAheadAsync(handle, _ahead, offset, job)
                     : null;
                 _hash.AppendData(_current, 0, read);

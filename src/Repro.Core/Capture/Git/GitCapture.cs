@@ -40,9 +40,12 @@ public static class GitCapture
     /// the lock-file search can start while the capture finishes; null to wait for the result.
     /// </param>
     /// <param name="cancellationToken">Stops the capture and the git processes it started.</param>
+    /// <param name="prefetch">
+    /// The status pass started with the run, taken when it was started in this repository; null to start one now.
+    /// </param>
     internal static Task<GitCaptureResult> CaptureWithListingAsync(
-        string projectDirectory, string runDirectory, Action<WorkingTreeListing>? onListing, CancellationToken cancellationToken) =>
-        CaptureAsync(projectDirectory, runDirectory, GitExecutable.OnPath, listFiles: true, cancellationToken, onListing);
+        string projectDirectory, string runDirectory, Action<WorkingTreeListing>? onListing, CancellationToken cancellationToken, GitStatusPrefetch? prefetch = null) =>
+        CaptureAsync(projectDirectory, runDirectory, GitExecutable.OnPath, listFiles: true, cancellationToken, onListing, prefetch);
 
     /// <summary>
     /// Fails when the captured code cannot be re-created from its commit alone: the tree has uncommitted changes or
@@ -89,7 +92,13 @@ public static class GitCapture
         CaptureAsync(projectDirectory, runDirectory, git, listFiles: false, cancellationToken);
 
     internal static async Task<GitCaptureResult> CaptureAsync(
-        string projectDirectory, string runDirectory, GitExecutable? git, bool listFiles, CancellationToken cancellationToken, Action<WorkingTreeListing>? onListing = null)
+        string projectDirectory,
+        string runDirectory,
+        GitExecutable? git,
+        bool listFiles,
+        CancellationToken cancellationToken,
+        Action<WorkingTreeListing>? onListing = null,
+        GitStatusPrefetch? prefetch = null)
     {
         ArgumentNullException.ThrowIfNull(projectDirectory);
         ArgumentNullException.ThrowIfNull(runDirectory);
@@ -122,7 +131,7 @@ public static class GitCapture
                 return NoCommits(repository, root, projectPath);
             }
 
-            return await CaptureRepositoryAsync(repository, root, projectPath, Path.GetFullPath(runDirectory), git, listFiles, onListing, cancellationToken);
+            return await CaptureRepositoryAsync(repository, root, projectPath, Path.GetFullPath(runDirectory), git, listFiles, onListing, prefetch, cancellationToken);
         }
         catch (LibGit2SharpException e)
         {
@@ -142,7 +151,15 @@ public static class GitCapture
         || path.EndsWith("/" + StoreLayout.DefaultFolderName, StringComparison.Ordinal);
 
     private static async Task<GitCaptureResult> CaptureRepositoryAsync(
-        Repository repository, string root, string projectPath, string runDirectory, GitExecutable? git, bool listFiles, Action<WorkingTreeListing>? onListing, CancellationToken cancellationToken)
+        Repository repository,
+        string root,
+        string projectPath,
+        string runDirectory,
+        GitExecutable? git,
+        bool listFiles,
+        Action<WorkingTreeListing>? onListing,
+        GitStatusPrefetch? prefetch,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -155,7 +172,8 @@ public static class GitCapture
 
         var patchFile = new RunFolder(runDirectory).Patch;
         var excludedPrefix = RelativeFolderInside(root, runDirectory);
-        var cli = git is null ? null : GitCliWorkingTreeReader.StartAsync(git, root, patchFile, excludedPrefix, listFiles ? projectPath : null, cancellationToken, onListing);
+        var cli = git is null ? null : GitCliWorkingTreeReader.StartAsync(
+            git, root, patchFile, excludedPrefix, listFiles ? projectPath : null, cancellationToken, onListing, prefetch?.TakeAsync(root, git));
         RepositoryFacts facts;
         WorkingTreeChanges changes;
         try

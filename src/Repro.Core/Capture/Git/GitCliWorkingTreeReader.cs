@@ -43,23 +43,62 @@ internal static class GitCliWorkingTreeReader
     /// </param>
     /// <param name="cancellationToken">Kills git when cancelled.</param>
     /// <param name="onListing">Given the listing (when one is made) as soon as git's listings are read, before the patch is written.</param>
+    /// <param name="prefetched">The pass started with the run (<see cref="GitStatusPrefetch"/>), or null; when it gives null, status runs now.</param>
     public static Task<WorkingTreeChanges> StartAsync(
-        GitExecutable git, string root, string patchFile, string? excludedPrefix, string? listProjectPath, CancellationToken cancellationToken, Action<WorkingTreeListing>? onListing = null)
+        GitExecutable git,
+        string root,
+        string patchFile,
+        string? excludedPrefix,
+        string? listProjectPath,
+        CancellationToken cancellationToken,
+        Action<WorkingTreeListing>? onListing = null,
+        Task<GitStatusPrefetch.Pass?>? prefetched = null)
     {
         // Each git is started on a pool thread, so that neither waits for the other to start nor holds up the caller's
         // own reads: the first process a command starts pays for loading the process and pipe machinery (tens of ms,
         // hundreds on a busy machine), and the index listing, started after status on the same thread, used to begin
         // only when status had ended. Status first, as the patch waits for it; the listing (no lstat) ends well before.
-        var status = Task.Run(() => Timings.MeasureAsync("git: status (one pass over the working tree)", () => ReadStatusAsync(git, root, cancellationToken)), CancellationToken.None);
-        var tracked = listProjectPath is null
-            ? Task.FromResult<byte[]?>(null)
-            : Task.Factory.StartNew(
-                () => ListIndexAsync(git, root, cancellationToken),
-                CancellationToken.None,
-                TaskCreationOptions.LongRunning,
-                TaskScheduler.Default).Unwrap();
+        if (prefetched is not null)
+        {
+            // On a pool thread: a pass that has already ended would otherwise start the diff on the caller's thread
+            // and hold up its own reads (HEAD, branch and remote) for as long as starting a process takes.
+            return Task.Run(() => FromPrefetchAsync(git, root, patchFile, excludedPrefix, listProjectPath, prefetched, onListing, cancellationToken), CancellationToken.None);
+        }
+
+        var status = StartStatus(git, root, cancellationToken);
+        var tracked = listProjectPath is null ? Task.FromResult<byte[]?>(null) : StartListIndex(git, root, cancellationToken);
         return ReadAsync(git, root, patchFile, excludedPrefix, listProjectPath, status, tracked, onListing, cancellationToken);
     }
+
+    // The pass started with the run, when it was taken; what it did not give (another repository, an index left to
+    // git) is read now.
+    private static async Task<WorkingTreeChanges> FromPrefetchAsync(
+        GitExecutable git,
+        string root,
+        string patchFile,
+        string? excludedPrefix,
+        string? listProjectPath,
+        Task<GitStatusPrefetch.Pass?> prefetched,
+        Action<WorkingTreeListing>? onListing,
+        CancellationToken cancellationToken)
+    {
+        var pass = await prefetched.ConfigureAwait(false);
+        var status = pass is null ? StartStatus(git, root, cancellationToken) : Task.FromResult(pass.Status);
+        var tracked = listProjectPath is null
+            ? Task.FromResult<byte[]?>(null)
+            : pass?.Staged is { } staged ? Task.FromResult<byte[]?>(staged) : StartListIndex(git, root, cancellationToken);
+        return await ReadAsync(git, root, patchFile, excludedPrefix, listProjectPath, status, tracked, onListing, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Task<Status> StartStatus(GitExecutable git, string root, CancellationToken cancellationToken) =>
+        Task.Run(() => Timings.MeasureAsync("git: status (one pass over the working tree)", () => ReadStatusAsync(git, root, cancellationToken)), CancellationToken.None);
+
+    private static Task<byte[]?> StartListIndex(GitExecutable git, string root, CancellationToken cancellationToken) =>
+        Task.Factory.StartNew(
+            () => ListIndexAsync(git, root, cancellationToken),
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default).Unwrap();
 
     // The index as `git ls-files -z --stage` lists it: read in process when its format allows (GitIndexFile), which
     // leaves the two cores to git status, and from git otherwise.
@@ -120,7 +159,8 @@ internal static class GitCliWorkingTreeReader
         return new WorkingTreeChanges(patch, changed, files, nested, warnings) { Listing = listing };
     }
 
-    private static async Task<Status> ReadStatusAsync(GitExecutable git, string root, CancellationToken cancellationToken)
+    /// <summary>Runs the one status pass in <paramref name="root"/> and parses it.</summary>
+    internal static async Task<Status> ReadStatusAsync(GitExecutable git, string root, CancellationToken cancellationToken)
     {
         string[] arguments =
         [

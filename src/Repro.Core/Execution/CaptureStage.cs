@@ -56,7 +56,7 @@ public sealed class CaptureStage : IRunStage
             TaskScheduler.Default);
         var listing = listingSink?.Task;
         var environmentTask = Timings.MeasureAsync("capture: environment", () => StartOnOwnThread(() => _source.CaptureEnvironmentAsync(run, listing, cancellationToken), cancellationToken));
-        var inputsTask = Timings.MeasureAsync("capture: inputs", () => StartOnOwnThread(() => run.Fingerprinter.FingerprintInputsAsync(run.ProjectDirectory, run.InputSpecs, cancellationToken), cancellationToken));
+        var inputsTask = Timings.MeasureAsync("capture: inputs", () => StartOnOwnThread(() => _source.CaptureInputsAsync(run, cancellationToken), cancellationToken));
         await Task.WhenAll(gitTask, environmentTask, inputsTask).ConfigureAwait(false);
         var git = await gitTask.ConfigureAwait(false);
         var environment = await environmentTask.ConfigureAwait(false);

@@ -36,6 +36,13 @@ internal interface ICaptureSource
     Task<EnvironmentCaptureResult> CaptureEnvironmentAsync(RunContext run, Task<WorkingTreeListing?>? listing, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Whether the code and environment captures of <paramref name="run"/> are at hand, taken already (a pipeline's
+    /// captures shared by its steps): the capture stage then starts no thread of its own for each capture, and
+    /// fingerprints the inputs on its own thread.
+    /// </summary>
+    bool AnswersWithoutBlocking(RunContext run) => false;
+
+    /// <summary>
     /// The inputs' fingerprints, their files copied into the object store; a pipeline step copies them later, once it
     /// knows whether an earlier run with the same key kept them already.
     /// </summary>

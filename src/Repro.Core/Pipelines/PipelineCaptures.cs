@@ -114,8 +114,7 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
         ArgumentNullException.ThrowIfNull(run);
         // The shared capture walks for lock files rather than take a step's git listing: a capture taken again after a
         // step restored a lock file git ignores must see it, and the shared git listing may be older than that file.
-        // What the capture reads: the project (lock files), the interpreter the command names, and the environment.
-        var key = $"{run.ProjectDirectory}\0{InterpreterCommand.FindPython(run.Command.Command)}\0{RunCacheKey.Hash(run.InheritedEnvironment)}";
+        var key = EnvironmentKey(run);
         Task<EnvironmentCaptureResult> capture;
         lock (_lock)
         {
@@ -133,6 +132,25 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
 
         return capture.WaitAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Whether the code and environment captures <paramref name="run"/> would get are taken and done, so that asking for
+    /// them costs a lookup (and a copy of the patch), not a wait on a capture's blocking work.
+    /// </summary>
+    public bool HasCaptured(RunContext run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var key = EnvironmentKey(run);
+        lock (_lock)
+        {
+            return _git.TryGetValue(run.CodeDirectory, out var git) && git.Capture.IsCompletedSuccessfully
+                && _environments.TryGetValue(key, out var environment) && environment.IsCompletedSuccessfully;
+        }
+    }
+
+    // What an environment capture reads: the project (lock files), the interpreter the command names, and the environment.
+    private static string EnvironmentKey(RunContext run) =>
+        $"{run.ProjectDirectory}\0{InterpreterCommand.FindPython(run.Command.Command)}\0{RunCacheKey.Hash(run.InheritedEnvironment)}";
 
     /// <summary>
     /// The fingerprinter of <paramref name="run"/> (its store and objects set): shared by the steps, over one

@@ -225,6 +225,8 @@ internal sealed class StepCache
     // fingerprinted with their copies into the store left to the lookup stage.
     private sealed class StepCaptureSource(PipelineCaptures captures, StepCache cache) : ICaptureSource
     {
+        public bool AnswersWithoutBlocking(RunContext run) => captures.HasCaptured(run);
+
         public Task<GitCaptureResult> CaptureGitAsync(RunContext run, bool withListing, CancellationToken cancellationToken) =>
             captures.CaptureGitAsync(run, withListing, cancellationToken);
 

@@ -98,6 +98,21 @@ public sealed class PipelineCapturesTests : IDisposable
     }
 
     [Fact]
+    public async Task HasCaptured_OnlyOnceCodeAndEnvironmentAreTakenAndUntilAStepExecutes()
+    {
+        using var captures = new PipelineCaptures();
+        Assert.False(captures.HasCaptured(Step("a")));
+
+        await captures.CaptureGitAsync(Step("a"), withListing: false, CancellationToken.None);
+        Assert.False(captures.HasCaptured(Step("a")));
+        await captures.CaptureEnvironmentAsync(Step("a"), listing: null, CancellationToken.None);
+        Assert.True(captures.HasCaptured(Step("b")));
+
+        captures.Executed();
+        Assert.False(captures.HasCaptured(Step("c")));
+    }
+
+    [Fact]
     public async Task Restored_FileNamedLikeALockFile_CapturesTheEnvironmentAgainAndNothingElseDoes()
     {
         using var captures = new PipelineCaptures();

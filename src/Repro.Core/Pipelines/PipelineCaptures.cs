@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using LibGit2Sharp;
+using Repro.Core.AutoSeed;
 using Repro.Core.Capture.Data;
 using Repro.Core.Capture.Environment;
 using Repro.Core.Capture.Git;
@@ -44,6 +45,10 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
     private HashCache? _hashCache;
     private Fingerprinter? _fingerprinter;
     private Action<string>? _hashCacheWarn;
+
+    // The Python hook's folder, checked once for the steps (a reused step's child never starts to use it), and again
+    // after a step executed: its child may have changed the folder.
+    private PythonHookFolder? _pythonHook;
 
     /// <summary>How many times git was captured, for tests of when a capture is taken again.</summary>
     public int GitCaptures { get; private set; }
@@ -174,6 +179,29 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
         }
     }
 
+    /// <summary>
+    /// The Python hook in <paramref name="folder"/> (<see cref="PythonHook.Materialize"/>), checked once for the steps
+    /// until one executes.
+    /// </summary>
+    public PythonHookFolder PythonHook(string folder)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        lock (_lock)
+        {
+            if (_pythonHook is not { } hook || !string.Equals(hook.Path, Path.GetFullPath(folder), StringComparison.Ordinal))
+            {
+                hook = AutoSeed.PythonHook.Materialize(folder);
+                _pythonHook = hook;
+                PythonHookChecks++;
+            }
+
+            return hook;
+        }
+    }
+
+    /// <summary>How many times the Python hook's files were checked.</summary>
+    public int PythonHookChecks { get; private set; }
+
     /// <summary>A step's child ran: whatever it wrote, the next step captures code and environment again, and hashes what the restores vouched for.</summary>
     public void Executed()
     {
@@ -182,6 +210,7 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
             _git.Clear();
             _environments.Clear();
             _fingerprinter = null;
+            _pythonHook = null;
             CloseRepositories();
         }
     }

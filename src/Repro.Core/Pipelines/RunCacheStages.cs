@@ -72,6 +72,7 @@ internal sealed class StepCache
                 PrepareRunFilesStage when Recorder is not null => new PrepareRunFilesStage(writesParameters: false),
                 CaptureStage when Captures is { } captures => new CaptureStage(new StepCaptureSource(captures, this)),
                 CreateRunFolderStage when Captures is { } captures => new CreateRunFolderStage(captures.Fingerprinter),
+                PreparePythonHookStage when Captures is { } captures => new PreparePythonHookStage(captures.PythonHook),
                 ResolveProjectStage when Projects is { } projects => new ResolveProjectStage(projects.Load),
                 _ => stage,
             });

@@ -3,7 +3,8 @@
 # included), median of REPRO_BENCH_ROUNDS runs, against two references timed in the same run on the same tree:
 # `git status --porcelain` (stats every tracked file) and `sha256sum` of every input (what reading the content costs).
 # With strace on PATH it also counts how many input files `repro status` opened (0 means no content read), and the
-# flushes to disk (fsync, fdatasync, syncfs) and files opened by one fully reused `repro pipeline`.
+# flushes to disk (fsync, fdatasync, syncfs), files opened, object-store lookups (lstat) and threads started by one
+# fully reused `repro pipeline`.
 # It also times a fully reused `repro pipeline` (outputs deleted first, so every step's outputs are restored from the
 # store, nothing executed) against the issue's reference, "status plus restoring outputs": the `repro status` median
 # plus the median of `cp -r` of the same output bytes from a saved copy. cp is the least any restore can cost (one
@@ -78,8 +79,10 @@ if command -v strace >/dev/null; then
   # Flushes to disk and files opened by one fully reused pipeline (outputs deleted first): counts that do not depend on
   # the machine's load. syncfs flushes a whole file system in one call (see docs/manifest.md, durability of reused steps).
   rm -rf out
-  strace -f -qq -c -e trace=fsync,fdatasync,syncfs,openat -o "$work/calls" "${repro_command[@]}" pipeline . >/dev/null 2>&1
+  # lstat: the object store's lookups (one per input file kept, unless the reused run proves the object is there);
+  # clone3: threads started.
+  strace -f -qq -c -e trace=fsync,fdatasync,syncfs,openat,lstat,clone3 -o "$work/calls" "${repro_command[@]}" pipeline . >/dev/null 2>&1
   calls() { awk -v name="$1" '$NF == name { print $4; found = 1 } END { if (!found) print 0 }' "$work/calls"; }
-  echo "reused pipeline, 20 steps: fsync $(calls fsync), fdatasync $(calls fdatasync), syncfs $(calls syncfs), openat $(calls openat)"
+  echo "reused pipeline, 20 steps: fsync $(calls fsync), fdatasync $(calls fdatasync), syncfs $(calls syncfs), openat $(calls openat), lstat $(calls lstat), threads started (clone3) $(calls clone3)"
 fi
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

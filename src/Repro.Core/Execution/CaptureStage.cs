@@ -32,7 +32,10 @@ public sealed class CaptureStage : IRunStage
 
         // The manifest serializer's metadata is built while the captures below wait for git and the probes, ready for
         // the start stage's first write.
-        _ = Task.Factory.StartNew(ManifestSerializer.Prepare, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        if (!ManifestSerializer.Prepared)
+        {
+            _ = Task.Factory.StartNew(ManifestSerializer.Prepare, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
 
         // Each capture does much of its work before its first await (opening the repository, reading /proc, listing
         // files): each starts on a thread of its own, so the three really run side by side, and their blocking parts
@@ -46,8 +49,11 @@ public sealed class CaptureStage : IRunStage
         // writes the patch; a source that hands none over early completes it with its result. A failed git capture
         // fails the stage below; the lock-file search then simply walks.
         var listingSink = sameTree ? new TaskCompletionSource<WorkingTreeListing?>(TaskCreationOptions.RunContinuationsAsynchronously) : null;
-        var gitTask = Timings.MeasureAsync("capture: git", () => StartOnOwnThread(
+        // A source whose captures are taken already (a pipeline's shared ones) answers without blocking: no threads.
+        var ownThreads = !_source.AnswersWithoutBlocking(run);
+        var gitTask = Timings.MeasureAsync("capture: git", () => Start(
             () => listingSink is null ? _source.CaptureGitAsync(run, withListing: false, cancellationToken) : _source.CaptureGitAsync(run, listingSink, cancellationToken),
+            ownThreads,
             cancellationToken));
         _ = gitTask.ContinueWith(
             task => listingSink?.TrySetResult(task.IsCompletedSuccessfully ? task.Result.Listing : null),
@@ -55,8 +61,8 @@ public sealed class CaptureStage : IRunStage
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
         var listing = listingSink?.Task;
-        var environmentTask = Timings.MeasureAsync("capture: environment", () => StartOnOwnThread(() => _source.CaptureEnvironmentAsync(run, listing, cancellationToken), cancellationToken));
-        var inputsTask = Timings.MeasureAsync("capture: inputs", () => StartOnOwnThread(() => run.Fingerprinter.FingerprintInputsAsync(run.ProjectDirectory, run.InputSpecs, cancellationToken), cancellationToken));
+        var environmentTask = Timings.MeasureAsync("capture: environment", () => Start(() => _source.CaptureEnvironmentAsync(run, listing, cancellationToken), ownThreads, cancellationToken));
+        var inputsTask = Timings.MeasureAsync("capture: inputs", () => Start(() => _source.CaptureInputsAsync(run, cancellationToken), ownThreads, cancellationToken));
         await Task.WhenAll(gitTask, environmentTask, inputsTask).ConfigureAwait(false);
         var git = await gitTask.ConfigureAwait(false);
         var environment = await environmentTask.ConfigureAwait(false);
@@ -81,8 +87,8 @@ public sealed class CaptureStage : IRunStage
         run.ProjectRecord = await ProjectRecordOfAsync(run.Project, run.EnvironmentManager, environment.Record.LockFiles, cancellationToken).ConfigureAwait(false);
     }
 
-    private static Task<T> StartOnOwnThread<T>(Func<Task<T>> start, CancellationToken cancellationToken) =>
-        Task.Factory.StartNew(start, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    private static Task<T> Start<T>(Func<Task<T>> start, bool ownThread, CancellationToken cancellationToken) =>
+        ownThread ? Task.Factory.StartNew(start, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap() : start();
 
     /// <summary>The project's record: its name, folder, file and environment (with the environment file's hash).</summary>
     internal static async Task<ProjectRecord> ProjectRecordOfAsync(MLProject project, string envManager, IReadOnlyList<LockFileRecord> lockFiles, CancellationToken cancellationToken)

@@ -1,5 +1,7 @@
+using Repro.Core.Capture.Data;
 using Repro.Core.Capture.Environment;
 using Repro.Core.Capture.Git;
+using Repro.Core.Runs;
 
 namespace Repro.Core.Execution;
 
@@ -32,6 +34,20 @@ internal interface ICaptureSource
     /// <param name="listing">Git's listing of the project's working tree, when the git capture keeps one: the lock-file search takes it instead of walking the tree; null (or a null result) walks.</param>
     /// <param name="cancellationToken">Stops the wait (and a capture of the run's own).</param>
     Task<EnvironmentCaptureResult> CaptureEnvironmentAsync(RunContext run, Task<WorkingTreeListing?>? listing, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether the code and environment captures of <paramref name="run"/> are at hand, taken already (a pipeline's
+    /// captures shared by its steps): the capture stage then starts no thread of its own for each capture, and
+    /// fingerprints the inputs on its own thread.
+    /// </summary>
+    bool AnswersWithoutBlocking(RunContext run) => false;
+
+    /// <summary>
+    /// The inputs' fingerprints, their files copied into the object store; a pipeline step copies them later, once it
+    /// knows whether an earlier run with the same key kept them already.
+    /// </summary>
+    Task<IReadOnlyList<DataRecord>> CaptureInputsAsync(RunContext run, CancellationToken cancellationToken) =>
+        run.Fingerprinter.FingerprintInputsAsync(run.ProjectDirectory, run.InputSpecs, cancellationToken);
 }
 
 /// <summary>The captures of one run, taken for it alone, just before it starts.</summary>

@@ -16,6 +16,17 @@ namespace Repro.Core.Execution;
 /// </summary>
 public sealed class PreparePythonHookStage : IRunStage
 {
+    // Writes (or checks) the hook's files in a folder: each run's own check, unless a pipeline shares one among its steps.
+    private readonly Func<string, PythonHookFolder> _materialize;
+
+    /// <summary>The stage of a run: the hook's files checked, and written where they differ.</summary>
+    public PreparePythonHookStage()
+        : this(PythonHook.Materialize)
+    {
+    }
+
+    internal PreparePythonHookStage(Func<string, PythonHookFolder> materialize) => _materialize = materialize;
+
     /// <inheritdoc />
     public Task RunAsync(RunContext run, CancellationToken cancellationToken)
     {
@@ -33,7 +44,7 @@ public sealed class PreparePythonHookStage : IRunStage
             return Task.CompletedTask;
         }
 
-        var hook = Materialize(HookFolder(run.Store.Root));
+        var hook = Materialize(HookFolder(run.Store.Root), _materialize);
         run.AdditionalRunVariables.AddRange(HookVariables(run, hook, run.Folder.PythonReport));
         run.Python = new PythonRecord(true, hook.Sha256, []);
         return Task.CompletedTask;
@@ -58,11 +69,11 @@ public sealed class PreparePythonHookStage : IRunStage
         return [.. AutoSeedEnvironment.HookVariables(hook, reportFile, inherited).Select(variable => new DeterminismSwitch(variable.Name, variable.Value, variable.Reason))];
     }
 
-    private static PythonHookFolder Materialize(string folder)
+    private static PythonHookFolder Materialize(string folder, Func<string, PythonHookFolder> materialize)
     {
         try
         {
-            return PythonHook.Materialize(folder);
+            return materialize(folder);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using LibGit2Sharp;
+using Repro.Core.AutoSeed;
 using Repro.Core.Capture.Data;
 using Repro.Core.Capture.Environment;
 using Repro.Core.Capture.Git;
@@ -44,6 +45,10 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
     private HashCache? _hashCache;
     private Fingerprinter? _fingerprinter;
     private Action<string>? _hashCacheWarn;
+
+    // The Python hook's folder, checked once for the steps (a reused step's child never starts to use it), and again
+    // after a step executed: its child may have changed the folder.
+    private PythonHookFolder? _pythonHook;
 
     /// <summary>How many times git was captured, for tests of when a capture is taken again.</summary>
     public int GitCaptures { get; private set; }
@@ -114,8 +119,7 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
         ArgumentNullException.ThrowIfNull(run);
         // The shared capture walks for lock files rather than take a step's git listing: a capture taken again after a
         // step restored a lock file git ignores must see it, and the shared git listing may be older than that file.
-        // What the capture reads: the project (lock files), the interpreter the command names, and the environment.
-        var key = $"{run.ProjectDirectory}\0{InterpreterCommand.FindPython(run.Command.Command)}\0{RunCacheKey.Hash(run.InheritedEnvironment)}";
+        var key = EnvironmentKey(run);
         Task<EnvironmentCaptureResult> capture;
         lock (_lock)
         {
@@ -133,6 +137,25 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
 
         return capture.WaitAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Whether the code and environment captures <paramref name="run"/> would get are taken and done, so that asking for
+    /// them costs a lookup (and a copy of the patch), not a wait on a capture's blocking work.
+    /// </summary>
+    public bool HasCaptured(RunContext run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var key = EnvironmentKey(run);
+        lock (_lock)
+        {
+            return _git.TryGetValue(run.CodeDirectory, out var git) && git.Capture.IsCompletedSuccessfully
+                && _environments.TryGetValue(key, out var environment) && environment.IsCompletedSuccessfully;
+        }
+    }
+
+    // What an environment capture reads: the project (lock files), the interpreter the command names, and the environment.
+    private static string EnvironmentKey(RunContext run) =>
+        $"{run.ProjectDirectory}\0{InterpreterCommand.FindPython(run.Command.Command)}\0{RunCacheKey.Hash(run.InheritedEnvironment)}";
 
     /// <summary>
     /// The fingerprinter of <paramref name="run"/> (its store and objects set): shared by the steps, over one
@@ -156,6 +179,29 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
         }
     }
 
+    /// <summary>
+    /// The Python hook in <paramref name="folder"/> (<see cref="PythonHook.Materialize"/>), checked once for the steps
+    /// until one executes.
+    /// </summary>
+    public PythonHookFolder PythonHook(string folder)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        lock (_lock)
+        {
+            if (_pythonHook is not { } hook || !string.Equals(hook.Path, Path.GetFullPath(folder), StringComparison.Ordinal))
+            {
+                hook = AutoSeed.PythonHook.Materialize(folder);
+                _pythonHook = hook;
+                PythonHookChecks++;
+            }
+
+            return hook;
+        }
+    }
+
+    /// <summary>How many times the Python hook's files were checked.</summary>
+    public int PythonHookChecks { get; private set; }
+
     /// <summary>A step's child ran: whatever it wrote, the next step captures code and environment again, and hashes what the restores vouched for.</summary>
     public void Executed()
     {
@@ -164,6 +210,7 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
             _git.Clear();
             _environments.Clear();
             _fingerprinter = null;
+            _pythonHook = null;
             CloseRepositories();
         }
     }

@@ -1,9 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
 using Repro.Core.Capture.Data;
+using Repro.Core.Capture.Environment;
+using Repro.Core.Capture.Git;
+using Repro.Core.Diagnostics;
 using Repro.Core.Execution;
 using Repro.Core.FileSystem;
 using Repro.Core.Runs;
+using Repro.Core.Store;
 
 namespace Repro.Core.Pipelines;
 
@@ -41,6 +45,11 @@ internal sealed class StepCache
     private bool _started;
     private bool _handedOver;
 
+    // The step's inputs, fingerprinted by the capture stage and copied into the object store by the lookup stage, once
+    // it knows whether an earlier run kept them already. The lookup runs before the start, and a run that fails before
+    // its start records nothing, so no manifest ever names inputs not yet copied.
+    private PendingInputs? _pendingInputs;
+
     /// <summary>The stages of a pipeline step: <see cref="RunStages.Default"/> with the run cache's stages in their places.</summary>
     public IReadOnlyList<IRunStage> Stages()
     {
@@ -61,8 +70,9 @@ internal sealed class StepCache
             {
                 // params.json waits for the lookup: durable at once for a child to read, or staged with the step's record.
                 PrepareRunFilesStage when Recorder is not null => new PrepareRunFilesStage(writesParameters: false),
-                CaptureStage when Captures is { } captures => new CaptureStage(captures),
+                CaptureStage when Captures is { } captures => new CaptureStage(new StepCaptureSource(captures, this)),
                 CreateRunFolderStage when Captures is { } captures => new CreateRunFolderStage(captures.Fingerprinter),
+                PreparePythonHookStage when Captures is { } captures => new PreparePythonHookStage(captures.PythonHook),
                 ResolveProjectStage when Projects is { } projects => new ResolveProjectStage(projects.Load),
                 _ => stage,
             });
@@ -136,6 +146,16 @@ internal sealed class StepCache
             cache.Key = key;
             var (reused, reason) = cache.Force ? (null, "forced") : new RunCache(run.Store).Find(key);
             cache.Reason = reason;
+            if (cache._pendingInputs is { } pending)
+            {
+                using (Timings.Measure(reused is null ? "lookup: keep the inputs" : "lookup: keep the inputs the reused run did not"))
+                {
+                    run.Inputs = pending.Store(reused is null ? null : KeptObjects(run.Store, reused));
+                }
+
+                cache._pendingInputs = null;
+            }
+
             if (reused is null)
             {
                 // A child starts and reads params.json; the record of the steps before it goes to disk first.
@@ -171,6 +191,57 @@ internal sealed class StepCache
                 Restored = cache.Captures is { } captures ? captures.Restored : null,
                 DeferredFlush = cache.Recorder is not null ? cache.Writes : null,
             };
+        }
+    }
+
+    /// <summary>
+    /// The objects <paramref name="reused"/> proves are in the store, so that its reusing step need not look for its own
+    /// inputs there (one stat per input file): the digests of the files it recorded as kept. repro never deletes an
+    /// object, the run-cache entry that named the run was written when the run finished in this store, and its outputs'
+    /// objects were just found by <see cref="RunCache.Find"/>. A run pulled from a remote proves nothing (its objects may
+    /// have stayed behind): null, every input is looked for, as a run of its own would.
+    /// </summary>
+    internal static IReadOnlySet<string>? KeptObjects(RunStore store, RunManifest reused)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(reused);
+        if (File.Exists(Path.Combine(store.GetRunDirectory(reused.RunId), RunFolder.PulledMarkerFileName)))
+        {
+            return null;
+        }
+
+        var kept = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in reused.Inputs.Concat(reused.Outputs).SelectMany(record => record.Files))
+        {
+            if (file.Stored && file.Sha256 is { } sha256)
+            {
+                kept.Add(sha256);
+            }
+        }
+
+        return kept;
+    }
+
+    // The capture source of a pipeline step: the pipeline's shared captures of code and environment, and the inputs
+    // fingerprinted with their copies into the store left to the lookup stage.
+    private sealed class StepCaptureSource(PipelineCaptures captures, StepCache cache) : ICaptureSource
+    {
+        public bool AnswersWithoutBlocking(RunContext run) => captures.HasCaptured(run);
+
+        public Task<GitCaptureResult> CaptureGitAsync(RunContext run, bool withListing, CancellationToken cancellationToken) =>
+            captures.CaptureGitAsync(run, withListing, cancellationToken);
+
+        public Task<GitCaptureResult> CaptureGitAsync(RunContext run, TaskCompletionSource<WorkingTreeListing?> listing, CancellationToken cancellationToken) =>
+            ((ICaptureSource)captures).CaptureGitAsync(run, listing, cancellationToken);
+
+        public Task<EnvironmentCaptureResult> CaptureEnvironmentAsync(RunContext run, Task<WorkingTreeListing?>? listing, CancellationToken cancellationToken) =>
+            captures.CaptureEnvironmentAsync(run, listing, cancellationToken);
+
+        public async Task<IReadOnlyList<DataRecord>> CaptureInputsAsync(RunContext run, CancellationToken cancellationToken)
+        {
+            var pending = await run.Fingerprinter.FingerprintInputsStoringLaterAsync(run.ProjectDirectory, run.InputSpecs, cancellationToken).ConfigureAwait(false);
+            cache._pendingInputs = pending;
+            return pending.Unstored;
         }
     }
 

@@ -23,7 +23,19 @@ public static class ManifestSerializer
     /// for each value-typed property), a no-op afterwards: call it on a thread that would otherwise sit idle, such as
     /// while a run's capture waits for git.
     /// </summary>
-    public static void Prepare() => PrepareAll(TypeInfo.Options);
+    public static void Prepare()
+    {
+        if (Interlocked.Exchange(ref _preparing, 1) == 0)
+        {
+            PrepareAll(TypeInfo.Options);
+        }
+    }
+
+    /// <summary>Whether <see cref="Prepare"/> was called already in this process (each call after the first does nothing).</summary>
+    public static bool Prepared => Volatile.Read(ref _preparing) != 0;
+
+    // Set by the first Prepare: a pipeline's steps each reach the capture stage, which would start it again.
+    private static int _preparing;
 
     /// <summary>
     /// Builds the metadata <see cref="Deserialize"/> needs, as <see cref="Prepare"/> does for writing. Types are

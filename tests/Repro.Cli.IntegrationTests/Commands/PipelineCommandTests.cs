@@ -89,6 +89,21 @@ public sealed class PipelineCommandTests : ReproTestBase
             Assert.Equal(before["git"]!["untracked"]!.ToJsonString(), now["git"]!["untracked"]!.ToJsonString());
         }
 
+        // A reused step does not look for its inputs in the object store (the run it reuses kept the same ones): each
+        // reused run records them as its earlier run did, kept, and the store holds every one.
+        foreach (var name in new[] { "prepare", "train", "evaluate" })
+        {
+            var before = Manifest(StoreOf(project), (string)firstRecord["steps"]!.AsArray().Single(step => (string?)step!["name"] == name)!["runId"]!);
+            var now = Manifest(StoreOf(project), (string)record["steps"]!.AsArray().Single(step => (string?)step!["name"] == name)!["runId"]!);
+            Assert.Equal(before["inputs"]!.ToJsonString(), now["inputs"]!.ToJsonString());
+            foreach (var file in now["inputs"]!.AsArray().SelectMany(input => input!["files"]!.AsArray()))
+            {
+                Assert.True((bool?)file!["stored"] == true, file.ToJsonString());
+                var sha = (string)file["sha256"]!;
+                Assert.True(File.Exists(Path.Combine(StoreOf(project), "objects", "sha256", sha[..2], sha[2..])), sha);
+            }
+        }
+
         var evaluate = Manifest(StoreOf(project), (string)record["steps"]!.AsArray().Single(step => (string?)step!["name"] == "evaluate")!["runId"]!);
         Assert.Contains(evaluate["git"]!["untracked"]!.AsArray(), file => (string?)file!["path"] == "models/model.bin");
 

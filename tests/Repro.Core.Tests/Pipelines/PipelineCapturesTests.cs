@@ -98,6 +98,41 @@ public sealed class PipelineCapturesTests : IDisposable
     }
 
     [Fact]
+    public void PythonHook_StepsUntilOneExecutes_CheckTheFilesOnceAndAfterAnExecutedStepAgain()
+    {
+        using var captures = new PipelineCaptures();
+        var folder = Path.Combine(_runs.Path, "hook");
+
+        var first = captures.PythonHook(folder);
+        Assert.Equal(first, captures.PythonHook(folder));
+        Assert.Equal(1, captures.PythonHookChecks);
+        Assert.NotEmpty(Directory.GetFiles(first.Path));
+
+        captures.Executed();
+        Directory.Delete(folder, recursive: true);
+        var again = captures.PythonHook(folder);
+
+        Assert.Equal(2, captures.PythonHookChecks);
+        Assert.Equal(first, again);
+        Assert.NotEmpty(Directory.GetFiles(again.Path));
+    }
+
+    [Fact]
+    public async Task HasCaptured_OnlyOnceCodeAndEnvironmentAreTakenAndUntilAStepExecutes()
+    {
+        using var captures = new PipelineCaptures();
+        Assert.False(captures.HasCaptured(Step("a")));
+
+        await captures.CaptureGitAsync(Step("a"), withListing: false, CancellationToken.None);
+        Assert.False(captures.HasCaptured(Step("a")));
+        await captures.CaptureEnvironmentAsync(Step("a"), listing: null, CancellationToken.None);
+        Assert.True(captures.HasCaptured(Step("b")));
+
+        captures.Executed();
+        Assert.False(captures.HasCaptured(Step("c")));
+    }
+
+    [Fact]
     public async Task Restored_FileNamedLikeALockFile_CapturesTheEnvironmentAgainAndNothingElseDoes()
     {
         using var captures = new PipelineCaptures();

@@ -24,6 +24,7 @@ public sealed class Fingerprinter
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (FileStatus Status, string Sha256)> _vouched = new(StringComparer.Ordinal);
     private int _confirmed;
     private int _copied;
+    private int _storeLookups;
 
     /// <summary>A fingerprinter with the given cache, progress and object store.</summary>
     public Fingerprinter(FingerprintOptions? options = null)
@@ -43,6 +44,9 @@ public sealed class Fingerprinter
 
     /// <summary>Files (outputs, and inputs just written) copied into the object store to be hashed there, so far.</summary>
     internal int CopiedByContent => Volatile.Read(ref _copied);
+
+    /// <summary>Objects looked for in (and, when missing, copied into) the object store after hashing, so far.</summary>
+    internal int StoreLookups => Volatile.Read(ref _storeLookups);
 
     /// <summary>
     /// Records that the file at <paramref name="absolutePath"/> holds content with <paramref name="sha256"/> for as long
@@ -85,6 +89,19 @@ public sealed class Fingerprinter
     public async Task<IReadOnlyList<DataRecord>> FingerprintInputsAsync(
         string projectDirectory,
         IReadOnlyList<DataSpec> specs,
+        CancellationToken cancellationToken) =>
+        (await FingerprintInputsStoringLaterAsync(projectDirectory, specs, cancellationToken).ConfigureAwait(false)).Store(null);
+
+    /// <summary>
+    /// Fingerprints inputs as <see cref="FingerprintInputsAsync"/> does, but leaves copying them into the object store
+    /// to <see cref="PendingInputs.Store"/>, for a caller that may learn in between that some of the objects are there
+    /// already (a reused pipeline step: the earlier run it reuses kept the same inputs) and so need not be looked for.
+    /// Inputs just written are still copied as they are hashed (their one read).
+    /// </summary>
+    /// <exception cref="InputException">As <see cref="FingerprintInputsAsync"/>.</exception>
+    public async Task<PendingInputs> FingerprintInputsStoringLaterAsync(
+        string projectDirectory,
+        IReadOnlyList<DataSpec> specs,
         CancellationToken cancellationToken)
     {
         var resolutions = Resolve(projectDirectory, specs);
@@ -103,8 +120,9 @@ public sealed class Fingerprinter
                 .Where(f => f.Status!.Value.Size <= objects.MaxFileBytes).Select(f => f.ContentPath!).ToHashSet(StringComparer.Ordinal)
             : null;
         var digests = await HashAsync(resolutions, copyIn is { Count: > 0 } ? copyIn : null, DataSide.Inputs, cancellationToken);
-        var stored = Store(resolutions, digests);
-        return resolutions.Select(r => ToRecord(r, digests, stored)).ToList();
+        return new PendingInputs(
+            () => resolutions.Select(r => ToRecord(r, digests, [])).ToList(),
+            knownStored => resolutions.Select(r => ToRecord(r, digests, Store(resolutions, digests, knownStored))).ToList());
     }
 
     /// <summary>
@@ -415,7 +433,7 @@ public sealed class Fingerprinter
     /// kept when its spec is not declared <c>store: false</c>, it lies inside the project (its record path is relative)
     /// and it is within the store's size limit.
     /// </summary>
-    private HashSet<string> Store(IReadOnlyList<Resolution> resolutions, Dictionary<string, Digest> digests)
+    private HashSet<string> Store(IReadOnlyList<Resolution> resolutions, Dictionary<string, Digest> digests, IReadOnlySet<string>? knownStored = null)
     {
         var stored = new HashSet<string>(StringComparer.Ordinal);
         if (_options.ObjectStore is not { } objects)
@@ -428,25 +446,42 @@ public sealed class Fingerprinter
             .Where(path => digests[path].Size <= objects.MaxFileBytes)
             .ToList();
 
-        // One copy per digest: files with the same content are one object.
-        var firstBySha = paths.GroupBy(path => digests[path].Sha256, StringComparer.Ordinal).Select(group => group.First()).ToList();
+        // One copy per digest: files with the same content are one object. Objects the caller knows are stored are
+        // neither looked for nor copied.
         var present = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-        try
+        var firstBySha = new List<string>();
+        foreach (var group in paths.GroupBy(path => digests[path].Sha256, StringComparer.Ordinal))
         {
-            Parallel.ForEach(
-                firstBySha,
-                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(4, System.Environment.ProcessorCount) },
-                path =>
-                {
-                    var (sha256, _, trusted) = digests[path];
-                    present[sha256] = objects.TryPut(path, sha256, trusted);
-                });
+            if (knownStored is not null && knownStored.Contains(group.Key))
+            {
+                present[group.Key] = true;
+            }
+            else
+            {
+                firstBySha.Add(group.First());
+            }
         }
-        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+
+        Interlocked.Add(ref _storeLookups, firstBySha.Count);
+        if (firstBySha.Count > 0)
         {
-            // Report the store's own one-line error, as a sequential loop would.
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
-            throw;
+            try
+            {
+                Parallel.ForEach(
+                    firstBySha,
+                    new ParallelOptions { MaxDegreeOfParallelism = Math.Max(4, System.Environment.ProcessorCount) },
+                    path =>
+                    {
+                        var (sha256, _, trusted) = digests[path];
+                        present[sha256] = objects.TryPut(path, sha256, trusted);
+                    });
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+            {
+                // Report the store's own one-line error, as a sequential loop would.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+                throw;
+            }
         }
 
         stored.UnionWith(paths.Where(path => present.GetValueOrDefault(digests[path].Sha256)));

@@ -68,7 +68,7 @@ internal static class ManifestText
 
         if (execution is not null)
         {
-            var resources = new List<string> { $"started {UtcTimes.Iso(execution.StartedAt.UtcDateTime)}" };
+            var resources = new List<string> { $"started {UtcTimeText.Iso(execution.StartedAt.UtcDateTime)}" };
             if (execution.CpuUserSeconds is { } user && execution.CpuSystemSeconds is { } system)
             {
                 resources.Add($"cpu {Durations.Format(user + system)}");

@@ -30,7 +30,7 @@ internal static class RunTable
                     run.RunId,
                     run.EntryPoint,
                     StatusText(run),
-                    run.StartedAt is { } startedAt ? UtcTimes.Spaced(startedAt.UtcDateTime) : "-",
+                    run.StartedAt is { } startedAt ? UtcTimeText.Spaced(startedAt.UtcDateTime) : "-",
                     run.DurationSeconds is { } seconds ? Durations.Format(seconds) : "-",
                     Truncate(Pairs(run.Parameters)),
                     Truncate(Pairs(run.Metrics)),

@@ -20,35 +20,7 @@ public static class RunId
     public static string New(DateTimeOffset startedAt)
     {
         var random = RandomNumberGenerator.GetHexString(8, lowercase: true);
-        return TimeText(startedAt.UtcDateTime) + "-" + random;
-    }
-
-    /// <summary>
-    /// <paramref name="utc"/> as <see cref="TimeFormat"/> writes it, digit by digit: DateTime's custom formatting runs
-    /// generic code that ReadyToRun leaves to the JIT (about ten methods compiled at every run's start).
-    /// </summary>
-    internal static string TimeText(DateTime utc)
-    {
-        Span<char> text = stackalloc char[TimeFormat.Length];
-        Digits(text[..4], utc.Year);
-        Digits(text[4..6], utc.Month);
-        Digits(text[6..8], utc.Day);
-        text[8] = '-';
-        Digits(text[9..11], utc.Hour);
-        Digits(text[11..13], utc.Minute);
-        Digits(text[13..15], utc.Second);
-        text[15] = '-';
-        Digits(text[16..19], utc.Millisecond);
-        return new string(text);
-    }
-
-    private static void Digits(Span<char> text, int value)
-    {
-        for (var i = text.Length - 1; i >= 0; i--)
-        {
-            text[i] = (char)('0' + (value % 10));
-            value /= 10;
-        }
+        return UtcTimeText.Compact(startedAt.UtcDateTime) + "-" + random;
     }
 
     /// <summary>Whether <paramref name="text"/> has the exact shape of a run id.</summary>

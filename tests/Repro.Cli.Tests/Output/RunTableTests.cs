@@ -1,4 +1,3 @@
-using System.Globalization;
 using Repro.Cli.Output;
 using Repro.Core.Runs;
 using Repro.Core.Store;
@@ -7,22 +6,6 @@ namespace Repro.Cli.Tests.Output;
 
 public sealed class RunTableTests
 {
-    public static TheoryData<DateTime> Times => new()
-    {
-        new DateTime(2026, 11, 30, 12, 10, 24, 281, DateTimeKind.Utc),
-        new DateTime(1, 1, 1, 0, 0, 0, DateTimeKind.Utc),
-        new DateTime(9999, 12, 31, 23, 59, 59, 999, DateTimeKind.Utc),
-        new DateTime(2024, 2, 29, 7, 5, 9, DateTimeKind.Utc),
-    };
-
-    [Theory]
-    [MemberData(nameof(Times))]
-    public void UtcTimes_AnyTime_AreWhatTheCustomDateFormatsWrite(DateTime time)
-    {
-        Assert.Equal(time.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), UtcTimes.Spaced(time));
-        Assert.Equal(time.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), UtcTimes.Iso(time));
-    }
-
     [Fact]
     public void Render_Runs_PadsEachColumnToItsWidestCellAndListsParametersAndMetricsInOrder()
     {

@@ -37,8 +37,8 @@ internal interface ICaptureSource
 
     /// <summary>
     /// Whether the code and environment captures of <paramref name="run"/> are at hand, taken already (a pipeline's
-    /// captures shared by its steps): the capture stage then starts no thread of its own for each capture, and
-    /// fingerprints the inputs on its own thread.
+    /// captures shared by its steps): the capture stage then starts no thread of its own for any of the three captures,
+    /// and the inputs are fingerprinted on the stage's thread (the hashing itself still has its own workers).
     /// </summary>
     bool AnswersWithoutBlocking(RunContext run) => false;
 

@@ -31,7 +31,7 @@ internal static class ProjectFileLocator
         {
             foreach (var path in System.IO.Directory.EnumerateFiles(directory))
             {
-                if (Path.GetFileName(path) is { } name && Array.FindIndex(s_names, known => known.Equals(name, StringComparison.OrdinalIgnoreCase)) >= 0)
+                if (Path.GetFileName(path) is { } name && RankOf(name) >= 0)
                 {
                     matches.Add(name);
                 }

@@ -18,47 +18,29 @@ namespace Repro.Core.Store;
 internal static class RunIndexJson
 {
     /// <summary>The JSON text of <paramref name="parameters"/>.</summary>
-    public static string Write(IReadOnlyDictionary<string, string> parameters)
+    public static string Write(IReadOnlyDictionary<string, string> parameters) => WriteObject(writer =>
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        foreach (var (name, value) in parameters)
         {
-            writer.WriteStartObject();
-            foreach (var (name, value) in parameters)
-            {
-                writer.WriteString(name, value);
-            }
-
-            writer.WriteEndObject();
+            writer.WriteString(name, value);
         }
-
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-    }
+    });
 
     /// <summary>The JSON text of <paramref name="metrics"/>.</summary>
-    public static string Write(IReadOnlyDictionary<string, double> metrics)
+    public static string Write(IReadOnlyDictionary<string, double> metrics) => WriteObject(writer =>
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        foreach (var (name, value) in metrics)
         {
-            writer.WriteStartObject();
-            foreach (var (name, value) in metrics)
+            if (double.IsFinite(value))
             {
-                if (double.IsFinite(value))
-                {
-                    writer.WriteNumber(name, value);
-                }
-                else
-                {
-                    writer.WriteString(name, double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
-                }
+                writer.WriteNumber(name, value);
             }
-
-            writer.WriteEndObject();
+            else
+            {
+                writer.WriteString(name, double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+            }
         }
-
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-    }
+    });
 
     /// <summary>The parameters in <paramref name="json"/> (<c>null</c>: none).</summary>
     /// <exception cref="JsonException">Not a JSON object of strings.</exception>
@@ -103,6 +85,20 @@ internal static class RunIndexJson
         }
 
         return metrics;
+    }
+
+    // A JSON object, its properties written by writeProperties, as text.
+    private static string WriteObject(Action<Utf8JsonWriter> writeProperties)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writeProperties(writer);
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
     // True at the start of an object, false for null.

@@ -66,7 +66,7 @@ internal static class GitCliWorkingTreeReader
         }
 
         var status = StartStatus(git, root, cancellationToken);
-        var tracked = listProjectPath is null ? Task.FromResult<byte[]?>(null) : StartListIndex(git, root, cancellationToken);
+        var tracked = listProjectPath is null ? Task.FromResult(IndexListing.None) : StartListIndex(git, root, cancellationToken);
         return ReadAsync(git, root, patchFile, excludedPrefix, listProjectPath, status, tracked, onListing, cancellationToken);
     }
 
@@ -84,16 +84,16 @@ internal static class GitCliWorkingTreeReader
     {
         var pass = await prefetched.ConfigureAwait(false);
         var status = pass is null ? StartStatus(git, root, cancellationToken) : Task.FromResult(pass.Status);
-        var tracked = listProjectPath is null
-            ? Task.FromResult<byte[]?>(null)
-            : pass?.Staged is { } staged ? Task.FromResult<byte[]?>(staged) : StartListIndex(git, root, cancellationToken);
+        var tracked = pass is not null && (listProjectPath is null || pass.Index.Staged is not null)
+            ? Task.FromResult(pass.Index)
+            : listProjectPath is null ? Task.FromResult(IndexListing.None) : StartListIndex(git, root, cancellationToken);
         return await ReadAsync(git, root, patchFile, excludedPrefix, listProjectPath, status, tracked, onListing, cancellationToken).ConfigureAwait(false);
     }
 
     private static Task<Status> StartStatus(GitExecutable git, string root, CancellationToken cancellationToken) =>
         Task.Run(() => Timings.MeasureAsync("git: status (one pass over the working tree)", () => ReadStatusAsync(git, root, cancellationToken)), CancellationToken.None);
 
-    private static Task<byte[]?> StartListIndex(GitExecutable git, string root, CancellationToken cancellationToken) =>
+    private static Task<IndexListing> StartListIndex(GitExecutable git, string root, CancellationToken cancellationToken) =>
         Task.Factory.StartNew(
             () => ListIndexAsync(git, root, cancellationToken),
             CancellationToken.None,
@@ -102,19 +102,22 @@ internal static class GitCliWorkingTreeReader
 
     // The index as `git ls-files -z --stage` lists it: read in process when its format allows (GitIndexFile), which
     // leaves the two cores to git status, and from git otherwise.
-    private static async Task<byte[]?> ListIndexAsync(GitExecutable git, string root, CancellationToken cancellationToken)
+    private static async Task<IndexListing> ListIndexAsync(GitExecutable git, string root, CancellationToken cancellationToken)
     {
+        GitIndexFile.Snapshot? index;
         using (Timings.Measure("git: read the index (for lock files)"))
         {
-            if (GitIndexFile.TryListStaged(root) is { } listed)
+            index = GitIndexFile.TryRead(root);
+            if (index?.ListStaged() is { } listed)
             {
-                return listed;
+                return new IndexListing(index, listed);
             }
         }
 
-        return await Timings.MeasureAsync<byte[]?>(
+        var staged = await Timings.MeasureAsync<byte[]?>(
             "git: ls-files --stage (for lock files)",
             async () => await git.ReadAllBlockingAsync(root, ["ls-files", "-z", "--stage"], userConfiguration: true, cancellationToken));
+        return new IndexListing(index, staged);
     }
 
     private static async Task<WorkingTreeChanges> ReadAsync(
@@ -124,7 +127,7 @@ internal static class GitCliWorkingTreeReader
         string? excludedPrefix,
         string? listProjectPath,
         Task<Status> statusTask,
-        Task<byte[]?> trackedTask,
+        Task<IndexListing> trackedTask,
         Action<WorkingTreeListing>? onListing,
         CancellationToken cancellationToken)
     {
@@ -133,7 +136,8 @@ internal static class GitCliWorkingTreeReader
 
         var status = await statusTask;
         // Made before the patch: the lock-file search (environment capture) starts on it while the diff runs.
-        var listing = listProjectPath is not null && await trackedTask is { } tracked
+        var index = await trackedTask;
+        var listing = listProjectPath is not null && index.Staged is { } tracked
             ? new WorkingTreeListing(root, listProjectPath, tracked, [.. status.Untracked, .. status.Ignored], status.GitlinkChanged)
             : null;
         if (listing is not null)
@@ -141,7 +145,7 @@ internal static class GitCliWorkingTreeReader
             onListing?.Invoke(listing);
         }
 
-        var patchTask = Timings.MeasureAsync("git: diff HEAD -- changed paths, write code.patch", () => WritePatchAsync(git, root, patchFile, status.Changed, cancellationToken));
+        var patchTask = Timings.MeasureAsync("git: diff HEAD -- changed paths, write code.patch", () => WritePatchAsync(git, root, patchFile, status, index.Index, cancellationToken));
         var untrackedTask = Timings.MeasureAsync("git: hash untracked files", () => UntrackedFiles.FingerprintAsync(root, status.Untracked, excludedPrefix, cancellationToken));
         // WhenAll waits for both even when one fails, so the caller can remove the patch file safely.
         await Task.WhenAll(patchTask, untrackedTask);
@@ -252,6 +256,15 @@ internal static class GitCliWorkingTreeReader
         return entry;
     }
 
+    /// <summary>The index as read once beside status.</summary>
+    /// <param name="Index">Its bytes, for the diff's small index; null when they could not be read.</param>
+    /// <param name="Staged">What <c>git ls-files -z --stage</c> prints for it, for the lock-file search; null when not listed.</param>
+    internal sealed record IndexListing(GitIndexFile.Snapshot? Index, byte[]? Staged)
+    {
+        /// <summary>Nothing read: the diff reads the index itself, and there is no listing.</summary>
+        public static IndexListing None { get; } = new(null, null);
+    }
+
     /// <summary>What one status pass found.</summary>
     /// <param name="Changed">Tracked paths whose index or working tree differs from HEAD.</param>
     /// <param name="Untracked">Untracked files, and repositories of their own (trailing slash).</param>
@@ -263,8 +276,9 @@ internal static class GitCliWorkingTreeReader
     }
 
     private static async Task<StoredFileRecord?> WritePatchAsync(
-        GitExecutable git, string root, string patchFile, IReadOnlyList<string> changed, CancellationToken cancellationToken)
+        GitExecutable git, string root, string patchFile, Status status, GitIndexFile.Snapshot? index, CancellationToken cancellationToken)
     {
+        var changed = status.Changed;
         if (changed.Count == 0)
         {
             return null;
@@ -281,12 +295,66 @@ internal static class GitCliWorkingTreeReader
             "--src-prefix=a/", "--dst-prefix=b/",
             "--submodule=short", "--ignore-submodules=none",
         ];
+        string? smallIndex = null;
         if (!changed.Any(PathText.HasRawBytes) && changed.Sum(path => path.Length + 1) <= MaxPathspecBytes)
         {
             arguments.Add("--");
             arguments.AddRange(changed);
+            smallIndex = status.GitlinkChanged ? null : WriteSmallIndex(root, index, changed);
         }
 
+        try
+        {
+            return await WriteDiffAsync(
+                git, root, patchFile, arguments, smallIndex is null ? null : new Dictionary<string, string> { ["GIT_INDEX_FILE"] = smallIndex }, cancellationToken);
+        }
+        finally
+        {
+            if (smallIndex is not null)
+            {
+                File.Delete(smallIndex);
+            }
+        }
+    }
+
+    // The index cut down to the changed paths (GitIndexFile.WriteSubset), in a temporary file with the index's own
+    // modification time, for the diff to read instead of the whole index; null when the index is left to git, holds a
+    // submodule, or the file cannot be written (the diff then reads the whole index, as git would).
+    private static string? WriteSmallIndex(string root, GitIndexFile.Snapshot? index, IReadOnlyList<string> changed)
+    {
+        index ??= GitIndexFile.TryRead(root);
+        if (index is null || index.Bytes.Length == 0
+            || GitIndexFile.WriteSubset(index.Bytes, [.. changed.Select(path => Encoding.UTF8.GetBytes(path))]) is not { } subset)
+        {
+            return null;
+        }
+
+        var path = Path.Combine(Path.GetTempPath(), $"repro-index-{Guid.NewGuid():N}");
+        try
+        {
+            using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                file.Write(subset);
+            }
+
+            File.SetLastWriteTimeUtc(path, index.ModifiedUtc);
+            return path;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(path);
+            return null;
+        }
+    }
+
+    private static async Task<StoredFileRecord?> WriteDiffAsync(
+        GitExecutable git,
+        string root,
+        string patchFile,
+        IReadOnlyList<string> arguments,
+        IReadOnlyDictionary<string, string>? environment,
+        CancellationToken cancellationToken)
+    {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long length = 0;
         await using (var file = new FileStream(patchFile, FileMode.Create, FileAccess.Write, FileShare.Read, 1, FileOptions.Asynchronous))
@@ -301,7 +369,7 @@ internal static class GitCliWorkingTreeReader
                     await file.WriteAsync(buffer.AsMemory(0, read), ct);
                     length += read;
                 }
-            }, cancellationToken);
+            }, cancellationToken, environment);
         }
 
         if (length == 0)

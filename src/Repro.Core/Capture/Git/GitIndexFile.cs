@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace Repro.Core.Capture.Git;
@@ -29,13 +30,22 @@ internal static class GitIndexFile
     private const ushort ExtendedFlag = 0x4000;
     private const int GitlinkOrFolderMask = 0xF000;
     private const int FolderMode = 0x4000;
+    private const int GitlinkMode = 0xE000;
+    private const int NameLengthMask = 0xFFF;
 
     /// <summary>
     /// The <c>git ls-files -z --stage</c> output for the index of the repository whose working tree is
     /// <paramref name="root"/>, or null when the index is in a form this reader leaves to git or cannot be read.
     /// </summary>
     /// <param name="root">The working-tree root (it holds <c>.git</c>, a folder or a <c>gitdir:</c> file).</param>
-    public static byte[]? TryListStaged(string root)
+    public static byte[]? TryListStaged(string root) => TryRead(root)?.ListStaged();
+
+    /// <summary>
+    /// The index of the repository whose working tree is <paramref name="root"/>, read once, or null when it cannot
+    /// be read or the repository names objects otherwise than with SHA-1.
+    /// </summary>
+    /// <param name="root">The working-tree root (it holds <c>.git</c>, a folder or a <c>gitdir:</c> file).</param>
+    public static Snapshot? TryRead(string root)
     {
         try
         {
@@ -45,8 +55,16 @@ internal static class GitIndexFile
             }
 
             var index = Path.Combine(gitDirectory, "index");
-            // A repository without an index (nothing was ever added) lists nothing, as git does.
-            return File.Exists(index) ? ListStaged(File.ReadAllBytes(index)) : [];
+            if (!File.Exists(index))
+            {
+                // A repository without an index (nothing was ever added) lists nothing, as git does.
+                return new Snapshot([], default);
+            }
+
+            // The time first: should the index be rewritten between the two, the copy gets an older time than its
+            // bytes, which only makes git compare more files by content (see WriteSubset).
+            var modified = File.GetLastWriteTimeUtc(index);
+            return new Snapshot(File.ReadAllBytes(index), modified);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -58,31 +76,146 @@ internal static class GitIndexFile
     /// <param name="index">The whole index file.</param>
     public static byte[]? ListStaged(ReadOnlySpan<byte> index)
     {
-        if (index.Length < 12 || !index[..4].SequenceEqual("DIRC"u8))
+        if (index.Length < 12)
         {
             return null;
+        }
+
+        // The output is about as long as the paths plus 50 bytes an entry: start near that and let it grow.
+        var count = BinaryPrimitives.ReadUInt32BigEndian(index[8..]);
+        using var output = new MemoryStream(checked((int)Math.Min(index.Length + (Math.Min(count, (uint)int.MaxValue) * 16L), int.MaxValue / 2)));
+        var line = new byte[6 + 1 + (2 * Sha1Length) + 1 + 1 + 1];
+        var known = Visit(index, (entry, path, mode, flags) =>
+        {
+            // "MODE OBJECT STAGE\tPATH\0", as ls-files prints it: the mode in octal, six digits.
+            var written = WriteOctal(line, mode);
+            line[written++] = (byte)' ';
+            written += WriteHex(line.AsSpan(written), entry.Slice(StatLength, Sha1Length));
+            line[written++] = (byte)' ';
+            line[written++] = (byte)('0' + ((flags >> 12) & 3));
+            line[written++] = (byte)'\t';
+            output.Write(line, 0, written);
+            output.Write(path);
+            output.WriteByte(0);
+            return true;
+        });
+        return known ? output.ToArray() : null;
+    }
+
+    /// <summary>
+    /// An index file holding only the entries of <paramref name="index"/> whose paths are in <paramref name="paths"/>
+    /// (every stage of each), and every <c>.gitattributes</c> and <c>.gitmodules</c> entry, unchanged (stat data,
+    /// object, flags) and in the same order, in version 2 (3 when an entry has extended flags), without extensions;
+    /// null when the index is left to git or holds a submodule.
+    /// </summary>
+    /// <remarks>
+    /// <c>git diff HEAD -- PATHS</c> with <c>GIT_INDEX_FILE</c> naming this file prints what it prints with the whole
+    /// index, byte for byte: for the paths asked about it sees the same entries, and attributes come from the working
+    /// tree or, for a <c>.gitattributes</c> missing there, from the same entries. It only reads a few entries instead
+    /// of all of them: on 100,000 files that is 2 ms of CPU instead of 27. The file must get the index's modification
+    /// time (or an older one): git compares by content an entry changed in the same second as the index was written
+    /// (a "racily clean" one), and a newer time would make such an entry look unchanged.
+    /// </remarks>
+    /// <param name="index">The whole index file.</param>
+    /// <param name="paths">Paths as in the index: bytes, without a trailing NUL.</param>
+    public static byte[]? WriteSubset(ReadOnlySpan<byte> index, IReadOnlyCollection<byte[]> paths)
+    {
+        var byLength = paths.ToLookup(path => path.Length);
+        using var output = new MemoryStream();
+        output.Write(new byte[12]);
+        var count = 0;
+        var extended = false;
+        var padding = new byte[8];
+        var known = Visit(index, (entry, path, mode, flags) =>
+        {
+            if ((mode & GitlinkOrFolderMask) == GitlinkMode)
+            {
+                return false;  // a submodule's diff reads more than its entry; the whole index is left to git
+            }
+
+            if (!IsWanted(path, byLength))
+            {
+                return true;
+            }
+
+            var header = entry[..(StatLength + Sha1Length)];
+            output.Write(header);
+            Span<byte> flagBytes = stackalloc byte[FlagsLength];
+            BinaryPrimitives.WriteUInt16BigEndian(flagBytes, (ushort)((flags & ~NameLengthMask) | Math.Min(path.Length, NameLengthMask)));
+            output.Write(flagBytes);
+            var fixedLength = StatLength + Sha1Length + FlagsLength;
+            if ((flags & ExtendedFlag) != 0)
+            {
+                output.Write(entry.Slice(fixedLength, 2));
+                fixedLength += 2;
+                extended = true;
+            }
+
+            output.Write(path);
+            // One to eight NULs pad each entry to a multiple of eight bytes.
+            output.Write(padding, 0, ((fixedLength + path.Length + 8) & ~7) - fixedLength - path.Length);
+            count++;
+            return true;
+        });
+        if (!known)
+        {
+            return null;
+        }
+
+        var bytes = output.ToArray();
+        "DIRC"u8.CopyTo(bytes);
+        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(4), extended ? 3u : 2u);
+        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(8), (uint)count);
+#pragma warning disable CA5350 // SHA-1 here is the index file's own checksum, as git writes it, not a security measure.
+        return [.. bytes, .. SHA1.HashData(bytes)];
+#pragma warning restore CA5350
+    }
+
+    private static bool IsWanted(ReadOnlySpan<byte> path, ILookup<int, byte[]> byLength)
+    {
+        var name = path[(path.LastIndexOf((byte)'/') + 1)..];
+        if (name.SequenceEqual(".gitattributes"u8) || name.SequenceEqual(".gitmodules"u8))
+        {
+            return true;
+        }
+
+        foreach (var candidate in byLength[path.Length])
+        {
+            if (path.SequenceEqual(candidate))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Calls visit with each entry (from its start: stat data, object, flags and extended flags), its whole path, mode
+    // and flags, in the index's order; false when the index is in a form left to git or visit answered false.
+    private static bool Visit(ReadOnlySpan<byte> index, EntryVisitor visit)
+    {
+        if (index.Length < 12 || !index[..4].SequenceEqual("DIRC"u8))
+        {
+            return false;
         }
 
         var version = BinaryPrimitives.ReadUInt32BigEndian(index[4..]);
         var count = BinaryPrimitives.ReadUInt32BigEndian(index[8..]);
         if (version is < 2 or > 4 || count > int.MaxValue)
         {
-            return null;
+            return false;
         }
 
-        // The output is about as long as the paths plus 50 bytes an entry: start near that and let it grow.
-        using var output = new MemoryStream(checked((int)Math.Min(index.Length + (count * 16L), int.MaxValue / 2)));
         var position = 12;
         // Version 4 builds each path on the previous one, in this buffer; earlier versions hold it whole in the entry.
         var path = new byte[4096];
         var pathLength = 0;
-        Span<byte> line = stackalloc byte[6 + 1 + (2 * Sha1Length) + 1 + 1 + 1];
         for (var i = 0; i < count; i++)
         {
             var fixedLength = StatLength + Sha1Length + FlagsLength;
             if (index.Length - position < fixedLength)
             {
-                return null;
+                return false;
             }
 
             var entry = index[position..];
@@ -90,7 +223,7 @@ internal static class GitIndexFile
             var flags = BinaryPrimitives.ReadUInt16BigEndian(entry[(StatLength + Sha1Length)..]);
             if ((mode & GitlinkOrFolderMask) == FolderMode)
             {
-                return null;  // a sparse index's folder entry: git expands those, this reader does not
+                return false;  // a sparse index's folder entry: git expands those, this reader does not
             }
 
             ReadOnlySpan<byte> current;
@@ -99,7 +232,7 @@ internal static class GitIndexFile
             {
                 if (version < 3)
                 {
-                    return null;
+                    return false;
                 }
 
                 nameStart += 2;
@@ -111,14 +244,14 @@ internal static class GitIndexFile
                 var (strip, varintLength) = ReadOffset(entry[nameStart..]);
                 if (varintLength == 0 || strip > (ulong)pathLength)
                 {
-                    return null;
+                    return false;
                 }
 
                 var rest = entry[(nameStart + varintLength)..];
                 var end = rest.IndexOf((byte)0);
                 if (end < 0)
                 {
-                    return null;
+                    return false;
                 }
 
                 pathLength -= (int)strip;
@@ -138,7 +271,7 @@ internal static class GitIndexFile
                 var end = name.IndexOf((byte)0);
                 if (end < 0)
                 {
-                    return null;
+                    return false;
                 }
 
                 current = name[..end];
@@ -149,19 +282,13 @@ internal static class GitIndexFile
 
             if (position > index.Length)
             {
-                return null;
+                return false;
             }
 
-            // "MODE OBJECT STAGE\tPATH\0", as ls-files prints it: the mode in octal, six digits.
-            var written = WriteOctal(line, mode);
-            line[written++] = (byte)' ';
-            written += WriteHex(line[written..], entry.Slice(StatLength, Sha1Length));
-            line[written++] = (byte)' ';
-            line[written++] = (byte)('0' + ((flags >> 12) & 3));
-            line[written++] = (byte)'\t';
-            output.Write(line[..written]);
-            output.Write(current);
-            output.WriteByte(0);
+            if (!visit(entry[..nameStart], current, mode, flags))
+            {
+                return false;
+            }
         }
 
         // Extensions follow the entries: a four-letter signature and a 32-bit length each, then the 20-byte checksum.
@@ -169,20 +296,20 @@ internal static class GitIndexFile
         {
             if (index.Length - position < 8)
             {
-                return null;
+                return false;
             }
 
             var signature = index.Slice(position, 4);
             var length = BinaryPrimitives.ReadUInt32BigEndian(index[(position + 4)..]);
             if ((signature.SequenceEqual("link"u8) || signature.SequenceEqual("sdir"u8)) || length > (uint)(index.Length - position - 8))
             {
-                return null;
+                return false;
             }
 
             position += 8 + (int)length;
         }
 
-        return output.ToArray();
+        return true;
     }
 
     // git's variable-length offset (varint.c): seven bits a byte, most significant first, each continuation adding one.
@@ -281,4 +408,15 @@ internal static class GitIndexFile
         var config = Path.Combine(commonDirectory, "config");
         return !File.Exists(config) || File.ReadAllText(config, Encoding.UTF8).Contains("objectformat", StringComparison.OrdinalIgnoreCase);
     }
+
+    /// <summary>One reading of an index file: its bytes and the modification time they had.</summary>
+    /// <param name="Bytes">The whole file; empty when the repository has no index.</param>
+    /// <param name="ModifiedUtc">The file's modification time, read before its bytes.</param>
+    internal sealed record Snapshot(byte[] Bytes, DateTime ModifiedUtc)
+    {
+        /// <summary>What <c>git ls-files -z --stage</c> prints for this index, or null when it is left to git.</summary>
+        public byte[]? ListStaged() => Bytes.Length == 0 ? [] : GitIndexFile.ListStaged(Bytes);
+    }
+
+    private delegate bool EntryVisitor(ReadOnlySpan<byte> entry, ReadOnlySpan<byte> path, uint mode, ushort flags);
 }

@@ -99,7 +99,8 @@ internal sealed class GitStatusPrefetch : IDisposable
             {
                 using (Timings.Measure("git: read the index (for lock files), started with the run"))
                 {
-                    return GitIndexFile.TryListStaged(root);
+                    var index = GitIndexFile.TryRead(root);
+                    return new GitCliWorkingTreeReader.IndexListing(index, index?.ListStaged());
                 }
             },
             CancellationToken.None,
@@ -128,6 +129,6 @@ internal sealed class GitStatusPrefetch : IDisposable
 
     /// <summary>What the prefetch read.</summary>
     /// <param name="Status">The status pass.</param>
-    /// <param name="Staged">The index as <c>git ls-files -z --stage</c> lists it (<see cref="GitIndexFile"/>); null when its form is left to git.</param>
-    internal sealed record Pass(GitCliWorkingTreeReader.Status Status, byte[]? Staged);
+    /// <param name="Index">The index as read beside status, and as <c>git ls-files -z --stage</c> lists it (<see cref="GitIndexFile"/>).</param>
+    internal sealed record Pass(GitCliWorkingTreeReader.Status Status, GitCliWorkingTreeReader.IndexListing Index);
 }

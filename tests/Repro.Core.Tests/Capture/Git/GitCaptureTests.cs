@@ -459,6 +459,66 @@ public sealed class GitCaptureTests : IDisposable
     }
 
     [Fact]
+    public async Task CaptureAsync_RacilyCleanChangeOfTheSameSizeAndTime_IsInThePatch()
+    {
+        // A file changed in the same second as the index was written, keeping its size: git finds the change only by
+        // comparing contents, which it does for entries not older than the index file. The diff reads a copy of the
+        // index cut down to the changed paths, which must look just as old.
+        var second = new DateTime(2024, 3, 4, 5, 6, 7, DateTimeKind.Utc);
+        _repo.Write("train.py", "aaaa\n");
+        _repo.Write("other.py", "same\n");
+        _repo.Write("more.py", "more\n");
+        File.SetLastWriteTimeUtc(Path.Combine(_repo.Root, "train.py"), second);
+        _repo.CommitAll();
+        _repo.Git("config", "core.trustctime", "false");
+        _repo.Git("config", "core.checkStat", "minimal");
+        _repo.Write("train.py", "bbbb\n");
+        _repo.Write("more.py", "changed\n");
+        File.SetLastWriteTimeUtc(Path.Combine(_repo.Root, "train.py"), second);
+        File.SetLastWriteTimeUtc(Path.Combine(_repo.Root, ".git", "index"), second);
+
+        var (result, run) = await CaptureAsync(Reader.GitExecutable);
+
+        var unlimited = GitRepository.RunBytes(
+            _repo.Root,
+            new Dictionary<string, string?>(),
+            "-c", "diff.autoRefreshIndex=false", "-c", "core.quotePath=false", "diff", "HEAD", "--binary", "--no-renames", "--no-ext-diff",
+            "--no-textconv", "--no-color", "--src-prefix=a/", "--dst-prefix=b/", "--submodule=short", "--ignore-submodules=none");
+        Assert.Equal(["more.py", "train.py"], result.ChangedPaths);
+        Assert.Contains("+bbbb", Encoding.UTF8.GetString(unlimited), StringComparison.Ordinal);
+        Assert.Equal(unlimited, File.ReadAllBytes(Path.Combine(run, RunFolder.PatchFileName)));
+        Assert.Equal(second, File.GetLastWriteTimeUtc(Path.Combine(_repo.Root, ".git", "index")));
+    }
+
+    [Fact]
+    public async Task CaptureAsync_ChangedAttributesAndStagedModes_PatchIsTheUnlimitedDiffByteForByte()
+    {
+        _repo.Write(".gitattributes", "*.dat binary\n");
+        _repo.Write("data/table.dat", "a,b\n1,2\n");
+        _repo.Write("run.sh", "#!/bin/sh\n");
+        _repo.Write("keep.txt", "keep\n");
+        _repo.CommitAll();
+        // The attributes file is deleted from the working tree (git then reads it from the index), a binary-by-attribute
+        // file changes, and a mode change is staged.
+        File.Delete(Path.Combine(_repo.Root, ".gitattributes"));
+        _repo.Write("data/table.dat", "a,b\n1,3\n");
+        File.SetUnixFileMode(Path.Combine(_repo.Root, "run.sh"), (UnixFileMode)0b111_101_101);
+        _repo.Git("add", "run.sh");
+        _repo.Git("update-index", "--index-version", "4");
+
+        var (result, run) = await CaptureAsync(Reader.GitExecutable);
+
+        var unlimited = GitRepository.RunBytes(
+            _repo.Root,
+            new Dictionary<string, string?>(),
+            "-c", "diff.autoRefreshIndex=false", "-c", "core.quotePath=false", "diff", "HEAD", "--binary", "--no-renames", "--no-ext-diff",
+            "--no-textconv", "--no-color", "--src-prefix=a/", "--dst-prefix=b/", "--submodule=short", "--ignore-submodules=none");
+        Assert.Equal([".gitattributes", "data/table.dat", "run.sh"], result.ChangedPaths);
+        Assert.Contains("GIT binary patch", Encoding.UTF8.GetString(unlimited), StringComparison.Ordinal);
+        Assert.Equal(unlimited, File.ReadAllBytes(Path.Combine(run, RunFolder.PatchFileName)));
+    }
+
+    [Fact]
     public async Task CaptureAsync_ChangedTrackedNameThatIsNotUtf8_IsInThePatchAndAppliesToHead()
     {
         byte[] name = [(byte)'c', (byte)'a', (byte)'f', 0xFF, (byte)'.', (byte)'t', (byte)'x', (byte)'t'];

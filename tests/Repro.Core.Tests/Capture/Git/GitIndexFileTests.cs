@@ -177,5 +177,103 @@ public sealed class GitIndexFileTests : IDisposable
         Assert.Null(GitIndexFile.TryListStaged(plain.Scratch("plain")));
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void WriteSubset_AnyVersion_HoldsTheWantedEntriesAndEveryAttributesFileAsGitReadsThem(int version)
+    {
+        WriteVariedTree(indexOnlyEntries: false);
+        _repository.Write(".gitattributes", "*.bin binary\n");
+        _repository.Write("src/deep/.gitattributes", "*.py diff=python\n");
+        _repository.CommitAll("attributes");
+        if (version == 3)
+        {
+            _repository.Write("later.py", "print(4)\n");
+            _repository.Git("add", "-N", "later.py");
+        }
+
+        _repository.Git("update-index", "--index-version", version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var index = GitIndexFile.TryRead(_repository.Root)!;
+        string[] wanted = version == 3 ? ["later.py", "run.sh", "données/é.csv", "not/in/the/index.txt"] : ["run.sh", "données/é.csv", "not/in/the/index.txt"];
+
+        var subset = GitIndexFile.WriteSubset(index.Bytes, [.. wanted.Select(Encoding.UTF8.GetBytes)]);
+
+        Assert.NotNull(subset);
+        Assert.Equal(version == 3 ? 3 : 2, subset[7]);
+        var file = Path.Combine(_repository.Scratch("subset"), "index");
+        File.WriteAllBytes(file, subset);
+        // --debug prints each entry's stat data and flags as well: the subset's entries are the index's, unchanged.
+        var whole = DebugEntries(null);
+        string[] kept = [".gitattributes", "src/deep/.gitattributes", .. wanted];
+        Assert.Equal(whole.Where(entry => kept.Contains(entry.Path)), DebugEntries(file));
+        Assert.Equal(kept.Length - 1, DebugEntries(file).Count);
+    }
+
+    [Fact]
+    public void WriteSubset_IndexWithASubmodule_IsLeftToGit()
+    {
+        WriteVariedTree();
+        var index = GitIndexFile.TryRead(_repository.Root)!;
+
+        Assert.Null(GitIndexFile.WriteSubset(index.Bytes, [Encoding.UTF8.GetBytes("run.sh")]));
+    }
+
+    [Fact]
+    public void WriteSubset_SplitIndexOrForeignBytes_IsLeftToGit()
+    {
+        WriteVariedTree(indexOnlyEntries: false);
+        var index = GitIndexFile.TryRead(_repository.Root)!;
+        _repository.Git("update-index", "--split-index");
+        byte[][] paths = [Encoding.UTF8.GetBytes("run.sh")];
+
+        Assert.NotNull(GitIndexFile.WriteSubset(index.Bytes, paths));
+        Assert.Null(GitIndexFile.WriteSubset(GitIndexFile.TryRead(_repository.Root)!.Bytes, paths));
+        Assert.Null(GitIndexFile.WriteSubset(index.Bytes.AsSpan(0, index.Bytes.Length / 2), paths));
+        Assert.Null(GitIndexFile.WriteSubset("not an index at all"u8, paths));
+    }
+
+    [Fact]
+    public void TryRead_Index_KeepsItsModificationTime()
+    {
+        WriteVariedTree(indexOnlyEntries: false);
+        var written = new DateTime(2024, 5, 6, 7, 8, 9, DateTimeKind.Utc).AddTicks(1234567);
+        File.SetLastWriteTimeUtc(Path.Combine(_repository.Root, ".git", "index"), written);
+
+        Assert.Equal(written, GitIndexFile.TryRead(_repository.Root)!.ModifiedUtc);
+    }
+
+    // The entries `git ls-files --stage --debug` prints, each with its stat data, for the repository's index or another file.
+    private List<(string Path, string Entry)> DebugEntries(string? indexFile)
+    {
+        var environment = new Dictionary<string, string?>(GitRepository.Isolation);
+        if (indexFile is not null)
+        {
+            environment["GIT_INDEX_FILE"] = indexFile;
+        }
+
+        var text = Encoding.UTF8.GetString(GitRepository.RunBytes(_repository.Root, environment, "-c", "core.quotePath=false", "ls-files", "--stage", "--debug"));
+        var entries = new List<(string Path, string Entry)>();
+        foreach (var block in text.Split('\n').Aggregate(new List<List<string>>(), (blocks, line) =>
+        {
+            if (line.Length > 0 && !char.IsWhiteSpace(line[0]))
+            {
+                blocks.Add([]);
+            }
+
+            if (line.Length > 0)
+            {
+                blocks[^1].Add(line);
+            }
+
+            return blocks;
+        }))
+        {
+            entries.Add((block[0][(block[0].IndexOf('\t', StringComparison.Ordinal) + 1)..], string.Join('\n', block)));
+        }
+
+        return entries;
+    }
+
     private int IndexVersion() => File.ReadAllBytes(Path.Combine(_repository.Root, ".git", "index"))[7];
 }

@@ -120,7 +120,18 @@ internal static class GitIndexFile
     /// <param name="paths">Paths as in the index: bytes, without a trailing NUL.</param>
     public static byte[]? WriteSubset(ReadOnlySpan<byte> index, IReadOnlyCollection<byte[]> paths)
     {
-        var byLength = paths.ToLookup(path => path.Length);
+        // By length, so that most of 100,000 entries are passed over after one lookup.
+        var byLength = new Dictionary<int, List<byte[]>>();
+        foreach (var path in paths)
+        {
+            if (!byLength.TryGetValue(path.Length, out var sameLength))
+            {
+                byLength[path.Length] = sameLength = [];
+            }
+
+            sameLength.Add(path);
+        }
+
         using var output = new MemoryStream();
         output.Write(new byte[12]);
         var count = 0;
@@ -171,24 +182,29 @@ internal static class GitIndexFile
 #pragma warning restore CA5350
     }
 
-    private static bool IsWanted(ReadOnlySpan<byte> path, ILookup<int, byte[]> byLength)
+    private static bool IsWanted(ReadOnlySpan<byte> path, Dictionary<int, List<byte[]>> byLength)
     {
-        var name = path[(path.LastIndexOf((byte)'/') + 1)..];
-        if (name.SequenceEqual(".gitattributes"u8) || name.SequenceEqual(".gitmodules"u8))
+        if (IsNamed(path, ".gitattributes"u8) || IsNamed(path, ".gitmodules"u8))
         {
             return true;
         }
 
-        foreach (var candidate in byLength[path.Length])
+        if (byLength.TryGetValue(path.Length, out var sameLength))
         {
-            if (path.SequenceEqual(candidate))
+            foreach (var candidate in sameLength)
             {
-                return true;
+                if (path.SequenceEqual(candidate))
+                {
+                    return true;
+                }
             }
         }
 
         return false;
     }
+
+    private static bool IsNamed(ReadOnlySpan<byte> path, ReadOnlySpan<byte> name) =>
+        path.EndsWith(name) && (path.Length == name.Length || path[path.Length - name.Length - 1] == (byte)'/');
 
     // Calls visit with each entry (from its start: stat data, object, flags and extended flags), its whole path, mode
     // and flags, in the index's order; false when the index is in a form left to git or visit answered false.

@@ -84,21 +84,8 @@ internal static class GitIndexFile
         // The output is about as long as the paths plus 50 bytes an entry: start near that and let it grow.
         var count = BinaryPrimitives.ReadUInt32BigEndian(index[8..]);
         using var output = new MemoryStream(checked((int)Math.Min(index.Length + (Math.Min(count, (uint)int.MaxValue) * 16L), int.MaxValue / 2)));
-        var line = new byte[6 + 1 + (2 * Sha1Length) + 1 + 1 + 1];
-        var known = Visit(index, (entry, path, mode, flags) =>
-        {
-            // "MODE OBJECT STAGE\tPATH\0", as ls-files prints it: the mode in octal, six digits.
-            var written = WriteOctal(line, mode);
-            line[written++] = (byte)' ';
-            written += WriteHex(line.AsSpan(written), entry.Slice(StatLength, Sha1Length));
-            line[written++] = (byte)' ';
-            line[written++] = (byte)('0' + ((flags >> 12) & 3));
-            line[written++] = (byte)'\t';
-            output.Write(line, 0, written);
-            output.Write(path);
-            output.WriteByte(0);
-            return true;
-        });
+        var lister = new Lister(output);
+        var known = Visit(index, ref lister);
         return known ? output.ToArray() : null;
     }
 
@@ -134,40 +121,8 @@ internal static class GitIndexFile
 
         using var output = new MemoryStream();
         output.Write(new byte[12]);
-        var count = 0;
-        var extended = false;
-        var padding = new byte[8];
-        var known = Visit(index, (entry, path, mode, flags) =>
-        {
-            if ((mode & GitlinkOrFolderMask) == GitlinkMode)
-            {
-                return false;  // a submodule's diff reads more than its entry; the whole index is left to git
-            }
-
-            if (!IsWanted(path, byLength))
-            {
-                return true;
-            }
-
-            var header = entry[..(StatLength + Sha1Length)];
-            output.Write(header);
-            Span<byte> flagBytes = stackalloc byte[FlagsLength];
-            BinaryPrimitives.WriteUInt16BigEndian(flagBytes, (ushort)((flags & ~NameLengthMask) | Math.Min(path.Length, NameLengthMask)));
-            output.Write(flagBytes);
-            var fixedLength = StatLength + Sha1Length + FlagsLength;
-            if ((flags & ExtendedFlag) != 0)
-            {
-                output.Write(entry.Slice(fixedLength, 2));
-                fixedLength += 2;
-                extended = true;
-            }
-
-            output.Write(path);
-            // One to eight NULs pad each entry to a multiple of eight bytes.
-            output.Write(padding, 0, ((fixedLength + path.Length + 8) & ~7) - fixedLength - path.Length);
-            count++;
-            return true;
-        });
+        var copier = new SubsetCopier(output, byLength);
+        var known = Visit(index, ref copier);
         if (!known)
         {
             return null;
@@ -175,8 +130,8 @@ internal static class GitIndexFile
 
         var bytes = output.ToArray();
         "DIRC"u8.CopyTo(bytes);
-        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(4), extended ? 3u : 2u);
-        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(8), (uint)count);
+        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(4), copier.Extended ? 3u : 2u);
+        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(8), (uint)copier.Count);
 #pragma warning disable CA5350 // SHA-1 here is the index file's own checksum, as git writes it, not a security measure.
         return [.. bytes, .. SHA1.HashData(bytes)];
 #pragma warning restore CA5350
@@ -208,7 +163,8 @@ internal static class GitIndexFile
 
     // Calls visit with each entry (from its start: stat data, object, flags and extended flags), its whole path, mode
     // and flags, in the index's order; false when the index is in a form left to git or visit answered false.
-    private static bool Visit(ReadOnlySpan<byte> index, EntryVisitor visit)
+    private static bool Visit<TVisitor>(ReadOnlySpan<byte> index, ref TVisitor visitor)
+        where TVisitor : struct, IEntryVisitor
     {
         if (index.Length < 12 || !index[..4].SequenceEqual("DIRC"u8))
         {
@@ -301,7 +257,7 @@ internal static class GitIndexFile
                 return false;
             }
 
-            if (!visit(entry[..nameStart], current, mode, flags))
+            if (!visitor.Visit(entry[..nameStart], current, mode, flags))
             {
                 return false;
             }
@@ -434,5 +390,69 @@ internal static class GitIndexFile
         public byte[]? ListStaged() => Bytes.Length == 0 ? [] : GitIndexFile.ListStaged(Bytes);
     }
 
-    private delegate bool EntryVisitor(ReadOnlySpan<byte> entry, ReadOnlySpan<byte> path, uint mode, ushort flags);
+    // A struct, not a delegate, so that the walk over 100,000 entries is compiled for each use with the call inlined.
+    private interface IEntryVisitor
+    {
+        bool Visit(ReadOnlySpan<byte> entry, ReadOnlySpan<byte> path, uint mode, ushort flags);
+    }
+
+    private struct Lister(MemoryStream output) : IEntryVisitor
+    {
+        private readonly byte[] _line = new byte[6 + 1 + (2 * Sha1Length) + 1 + 1 + 1];
+
+        public readonly bool Visit(ReadOnlySpan<byte> entry, ReadOnlySpan<byte> path, uint mode, ushort flags)
+        {
+            // "MODE OBJECT STAGE\tPATH\0", as ls-files prints it: the mode in octal, six digits.
+            var written = WriteOctal(_line, mode);
+            _line[written++] = (byte)' ';
+            written += WriteHex(_line.AsSpan(written), entry.Slice(StatLength, Sha1Length));
+            _line[written++] = (byte)' ';
+            _line[written++] = (byte)('0' + ((flags >> 12) & 3));
+            _line[written++] = (byte)'\t';
+            output.Write(_line, 0, written);
+            output.Write(path);
+            output.WriteByte(0);
+            return true;
+        }
+    }
+
+    private struct SubsetCopier(MemoryStream output, Dictionary<int, List<byte[]>> byLength) : IEntryVisitor
+    {
+        private static readonly byte[] Padding = new byte[8];
+
+        public int Count { get; private set; }
+
+        public bool Extended { get; private set; }
+
+        public bool Visit(ReadOnlySpan<byte> entry, ReadOnlySpan<byte> path, uint mode, ushort flags)
+        {
+            if ((mode & GitlinkOrFolderMask) == GitlinkMode)
+            {
+                return false;  // a submodule's diff reads more than its entry; the whole index is left to git
+            }
+
+            if (!IsWanted(path, byLength))
+            {
+                return true;
+            }
+
+            output.Write(entry[..(StatLength + Sha1Length)]);
+            Span<byte> flagBytes = stackalloc byte[FlagsLength];
+            BinaryPrimitives.WriteUInt16BigEndian(flagBytes, (ushort)((flags & ~NameLengthMask) | Math.Min(path.Length, NameLengthMask)));
+            output.Write(flagBytes);
+            var fixedLength = StatLength + Sha1Length + FlagsLength;
+            if ((flags & ExtendedFlag) != 0)
+            {
+                output.Write(entry.Slice(fixedLength, 2));
+                fixedLength += 2;
+                Extended = true;
+            }
+
+            output.Write(path);
+            // One to eight NULs pad each entry to a multiple of eight bytes.
+            output.Write(Padding, 0, ((fixedLength + path.Length + 8) & ~7) - fixedLength - path.Length);
+            Count++;
+            return true;
+        }
+    }
 }

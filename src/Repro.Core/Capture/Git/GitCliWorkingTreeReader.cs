@@ -324,7 +324,7 @@ internal static class GitCliWorkingTreeReader
     {
         index ??= GitIndexFile.TryRead(root);
         if (index is null || index.Bytes.Length == 0
-            || GitIndexFile.WriteSubset(index.Bytes, [.. changed.Select(path => Encoding.UTF8.GetBytes(path))]) is not { } subset)
+            || index.WriteSubset([.. changed.Select(path => Encoding.UTF8.GetBytes(path))]) is not { } subset)
         {
             return null;
         }

@@ -74,7 +74,9 @@ internal static class GitIndexFile
 
     /// <summary>The <c>git ls-files -z --stage</c> output for an index file's bytes, or null when they are left to git.</summary>
     /// <param name="index">The whole index file.</param>
-    public static byte[]? ListStaged(ReadOnlySpan<byte> index)
+    public static byte[]? ListStaged(ReadOnlySpan<byte> index) => ListStaged(index, null);
+
+    private static byte[]? ListStaged(ReadOnlySpan<byte> index, EntryTable? table)
     {
         if (index.Length < 12)
         {
@@ -84,7 +86,7 @@ internal static class GitIndexFile
         // The output is about as long as the paths plus 50 bytes an entry: start near that and let it grow.
         var count = BinaryPrimitives.ReadUInt32BigEndian(index[8..]);
         using var output = new MemoryStream(checked((int)Math.Min(index.Length + (Math.Min(count, (uint)int.MaxValue) * 16L), int.MaxValue / 2)));
-        var lister = new Lister(output);
+        var lister = new Lister(output, table);
         var known = Visit(index, ref lister);
         return known ? output.ToArray() : null;
     }
@@ -128,13 +130,7 @@ internal static class GitIndexFile
             return null;
         }
 
-        var bytes = output.ToArray();
-        "DIRC"u8.CopyTo(bytes);
-        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(4), copier.Extended ? 3u : 2u);
-        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(8), (uint)copier.Count);
-#pragma warning disable CA5350 // SHA-1 here is the index file's own checksum, as git writes it, not a security measure.
-        return [.. bytes, .. SHA1.HashData(bytes)];
-#pragma warning restore CA5350
+        return Finish(output, copier.Count, copier.Extended);
     }
 
     private static bool IsWanted(ReadOnlySpan<byte> path, Dictionary<int, List<byte[]>> byLength)
@@ -190,6 +186,7 @@ internal static class GitIndexFile
                 return false;
             }
 
+            var start = position;
             var entry = index[position..];
             var mode = BinaryPrimitives.ReadUInt32BigEndian(entry[ModeOffset..]);
             var flags = BinaryPrimitives.ReadUInt16BigEndian(entry[(StatLength + Sha1Length)..]);
@@ -257,7 +254,7 @@ internal static class GitIndexFile
                 return false;
             }
 
-            if (!visitor.Visit(entry[..nameStart], current, mode, flags))
+            if (!visitor.Visit(start, entry[..nameStart], current, mode, flags))
             {
                 return false;
             }
@@ -386,22 +383,157 @@ internal static class GitIndexFile
     /// <param name="ModifiedUtc">The file's modification time, read before its bytes.</param>
     internal sealed record Snapshot(byte[] Bytes, DateTime ModifiedUtc)
     {
-        /// <summary>What <c>git ls-files -z --stage</c> prints for this index, or null when it is left to git.</summary>
-        public byte[]? ListStaged() => Bytes.Length == 0 ? [] : GitIndexFile.ListStaged(Bytes);
+        private EntryTable? _table;
+
+        /// <summary>
+        /// What <c>git ls-files -z --stage</c> prints for this index, or null when it is left to git. Where the
+        /// entries hold their whole paths (versions 2 and 3), the same walk notes where each entry starts, so that
+        /// <see cref="WriteSubset(IReadOnlyCollection{byte[]})"/> can find paths without walking them all again.
+        /// </summary>
+        public byte[]? ListStaged()
+        {
+            if (Bytes.Length == 0)
+            {
+                return [];
+            }
+
+            var table = Bytes.Length >= 12 && BinaryPrimitives.ReadUInt32BigEndian(Bytes.AsSpan(4)) is 2 or 3
+                ? new EntryTable((int)Math.Min(BinaryPrimitives.ReadUInt32BigEndian(Bytes.AsSpan(8)), (uint)Bytes.Length / 64))
+                : null;
+            var listed = GitIndexFile.ListStaged(Bytes, table);
+            _table = listed is null ? null : table;
+            return listed;
+        }
+
+        /// <summary>What <see cref="GitIndexFile.WriteSubset(ReadOnlySpan{byte}, IReadOnlyCollection{byte[]})"/> gives for this index.</summary>
+        /// <param name="paths">Paths as in the index: bytes, without a trailing NUL.</param>
+        public byte[]? WriteSubset(IReadOnlyCollection<byte[]> paths) =>
+            _table is { } table ? table.WriteSubset(Bytes, paths) : GitIndexFile.WriteSubset(Bytes, paths);
+    }
+
+    // Where each entry of a version 2 or 3 index starts, which entries are attribute files, and whether one is a
+    // submodule: entries are sorted by path, so a path is found by binary search.
+    private sealed class EntryTable(int entries)
+    {
+        private readonly List<int> _starts = new(entries);
+        private readonly List<int> _attributes = [];
+        private bool _hasGitlink;
+
+        public void Record(int start, ReadOnlySpan<byte> path, uint mode)
+        {
+            _hasGitlink |= (mode & GitlinkOrFolderMask) == GitlinkMode;
+            if (IsNamed(path, ".gitattributes"u8) || IsNamed(path, ".gitmodules"u8))
+            {
+                _attributes.Add(_starts.Count);
+            }
+
+            _starts.Add(start);
+        }
+
+        public byte[]? WriteSubset(ReadOnlySpan<byte> index, IReadOnlyCollection<byte[]> paths)
+        {
+            if (_hasGitlink)
+            {
+                return null;
+            }
+
+            var picked = new SortedSet<int>(_attributes);
+            foreach (var path in paths)
+            {
+                // The first entry not before the path (git sorts by name, then stage), then each stage of it.
+                int low = 0, high = _starts.Count;
+                while (low < high)
+                {
+                    var middle = low + ((high - low) / 2);
+                    if (NameAt(index, _starts[middle]).SequenceCompareTo(path) < 0)
+                    {
+                        low = middle + 1;
+                    }
+                    else
+                    {
+                        high = middle;
+                    }
+                }
+
+                for (; low < _starts.Count && NameAt(index, _starts[low]).SequenceEqual(path); low++)
+                {
+                    picked.Add(low);
+                }
+            }
+
+            using var output = new MemoryStream();
+            output.Write(new byte[12]);
+            var extended = false;
+            foreach (var entry in picked)
+            {
+                var start = _starts[entry];
+                var flags = BinaryPrimitives.ReadUInt16BigEndian(index[(start + StatLength + Sha1Length)..]);
+                extended |= CopyEntry(output, index[start..], NameAt(index, start), flags);
+            }
+
+            return Finish(output, picked.Count, extended);
+        }
+
+        private static ReadOnlySpan<byte> NameAt(ReadOnlySpan<byte> index, int start)
+        {
+            var flags = BinaryPrimitives.ReadUInt16BigEndian(index[(start + StatLength + Sha1Length)..]);
+            var name = index[(start + StatLength + Sha1Length + FlagsLength + ((flags & ExtendedFlag) != 0 ? 2 : 0))..];
+            return name[..name.IndexOf((byte)0)];
+        }
+    }
+
+    // Writes one entry as versions 2 and 3 hold it: stat data and object as they were, flags with the name's length,
+    // extended flags when there are any, the whole path and one to eight NULs; true when it has extended flags.
+    private static bool CopyEntry(MemoryStream output, ReadOnlySpan<byte> entry, ReadOnlySpan<byte> path, ushort flags)
+    {
+        output.Write(entry[..(StatLength + Sha1Length)]);
+        Span<byte> flagBytes = stackalloc byte[FlagsLength];
+        BinaryPrimitives.WriteUInt16BigEndian(flagBytes, (ushort)((flags & ~NameLengthMask) | Math.Min(path.Length, NameLengthMask)));
+        output.Write(flagBytes);
+        var fixedLength = StatLength + Sha1Length + FlagsLength;
+        var extended = (flags & ExtendedFlag) != 0;
+        if (extended)
+        {
+            output.Write(entry.Slice(fixedLength, 2));
+            fixedLength += 2;
+        }
+
+        output.Write(path);
+        Span<byte> padding = stackalloc byte[8];
+        padding.Clear();
+        output.Write(padding[..(((fixedLength + path.Length + 8) & ~7) - fixedLength - path.Length)]);
+        return extended;
+    }
+
+    // The header (version 3 when an entry has extended flags, 2 otherwise) and the trailing checksum.
+    private static byte[] Finish(MemoryStream output, int count, bool extended)
+    {
+        var bytes = output.ToArray();
+        "DIRC"u8.CopyTo(bytes);
+        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(4), extended ? 3u : 2u);
+        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(8), (uint)count);
+#pragma warning disable CA5350 // SHA-1 here is the index file's own checksum, as git writes it, not a security measure.
+        return [.. bytes, .. SHA1.HashData(bytes)];
+#pragma warning restore CA5350
     }
 
     // A struct, not a delegate, so that the walk over 100,000 entries is compiled for each use with the call inlined.
     private interface IEntryVisitor
     {
-        bool Visit(ReadOnlySpan<byte> entry, ReadOnlySpan<byte> path, uint mode, ushort flags);
+        bool Visit(int position, ReadOnlySpan<byte> entry, ReadOnlySpan<byte> path, uint mode, ushort flags);
     }
 
-    private struct Lister(MemoryStream output) : IEntryVisitor
+    private struct Lister(MemoryStream output, EntryTable? table) : IEntryVisitor
     {
         private readonly byte[] _line = new byte[6 + 1 + (2 * Sha1Length) + 1 + 1 + 1];
 
-        public readonly bool Visit(ReadOnlySpan<byte> entry, ReadOnlySpan<byte> path, uint mode, ushort flags)
+        public readonly bool Visit(int position, ReadOnlySpan<byte> entry, ReadOnlySpan<byte> path, uint mode, ushort flags)
         {
+            if (table is not null)
+            {
+                table.Record(position, path, mode);
+            }
+
             // "MODE OBJECT STAGE\tPATH\0", as ls-files prints it: the mode in octal, six digits.
             var written = WriteOctal(_line, mode);
             _line[written++] = (byte)' ';
@@ -418,13 +550,11 @@ internal static class GitIndexFile
 
     private struct SubsetCopier(MemoryStream output, Dictionary<int, List<byte[]>> byLength) : IEntryVisitor
     {
-        private static readonly byte[] Padding = new byte[8];
-
         public int Count { get; private set; }
 
         public bool Extended { get; private set; }
 
-        public bool Visit(ReadOnlySpan<byte> entry, ReadOnlySpan<byte> path, uint mode, ushort flags)
+        public bool Visit(int position, ReadOnlySpan<byte> entry, ReadOnlySpan<byte> path, uint mode, ushort flags)
         {
             if ((mode & GitlinkOrFolderMask) == GitlinkMode)
             {
@@ -436,21 +566,7 @@ internal static class GitIndexFile
                 return true;
             }
 
-            output.Write(entry[..(StatLength + Sha1Length)]);
-            Span<byte> flagBytes = stackalloc byte[FlagsLength];
-            BinaryPrimitives.WriteUInt16BigEndian(flagBytes, (ushort)((flags & ~NameLengthMask) | Math.Min(path.Length, NameLengthMask)));
-            output.Write(flagBytes);
-            var fixedLength = StatLength + Sha1Length + FlagsLength;
-            if ((flags & ExtendedFlag) != 0)
-            {
-                output.Write(entry.Slice(fixedLength, 2));
-                fixedLength += 2;
-                Extended = true;
-            }
-
-            output.Write(path);
-            // One to eight NULs pad each entry to a multiple of eight bytes.
-            output.Write(Padding, 0, ((fixedLength + path.Length + 8) & ~7) - fixedLength - path.Length);
+            Extended |= CopyEntry(output, entry, path, flags);
             Count++;
             return true;
         }

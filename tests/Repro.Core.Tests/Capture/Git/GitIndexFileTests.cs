@@ -210,6 +210,61 @@ public sealed class GitIndexFileTests : IDisposable
         Assert.Equal(kept.Length - 1, DebugEntries(file).Count);
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void SnapshotWriteSubset_AfterListing_IsTheWalksSubset(int version)
+    {
+        WriteVariedTree(indexOnlyEntries: false);
+        _repository.Write(".gitattributes", "*.bin binary\n");
+        _repository.Write("src/.gitmodules", "not a real one\n");
+        _repository.CommitAll("attributes");
+        _repository.Write("later.py", "print(4)\n");
+        _repository.Git("add", "-N", "later.py");
+        _repository.Git("update-index", "--index-version", version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var snapshot = GitIndexFile.TryRead(_repository.Root)!;
+        Assert.NotNull(snapshot.ListStaged());
+        string[][] asked =
+        [
+            ["run.sh"],
+            ["README.md", "données/é.csv", "later.py", "src/deep/er/model_test.py"],
+            ["a-before-everything", "link", "zzz-after-everything", "src/deep", "src/deep/er/model.py"],
+            [],
+        ];
+
+        foreach (var paths in asked)
+        {
+            byte[][] bytes = [.. paths.Select(Encoding.UTF8.GetBytes)];
+            Assert.Equal(GitIndexFile.WriteSubset(snapshot.Bytes, bytes), snapshot.WriteSubset(bytes));
+        }
+    }
+
+    [Fact]
+    public void SnapshotWriteSubset_ConflictedFile_KeepsEveryStage()
+    {
+        _repository.Write("poetry.lock", "base\n");
+        _repository.Write("zeta.txt", "z\n");
+        _repository.CommitAll("base");
+        _repository.Git("checkout", "-q", "-b", "theirs");
+        _repository.Write("poetry.lock", "theirs\n");
+        _repository.CommitAll("theirs");
+        _repository.Git("checkout", "-q", "-");
+        _repository.Write("poetry.lock", "ours\n");
+        _repository.CommitAll("ours");
+        Assert.ThrowsAny<Exception>(() => _repository.Git("merge", "-q", "theirs"));
+        var snapshot = GitIndexFile.TryRead(_repository.Root)!;
+        Assert.NotNull(snapshot.ListStaged());
+
+        var subset = snapshot.WriteSubset([Encoding.UTF8.GetBytes("poetry.lock")]);
+
+        Assert.Equal(GitIndexFile.WriteSubset(snapshot.Bytes, [Encoding.UTF8.GetBytes("poetry.lock")]), subset);
+        var file = Path.Combine(_repository.Scratch("subset"), "index");
+        File.WriteAllBytes(file, subset!);
+        Assert.Equal(DebugEntries(null).Where(entry => entry.Path == "poetry.lock"), DebugEntries(file));
+        Assert.Equal(3, DebugEntries(file).Count);
+    }
+
     [Fact]
     public void WriteSubset_IndexWithASubmodule_IsLeftToGit()
     {

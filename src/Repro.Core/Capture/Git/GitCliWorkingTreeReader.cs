@@ -17,7 +17,9 @@ namespace Repro.Core.Capture.Git;
 /// <c>git status --porcelain=v2 -z --untracked-files=all --ignored=matching</c> gives, in the one pass, the changed
 /// tracked paths, every untracked file and the ignored files and folders (without descending into ignored folders),
 /// which is all the lock-file search needs besides the index (<see cref="WorkingTreeListing"/>). The patch then comes
-/// from <c>git diff HEAD -- PATHS</c>, which only reads the index and those files: its bytes are exactly what the
+/// from <c>git diff HEAD -- PATHS</c>, which only reads those files and, through <c>GIT_INDEX_FILE</c>, a copy of the
+/// index cut down to their entries (<see cref="GitIndexFile.WriteSubset(ReadOnlySpan{byte}, IReadOnlyCollection{byte[]})"/>;
+/// reading all 100,000 entries was most of the diff's cost): its bytes are exactly what the
 /// unlimited diff gives, because status lists every path that diff could show (a path whose index and working tree
 /// differ from HEAD), and a path status lists that diff finds unchanged simply gives no output. When a changed path
 /// is not valid UTF-8 (it cannot be passed as an argument) or the paths are very many, the diff is not limited.

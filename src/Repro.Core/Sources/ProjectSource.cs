@@ -113,10 +113,16 @@ public sealed record ProjectSource(ProjectUri Uri, string? Version, string Proje
         new(uri, version, Within(checkout.Directory, uri.Subdirectory, $"{uri.SafeLocation} at {checkout.Commit}"), checkout);
 
     // Whether the folder is the root of a bare repository, which goes through the cache like a git URL. Every local run
-    // asks (twice: for its store's place and for its project), so the common answer, a working tree whose .git is an
-    // ordinary repository folder, comes from a few stats and the config file; libgit2 answers everything else as before.
+    // asks (twice: for its store's place and for its project), so the common answers, a working tree whose .git is an
+    // ordinary repository folder or a folder that is no repository root at all, come from a few stats and the config
+    // file; libgit2 answers everything else as before.
     private static bool IsBareRepositoryRoot(string location) =>
-        !IsPlainWorkingTreeRoot(location) && Repository.IsValid(location) && IsBare(location);
+        !IsPlainWorkingTreeRoot(location) && !IsOutsideAnyRepositoryRoot(location) && Repository.IsValid(location) && IsBare(location);
+
+    // libgit2 takes a folder for a repository (without searching upwards) only when its .git, or the folder itself,
+    // holds a HEAD file: with neither a .git entry nor a HEAD file, it is no repository root (a project in a subfolder).
+    internal static bool IsOutsideAnyRepositoryRoot(string location) =>
+        !Path.Exists(Path.Combine(location, ".git")) && !File.Exists(Path.Combine(location, "HEAD"));
 
     private static bool IsBare(string path)
     {

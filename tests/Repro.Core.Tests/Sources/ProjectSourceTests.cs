@@ -159,6 +159,23 @@ public sealed class ProjectSourceTests : IDisposable
         Assert.False(ProjectSource.UsesCache(ProjectUri.Parse("plain", _upstream.Work.Folder), version: null));
     }
 
+    [Fact]
+    public void IsOutsideAnyRepositoryRoot_SubfolderOfAWorkingTree_IsTrueAndLibGit2FindsNoRepositoryThere()
+    {
+        var subfolder = Path.Combine(_upstream.Work.Root, "proj");
+
+        Assert.True(ProjectSource.IsOutsideAnyRepositoryRoot(subfolder));
+        Assert.False(LibGit2Sharp.Repository.IsValid(subfolder));
+        Assert.False(ProjectSource.UsesCache(ProjectUri.Parse("repo/proj", _upstream.Work.Folder), version: null));
+    }
+
+    [Fact]
+    public void IsOutsideAnyRepositoryRoot_RepositoryRootOrBareRepository_IsFalse()
+    {
+        Assert.False(ProjectSource.IsOutsideAnyRepositoryRoot(_upstream.Work.Root));
+        Assert.False(ProjectSource.IsOutsideAnyRepositoryRoot(_upstream.Bare));
+    }
+
     private static bool LibGit2SaysBare(string path)
     {
         using var repository = new LibGit2Sharp.Repository(path);

@@ -1,10 +1,11 @@
+using Repro.Core.Execution;
 using Repro.Core.Store;
 
 namespace Repro.Cli.Commands;
 
 /// <summary>
-/// Starts, on a background thread of its own, the one-time preparation the named command is about to need: loading SQLite, and
-/// building the manifest reader's metadata (System.Text.Json compiles its generic code for each value-typed property
+/// Starts, on a background thread of its own, the one-time preparation the named command is about to need: loading SQLite
+/// and compiling its native calls, System.Text.Json's first use for a run's parameters file, and building the manifest reader's metadata (System.Text.Json compiles its generic code for each value-typed property
 /// the first time). Started before the command line is even parsed, it overlaps that parsing and the command's own
 /// first steps instead of adding to them. Nothing here has an effect besides being ready sooner: a wrong guess (a
 /// command line that turns out to be bad) costs only the background thread's time.
@@ -28,8 +29,16 @@ internal static class CommandPreparation
             return;
         }
 
+        var run = args[0] == "run";
         void Prepare()
         {
+            // A run writes params.json (System.Text.Json's first use: loading it and its context) in its prepare stage,
+            // before the index: both are ready before the run's stages get there.
+            if (run)
+            {
+                _ = PrepareRunFilesStage.ParametersJson([]);
+            }
+
             if (sqlite)
             {
                 RunIndex.Prepare();
@@ -44,7 +53,7 @@ internal static class CommandPreparation
         // A run starts the thread pool anyway (its captures and the child's streams are awaited there). `list` and
         // `show` never need it: queuing the warm-up there would start the pool (a worker and its gate thread) from the
         // main thread for nothing, two threads more than a thread of its own (strace: 11 -> 9 clones for `list`).
-        if (args[0] == "run")
+        if (run)
         {
             ThreadPool.UnsafeQueueUserWorkItem(_ => Prepare(), null);
             return;

@@ -23,7 +23,7 @@ public sealed record ProjectSource(ProjectUri Uri, string? Version, string Proje
         ArgumentNullException.ThrowIfNull(uri);
         return uri.Kind == ProjectUriKind.GitUrl
             || version is not null
-            || (Directory.Exists(uri.Location) && Repository.IsValid(uri.Location) && IsBare(uri.Location));
+            || (Directory.Exists(uri.Location) && IsBareRepositoryRoot(uri.Location));
     }
 
     /// <summary>Resolves a project URI and version the way <c>mlflow run</c> does.</summary>
@@ -99,13 +99,12 @@ public sealed record ProjectSource(ProjectUri Uri, string? Version, string Proje
             throw new InputException($"project '{uri}': {uri.Location} is not a folder");
         }
 
-        var repositoryRoot = Repository.IsValid(uri.Location);
-        if (version is null && !(repositoryRoot && IsBare(uri.Location)))
+        if (version is null && !IsBareRepositoryRoot(uri.Location))
         {
             return new ProjectSource(uri, null, Within(uri.Location, uri.Subdirectory, uri.Location), null);
         }
 
-        return repositoryRoot
+        return Repository.IsValid(uri.Location)
             ? null
             : throw new InputException($"a version needs a git repository, and {uri.Location} is not the root of one");
     }
@@ -113,10 +112,83 @@ public sealed record ProjectSource(ProjectUri Uri, string? Version, string Proje
     private static ProjectSource InCheckout(ProjectUri uri, string? version, GitCheckout checkout) =>
         new(uri, version, Within(checkout.Directory, uri.Subdirectory, $"{uri.SafeLocation} at {checkout.Commit}"), checkout);
 
+    // Whether the folder is the root of a bare repository, which goes through the cache like a git URL. Every local run
+    // asks (twice: for its store's place and for its project), so the common answers, a working tree whose .git is an
+    // ordinary repository folder or a folder that is no repository root at all, come from a few stats and the config
+    // file; libgit2 answers everything else as before.
+    private static bool IsBareRepositoryRoot(string location) =>
+        !IsPlainWorkingTreeRoot(location) && !IsOutsideAnyRepositoryRoot(location) && Repository.IsValid(location) && IsBare(location);
+
+    // libgit2 takes a folder for a repository (without searching upwards) only when its .git, or the folder itself,
+    // holds a HEAD file: with neither a .git entry nor a HEAD file, it is no repository root (a project in a subfolder).
+    internal static bool IsOutsideAnyRepositoryRoot(string location) =>
+        !Path.Exists(Path.Combine(location, ".git")) && !File.Exists(Path.Combine(location, "HEAD"));
+
     private static bool IsBare(string path)
     {
         using var repository = new Repository(path);
         return repository.Info.IsBare;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="location"/> is certainly the root of a working tree, not a bare repository, read from its
+    /// files as libgit2 reads them: a <c>.git</c> folder with <c>HEAD</c>, <c>objects/</c> and <c>refs/</c> (what libgit2
+    /// requires of a repository) whose config leaves <c>core.bare</c> false. False means "ask libgit2": no <c>.git</c>
+    /// folder, a <c>.git</c> file (a linked worktree or a submodule), a <c>commondir</c>, a config that cannot be read,
+    /// includes other files, or mentions <c>bare</c> in any other way than git's own <c>bare = false</c> line.
+    /// </summary>
+    /// <remarks>
+    /// Loading libgit2 (and the OpenSSL libraries it links) and opening the repository twice cost a local run
+    /// 15–25 ms on its main thread before anything else could start; the git capture opens it later on another thread.
+    /// </remarks>
+    internal static bool IsPlainWorkingTreeRoot(string location)
+    {
+        var gitDirectory = Path.Combine(location, ".git");
+        if (!Directory.Exists(Path.Combine(gitDirectory, "objects"))
+            || !Directory.Exists(Path.Combine(gitDirectory, "refs"))
+            || !File.Exists(Path.Combine(gitDirectory, "HEAD"))
+            || File.Exists(Path.Combine(gitDirectory, "commondir")))
+        {
+            return false;
+        }
+
+        string config;
+        try
+        {
+            config = File.ReadAllText(Path.Combine(gitDirectory, "config"));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+
+        if (config.Contains("include", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        foreach (var line in config.Split('\n'))
+        {
+            if (line.Contains("bare", StringComparison.OrdinalIgnoreCase) && !IsBareFalse(line))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // "bare = false", as git init writes it inside [core], spaces and case aside.
+    private static bool IsBareFalse(ReadOnlySpan<char> line)
+    {
+        line = line.Trim();
+        if (!line.StartsWith("bare", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        line = line["bare".Length..].TrimStart();
+        return line.StartsWith('=') && line[1..].Trim().Equals("false", StringComparison.OrdinalIgnoreCase);
     }
 
     private static string Within(string root, string subdirectory, string description)

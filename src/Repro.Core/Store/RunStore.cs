@@ -345,11 +345,22 @@ public sealed partial class RunStore
             throw new InputException("a run must be named: give a run id, a unique prefix of one, or 'latest'");
         }
 
-        var ids = ListRunIds();
         if (string.Equals(text, "latest", StringComparison.Ordinal))
         {
-            return ids.Count > 0 ? ids[^1] : throw new InputException($"no runs in {Root}");
+            // The newest folder with a manifest: looked for from the newest down, one stat where ListRunIds takes one per run.
+            var folders = ListRunFolders();
+            for (var i = folders.Count - 1; i >= 0; i--)
+            {
+                if (File.Exists(Path.Combine(RunsDirectory, folders[i], RunFolder.ManifestFileName)))
+                {
+                    return folders[i];
+                }
+            }
+
+            throw new InputException($"no runs in {Root}");
         }
+
+        var ids = ListRunIds();
 
         if (!RunId.IsReferenceText(text))
         {

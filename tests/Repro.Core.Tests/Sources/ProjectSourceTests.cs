@@ -101,5 +101,86 @@ public sealed class ProjectSourceTests : IDisposable
         Assert.Contains("is a link that leads out of it", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void IsPlainWorkingTreeRoot_RepositoryMadeByGit_IsTrueAndAgreesWithLibGit2()
+    {
+        Assert.True(ProjectSource.IsPlainWorkingTreeRoot(_upstream.Work.Root));
+        Assert.False(ProjectSource.UsesCache(ProjectUri.Parse("repo", _upstream.Work.Folder), version: null));
+        Assert.False(LibGit2SaysBare(_upstream.Work.Root));
+    }
+
+    [Fact]
+    public void IsPlainWorkingTreeRoot_BareRepository_AsksLibGit2WhichSaysBare()
+    {
+        Assert.False(ProjectSource.IsPlainWorkingTreeRoot(_upstream.Bare));
+        Assert.True(ProjectSource.UsesCache(ProjectUri.Parse("upstream.git", _upstream.Work.Folder), version: null));
+    }
+
+    [Theory]
+    [InlineData("true")]
+    [InlineData("yes")]
+    [InlineData("1")]
+    public void IsPlainWorkingTreeRoot_ConfigSettingCoreBare_AsksLibGit2AndGoesThroughTheCache(string value)
+    {
+        GitRepository.Run(_upstream.Work.Root, "config", "core.bare", value);
+
+        Assert.False(ProjectSource.IsPlainWorkingTreeRoot(_upstream.Work.Root));
+        Assert.Equal(LibGit2SaysBare(_upstream.Work.Root), ProjectSource.UsesCache(ProjectUri.Parse("repo", _upstream.Work.Folder), version: null));
+        Assert.True(ProjectSource.UsesCache(ProjectUri.Parse("repo", _upstream.Work.Folder), version: null));
+    }
+
+    [Fact]
+    public void IsPlainWorkingTreeRoot_ConfigIncludingAnotherFile_AsksLibGit2()
+    {
+        var included = Path.Combine(_upstream.Work.Folder, "bare.gitconfig");
+        File.WriteAllText(included, "[core]\n\tbare = true\n");
+        GitRepository.Run(_upstream.Work.Root, "config", "include.path", included);
+
+        Assert.False(ProjectSource.IsPlainWorkingTreeRoot(_upstream.Work.Root));
+        Assert.Equal(LibGit2SaysBare(_upstream.Work.Root), ProjectSource.UsesCache(ProjectUri.Parse("repo", _upstream.Work.Folder), version: null));
+    }
+
+    [Fact]
+    public void IsPlainWorkingTreeRoot_LinkedWorktree_AsksLibGit2WhichUsesItInPlace()
+    {
+        var worktree = Path.Combine(_upstream.Work.Folder, "linked");
+        GitRepository.Run(_upstream.Work.Root, "worktree", "add", "--quiet", "-b", "linked", worktree);
+
+        Assert.False(ProjectSource.IsPlainWorkingTreeRoot(worktree));
+        Assert.False(ProjectSource.UsesCache(ProjectUri.Parse("linked", _upstream.Work.Folder), version: null));
+    }
+
+    [Fact]
+    public void IsPlainWorkingTreeRoot_FolderOutsideAnyRepository_IsFalse()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_upstream.Work.Folder, "plain")).FullName;
+
+        Assert.False(ProjectSource.IsPlainWorkingTreeRoot(folder));
+        Assert.False(ProjectSource.UsesCache(ProjectUri.Parse("plain", _upstream.Work.Folder), version: null));
+    }
+
+    [Fact]
+    public void IsOutsideAnyRepositoryRoot_SubfolderOfAWorkingTree_IsTrueAndLibGit2FindsNoRepositoryThere()
+    {
+        var subfolder = Path.Combine(_upstream.Work.Root, "proj");
+
+        Assert.True(ProjectSource.IsOutsideAnyRepositoryRoot(subfolder));
+        Assert.False(LibGit2Sharp.Repository.IsValid(subfolder));
+        Assert.False(ProjectSource.UsesCache(ProjectUri.Parse("repo/proj", _upstream.Work.Folder), version: null));
+    }
+
+    [Fact]
+    public void IsOutsideAnyRepositoryRoot_RepositoryRootOrBareRepository_IsFalse()
+    {
+        Assert.False(ProjectSource.IsOutsideAnyRepositoryRoot(_upstream.Work.Root));
+        Assert.False(ProjectSource.IsOutsideAnyRepositoryRoot(_upstream.Bare));
+    }
+
+    private static bool LibGit2SaysBare(string path)
+    {
+        using var repository = new LibGit2Sharp.Repository(path);
+        return repository.Info.IsBare;
+    }
+
     public void Dispose() => _upstream.Dispose();
 }

@@ -172,6 +172,17 @@ public sealed class RunStoreTests : IDisposable
         Assert.Equal([first.RunId, second.RunId], store.ListRunIds());
     }
 
+    [Fact]
+    public void Resolve_LatestWhenNoFolderHasAManifest_SaysTheStoreHasNoRuns()
+    {
+        var store = RunStore.Open(_temp.Combine("s"));
+        store.CreateRun(new DateTimeOffset(2025, 3, 1, 0, 0, 0, TimeSpan.Zero));
+
+        var error = Assert.Throws<InputException>(() => store.Resolve("latest"));
+
+        Assert.Equal($"no runs in {store.Root}", error.Message);
+    }
+
     [Theory]
     [InlineData("", "a run must be named")]
     [InlineData("2025", "matches 2 runs")]

@@ -46,6 +46,16 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
     private Fingerprinter? _fingerprinter;
     private Action<string>? _hashCacheWarn;
 
+    // What the cache said before the first step started (it was opened for the prefetch), for that step to report. Its
+    // own lock: the cache warns while it holds its own, and the prefetch's thread holds that one.
+    private readonly Lock _warnLock = new();
+    private readonly List<string> _hashCacheWarnings = [];
+
+    // The later steps' source inputs, looked up in the hash cache on another thread while the earlier steps run
+    // (StartPrefetch); kept when a step executes, since each digest is taken only for the status it was looked up for.
+    private DigestPrefetch? _prefetch;
+    private Task? _prefetchTask;
+
     // The Python hook's folder, checked once for the steps (a reused step's child never starts to use it), and again
     // after a step executed: its child may have changed the folder.
     private PythonHookFolder? _pythonHook;
@@ -167,17 +177,102 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
         ArgumentNullException.ThrowIfNull(run);
         lock (_lock)
         {
-            _hashCacheWarn = run.Warn;
-            _hashCache ??= HashCache.Open(run.Store.Root, warning => _hashCacheWarn?.Invoke(warning));
+            lock (_warnLock)
+            {
+                _hashCacheWarn = run.Warn;
+                foreach (var warning in _hashCacheWarnings)
+                {
+                    run.Warn(warning);
+                }
+
+                _hashCacheWarnings.Clear();
+            }
+
+            _hashCache ??= OpenHashCache(run.Store.Root);
             return _fingerprinter ??= new Fingerprinter(new FingerprintOptions
             {
                 Cache = _hashCache,
                 Rehash = run.Request.Rehash,
                 Progress = run.Request.HashProgress,
                 ObjectStore = run.Objects,
+                Prefetched = _prefetch,
             });
         }
     }
+
+    /// <summary>How many input files' digests the steps took from the prefetch rather than from the hash cache, for tests.</summary>
+    public int PrefetchedDigestsTaken => _prefetch?.Taken ?? 0;
+
+    /// <summary>
+    /// Starts looking up, on another thread, the hash cache's digests of <paramref name="steps"/>' inputs (each a
+    /// project directory and the input specs no step of the pipeline writes), in the order given, so that a step's
+    /// capture finds them ready (<see cref="DigestPrefetch"/>): a reused chain leaves the machine's other cores idle.
+    /// A step whose turn comes first, or whose file changed since, asks the cache itself, and a prefetch that fails
+    /// only costs that: the step's own fingerprint reports the problem.
+    /// </summary>
+    public void StartPrefetch(string storeDirectory, IReadOnlyList<(string ProjectDirectory, IReadOnlyList<DataSpec> Inputs)> steps)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(storeDirectory);
+        ArgumentNullException.ThrowIfNull(steps);
+        if (steps.All(step => step.Inputs.Count == 0))
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (_prefetch is not null)
+            {
+                return;
+            }
+
+            _hashCache ??= OpenHashCache(storeDirectory);
+            var prefetch = new DigestPrefetch(_hashCache);
+            _prefetch = prefetch;
+            _prefetchTask = Task.Run(
+                () =>
+                {
+                    foreach (var (directory, inputs) in steps)
+                    {
+                        try
+                        {
+                            prefetch.Fill(directory, inputs);
+                        }
+                        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InputException or StoreException or ObjectDisposedException)
+                        {
+                            // Only a head start lost: the step fingerprints its inputs itself and reports what it meets.
+                        }
+                    }
+                },
+                CancellationToken.None);
+            _all.Add(_prefetchTask);
+        }
+    }
+
+    /// <summary>When the prefetch started by <see cref="StartPrefetch"/> is done (at once if none), for tests.</summary>
+    public Task PrefetchCompletion()
+    {
+        lock (_lock)
+        {
+            return _prefetchTask ?? Task.CompletedTask;
+        }
+    }
+
+    // The store's hash cache; what it reports goes to the step that started last, or to the first step if none has yet.
+    private HashCache OpenHashCache(string storeDirectory) => HashCache.Open(storeDirectory, warning =>
+    {
+        lock (_warnLock)
+        {
+            if (_hashCacheWarn is { } warn)
+            {
+                warn(warning);
+            }
+            else
+            {
+                _hashCacheWarnings.Add(warning);
+            }
+        }
+    });
 
     /// <summary>
     /// The Python hook in <paramref name="folder"/> (<see cref="PythonHook.Materialize"/>), checked once for the steps

@@ -5,6 +5,7 @@ using Repro.Core.AutoSeed;
 using Repro.Core.Capture.Data;
 using Repro.Core.Capture.Environment;
 using Repro.Core.Capture.Git;
+using Repro.Core.Diagnostics;
 using Repro.Core.Errors;
 using Repro.Core.Execution;
 using Repro.Core.Runs;
@@ -232,6 +233,7 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
             _prefetchTask = Task.Run(
                 () =>
                 {
+                    using var timing = Timings.Measure("pipeline: later steps' source inputs looked up ahead (hash cache)");
                     foreach (var (directory, inputs) in steps)
                     {
                         try

@@ -9,6 +9,7 @@ using Repro.Core.Diagnostics;
 using Repro.Core.Errors;
 using Repro.Core.Execution;
 using Repro.Core.Runs;
+using Repro.Core.Store;
 
 namespace Repro.Core.Pipelines;
 
@@ -55,6 +56,8 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
     // The later steps' source inputs, looked up in the hash cache on another thread while the earlier steps run
     // (StartPrefetch); kept when a step executes, since each digest is taken only for the status it was looked up for.
     private DigestPrefetch? _prefetch;
+    private ManifestPrefetch? _manifests;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _starting = new(StringComparer.Ordinal);
     private Task? _prefetchTask;
 
     // The Python hook's folder, checked once for the steps (a reused step's child never starts to use it), and again
@@ -205,49 +208,87 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
     public int PrefetchedDigestsTaken => _prefetch?.Taken ?? 0;
 
     /// <summary>
-    /// Starts looking up, on another thread, the hash cache's digests of <paramref name="steps"/>' inputs (each a
-    /// project directory and the input specs no step of the pipeline writes), in the order given, so that a step's
-    /// capture finds them ready (<see cref="DigestPrefetch"/>): a reused chain leaves the machine's other cores idle.
-    /// A step whose turn comes first, or whose file changed since, asks the cache itself, and a prefetch that fails
-    /// only costs that: the step's own fingerprint reports the problem.
+    /// Starts reading ahead, on another thread and step by step in the order given, what the steps' run-cache lookups
+    /// will need, so that a step finds it ready: a reused chain leaves the machine's other cores idle.
+    /// <list type="bullet">
+    /// <item>the hash cache's digests of each step's inputs that no step of the pipeline writes
+    /// (<see cref="DigestPrefetch"/>); a step whose turn comes first, or whose file changed since, asks the cache
+    /// itself;</item>
+    /// <item>the manifest of the run each step most likely reuses (<see cref="ManifestPrefetch"/>), taken only if the
+    /// run cache names that run and its file is unchanged.</item>
+    /// </list>
+    /// A prefetch that fails only loses the head start: the step's own capture and lookup report what they meet.
     /// </summary>
-    public void StartPrefetch(string storeDirectory, IReadOnlyList<(string ProjectDirectory, IReadOnlyList<DataSpec> Inputs)> steps)
+    public void StartPrefetch(RunStore store, IReadOnlyList<(string Name, string ProjectDirectory, IReadOnlyList<DataSpec> Inputs)> steps)
     {
-        ArgumentException.ThrowIfNullOrEmpty(storeDirectory);
+        ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(steps);
-        if (steps.All(step => step.Inputs.Count == 0))
-        {
-            return;
-        }
-
         lock (_lock)
         {
-            if (_prefetch is not null)
+            if (_prefetchTask is not null)
             {
                 return;
             }
 
-            _hashCache ??= OpenHashCache(storeDirectory);
-            var prefetch = new DigestPrefetch(_hashCache);
-            _prefetch = prefetch;
+            DigestPrefetch? digests = null;
+            if (steps.Any(step => step.Inputs.Count > 0))
+            {
+                _hashCache ??= OpenHashCache(store.Root);
+                digests = new DigestPrefetch(_hashCache);
+                _prefetch = digests;
+            }
+
+            var manifests = new ManifestPrefetch(store);
+            _manifests = manifests;
             _prefetchTask = Task.Run(
                 () =>
                 {
-                    using var timing = Timings.Measure("pipeline: later steps' source inputs looked up ahead (hash cache)");
-                    foreach (var (directory, inputs) in steps)
+                    using var timing = Timings.Measure("pipeline: later steps' source inputs and reused runs read ahead");
+                    var candidates = manifests.Candidates([.. steps.Select(step => step.Name)]);
+                    foreach (var (name, directory, inputs) in steps)
                     {
+                        if (_starting.ContainsKey(name))
+                        {
+                            // Its turn came first (a loaded machine): it looks up its own, and reading ahead would only compete.
+                            continue;
+                        }
+
                         try
                         {
-                            prefetch.Fill(directory, inputs);
+                            digests?.Fill(directory, inputs);
                         }
                         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InputException or StoreException or ObjectDisposedException)
                         {
                             // Only a head start lost: the step fingerprints its inputs itself and reports what it meets.
                         }
+
+                        if (candidates.TryGetValue(name, out var runId))
+                        {
+                            manifests.Fill(runId);
+                        }
                     }
                 },
                 CancellationToken.None);
             _all.Add(_prefetchTask);
+        }
+    }
+
+    /// <summary>The step <paramref name="name"/> starts: what is read ahead is no longer read for it.</summary>
+    public void Starting(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        _starting.TryAdd(name, true);
+    }
+
+    /// <summary>The manifests read ahead for the steps' run-cache lookups; null before <see cref="StartPrefetch"/>.</summary>
+    public ManifestPrefetch? Manifests
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _manifests;
+            }
         }
     }
 

@@ -132,7 +132,7 @@ public static class PipelineService
         var store = RunStore.Open(request.Run.StoreDirectory);
         if (request.Run.Uri is null && !request.Run.Rehash)
         {
-            captures.StartPrefetch(store.Root, SourceInputs(data));
+            captures.StartPrefetch(store, [.. SourceInputs(data).Select((step, index) => (steps[index].Name, step.ProjectDirectory, step.Inputs))]);
         }
 
         var pipelines = new PipelineStore(store);
@@ -243,6 +243,7 @@ public static class PipelineService
         CancellationToken cancellationToken)
     {
         var captures = cache.Captures!;
+        captures.Starting(step.Name);
         var reused = false;
         var runRequest = StepRequest(request, step);
         using var stdout = prefixOutput && runRequest.EchoStdout is { } echoOut ? new LinePrefixStream(echoOut, $"[{step.Name}] ") : null;

@@ -5,9 +5,11 @@ using Repro.Core.AutoSeed;
 using Repro.Core.Capture.Data;
 using Repro.Core.Capture.Environment;
 using Repro.Core.Capture.Git;
+using Repro.Core.Diagnostics;
 using Repro.Core.Errors;
 using Repro.Core.Execution;
 using Repro.Core.Runs;
+using Repro.Core.Store;
 
 namespace Repro.Core.Pipelines;
 
@@ -45,6 +47,18 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
     private HashCache? _hashCache;
     private Fingerprinter? _fingerprinter;
     private Action<string>? _hashCacheWarn;
+
+    // What the cache said before the first step started (it was opened for the prefetch), for that step to report. Its
+    // own lock: the cache warns while it holds its own, and the prefetch's thread holds that one.
+    private readonly Lock _warnLock = new();
+    private readonly List<string> _hashCacheWarnings = [];
+
+    // The later steps' source inputs, looked up in the hash cache on another thread while the earlier steps run
+    // (StartPrefetch); kept when a step executes, since each digest is taken only for the status it was looked up for.
+    private DigestPrefetch? _prefetch;
+    private ManifestPrefetch? _manifests;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _starting = new(StringComparer.Ordinal);
+    private Task? _prefetchTask;
 
     // The Python hook's folder, checked once for the steps (a reused step's child never starts to use it), and again
     // after a step executed: its child may have changed the folder.
@@ -167,17 +181,141 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
         ArgumentNullException.ThrowIfNull(run);
         lock (_lock)
         {
-            _hashCacheWarn = run.Warn;
-            _hashCache ??= HashCache.Open(run.Store.Root, warning => _hashCacheWarn?.Invoke(warning));
+            lock (_warnLock)
+            {
+                _hashCacheWarn = run.Warn;
+                foreach (var warning in _hashCacheWarnings)
+                {
+                    run.Warn(warning);
+                }
+
+                _hashCacheWarnings.Clear();
+            }
+
+            _hashCache ??= OpenHashCache(run.Store.Root);
             return _fingerprinter ??= new Fingerprinter(new FingerprintOptions
             {
                 Cache = _hashCache,
                 Rehash = run.Request.Rehash,
                 Progress = run.Request.HashProgress,
                 ObjectStore = run.Objects,
+                Prefetched = _prefetch,
             });
         }
     }
+
+    /// <summary>How many input files' digests the steps took from the prefetch rather than from the hash cache, for tests.</summary>
+    public int PrefetchedDigestsTaken => _prefetch?.Taken ?? 0;
+
+    /// <summary>
+    /// Starts reading ahead, on another thread and step by step in the order given, what the steps' run-cache lookups
+    /// will need, so that a step finds it ready: a reused chain leaves the machine's other cores idle.
+    /// <list type="bullet">
+    /// <item>the hash cache's digests of each step's inputs that no step of the pipeline writes
+    /// (<see cref="DigestPrefetch"/>); a step whose turn comes first, or whose file changed since, asks the cache
+    /// itself;</item>
+    /// <item>the manifest of the run each step most likely reuses (<see cref="ManifestPrefetch"/>), taken only if the
+    /// run cache names that run and its file is unchanged.</item>
+    /// </list>
+    /// A prefetch that fails only loses the head start: the step's own capture and lookup report what they meet.
+    /// </summary>
+    public void StartPrefetch(RunStore store, IReadOnlyList<(string Name, string ProjectDirectory, IReadOnlyList<DataSpec> Inputs)> steps)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(steps);
+        lock (_lock)
+        {
+            if (_prefetchTask is not null)
+            {
+                return;
+            }
+
+            DigestPrefetch? digests = null;
+            if (steps.Any(step => step.Inputs.Count > 0))
+            {
+                _hashCache ??= OpenHashCache(store.Root);
+                digests = new DigestPrefetch(_hashCache);
+                _prefetch = digests;
+            }
+
+            var manifests = new ManifestPrefetch(store);
+            _manifests = manifests;
+            _prefetchTask = Task.Run(
+                () =>
+                {
+                    using var timing = Timings.Measure("pipeline: later steps' source inputs and reused runs read ahead");
+                    var candidates = manifests.Candidates([.. steps.Select(step => step.Name)]);
+                    foreach (var (name, directory, inputs) in steps)
+                    {
+                        if (_starting.ContainsKey(name))
+                        {
+                            // Its turn came first (a loaded machine): it looks up its own, and reading ahead would only compete.
+                            continue;
+                        }
+
+                        try
+                        {
+                            digests?.Fill(directory, inputs);
+                        }
+                        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InputException or StoreException or ObjectDisposedException)
+                        {
+                            // Only a head start lost: the step fingerprints its inputs itself and reports what it meets.
+                        }
+
+                        if (candidates.TryGetValue(name, out var runId))
+                        {
+                            manifests.Fill(runId);
+                        }
+                    }
+                },
+                CancellationToken.None);
+            _all.Add(_prefetchTask);
+        }
+    }
+
+    /// <summary>The step <paramref name="name"/> starts: what is read ahead is no longer read for it.</summary>
+    public void Starting(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        _starting.TryAdd(name, true);
+    }
+
+    /// <summary>The manifests read ahead for the steps' run-cache lookups; null before <see cref="StartPrefetch"/>.</summary>
+    public ManifestPrefetch? Manifests
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _manifests;
+            }
+        }
+    }
+
+    /// <summary>When the prefetch started by <see cref="StartPrefetch"/> is done (at once if none), for tests.</summary>
+    public Task PrefetchCompletion()
+    {
+        lock (_lock)
+        {
+            return _prefetchTask ?? Task.CompletedTask;
+        }
+    }
+
+    // The store's hash cache; what it reports goes to the step that started last, or to the first step if none has yet.
+    private HashCache OpenHashCache(string storeDirectory) => HashCache.Open(storeDirectory, warning =>
+    {
+        lock (_warnLock)
+        {
+            if (_hashCacheWarn is { } warn)
+            {
+                warn(warning);
+            }
+            else
+            {
+                _hashCacheWarnings.Add(warning);
+            }
+        }
+    });
 
     /// <summary>
     /// The Python hook in <paramref name="folder"/> (<see cref="PythonHook.Materialize"/>), checked once for the steps

@@ -22,7 +22,11 @@ public static class PipelineService
         ResolveAsync(request, new ProjectLoads(), cancellationToken);
 
     /// <summary>As <see cref="ResolveAsync(PipelineRequest, CancellationToken)"/>, loading the MLproject through <paramref name="loads"/>.</summary>
-    internal static async Task<IReadOnlyList<PlannedStep>> ResolveAsync(PipelineRequest request, ProjectLoads loads, CancellationToken cancellationToken)
+    internal static Task<IReadOnlyList<PlannedStep>> ResolveAsync(PipelineRequest request, ProjectLoads loads, CancellationToken cancellationToken) =>
+        ResolveAsync(request, loads, null, cancellationToken);
+
+    /// <summary>As <see cref="ResolveAsync(PipelineRequest, ProjectLoads, CancellationToken)"/>, adding each step's data specs, in order, to <paramref name="data"/>.</summary>
+    internal static async Task<IReadOnlyList<PlannedStep>> ResolveAsync(PipelineRequest request, ProjectLoads loads, List<StepData>? data, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(loads);
@@ -61,6 +65,8 @@ public static class PipelineService
             {
                 await stage.RunAsync(context, cancellationToken).ConfigureAwait(false);
             }
+
+            data?.Add(new StepData(context.ProjectDirectory, context.InputSpecs, context.OutputSpecs));
         }
 
         return steps;
@@ -121,8 +127,14 @@ public static class PipelineService
 
         // The steps' runs load the MLproject again, each: the loads are shared, parsed again only if the file changes.
         var loads = new ProjectLoads();
-        var steps = await ResolveAsync(request, loads, cancellationToken).ConfigureAwait(false);
+        var data = new List<StepData>();
+        var steps = await ResolveAsync(request, loads, data, cancellationToken).ConfigureAwait(false);
         var store = RunStore.Open(request.Run.StoreDirectory);
+        if (request.Run.Uri is null && !request.Run.Rehash)
+        {
+            captures.StartPrefetch(store, [.. SourceInputs(data).Select((step, index) => (steps[index].Name, step.ProjectDirectory, step.Inputs))]);
+        }
+
         var pipelines = new PipelineStore(store);
         var startedAt = DateTimeOffset.UtcNow;
         var id = pipelines.Create(startedAt);
@@ -231,6 +243,7 @@ public static class PipelineService
         CancellationToken cancellationToken)
     {
         var captures = cache.Captures!;
+        captures.Starting(step.Name);
         var reused = false;
         var runRequest = StepRequest(request, step);
         using var stdout = prefixOutput && runRequest.EchoStdout is { } echoOut ? new LinePrefixStream(echoOut, $"[{step.Name}] ") : null;
@@ -278,6 +291,22 @@ public static class PipelineService
             stdout?.Flush();
             stderr?.Flush();
         }
+    }
+
+    /// <summary>A resolved step's project directory and data specs.</summary>
+    internal sealed record StepData(string ProjectDirectory, IReadOnlyList<DataSpec> Inputs, IReadOnlyList<DataSpec> Outputs);
+
+    /// <summary>
+    /// Each step's declared inputs that no step of the pipeline writes (its source data, not an upstream output): what
+    /// can be fingerprinted before the step's turn, since nothing the pipeline does in between changes it.
+    /// </summary>
+    internal static IReadOnlyList<(string ProjectDirectory, IReadOnlyList<DataSpec> Inputs)> SourceInputs(IReadOnlyList<StepData> steps)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        var outputs = steps.SelectMany(step => step.Outputs.Select(output => (step.ProjectDirectory, output.Spec))).ToList();
+        return [.. steps.Select(step => (step.ProjectDirectory, (IReadOnlyList<DataSpec>)[.. step.Inputs.Where(input =>
+            input.ParameterName is null
+            && !outputs.Any(output => string.Equals(output.ProjectDirectory, step.ProjectDirectory, StringComparison.Ordinal) && PathOverlap.Overlaps(input.Spec, output.Spec)))]))];
     }
 
     /// <summary>The resolve stages, loading the MLproject through <paramref name="loads"/>.</summary>

@@ -31,7 +31,10 @@ public sealed class RunCache
     /// The successful run recorded under <paramref name="key"/> whose outputs (and metrics file) the object store holds
     /// in full, or null with the reason there is none.
     /// </summary>
-    public (RunManifest? Run, string Reason) Find(RunCacheKey key)
+    public (RunManifest? Run, string Reason) Find(RunCacheKey key) => Find(key, null);
+
+    /// <summary>As <see cref="Find(RunCacheKey)"/>, reading the run's manifest through <paramref name="load"/> (a manifest read ahead) when given.</summary>
+    internal (RunManifest? Run, string Reason) Find(RunCacheKey key, Func<string, RunManifest>? load)
     {
         ArgumentNullException.ThrowIfNull(key);
         if (ReadEntry(key.Digest) is not { } cached)
@@ -44,7 +47,7 @@ public sealed class RunCache
         RunManifest manifest;
         try
         {
-            manifest = _store.Load(runId);
+            manifest = load is not null ? load(runId) : _store.Load(runId);
         }
         catch (InputException)
         {

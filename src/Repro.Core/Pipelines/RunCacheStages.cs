@@ -144,7 +144,7 @@ internal sealed class StepCache
         {
             var key = RunCacheKey.Of(run, await CodeDigestAsync(run, cancellationToken).ConfigureAwait(false));
             cache.Key = key;
-            var (reused, reason) = cache.Force ? (null, "forced") : new RunCache(run.Store).Find(key);
+            var (reused, reason) = cache.Force ? (null, "forced") : new RunCache(run.Store).Find(key, cache.Captures?.Manifests is { } manifests ? manifests.Load : null);
             cache.Reason = reason;
             if (cache._pendingInputs is { } pending)
             {
@@ -198,7 +198,7 @@ internal sealed class StepCache
     /// The objects <paramref name="reused"/> proves are in the store, so that its reusing step need not look for its own
     /// inputs there (one stat per input file): the digests of the files it recorded as kept. repro never deletes an
     /// object, the run-cache entry that named the run was written when the run finished in this store, and its outputs'
-    /// objects were just found by <see cref="RunCache.Find"/>. A run pulled from a remote proves nothing (its objects may
+    /// objects were just found by <see cref="RunCache.Find(RunCacheKey)"/>. A run pulled from a remote proves nothing (its objects may
     /// have stayed behind): null, every input is looked for, as a run of its own would.
     /// </summary>
     internal static IReadOnlySet<string>? KeptObjects(RunStore store, RunManifest reused)

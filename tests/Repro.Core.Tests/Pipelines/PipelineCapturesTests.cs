@@ -193,11 +193,52 @@ public sealed class PipelineCapturesTests : IDisposable
         Assert.NotSame(second, third);
     }
 
+    [Fact]
+    public async Task StartPrefetch_SourceInputsTheCacheKnows_TheStepsFingerprinterTakesThem()
+    {
+        _repository.Write("data/a.txt", "a\n");
+        _repository.Write("data/b.txt", "b\n");
+        var step = WithStore(Step("a"));
+        TrustTheCache(step);
+        using var captures = new PipelineCaptures();
+        captures.StartPrefetch(step.Store, [("a", _repository.Root, [Repro.Core.Capture.Data.DataSpec.Input("data")])]);
+        await captures.PrefetchCompletion();
+        var records = await captures.Fingerprinter(WithStore(Step("b"))).FingerprintInputsAsync(_repository.Root, [Repro.Core.Capture.Data.DataSpec.Input("data")], CancellationToken.None);
+
+        Assert.Equal(2, captures.PrefetchedDigestsTaken);
+        Assert.Equal(2, Assert.Single(records).Files.Count);
+    }
+
+    [Fact]
+    public async Task StartPrefetch_SpecsItCannotResolve_FailNothingAndTheStepReportsThem()
+    {
+        var step = WithStore(Step("a"));
+        using var captures = new PipelineCaptures();
+
+        captures.StartPrefetch(step.Store, [("a", _repository.Root, [Repro.Core.Capture.Data.DataSpec.Input("missing/"), Repro.Core.Capture.Data.DataSpec.Input("../outside")]), ("b", Path.Combine(_runs.Path, "gone"), [Repro.Core.Capture.Data.DataSpec.Input("data")])]);
+        await captures.PrefetchCompletion();
+        var fingerprint = captures.Fingerprinter(step).FingerprintInputsAsync(_repository.Root, [Repro.Core.Capture.Data.DataSpec.Input("missing/")], CancellationToken.None);
+
+        await Assert.ThrowsAsync<Repro.Core.Errors.InputException>(() => fingerprint);
+        Assert.Equal(0, captures.PrefetchedDigestsTaken);
+    }
+
     public void Dispose()
     {
         _repository.Dispose();
         _runs.Dispose();
     }
+
+    // Files written a moment ago are trusted by the store's hash cache from now on (production waits two seconds).
+    private static void TrustTheCache(RunContext run)
+    {
+        using var cache = Repro.Core.Capture.Data.HashCache.Open(run.Store.Root);
+        cache.RacyMargin = TimeSpan.FromDays(-1);
+        var files = Directory.GetFiles(run.ProjectDirectory, "*", SearchOption.AllDirectories).Where(path => !path.Contains("/.git/", StringComparison.Ordinal)).ToList();
+        cache.PutAll([.. files.Select(path => new Repro.Core.Capture.Data.CacheEntry(path, Repro.Core.FileSystem.FileStatus.Of(path, followLinks: false)!.Value, DataSha256(path)))], DateTimeOffset.UtcNow);
+    }
+
+    private static string DataSha256(string path) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
 
     private RunContext WithStore(RunContext run)
     {

@@ -10,6 +10,13 @@ public sealed record FingerprintOptions
     public bool Rehash { get; init; }
 
     /// <summary>
+    /// Input digests looked up in <see cref="Cache"/> ahead of need, taken for a file whose status is still the one
+    /// looked up, before the cache is asked (see <see cref="DigestPrefetch"/>); null asks the cache. Unused with
+    /// <see cref="Rehash"/>.
+    /// </summary>
+    public DigestPrefetch? Prefetched { get; init; }
+
+    /// <summary>
     /// Receives progress from a background thread when hashing takes more than about a second: then every
     /// 200 ms and once more when done (<see cref="HashProgress.IsComplete"/>). Null for none.
     /// </summary>

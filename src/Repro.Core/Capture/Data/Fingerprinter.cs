@@ -191,9 +191,21 @@ public sealed class Fingerprinter
             files.TryAdd(file.ContentPath!, file);
         }
 
-        var listed = files.Values.ToList();
         var started = DateTimeOffset.UtcNow;
         var digests = new Dictionary<string, Digest>(StringComparer.Ordinal);
+        if (kind == DataSide.Inputs && !_options.Rehash && _options.Prefetched is { } prefetched)
+        {
+            // Looked up in the cache ahead, on another thread, for the status each file still has.
+            foreach (var (path, file) in files)
+            {
+                if (prefetched.TryTake(path, file.Status!.Value, out var sha256))
+                {
+                    digests[path] = new Digest(sha256, file.Status.Value.Size, file.Status);
+                }
+            }
+        }
+
+        var listed = digests.Count == 0 ? files.Values.ToList() : files.Values.Where(f => !digests.ContainsKey(f.ContentPath!)).ToList();
         if (listed.Count == 0)
         {
             // Nothing to read: not even a cache transaction (the first one costs a no-op run tens of milliseconds).

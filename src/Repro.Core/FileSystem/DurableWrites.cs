@@ -117,9 +117,34 @@ public sealed class DurableWrites
         try
         {
             // The folders that hold the files, and those that hold them: a staged file's folder may be new (a run's).
-            var files = staged.Select(entry => entry.Temporary).Concat(written).ToList();
-            var folders = files.Select(file => Path.GetDirectoryName(file)!).Distinct(StringComparer.Ordinal).ToList();
-            folders = [.. folders, .. folders.Select(Path.GetDirectoryName).OfType<string>().Where(parent => !folders.Contains(parent, StringComparer.Ordinal)).Distinct(StringComparer.Ordinal)];
+            // Plain loops rather than LINQ over the staged tuples: this runs once, at the very end of a pipeline, where
+            // each generic instantiation LINQ needs here is compiled by the JIT on the critical path (ReadyToRun has none).
+            var files = new List<string>(staged.Count + written.Count);
+            foreach (var (_, temporary) in staged)
+            {
+                files.Add(temporary);
+            }
+
+            files.AddRange(written);
+            var folders = new List<string>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var file in files)
+            {
+                var folder = Path.GetDirectoryName(file)!;
+                if (seen.Add(folder))
+                {
+                    folders.Add(folder);
+                }
+            }
+
+            for (int i = 0, count = folders.Count; i < count; i++)
+            {
+                if (Path.GetDirectoryName(folders[i]) is { } parent && seen.Add(parent))
+                {
+                    folders.Add(parent);
+                }
+            }
+
             var fileSystems = FileSystems(folders);
             var wholeFileSystems = fileSystems is not null && 2 * fileSystems.Count < files.Count + folders.Count;
 
@@ -202,7 +227,8 @@ public sealed class DurableWrites
             return null;
         }
 
-        var byDevice = new Dictionary<ulong, string>();
+        var devices = new Dictionary<ulong, string>();
+        var oneEach = new List<string>();
         foreach (var folder in folders)
         {
             if (NativeFiles.Status(folder, followLinks: true) is not { Kind: FileKind.Directory, HasIdentity: true } status)
@@ -210,10 +236,13 @@ public sealed class DurableWrites
                 return null;
             }
 
-            byDevice.TryAdd(status.Device, folder);
+            if (devices.TryAdd(status.Device, folder))
+            {
+                oneEach.Add(folder);
+            }
         }
 
-        return [.. byDevice.Values];
+        return oneEach;
     }
 
     private void Flush(List<string> paths, bool wholeFileSystems)

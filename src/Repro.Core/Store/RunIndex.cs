@@ -157,9 +157,9 @@ public sealed class RunIndex : IDisposable
     {
         ArgumentNullException.ThrowIfNull(runs);
         using var transaction = _connection.BeginTransaction();
-        foreach (var (manifest, ticks) in runs)
+        for (var i = 0; i < runs.Count; i++)
         {
-            Upsert(manifest, ticks);
+            Upsert(runs[i].Manifest, runs[i].ManifestWriteTicks);
         }
 
         transaction.Commit();

@@ -287,7 +287,14 @@ public sealed partial class RunStore
         {
             var problems = new List<string>();
             using var index = RunIndex.Open(this, problems);
-            index.UpsertAll([.. manifests.Select(manifest => (manifest, File.GetLastWriteTimeUtc(GetRunFolder(manifest.RunId).Manifest).Ticks))]);
+            // A loop, not LINQ: at the end of a pipeline LINQ's iterator over these tuples is compiled by the JIT on the critical path.
+            var runs = new List<(RunManifest, long)>(manifests.Count);
+            foreach (var manifest in manifests)
+            {
+                runs.Add((manifest, File.GetLastWriteTimeUtc(GetRunFolder(manifest.RunId).Manifest).Ticks));
+            }
+
+            index.UpsertAll(runs);
             foreach (var problem in problems)
             {
                 warnings?.Add(problem);

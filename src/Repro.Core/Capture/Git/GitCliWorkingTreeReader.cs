@@ -86,7 +86,7 @@ internal static class GitCliWorkingTreeReader
     {
         var pass = await prefetched.ConfigureAwait(false);
         var status = pass is null ? StartStatus(git, root, cancellationToken) : Task.FromResult(pass.Status);
-        var tracked = pass is not null && (listProjectPath is null || pass.Index.Staged is not null)
+        var tracked = pass is not null && (listProjectPath is null || pass.Index.IsListed)
             ? Task.FromResult(pass.Index)
             : listProjectPath is null ? Task.FromResult(IndexListing.None) : StartListIndex(git, root, cancellationToken);
         return await ReadAsync(git, root, patchFile, excludedPrefix, listProjectPath, status, tracked, onListing, cancellationToken).ConfigureAwait(false);
@@ -102,17 +102,17 @@ internal static class GitCliWorkingTreeReader
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default).Unwrap();
 
-    // The index as `git ls-files -z --stage` lists it: read in process when its format allows (GitIndexFile), which
-    // leaves the two cores to git status, and from git otherwise.
+    // The index: read and walked in process when its format allows (GitIndexFile), which leaves the two cores to git
+    // status, and listed by `git ls-files -z --stage` otherwise.
     private static async Task<IndexListing> ListIndexAsync(GitExecutable git, string root, CancellationToken cancellationToken)
     {
         GitIndexFile.Snapshot? index;
         using (Timings.Measure("git: read the index (for lock files)"))
         {
             index = GitIndexFile.TryRead(root);
-            if (index?.ListStaged() is { } listed)
+            if (index?.TryWalk() == true)
             {
-                return new IndexListing(index, listed);
+                return new IndexListing(index, null);
             }
         }
 
@@ -139,8 +139,8 @@ internal static class GitCliWorkingTreeReader
         var status = await statusTask;
         // Made before the patch: the lock-file search (environment capture) starts on it while the diff runs.
         var index = await trackedTask;
-        var listing = listProjectPath is not null && index.Staged is { } tracked
-            ? new WorkingTreeListing(root, listProjectPath, tracked, [.. status.Untracked, .. status.Ignored], status.GitlinkChanged)
+        var listing = listProjectPath is not null && index.IsListed
+            ? new WorkingTreeListing(root, listProjectPath, index, [.. status.Untracked, .. status.Ignored], status.GitlinkChanged)
             : null;
         if (listing is not null)
         {
@@ -260,11 +260,17 @@ internal static class GitCliWorkingTreeReader
 
     /// <summary>The index as read once beside status.</summary>
     /// <param name="Index">Its bytes, for the diff's small index; null when they could not be read.</param>
-    /// <param name="Staged">What <c>git ls-files -z --stage</c> prints for it, for the lock-file search; null when not listed.</param>
+    /// <param name="Staged">
+    /// What <c>git ls-files -z --stage</c> printed, for the lock-file search, when the index was left to git; null
+    /// otherwise (the search then walks <paramref name="Index"/> itself, when <see cref="GitIndexFile.Snapshot.TryWalk"/> knows its form).
+    /// </param>
     internal sealed record IndexListing(GitIndexFile.Snapshot? Index, byte[]? Staged)
     {
         /// <summary>Nothing read: the diff reads the index itself, and there is no listing.</summary>
         public static IndexListing None { get; } = new(null, null);
+
+        /// <summary>Whether the tracked files are known: git listed them, or the index was walked in process.</summary>
+        public bool IsListed => Staged is not null || Index?.TryWalk() == true;
     }
 
     /// <summary>What one status pass found.</summary>

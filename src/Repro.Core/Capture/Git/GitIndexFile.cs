@@ -1,18 +1,20 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using Repro.Core.FileSystem;
 
 namespace Repro.Core.Capture.Git;
 
 /// <summary>
-/// Reads a repository's index file (<c>.git/index</c>) in process and writes out what <c>git ls-files -z --stage</c>
-/// would print for it, byte for byte, for the index formats it knows; for any other it answers null and the caller
-/// starts git.
+/// Reads a repository's index file (<c>.git/index</c>) in process: its tracked paths for the lock-file search, a
+/// cut-down copy for the diff, and (for tests, against git) what <c>git ls-files -z --stage</c> would print for it,
+/// byte for byte, for the index formats it knows; for any other it answers null and the caller starts git.
 /// </summary>
 /// <remarks>
-/// <para>The lock-file search needs every tracked path and its mode. On 100,000 files, <c>git ls-files --stage</c> is a
-/// process that writes 7.5 MB through a pipe, and it ran beside <c>git status</c> on two cores, slowing status, which a
-/// run waits for. Reading the index here costs a few milliseconds of one thread and starts nothing.</para>
+/// <para>The lock-file search needs the tracked paths that can be lock files, and the submodules. On 100,000 files,
+/// <c>git ls-files --stage</c> is a process that writes 7.5 MB through a pipe, and it ran beside <c>git status</c> on
+/// two cores, slowing status, which a run waits for. Walking the index here costs a few milliseconds of one thread
+/// and starts nothing; rendering its entries as that text cost 50.</para>
 /// <para>Known: versions 2, 3 and 4 (path prefix compression) with SHA-1 object names. Left to git: an index split in
 /// two files (<c>link</c> extension), a sparse index (<c>sdir</c> extension, or folder entries), a repository with
 /// another object format (<c>extensions.objectFormat</c>), a truncated or malformed file. Extensions are skipped, not
@@ -74,9 +76,7 @@ internal static class GitIndexFile
 
     /// <summary>The <c>git ls-files -z --stage</c> output for an index file's bytes, or null when they are left to git.</summary>
     /// <param name="index">The whole index file.</param>
-    public static byte[]? ListStaged(ReadOnlySpan<byte> index) => ListStaged(index, null);
-
-    private static byte[]? ListStaged(ReadOnlySpan<byte> index, EntryTable? table)
+    public static byte[]? ListStaged(ReadOnlySpan<byte> index)
     {
         if (index.Length < 12)
         {
@@ -86,7 +86,7 @@ internal static class GitIndexFile
         // The output is about as long as the paths plus 50 bytes an entry: start near that and let it grow.
         var count = BinaryPrimitives.ReadUInt32BigEndian(index[8..]);
         using var output = new MemoryStream(checked((int)Math.Min(index.Length + (Math.Min(count, (uint)int.MaxValue) * 16L), int.MaxValue / 2)));
-        var lister = new Lister(output, table);
+        var lister = new Lister(output);
         var known = Visit(index, ref lister);
         return known ? output.ToArray() : null;
     }
@@ -385,30 +385,66 @@ internal static class GitIndexFile
     {
         private EntryTable? _table;
 
+        private bool? _walked;
+
+        /// <summary>Whether an entry is a submodule (a gitlink); known once <see cref="TryWalk"/> answered true.</summary>
+        public bool HasGitlink { get; private set; }
+
         /// <summary>
-        /// What <c>git ls-files -z --stage</c> prints for this index, or null when it is left to git. Where the
-        /// entries hold their whole paths (versions 2 and 3), the same walk notes where each entry starts, so that
-        /// <see cref="WriteSubset(IReadOnlyCollection{byte[]})"/> can find paths without walking them all again.
+        /// Walks the entries once and answers whether this reader knows the index's form (false: it is left to git).
+        /// Nothing is rendered: where the entries hold their whole paths (versions 2 and 3), the walk notes where each
+        /// entry starts, so that <see cref="WriteSubset(IReadOnlyCollection{byte[]})"/> finds paths by binary search,
+        /// and whether one is a submodule. On 100,000 entries that is a few milliseconds beside <c>git status</c>,
+        /// where rendering them all as <c>git ls-files --stage</c> text (7.5 MB) for the lock-file search cost 50.
         /// </summary>
-        public byte[]? ListStaged()
+        public bool TryWalk()
         {
+            if (_walked is { } known)
+            {
+                return known;
+            }
+
             if (Bytes.Length == 0)
             {
-                return [];
+                _walked = true;
+                return true;
             }
 
             var table = Bytes.Length >= 12 && BinaryPrimitives.ReadUInt32BigEndian(Bytes.AsSpan(4)) is 2 or 3
                 ? new EntryTable((int)Math.Min(BinaryPrimitives.ReadUInt32BigEndian(Bytes.AsSpan(8)), (uint)Bytes.Length / 64))
                 : null;
-            var listed = GitIndexFile.ListStaged(Bytes, table);
-            _table = listed is null ? null : table;
-            return listed;
+            var recorder = new Recorder(table);
+            var walked = Visit(Bytes, ref recorder);
+            _table = walked ? table : null;
+            HasGitlink = walked && recorder.HasGitlink;
+            _walked = walked;
+            return walked;
+        }
+
+        /// <summary>
+        /// The paths of the entries <paramref name="keep"/> accepts, in the index's order, each once (a conflicted file
+        /// has an entry per stage), as <see cref="PathText"/> strings: only the entries kept become strings. Call after
+        /// <see cref="TryWalk"/> answered true.
+        /// </summary>
+        /// <param name="keep">Called with each entry's kind and file name (the last path component) as bytes.</param>
+        public List<string> Paths(WorkingTreeListing.EntryFilter keep)
+        {
+            var collector = new PathCollector(keep, []);
+            if (Bytes.Length > 0)
+            {
+                Visit(Bytes, ref collector);
+            }
+
+            return collector.Kept;
         }
 
         /// <summary>What <see cref="GitIndexFile.WriteSubset(ReadOnlySpan{byte}, IReadOnlyCollection{byte[]})"/> gives for this index.</summary>
         /// <param name="paths">Paths as in the index: bytes, without a trailing NUL.</param>
         public byte[]? WriteSubset(IReadOnlyCollection<byte[]> paths) =>
             _table is { } table ? table.WriteSubset(Bytes, paths) : GitIndexFile.WriteSubset(Bytes, paths);
+
+        /// <summary>What <c>git ls-files -z --stage</c> prints for this index, or null when it is left to git (tests compare it with git's).</summary>
+        public byte[]? ListStaged() => Bytes.Length == 0 ? [] : GitIndexFile.ListStaged(Bytes);
     }
 
     // Where each entry of a version 2 or 3 index starts, which entries are attribute files, and whether one is a
@@ -523,17 +559,48 @@ internal static class GitIndexFile
         bool Visit(int position, ReadOnlySpan<byte> entry, ReadOnlySpan<byte> path, uint mode, ushort flags);
     }
 
-    private struct Lister(MemoryStream output, EntryTable? table) : IEntryVisitor
+    private struct Recorder(EntryTable? table) : IEntryVisitor
+    {
+        public bool HasGitlink { get; private set; }
+
+        public bool Visit(int position, ReadOnlySpan<byte> entry, ReadOnlySpan<byte> path, uint mode, ushort flags)
+        {
+            HasGitlink |= (mode & GitlinkOrFolderMask) == GitlinkMode;
+            table?.Record(position, path, mode);
+            return true;
+        }
+    }
+
+    private struct PathCollector(WorkingTreeListing.EntryFilter keep, List<string> kept) : IEntryVisitor
+    {
+        private string? _previous;
+
+        public readonly List<string> Kept => kept;
+
+        public bool Visit(int position, ReadOnlySpan<byte> entry, ReadOnlySpan<byte> path, uint mode, ushort flags)
+        {
+            if (keep((mode & GitlinkOrFolderMask) == GitlinkMode, path[(path.LastIndexOf((byte)'/') + 1)..]))
+            {
+                var text = PathText.FromBytes(path);
+                // A conflicted file has up to three entries, one per stage, one after the other.
+                if (text != _previous)
+                {
+                    kept.Add(text);
+                }
+
+                _previous = text;
+            }
+
+            return true;
+        }
+    }
+
+    private struct Lister(MemoryStream output) : IEntryVisitor
     {
         private readonly byte[] _line = new byte[6 + 1 + (2 * Sha1Length) + 1 + 1 + 1];
 
         public readonly bool Visit(int position, ReadOnlySpan<byte> entry, ReadOnlySpan<byte> path, uint mode, ushort flags)
         {
-            if (table is not null)
-            {
-                table.Record(position, path, mode);
-            }
-
             // "MODE OBJECT STAGE\tPATH\0", as ls-files prints it: the mode in octal, six digits.
             var written = WriteOctal(_line, mode);
             _line[written++] = (byte)' ';

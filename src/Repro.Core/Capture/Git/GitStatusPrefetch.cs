@@ -100,7 +100,8 @@ internal sealed class GitStatusPrefetch : IDisposable
                 using (Timings.Measure("git: read the index (for lock files), started with the run"))
                 {
                     var index = GitIndexFile.TryRead(root);
-                    return new GitCliWorkingTreeReader.IndexListing(index, index?.ListStaged());
+                    index?.TryWalk();
+                    return new GitCliWorkingTreeReader.IndexListing(index, null);
                 }
             },
             CancellationToken.None,

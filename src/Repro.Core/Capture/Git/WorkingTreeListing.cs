@@ -11,18 +11,24 @@ namespace Repro.Core.Capture.Git;
 /// </summary>
 internal sealed class WorkingTreeListing
 {
-    private readonly byte[] _tracked;
+    private readonly GitIndexFile.Snapshot? _index;
+    private readonly byte[]? _lsFiles;
 
     /// <param name="root">The working-tree root.</param>
     /// <param name="projectPath">The project folder relative to the root (empty for the root itself).</param>
-    /// <param name="tracked">The output of <c>git ls-files -z --stage</c> run at the root.</param>
+    /// <param name="tracked">
+    /// The index, walked in process (<see cref="GitIndexFile.Snapshot.TryWalk"/> answered true), or, when it was left
+    /// to git, the output of <c>git ls-files -z --stage</c> run at the root.
+    /// </param>
     /// <param name="untrackedOrIgnored">Untracked and ignored files and folders, as <c>git status</c> listed them.</param>
     /// <param name="gitlinkChanged">Whether status showed a changed path that is a submodule in HEAD, the index or the working tree.</param>
-    public WorkingTreeListing(string root, string projectPath, byte[] tracked, IReadOnlyList<string> untrackedOrIgnored, bool gitlinkChanged)
+    public WorkingTreeListing(string root, string projectPath, GitCliWorkingTreeReader.IndexListing tracked, IReadOnlyList<string> untrackedOrIgnored, bool gitlinkChanged)
     {
         Root = root;
         ProjectPath = projectPath;
-        _tracked = tracked;
+        // git's listing when the index was left to git; the index itself otherwise.
+        _lsFiles = tracked.Staged;
+        _index = _lsFiles is null ? tracked.Index : null;
         var files = new List<string>();
         var folders = new List<string>();
         foreach (var path in untrackedOrIgnored)
@@ -30,9 +36,11 @@ internal sealed class WorkingTreeListing
             (path.EndsWith('/') ? folders : files).Add(path);
         }
 
-        // A gitlink's entry starts "160000 ": when those bytes are nowhere in the listing (a path could hold them, so
-        // finding them proves nothing), there is none, without parsing 100,000 entries.
-        var submodules = tracked.AsSpan().IndexOf("160000 "u8) < 0 ? [] : TrackedEntries(static (mode, _) => mode.SequenceEqual("160000"u8));
+        // The index walk noted whether there is a gitlink. In git's listing a gitlink's entry starts "160000 ": when
+        // those bytes are nowhere in it (a path could hold them, so finding them proves nothing), there is none,
+        // without parsing 100,000 entries.
+        var mayHaveSubmodules = _lsFiles is null ? _index?.HasGitlink == true : _lsFiles.AsSpan().IndexOf("160000 "u8) >= 0;
+        var submodules = mayHaveSubmodules ? TrackedEntries(static (gitlink, _) => gitlink) : [];
         foreach (var submodule in submodules)
         {
             folders.Add(submodule + "/");
@@ -71,14 +79,17 @@ internal sealed class WorkingTreeListing
     /// <param name="isWanted">Called with each file name (the last path component) that passed <paramref name="mayBeWanted"/>.</param>
     /// <param name="mayBeWanted">Called with each file name's bytes as git wrote them; false only for names <paramref name="isWanted"/> would refuse.</param>
     public IEnumerable<string> TrackedFiles(Func<string, bool> isWanted, NamePrefilter mayBeWanted) =>
-        TrackedEntries((mode, name) => !mode.SequenceEqual("160000"u8) && mayBeWanted(name) && isWanted(PathText.FromBytes(name)));
+        TrackedEntries((gitlink, name) => !gitlink && mayBeWanted(name) && isWanted(PathText.FromBytes(name)));
 
-    // Entries are "MODE OBJECT STAGE\tPATH\0"; a path may hold any byte but NUL. Strings are made only for the
-    // entries kept: on 100,000 files, that is the difference between a few and 100,000 allocations.
-    private List<string> TrackedEntries(FileNameFilter keep)
+    // Strings are made only for the entries kept: on 100,000 files, that is the difference between a few and 100,000
+    // allocations. The index is walked where it lies, as bytes; git's listing is parsed.
+    private List<string> TrackedEntries(EntryFilter keep) => _lsFiles is null ? _index?.Paths(keep) ?? [] : ParseLsFiles(_lsFiles, keep);
+
+    // Entries are "MODE OBJECT STAGE\tPATH\0"; a path may hold any byte but NUL.
+    private static List<string> ParseLsFiles(byte[] lsFiles, EntryFilter keep)
     {
         var kept = new List<string>();
-        var span = _tracked.AsSpan();
+        var span = lsFiles.AsSpan();
         string? previous = null;
         while (span.Length > 0)
         {
@@ -94,7 +105,7 @@ internal sealed class WorkingTreeListing
 
             var path = entry[(tab + 1)..];
             var name = path[(path.LastIndexOf((byte)'/') + 1)..];
-            if (keep(entry[..space], name))
+            if (keep(entry[..space].SequenceEqual("160000"u8), name))
             {
                 var text = PathText.FromBytes(path);
                 // A conflicted file has up to three entries, one per stage.
@@ -114,5 +125,8 @@ internal sealed class WorkingTreeListing
     /// <param name="name">The name's bytes.</param>
     public delegate bool NamePrefilter(ReadOnlySpan<byte> name);
 
-    private delegate bool FileNameFilter(ReadOnlySpan<byte> mode, ReadOnlySpan<byte> name);
+    /// <summary>Decides from an entry's kind and file name's bytes whether it is kept.</summary>
+    /// <param name="isGitlink">Whether the entry is a submodule.</param>
+    /// <param name="name">The file name (the last path component) as git holds it.</param>
+    internal delegate bool EntryFilter(bool isGitlink, ReadOnlySpan<byte> name);
 }

@@ -181,6 +181,90 @@ public sealed class GitIndexFileTests : IDisposable
     [InlineData(2)]
     [InlineData(3)]
     [InlineData(4)]
+    public void Listing_FromTheIndexWalk_IsTheListingFromLsFiles(int version)
+    {
+        WriteVariedTree();
+        _repository.Write("packages.lock.json", "{}\n");
+        _repository.Write("src/deep/er/requirements-dev.txt", "pytest\n");
+        _repository.Write("build/poetry.lock", "ignored folder, tracked file\n");
+        _repository.Write(".gitignore", "build/\n");
+        byte[] notUtf8 = [(byte)'u', (byte)'v', 0xFF, (byte)'/', .. "uv.lock"u8];
+        var notUtf8Path = Repro.Core.FileSystem.PathText.FromBytes(notUtf8);
+        // .NET cannot make a folder whose name is not UTF-8; the shell can.
+        using (var mkdir = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sh") { ArgumentList = { "-c", "mkdir \"$(printf 'uv\\377')\"" }, WorkingDirectory = _repository.Root })!)
+        {
+            mkdir.WaitForExit();
+            Assert.Equal(0, mkdir.ExitCode);
+        }
+
+        using (var file = new FileStream(Repro.Core.FileSystem.NativeFiles.CreateWrite(Path.Combine(_repository.Root, notUtf8Path)), FileAccess.Write))
+        {
+            file.Write("x\n"u8);
+        }
+
+        // By name, not -A: the gitlink and the long path are in the index only. A name that is not UTF-8 cannot be an
+        // argument; a glob finds it.
+        _repository.Git("add", "-f", "--", "packages.lock.json", "src/deep/er/requirements-dev.txt", "build/poetry.lock", ".gitignore", "uv*");
+        _repository.Git("update-index", "--index-version", version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (version == 3)
+        {
+            _repository.Write("later/uv.lock", "later\n");
+            _repository.Git("add", "-N", "later/uv.lock");
+        }
+
+        var snapshot = GitIndexFile.TryRead(_repository.Root)!;
+        Assert.True(snapshot.TryWalk());
+        var walked = new WorkingTreeListing(_repository.Root, "", new GitCliWorkingTreeReader.IndexListing(snapshot, null), [], gitlinkChanged: false);
+        var parsed = new WorkingTreeListing(_repository.Root, "", new GitCliWorkingTreeReader.IndexListing(null, GitListing()), [], gitlinkChanged: false);
+
+        Assert.Equal(version, IndexVersion());
+        Assert.Equal(parsed.TrackedFiles(_ => true), walked.TrackedFiles(_ => true));
+        Assert.Contains(notUtf8Path, walked.TrackedFiles(_ => true));
+        Assert.Equal(parsed.Folders, walked.Folders);
+        Assert.Equal(["vendor/sub/"], walked.Folders);
+        Assert.True(walked.HasSubmodules);
+        static bool IsLock(string name) => name.EndsWith(".lock", StringComparison.Ordinal) || name.StartsWith("requirements", StringComparison.Ordinal);
+        static bool MayBeLock(ReadOnlySpan<byte> name) => !System.Text.Ascii.IsValid(name) || name.EndsWith(".lock"u8) || name.StartsWith("requirements"u8);
+        string[] locks = ["build/poetry.lock", "requirements.txt", "src/deep/er/requirements-dev.txt", notUtf8Path, .. version == 3 ? ["later/uv.lock"] : Array.Empty<string>()];
+        Assert.Equal(locks.Order(StringComparer.Ordinal), walked.TrackedFiles(IsLock, MayBeLock).Order(StringComparer.Ordinal));
+        Assert.Equal(parsed.TrackedFiles(IsLock, MayBeLock), walked.TrackedFiles(IsLock, MayBeLock));
+    }
+
+    [Fact]
+    public void Listing_FromTheIndexWalkOfAConflict_ListsThePathOnceWithoutSubmodules()
+    {
+        _repository.Write("poetry.lock", "base\n");
+        _repository.CommitAll("base");
+        _repository.Git("checkout", "-q", "-b", "theirs");
+        _repository.Write("poetry.lock", "theirs\n");
+        _repository.CommitAll("theirs");
+        _repository.Git("checkout", "-q", "-");
+        _repository.Write("poetry.lock", "ours\n");
+        _repository.CommitAll("ours");
+        Assert.ThrowsAny<Exception>(() => _repository.Git("merge", "-q", "theirs"));
+        var snapshot = GitIndexFile.TryRead(_repository.Root)!;
+
+        Assert.True(snapshot.TryWalk());
+        var walked = new WorkingTreeListing(_repository.Root, "", new GitCliWorkingTreeReader.IndexListing(snapshot, null), [], gitlinkChanged: false);
+
+        Assert.Equal(["poetry.lock"], walked.TrackedFiles(_ => true));
+        Assert.False(walked.HasSubmodules);
+        Assert.Empty(walked.Folders);
+    }
+
+    [Fact]
+    public void TryWalk_IndexLeftToGit_IsFalse()
+    {
+        WriteVariedTree();
+        _repository.Git("update-index", "--split-index");
+
+        Assert.False(GitIndexFile.TryRead(_repository.Root)!.TryWalk());
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
     public void WriteSubset_AnyVersion_HoldsTheWantedEntriesAndEveryAttributesFileAsGitReadsThem(int version)
     {
         WriteVariedTree(indexOnlyEntries: false);
@@ -224,7 +308,7 @@ public sealed class GitIndexFileTests : IDisposable
         _repository.Git("add", "-N", "later.py");
         _repository.Git("update-index", "--index-version", version.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var snapshot = GitIndexFile.TryRead(_repository.Root)!;
-        Assert.NotNull(snapshot.ListStaged());
+        Assert.True(snapshot.TryWalk());
         string[][] asked =
         [
             ["run.sh"],
@@ -254,7 +338,7 @@ public sealed class GitIndexFileTests : IDisposable
         _repository.CommitAll("ours");
         Assert.ThrowsAny<Exception>(() => _repository.Git("merge", "-q", "theirs"));
         var snapshot = GitIndexFile.TryRead(_repository.Root)!;
-        Assert.NotNull(snapshot.ListStaged());
+        Assert.True(snapshot.TryWalk());
 
         var subset = snapshot.WriteSubset([Encoding.UTF8.GetBytes("poetry.lock")]);
 

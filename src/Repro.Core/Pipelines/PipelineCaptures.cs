@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using LibGit2Sharp;
@@ -57,7 +58,7 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
     // (StartPrefetch); kept when a step executes, since each digest is taken only for the status it was looked up for.
     private DigestPrefetch? _prefetch;
     private ManifestPrefetch? _manifests;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _starting = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _starting = new(StringComparer.Ordinal);
     private Task? _prefetchTask;
 
     // The Python hook's folder, checked once for the steps (a reused step's child never starts to use it), and again

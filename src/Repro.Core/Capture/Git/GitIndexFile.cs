@@ -378,11 +378,20 @@ internal static class GitIndexFile
         return !File.Exists(config) || File.ReadAllText(config, Encoding.UTF8).Contains("objectformat", StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>One reading of an index file: its bytes and the modification time they had.</summary>
-    /// <param name="Bytes">The whole file; empty when the repository has no index.</param>
-    /// <param name="ModifiedUtc">The file's modification time, read before its bytes.</param>
-    internal sealed record Snapshot(byte[] Bytes, DateTime ModifiedUtc)
+    /// <summary>
+    /// One reading of an index file: its bytes and the modification time they had. A class, not a record: it caches
+    /// what <see cref="TryWalk"/> found, which value equality or a <c>with</c> copy would carry along.
+    /// </summary>
+    /// <param name="bytes">The whole file; empty when the repository has no index.</param>
+    /// <param name="modifiedUtc">The file's modification time, read before its bytes.</param>
+    internal sealed class Snapshot(byte[] bytes, DateTime modifiedUtc)
     {
+        /// <summary>The whole file; empty when the repository has no index.</summary>
+        public byte[] Bytes { get; } = bytes;
+
+        /// <summary>The file's modification time, read before its bytes.</summary>
+        public DateTime ModifiedUtc { get; } = modifiedUtc;
+
         private EntryTable? _table;
 
         private bool? _walked;

@@ -17,6 +17,8 @@ internal static partial class NativeFiles
     // STATX_TYPE | STATX_MODE | STATX_INO | STATX_SIZE | STATX_MTIME | STATX_CTIME
     private const uint StatxMask = 0x1 | 0x2 | 0x100 | 0x200 | 0x40 | 0x80;
 
+    private const uint StatxUid = 0x8;
+
     private const int EPermission = 1;
     private const int ENoEnt = 2;
     private const int EAccess = 13;
@@ -163,6 +165,34 @@ internal static partial class NativeFiles
             {
                 NativeMemory.Free((void*)resolved);
             }
+        }
+    }
+
+    /// <summary>
+    /// Whether the file or folder at <paramref name="path"/> (links followed) is owned by the effective user of this
+    /// process; null when that cannot be told here (not Linux, no <c>statx</c>) or nothing is there.
+    /// </summary>
+    /// <exception cref="IOException">The path cannot be examined for another reason than its absence.</exception>
+    public static bool? IsOwnedByEffectiveUser(string path)
+    {
+        if (!HasStatx)
+        {
+            return null;
+        }
+
+        try
+        {
+            if (Statx(AtFdCwd, PathText.ToNullTerminatedBytes(path), 0, StatxUid, out var buffer) != 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                return errno is ENoEnt or ENotDir ? null : throw Error(path, errno);
+            }
+
+            return buffer.Uid == GetEffectiveUserId();
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return null;
         }
     }
 
@@ -588,6 +618,9 @@ internal static partial class NativeFiles
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true)]
     private static partial int Statx(int dirFd, byte[] path, int flags, uint mask, out StatxBuffer buffer);
 
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint GetEffectiveUserId();
+
     [LibraryImport("libc", EntryPoint = "realpath", SetLastError = true)]
     private static partial nint RealPathNative(byte[] path, nint resolved);
 
@@ -637,6 +670,9 @@ internal static partial class NativeFiles
     [StructLayout(LayoutKind.Explicit, Size = 256)]
     private struct StatxBuffer
     {
+        [FieldOffset(20)]
+        public uint Uid;
+
         [FieldOffset(28)]
         public ushort Mode;
 

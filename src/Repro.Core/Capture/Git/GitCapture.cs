@@ -108,20 +108,72 @@ public static class GitCapture
             throw new InputException($"project directory {project} does not exist");
         }
 
+        var runFolder = Path.GetFullPath(runDirectory);
+        RepositoryFiles.Discovery discovery;
+        using (Timings.Measure("git: find the repository (files)"))
+        {
+            discovery = GitConfigurationFiles.ForCurrentUser() is { } configuration
+                ? RepositoryFiles.Discover(project, configuration)
+                : new RepositoryFiles.Fallback("HOME is not set");
+        }
+
+        switch (discovery)
+        {
+            case RepositoryFiles.NotARepository:
+                return NotARepository(project);
+            case RepositoryFiles.Found found:
+                RepositoryFiles.FactsRead read;
+                using (Timings.Measure("git: HEAD, branch, remote (files)"))
+                {
+                    read = RepositoryFiles.ReadFacts(found);
+                }
+
+                // An unborn HEAD needs libgit2's status (NoCommits), and facts the files do not give come from libgit2.
+                if (read is RepositoryFiles.FactsFound { Facts.Commit: not null } facts)
+                {
+                    try
+                    {
+                        using var files = new LazyRepository(found.GitDirectory);
+                        return await CaptureRepositoryAsync(
+                            files, found.Root, RelativePath(found.Root, project), runFolder, git, listFiles, onListing, prefetch, facts.Facts, cancellationToken);
+                    }
+                    catch (Exception e) when (LazyRepository.IsLibGit2Failure(e))
+                    {
+                        throw new GitException($"cannot read the git repository of {project}: {e.Message}", e);
+                    }
+                }
+
+                break;
+        }
+
+        return await CaptureWithLibGit2Async(project, runFolder, git, listFiles, onListing, prefetch, cancellationToken);
+    }
+
+    // The repository found and read by libgit2: whatever RepositoryFiles leaves to it.
+    private static async Task<GitCaptureResult> CaptureWithLibGit2Async(
+        string project,
+        string runDirectory,
+        GitExecutable? git,
+        bool listFiles,
+        Action<WorkingTreeListing>? onListing,
+        GitStatusPrefetch? prefetch,
+        CancellationToken cancellationToken)
+    {
         try
         {
             var opening = Timings.Measure("git: find and open the repository (LibGit2Sharp)");
             var gitDirectory = Repository.Discover(project);
             if (gitDirectory is null)
             {
-                return NotARepository($"{project} is not inside a git repository: the code of this run is not recorded");
+                return NotARepository(project);
             }
 
-            using var repository = new Repository(gitDirectory);
+            using var lazy = new LazyRepository(gitDirectory);
+            var repository = lazy.Value;
             opening.Dispose();
             if (repository.Info.IsBare || repository.Info.WorkingDirectory is null)
             {
-                return NotARepository($"{project} is inside the bare repository {gitDirectory}, which has no working tree: the code of this run is not recorded");
+                return NotARepositoryWarning($"{project} is inside the bare repository {gitDirectory}, which has no working tree: the code of this run is not recorded");
             }
 
             var root = Path.TrimEndingDirectorySeparator(repository.Info.WorkingDirectory);
@@ -131,7 +183,7 @@ public static class GitCapture
                 return NoCommits(repository, root, projectPath);
             }
 
-            return await CaptureRepositoryAsync(repository, root, projectPath, Path.GetFullPath(runDirectory), git, listFiles, onListing, prefetch, cancellationToken);
+            return await CaptureRepositoryAsync(lazy, root, projectPath, runDirectory, git, listFiles, onListing, prefetch, facts: null, cancellationToken);
         }
         catch (LibGit2SharpException e)
         {
@@ -151,7 +203,7 @@ public static class GitCapture
         || path.EndsWith("/" + StoreLayout.DefaultFolderName, StringComparison.Ordinal);
 
     private static async Task<GitCaptureResult> CaptureRepositoryAsync(
-        Repository repository,
+        LazyRepository repository,
         string root,
         string projectPath,
         string runDirectory,
@@ -159,6 +211,7 @@ public static class GitCapture
         bool listFiles,
         Action<WorkingTreeListing>? onListing,
         GitStatusPrefetch? prefetch,
+        RepositoryFacts? facts,
         CancellationToken cancellationToken)
     {
         try
@@ -174,19 +227,21 @@ public static class GitCapture
         var excludedPrefix = RelativeFolderInside(root, runDirectory);
         var cli = git is null ? null : GitCliWorkingTreeReader.StartAsync(
             git, root, patchFile, excludedPrefix, listFiles ? projectPath : null, cancellationToken, onListing, prefetch?.TakeAsync(root, git));
-        RepositoryFacts facts;
         WorkingTreeChanges changes;
         try
         {
-            // Reads HEAD and the remote while git scans the working tree.
-            using (Timings.Measure("git: HEAD, branch, remote (LibGit2Sharp)"))
+            if (facts is null)
             {
-                facts = RepositoryFacts.Read(repository);
+                // Reads HEAD and the remote while git scans the working tree.
+                using (Timings.Measure("git: HEAD, branch, remote (LibGit2Sharp)"))
+                {
+                    facts = repository.ReadFacts();
+                }
             }
 
             changes = cli is not null
                 ? await cli
-                : await LibGit2WorkingTreeReader.ReadAsync(repository, root, patchFile, excludedPrefix, cancellationToken);
+                : await repository.ReadWorkingTreeAsync(root, patchFile, excludedPrefix, cancellationToken);
         }
         catch (Exception e)
         {
@@ -220,7 +275,7 @@ public static class GitCapture
             {
                 using (Timings.Measure("git: submodules (LibGit2Sharp)"))
                 {
-                    (submodules, submoduleWarnings) = await SubmoduleCapture.CaptureAsync(repository, root, runDirectory, git, cancellationToken);
+                    (submodules, submoduleWarnings) = await repository.CaptureSubmodulesAsync(root, runDirectory, git, cancellationToken);
                 }
             }
         }
@@ -248,7 +303,10 @@ public static class GitCapture
         };
     }
 
-    private static GitCaptureResult NotARepository(string warning) =>
+    private static GitCaptureResult NotARepository(string project) =>
+        NotARepositoryWarning($"{project} is not inside a git repository: the code of this run is not recorded");
+
+    private static GitCaptureResult NotARepositoryWarning(string warning) =>
         new(new GitRecord { State = GitState.NotARepository }, [warning]);
 
     private static GitCaptureResult NoCommits(Repository repository, string root, string projectPath)

@@ -24,7 +24,7 @@ internal sealed class GitStatusPrefetch : IDisposable
         _cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var token = _cancellation.Token;
 
-        // On a thread of its own: finding the repository loads libgit2 and starting the first child process loads the
+        // On a thread of its own: finding the repository may load libgit2 and starting the first child process loads the
         // process machinery, both blocking, and neither should hold up the run's own stages.
         _status = Task.Factory.StartNew(
             () => ReadAsync(git, projectDirectory, token),
@@ -66,7 +66,7 @@ internal sealed class GitStatusPrefetch : IDisposable
             {
                 _status.GetAwaiter().GetResult();
             }
-            catch (Exception e) when (e is OperationCanceledException or ReproException or LibGit2SharpException or IOException)
+            catch (Exception e) when (e is OperationCanceledException or ReproException or IOException || LazyRepository.IsLibGit2Failure(e))
             {
                 // Nobody asked for this pass: its failure is nobody's error.
             }
@@ -77,20 +77,28 @@ internal sealed class GitStatusPrefetch : IDisposable
 
     private static async Task<(string Root, Pass Pass)?> ReadAsync(GitExecutable git, string projectDirectory, CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(projectDirectory) || Repository.Discover(projectDirectory) is not { } gitDirectory)
+        if (!Directory.Exists(projectDirectory))
         {
             return null;
         }
 
-        string root;
-        using (var repository = new Repository(gitDirectory))
+        RepositoryFiles.Discovery discovery;
+        using (Timings.Measure("git: find the repository (files), started with the run"))
         {
-            if (repository.Info.IsBare || repository.Info.WorkingDirectory is null)
-            {
-                return null;
-            }
+            discovery = GitConfigurationFiles.ForCurrentUser() is { } configuration
+                ? RepositoryFiles.Discover(projectDirectory, configuration)
+                : new RepositoryFiles.Fallback("HOME is not set");
+        }
 
-            root = Path.TrimEndingDirectorySeparator(repository.Info.WorkingDirectory);
+        var found = discovery switch
+        {
+            RepositoryFiles.Found files => files.Root,
+            RepositoryFiles.NotARepository => null,
+            _ => FindWithLibGit2(projectDirectory),
+        };
+        if (found is not { } root)
+        {
+            return null;
         }
 
         // The index listing for the lock-file search (read in process, no lstat) goes beside status, as in the capture.
@@ -113,6 +121,20 @@ internal sealed class GitStatusPrefetch : IDisposable
         return (root, new Pass(status, await staged.ConfigureAwait(false)));
     }
 
+    // The working-tree root as libgit2 finds it, for what RepositoryFiles leaves to libgit2; null for none or a bare repository.
+    private static string? FindWithLibGit2(string projectDirectory)
+    {
+        if (Repository.Discover(projectDirectory) is not { } gitDirectory)
+        {
+            return null;
+        }
+
+        using var repository = new Repository(gitDirectory);
+        return repository.Info.IsBare || repository.Info.WorkingDirectory is null
+            ? null
+            : Path.TrimEndingDirectorySeparator(repository.Info.WorkingDirectory);
+    }
+
     private async Task<Pass?> WaitAsync(string root)
     {
         try
@@ -121,7 +143,7 @@ internal sealed class GitStatusPrefetch : IDisposable
                 ? found.Pass
                 : null;
         }
-        catch (Exception e) when (e is ReproException or LibGit2SharpException or IOException)
+        catch (Exception e) when (e is ReproException or IOException || LazyRepository.IsLibGit2Failure(e))
         {
             // The capture's own pass reports what is wrong, as it would have without the prefetch.
             return null;

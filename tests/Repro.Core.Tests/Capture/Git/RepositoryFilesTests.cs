@@ -323,6 +323,34 @@ public sealed class RepositoryFilesTests : IDisposable
         Assert.IsType<RepositoryFiles.Fallback>(RepositoryFiles.Discover(tree, GitConfigurationFiles.None));
     }
 
+    [Fact]
+    public async Task CaptureAsync_FromFilesAndThroughLibGit2_RecordTheSame()
+    {
+        _repository.Write("src/train.py", "print(1)\n");
+        _repository.CommitAll();
+        _repository.Write("src/train.py", "print(2)\n");
+        _repository.Write("src/notes.txt", "untracked\n");
+        _repository.Git("remote", "add", "origin", "https://user:token@example.com/team/project.git");
+        var project = Path.Combine(_repository.Root, "src");
+        Assert.IsType<RepositoryFiles.Found>(RepositoryFiles.Discover(project, GitConfigurationFiles.None));
+
+        var fromFiles = (await GitCapture.CaptureAsync(project, _repository.Scratch("run-files"), CancellationToken.None)).Record;
+        // An include the file reader leaves to libgit2 (libgit2 skips a missing included file).
+        _repository.Git("config", "include.path", "missing.config");
+        Assert.IsType<RepositoryFiles.Fallback>(RepositoryFiles.Discover(project, GitConfigurationFiles.None));
+        var fromLibGit2 = (await GitCapture.CaptureAsync(project, _repository.Scratch("run-libgit2"), CancellationToken.None)).Record;
+
+        IReadOnlyList<Repro.Core.Runs.FileRecord> noFiles = [];
+        IReadOnlyList<Repro.Core.Runs.SubmoduleRecord> noSubmodules = [];
+        Assert.Equal(fromLibGit2 with { Untracked = noFiles, Submodules = noSubmodules }, fromFiles with { Untracked = noFiles, Submodules = noSubmodules });
+        Assert.Equal(fromLibGit2.CommitTime?.Offset, fromFiles.CommitTime?.Offset);
+        Assert.Equal(fromLibGit2.Untracked, fromFiles.Untracked);
+        Assert.Empty(fromFiles.Submodules);
+        Assert.Empty(fromLibGit2.Submodules);
+        Assert.Equal("https://example.com/team/project.git", fromFiles.RemoteUrl);
+        Assert.NotNull(fromFiles.Patch);
+    }
+
     // The root and facts from files, asserted equal to LibGit2Sharp's: the same values, the same time zone offset.
     private static RepositoryFacts AssertSameAsLibGit2(string project)
     {

@@ -166,6 +166,26 @@ public sealed class RepositoryFilesTests : IDisposable
     }
 
     [Fact]
+    public void Discover_AnIncompleteGitFolderOnTheWay_GoesOnUpwardsAsLibGit2Does()
+    {
+        _repository.Write("src/MLproject", "name: m\n");
+        _repository.CommitAll();
+        Directory.CreateDirectory(Path.Combine(_repository.Root, "src", ".git", "refs"));
+
+        AssertSameAsLibGit2(Path.Combine(_repository.Root, "src"));
+    }
+
+    [Fact]
+    public void Discover_PushOnlyRemote_FallsBack()
+    {
+        _repository.Write("train.py", "print(1)\n");
+        _repository.CommitAll();
+        _repository.Git("config", "remote.mirror.pushurl", "https://example.com/mirror.git");
+
+        Assert.IsType<RepositoryFiles.Fallback>(RepositoryFiles.Discover(_repository.Root, GitConfigurationFiles.None));
+    }
+
+    [Fact]
     public void Discover_NoRepository_SaysSoAsLibGit2Does()
     {
         var folder = _repository.Scratch("plain");

@@ -66,8 +66,9 @@ internal static class RepositoryFiles
         {
             return ReadFactsOrThrow(repository);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or OverflowException)
         {
+            // A truncated or corrupt object, or an offset past what a pack can hold: libgit2 says what is wrong.
             return new FactsFallback($"a file could not be read: {e.Message}");
         }
     }

@@ -343,10 +343,15 @@ public static class DataCheckout
                 NativeFiles.Rename(temporary, target);
             }
 
-            // A link has no bytes of its own to flush (and flushing it would follow it).
-            foreach (var (_, target) in toWrite.Zip(staged).Where(pair => pair.First.Record.LinkTarget is null).Select(pair => pair.Second))
+            // A link has no bytes of its own to flush (and flushing it would follow it). A loop by index, not Zip over
+            // the staged tuples: LINQ over value tuples is compiled by the JIT (ReadyToRun code has no instantiation for
+            // it), once per process, on a reused pipeline step's critical path.
+            for (var index = 0; deferredFlush is not null && index < staged.Count; index++)
             {
-                deferredFlush?.Written(target);
+                if (toWrite[index].Record.LinkTarget is null)
+                {
+                    deferredFlush.Written(staged[index].Target);
+                }
             }
         }
         catch (Exception e)

@@ -56,7 +56,12 @@ public sealed class CaptureStage : IRunStage
             ownThreads,
             cancellationToken));
         _ = gitTask.ContinueWith(
-            task => listingSink?.TrySetResult(task.IsCompletedSuccessfully ? task.Result.Listing : null),
+            // A statement, not an expression: TrySetResult's bool? would make the continuation a generic instantiation
+            // that ReadyToRun code lacks, compiled by the JIT for a pipeline's first step.
+            task =>
+            {
+                listingSink?.TrySetResult(task.IsCompletedSuccessfully ? task.Result.Listing : null);
+            },
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);

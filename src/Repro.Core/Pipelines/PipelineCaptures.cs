@@ -220,7 +220,7 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
     /// </list>
     /// A prefetch that fails only loses the head start: the step's own capture and lookup report what they meet.
     /// </summary>
-    public void StartPrefetch(RunStore store, IReadOnlyList<(string Name, string ProjectDirectory, IReadOnlyList<DataSpec> Inputs)> steps)
+    public void StartPrefetch(RunStore store, IReadOnlyList<PrefetchStep> steps)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(steps);
@@ -246,8 +246,9 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
                 {
                     using var timing = Timings.Measure("pipeline: later steps' source inputs and reused runs read ahead");
                     var candidates = manifests.Candidates([.. steps.Select(step => step.Name)]);
-                    foreach (var (name, directory, inputs) in steps)
+                    foreach (var step in steps)
                     {
+                        var (name, directory, inputs) = step;
                         if (_starting.ContainsKey(name))
                         {
                             // Its turn came first (a loaded machine): it looks up its own, and reading ahead would only compete.
@@ -480,3 +481,13 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
         }
     }
 }
+
+/// <summary>
+/// A step whose source inputs and likely reused run <see cref="PipelineCaptures.StartPrefetch"/> reads ahead. A class
+/// rather than a tuple: LINQ and lists over value tuples are generic instantiations that ReadyToRun code lacks, so
+/// the JIT compiled them on the pipeline's critical path.
+/// </summary>
+/// <param name="Name">The step's name.</param>
+/// <param name="ProjectDirectory">Its project directory.</param>
+/// <param name="Inputs">Its inputs that no step of the pipeline writes.</param>
+internal sealed record PrefetchStep(string Name, string ProjectDirectory, IReadOnlyList<DataSpec> Inputs);

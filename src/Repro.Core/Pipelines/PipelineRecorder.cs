@@ -21,7 +21,8 @@ namespace Repro.Core.Pipelines;
 /// <item>a reused step's run is indexed with the others in one transaction, between the renames and their flush. A
 /// reader in between indexes any run the index lacks, as it does for a cluster job's.</item>
 /// </list>
-/// The record is saved after the runs it names are on disk. Safe to call from the steps' threads (<c>-j</c>).
+/// The record is saved after the runs it names are on disk: when reused steps' files wait, its bytes are flushed with
+/// theirs and it is renamed into place after their renames are flushed. Safe to call from the steps' threads (<c>-j</c>).
 /// </summary>
 internal sealed class PipelineRecorder
 {
@@ -104,12 +105,17 @@ internal sealed class PipelineRecorder
     {
         try
         {
-            using var timing = _writes.Count > 0 ? Timings.Measure("pipeline: reused steps' files made durable together") : default;
-            _writes.Commit(IndexLocked);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new StoreException($"cannot write the records of the reused steps in {_store.RunsDirectory}: {exception.Message}", exception);
+            if (_dirty && _writes.Count > 0)
+            {
+                // The record rides with the reused steps' files: its bytes flushed with theirs, renamed into place once
+                // their renames are flushed too. One flush (an fsync of its own) fewer at the end of a reused pipeline.
+                _pipelines.Save(_record, CommitLocked);
+                _dirty = false;
+                Saves++;
+                return;
+            }
+
+            CommitLocked(null);
         }
         finally
         {
@@ -127,6 +133,25 @@ internal sealed class PipelineRecorder
             _pipelines.Save(_record);
             _dirty = false;
             Saves++;
+        }
+    }
+
+    // The reused steps' files made durable, with the record's temporary file when given (flushed, not renamed).
+    private void CommitLocked(string? record)
+    {
+        try
+        {
+            using var timing = _writes.Count > 0 ? Timings.Measure("pipeline: reused steps' files made durable together") : default;
+            if (record is not null)
+            {
+                _writes.Written(record);
+            }
+
+            _writes.Commit(IndexLocked);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreException($"cannot write the records of the reused steps in {_store.RunsDirectory}: {exception.Message}", exception);
         }
     }
 

@@ -132,7 +132,14 @@ public static class PipelineService
         var store = RunStore.Open(request.Run.StoreDirectory);
         if (request.Run.Uri is null && !request.Run.Rehash)
         {
-            captures.StartPrefetch(store, [.. SourceInputs(data).Select((step, index) => (steps[index].Name, step.ProjectDirectory, step.Inputs))]);
+            var sources = SourceInputs(data);
+            var prefetch = new List<PrefetchStep>(sources.Count);
+            for (var index = 0; index < sources.Count; index++)
+            {
+                prefetch.Add(new PrefetchStep(steps[index].Name, sources[index].ProjectDirectory, sources[index].Inputs));
+            }
+
+            captures.StartPrefetch(store, prefetch);
         }
 
         var pipelines = new PipelineStore(store);
@@ -156,7 +163,10 @@ public static class PipelineService
         RunStatus? ending = null;
         string? endingMessage = null;
         var jobs = Math.Max(1, request.Jobs);
-        var running = new Dictionary<Task<PipelineStepRecord>, int>();
+        // The steps in flight and their indexes, side by side: a dictionary's key collection handed to Task.WhenAny is a
+        // generic instantiation ReadyToRun code lacks, compiled by the JIT on the critical path.
+        var running = new List<Task<PipelineStepRecord>>();
+        var runningIndexes = new List<int>();
         var started = new HashSet<int>();
         try
         {
@@ -184,7 +194,8 @@ public static class PipelineService
                     {
                         started.Add(index);
                         request.StepChanged?.Invoke(records[index] with { Reason = "starting" });
-                        running.Add(RunStepAsync(request, steps[index], records[index], jobs > 1, new StepCache { Force = IsForced(request, steps[index].Name), Captures = captures, Recorder = recorder, Projects = loads }, interruption, cancellationToken), index);
+                        running.Add(RunStepAsync(request, steps[index], records[index], jobs > 1, new StepCache { Force = IsForced(request, steps[index].Name), Captures = captures, Recorder = recorder, Projects = loads }, interruption, cancellationToken));
+                        runningIndexes.Add(index);
                     }
                 }
 
@@ -193,9 +204,11 @@ public static class PipelineService
                     break;
                 }
 
-                var done = await Task.WhenAny(running.Keys).ConfigureAwait(false);
-                var doneIndex = running[done];
-                running.Remove(done);
+                var done = running.Count == 1 ? running[0] : await Task.WhenAny(running).ConfigureAwait(false);
+                var position = running.IndexOf(done);
+                var doneIndex = runningIndexes[position];
+                running.RemoveAt(position);
+                runningIndexes.RemoveAt(position);
                 var step = await done.ConfigureAwait(false);
                 records[doneIndex] = step;
                 if (step.Status == RunStatus.Killed || (step.State == PipelineStepState.NotRun && interruption.IsRequested))
@@ -255,8 +268,13 @@ public static class PipelineService
 
         try
         {
-            // Yield first, so that steps started together run together.
-            await Task.Yield();
+            // Yield first, so that steps started together run together. One at a time, the step runs on: a hop to the
+            // thread pool per step is a wait for a thread on a loaded machine.
+            if (prefixOutput)
+            {
+                await Task.Yield();
+            }
+
             var outcome = await RunService.RunAsync(runRequest, interruption, cache.Stages(), cancellationToken).ConfigureAwait(false);
             var manifest = outcome.Manifest;
             reused = manifest.ReusedFrom is not null && manifest.Status == RunStatus.Finished;
@@ -300,13 +318,48 @@ public static class PipelineService
     /// Each step's declared inputs that no step of the pipeline writes (its source data, not an upstream output): what
     /// can be fingerprinted before the step's turn, since nothing the pipeline does in between changes it.
     /// </summary>
-    internal static IReadOnlyList<(string ProjectDirectory, IReadOnlyList<DataSpec> Inputs)> SourceInputs(IReadOnlyList<StepData> steps)
+    /// <remarks>Loops over classes rather than LINQ over tuples: no generic instantiation that ReadyToRun code lacks.</remarks>
+    internal static IReadOnlyList<StepData> SourceInputs(IReadOnlyList<StepData> steps)
     {
         ArgumentNullException.ThrowIfNull(steps);
-        var outputs = steps.SelectMany(step => step.Outputs.Select(output => (step.ProjectDirectory, output.Spec))).ToList();
-        return [.. steps.Select(step => (step.ProjectDirectory, (IReadOnlyList<DataSpec>)[.. step.Inputs.Where(input =>
-            input.ParameterName is null
-            && !outputs.Any(output => string.Equals(output.ProjectDirectory, step.ProjectDirectory, StringComparison.Ordinal) && PathOverlap.Overlaps(input.Spec, output.Spec)))]))];
+        var sources = new List<StepData>(steps.Count);
+        foreach (var step in steps)
+        {
+            var inputs = new List<DataSpec>(step.Inputs.Count);
+            foreach (var input in step.Inputs)
+            {
+                if (input.ParameterName is null && !WrittenByAStep(steps, step.ProjectDirectory, input))
+                {
+                    inputs.Add(input);
+                }
+            }
+
+            sources.Add(step with { Inputs = inputs });
+        }
+
+        return sources;
+    }
+
+    // Whether a step of the pipeline declares an output, in the same project, that the input is, holds or matches.
+    private static bool WrittenByAStep(IReadOnlyList<StepData> steps, string projectDirectory, DataSpec input)
+    {
+        foreach (var step in steps)
+        {
+            if (!string.Equals(step.ProjectDirectory, projectDirectory, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            foreach (var output in step.Outputs)
+            {
+                if (PathOverlap.Overlaps(input.Spec, output.Spec))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The resolve stages, loading the MLproject through <paramref name="loads"/>.</summary>

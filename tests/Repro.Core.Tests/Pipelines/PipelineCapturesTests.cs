@@ -201,7 +201,7 @@ public sealed class PipelineCapturesTests : IDisposable
         var step = WithStore(Step("a"));
         TrustTheCache(step);
         using var captures = new PipelineCaptures();
-        captures.StartPrefetch(step.Store, [("a", _repository.Root, [Repro.Core.Capture.Data.DataSpec.Input("data")])]);
+        captures.StartPrefetch(step.Store, [new PrefetchStep("a", _repository.Root, [Repro.Core.Capture.Data.DataSpec.Input("data")])]);
         await captures.PrefetchCompletion();
         var records = await captures.Fingerprinter(WithStore(Step("b"))).FingerprintInputsAsync(_repository.Root, [Repro.Core.Capture.Data.DataSpec.Input("data")], CancellationToken.None);
 
@@ -215,7 +215,7 @@ public sealed class PipelineCapturesTests : IDisposable
         var step = WithStore(Step("a"));
         using var captures = new PipelineCaptures();
 
-        captures.StartPrefetch(step.Store, [("a", _repository.Root, [Repro.Core.Capture.Data.DataSpec.Input("missing/"), Repro.Core.Capture.Data.DataSpec.Input("../outside")]), ("b", Path.Combine(_runs.Path, "gone"), [Repro.Core.Capture.Data.DataSpec.Input("data")])]);
+        captures.StartPrefetch(step.Store, [new PrefetchStep("a", _repository.Root, [Repro.Core.Capture.Data.DataSpec.Input("missing/"), Repro.Core.Capture.Data.DataSpec.Input("../outside")]), new PrefetchStep("b", Path.Combine(_runs.Path, "gone"), [Repro.Core.Capture.Data.DataSpec.Input("data")])]);
         await captures.PrefetchCompletion();
         var fingerprint = captures.Fingerprinter(step).FingerprintInputsAsync(_repository.Root, [Repro.Core.Capture.Data.DataSpec.Input("missing/")], CancellationToken.None);
 

@@ -1,3 +1,4 @@
+using Repro.Core.Errors;
 using Repro.Core.FileSystem;
 using Repro.Core.Pipelines;
 using Repro.Core.Runs;
@@ -99,6 +100,55 @@ public sealed class PipelineRecorderTests : IDisposable
         recorder.Flush();
         Assert.False(_store.IsRecording(manifest.RunId));
         Assert.True(File.Exists(_store.GetRunFolder(manifest.RunId).Manifest));
+    }
+
+    [Fact]
+    public void Update_ReusedStepsWaiting_RecordWithTheirFilesAndNoTemporaryLeftBehind()
+    {
+        var recorder = new PipelineRecorder(_pipelines, _store, _first);
+        var (manifest, writes, folderLock) = Staged(new DateTimeOffset(2025, 3, 4, 5, 6, 8, TimeSpan.Zero));
+        recorder.Defer(writes, manifest, folderLock);
+        var ended = _first with { Status = RunStatus.Finished, Steps = [Step("a", PipelineStepState.Reused, RunStatus.Finished), Step("b", PipelineStepState.Reused, RunStatus.Finished)] };
+
+        recorder.Update(ended, saveNow: true);
+
+        var saved = _pipelines.Load(_first.PipelineId);
+        Assert.Equal(RunStatus.Finished, saved.Status);
+        Assert.All(saved.Steps, step => Assert.Equal(PipelineStepState.Reused, step.State));
+        Assert.Equal(1, recorder.Saves);
+        Assert.Equal(manifest.RunId, _store.Load(manifest.RunId).RunId);
+        Assert.Equal([PipelineStore.FileName], Directory.GetFiles(_pipelines.FolderOf(_first.PipelineId)).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Save_WithAFlush_PreviousRecordStaysUntilTheFlushReturnsAndTheNewOneIsCompleteThen()
+    {
+        var path = _pipelines.PathOf(_first.PipelineId);
+        var next = _first with { Status = RunStatus.Finished };
+        string? flushed = null;
+
+        _pipelines.Save(next, temporary =>
+        {
+            flushed = temporary;
+            Assert.Equal(RunStatus.Running, _pipelines.Load(_first.PipelineId).Status);
+            Assert.EndsWith("\n", File.ReadAllText(temporary), StringComparison.Ordinal);
+        });
+
+        Assert.NotNull(flushed);
+        Assert.Equal(Path.GetDirectoryName(path), Path.GetDirectoryName(flushed));
+        Assert.False(File.Exists(flushed));
+        Assert.Equal(RunStatus.Finished, _pipelines.Load(_first.PipelineId).Status);
+    }
+
+    [Fact]
+    public void Save_FlushFails_PreviousRecordKeptAndNoTemporaryLeftBehind()
+    {
+        var next = _first with { Status = RunStatus.Finished };
+
+        Assert.Throws<StoreException>(() => _pipelines.Save(next, _ => throw new IOException("disk full")));
+
+        Assert.Equal(RunStatus.Running, _pipelines.Load(_first.PipelineId).Status);
+        Assert.Equal([PipelineStore.FileName], Directory.GetFiles(_pipelines.FolderOf(_first.PipelineId)).Select(Path.GetFileName));
     }
 
     [Fact]

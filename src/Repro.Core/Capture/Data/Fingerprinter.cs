@@ -122,7 +122,18 @@ public sealed class Fingerprinter
         var digests = await HashAsync(resolutions, copyIn is { Count: > 0 } ? copyIn : null, DataSide.Inputs, cancellationToken);
         return new PendingInputs(
             () => resolutions.Select(r => ToRecord(r, digests, [])).ToList(),
-            knownStored => resolutions.Select(r => ToRecord(r, digests, Store(resolutions, digests, knownStored))).ToList());
+            (unstored, knownStored) =>
+            {
+                var stored = Store(resolutions, digests, knownStored);
+                var records = new List<DataRecord>(resolutions.Count);
+                for (var index = 0; index < resolutions.Count; index++)
+                {
+                    // Whether a file is kept changes no digest: a record made already lends its own.
+                    records.Add(ToRecord(resolutions[index], digests, stored, unstored?[index].Digest));
+                }
+
+                return records;
+            });
     }
 
     /// <summary>
@@ -500,7 +511,7 @@ public sealed class Fingerprinter
         return stored;
     }
 
-    private static DataRecord ToRecord(Resolution resolution, Dictionary<string, Digest> digests, HashSet<string> stored)
+    private static DataRecord ToRecord(Resolution resolution, Dictionary<string, Digest> digests, HashSet<string> stored, string? knownDigest = null)
     {
         var files = resolution.Files.Select(f =>
         {
@@ -517,7 +528,7 @@ public sealed class Fingerprinter
             };
         }).ToList();
 
-        var digest = resolution.Kind == DataKind.File && files[0].Sha256 is { } single ? single : DataDigest.Of(files);
+        var digest = knownDigest ?? (resolution.Kind == DataKind.File && files[0].Sha256 is { } single ? single : DataDigest.Of(files));
         return new DataRecord(resolution.Spec.Spec, resolution.Kind, resolution.Spec.Origin, digest, files)
         {
             Store = resolution.Spec.Store ? null : false,

@@ -9,9 +9,11 @@ namespace Repro.Core.Capture.Data;
 public sealed class PendingInputs
 {
     private readonly Lazy<IReadOnlyList<DataRecord>> _unstored;
-    private readonly Func<IReadOnlySet<string>?, IReadOnlyList<DataRecord>> _store;
+    private readonly Func<IReadOnlyList<DataRecord>?, IReadOnlySet<string>?, IReadOnlyList<DataRecord>> _store;
 
-    internal PendingInputs(Func<IReadOnlyList<DataRecord>> unstored, Func<IReadOnlySet<string>?, IReadOnlyList<DataRecord>> store)
+    // The store step is given the records as they stand when they were asked for already, to take their digests rather
+    // than hash each folder's listing again.
+    internal PendingInputs(Func<IReadOnlyList<DataRecord>> unstored, Func<IReadOnlyList<DataRecord>?, IReadOnlySet<string>?, IReadOnlyList<DataRecord>> store)
     {
         _unstored = new Lazy<IReadOnlyList<DataRecord>>(unstored);
         _store = store;
@@ -28,5 +30,5 @@ public sealed class PendingInputs
     /// Digests of objects the caller has proved are in the store: not looked for. Null looks for every one.
     /// </param>
     /// <exception cref="Errors.StoreException">The store cannot be written, or a file cannot be read.</exception>
-    public IReadOnlyList<DataRecord> Store(IReadOnlySet<string>? knownStored) => _store(knownStored);
+    public IReadOnlyList<DataRecord> Store(IReadOnlySet<string>? knownStored) => _store(_unstored.IsValueCreated ? _unstored.Value : null, knownStored);
 }

@@ -52,5 +52,26 @@ public sealed class PendingInputsTests : IDisposable
         Assert.Equal([true, true, false], Files(stored).Select(file => file.Stored));
     }
 
+    [Fact]
+    public async Task Store_AfterUnstored_GivesTheRecordsOfFingerprintInputsAsyncWithTheirDigests()
+    {
+        _directory.Write("data/a.txt", "a");
+        _directory.Write("data/sub/b.txt", "b");
+        _directory.Write("data/c.txt", "a");
+        _directory.Write("single.txt", "single");
+        _directory.Write("outside-the-store.txt", "not kept");
+        var specs = new[] { DataSpec.Input("data"), DataSpec.Input("single.txt"), DataSpec.Input("outside-the-store.txt") with { Store = false } };
+        var objects = new ObjectStore(_directory.Store);
+
+        var pending = await new Fingerprinter(new FingerprintOptions { ObjectStore = objects }).FingerprintInputsStoringLaterAsync(_directory.Project, specs, CancellationToken.None);
+        var unstored = pending.Unstored;
+        var stored = pending.Store(null);
+        var direct = await new Fingerprinter(new FingerprintOptions { ObjectStore = objects }).FingerprintInputsAsync(_directory.Project, specs, CancellationToken.None);
+
+        Assert.Equal(direct.Select(record => (record.Spec, record.Kind, record.Digest, record.Store)), stored.Select(record => (record.Spec, record.Kind, record.Digest, record.Store)));
+        Assert.Equal(unstored.Select(record => record.Digest), stored.Select(record => record.Digest));
+        Assert.Equal(Files(direct), Files(stored));
+    }
+
     private static List<FileRecord> Files(IReadOnlyList<DataRecord> records) => [.. records.SelectMany(record => record.Files)];
 }

@@ -20,7 +20,9 @@ public static class PythonHook
 
     private const string ResourcePrefix = "Repro.Core.AutoSeed.Hook.";
 
-    private static readonly Lazy<IReadOnlyList<(string Name, byte[] Content)>> Files = new(LoadFiles);
+    // An array of a class and plain loops, not a LINQ projection to tuples: every run materialises the hook, and LINQ
+    // over value tuples is generic code that the ReadyToRun image lacks, so the JIT compiled it at each start.
+    private static readonly Lazy<HookFile[]> Files = new(LoadFiles);
 
     private static readonly Lazy<string> Digest = new(() => ComputeSha256(Files.Value));
 
@@ -35,11 +37,11 @@ public static class PythonHook
     /// <param name="fileName">One of <see cref="FileNames"/>.</param>
     public static ReadOnlyMemory<byte> Content(string fileName)
     {
-        foreach (var (name, content) in Files.Value)
+        foreach (var file in Files.Value)
         {
-            if (string.Equals(name, fileName, StringComparison.Ordinal))
+            if (string.Equals(file.Name, fileName, StringComparison.Ordinal))
             {
-                return content;
+                return file.Content;
             }
         }
 
@@ -65,12 +67,12 @@ public static class PythonHook
         ArgumentException.ThrowIfNullOrEmpty(folder);
         var path = Path.GetFullPath(folder);
         Directory.CreateDirectory(path);
-        foreach (var (name, content) in Files.Value)
+        foreach (var hookFile in Files.Value)
         {
-            var file = Path.Combine(path, name);
-            if (!HoldsExactly(file, content))
+            var file = Path.Combine(path, hookFile.Name);
+            if (!HoldsExactly(file, hookFile.Content))
             {
-                AtomicFile.WriteAllBytes(file, content);
+                AtomicFile.WriteAllBytes(file, hookFile.Content);
             }
         }
 
@@ -90,8 +92,27 @@ public static class PythonHook
     {
         try
         {
-            var info = new FileInfo(file);
-            return info.Exists && info.Length == content.Length && File.ReadAllBytes(file).AsSpan().SequenceEqual(content);
+            // One open and a length from the handle instead of a stat, then an open: the hook is checked on every run.
+            using var handle = File.OpenHandle(file);
+            if (RandomAccess.GetLength(handle) != content.Length)
+            {
+                return false;
+            }
+
+            var buffer = new byte[content.Length];
+            var read = 0;
+            while (read < buffer.Length)
+            {
+                var count = RandomAccess.Read(handle, buffer.AsSpan(read), read);
+                if (count == 0)
+                {
+                    return false;
+                }
+
+                read += count;
+            }
+
+            return buffer.AsSpan().SequenceEqual(content);
         }
         catch (IOException)
         {
@@ -103,30 +124,36 @@ public static class PythonHook
         }
     }
 
-    private static IReadOnlyList<(string Name, byte[] Content)> LoadFiles()
+    private static HookFile[] LoadFiles()
     {
         var assembly = typeof(PythonHook).Assembly;
-        return FileNames.Select(name =>
+        var files = new HookFile[FileNames.Count];
+        for (var i = 0; i < files.Length; i++)
         {
+            var name = FileNames[i];
             using var stream = assembly.GetManifestResourceStream(ResourcePrefix + name)
                 ?? throw new InvalidOperationException($"The Python hook file {name} is not embedded in {assembly.GetName().Name}.");
-            using var buffer = new MemoryStream();
-            stream.CopyTo(buffer);
-            return (name, buffer.ToArray());
-        }).ToList();
+            var content = new byte[stream.Length];
+            stream.ReadExactly(content);
+            files[i] = new HookFile(name, content);
+        }
+
+        return files;
     }
 
-    private static string ComputeSha256(IEnumerable<(string Name, byte[] Content)> files)
+    private static string ComputeSha256(HookFile[] files)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var (name, content) in files)
+        foreach (var file in files)
         {
-            hash.AppendData(Encoding.UTF8.GetBytes($"{name}\0{content.Length.ToString(CultureInfo.InvariantCulture)}\0"));
-            hash.AppendData(content);
+            hash.AppendData(Encoding.UTF8.GetBytes($"{file.Name}\0{file.Content.Length.ToString(CultureInfo.InvariantCulture)}\0"));
+            hash.AppendData(file.Content);
         }
 
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
+
+    private sealed record HookFile(string Name, byte[] Content);
 }
 
 /// <summary>A folder holding the Python hook.</summary>

@@ -17,8 +17,13 @@ namespace Repro.Core.Store;
 /// </remarks>
 internal static class RunIndexJson
 {
+    // No parameters and no metrics make the common row (a run's RUNNING row has no metrics yet), and the summary holds
+    // them in sorted dictionaries: enumerating one through the interface is generic code over key-value pairs that the
+    // ReadyToRun image lacks, so the JIT compiled it at every run. An empty object is written as the writer writes it.
+    private const string EmptyObject = "{}";
+
     /// <summary>The JSON text of <paramref name="parameters"/>.</summary>
-    public static string Write(IReadOnlyDictionary<string, string> parameters) => WriteObject(writer =>
+    public static string Write(IReadOnlyDictionary<string, string> parameters) => parameters.Count == 0 ? EmptyObject : WriteObject(writer =>
     {
         foreach (var (name, value) in parameters)
         {
@@ -27,7 +32,7 @@ internal static class RunIndexJson
     });
 
     /// <summary>The JSON text of <paramref name="metrics"/>.</summary>
-    public static string Write(IReadOnlyDictionary<string, double> metrics) => WriteObject(writer =>
+    public static string Write(IReadOnlyDictionary<string, double> metrics) => metrics.Count == 0 ? EmptyObject : WriteObject(writer =>
     {
         foreach (var (name, value) in metrics)
         {

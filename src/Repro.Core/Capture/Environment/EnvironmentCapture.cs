@@ -88,11 +88,16 @@ public static class EnvironmentCapture
         var sdkTask = Timings.MeasureAsync("environment: .NET SDK", () => DotnetSdkProbe.ProbeAsync(variables, project, probeTimeout, cancellationToken));
         var interpreterTask = Timings.MeasureAsync("environment: Python interpreter", () => PythonInterpreterProbe.ProbeAsync(renderedCommand, variables, project, probeTimeout, cancellationToken));
         var lockWarnings = new List<string>();
-        var lockFilesTask = Timings.MeasureAsync("environment: lock files", async () =>
-        {
-            var listing = workingTreeListing is null ? null : await workingTreeListing.ConfigureAwait(false);
-            return await Task.Run(() => LockFileScanner.Scan(project, listing, lockWarnings, cancellationToken), cancellationToken).ConfigureAwait(false);
-        });
+        // A continuation rather than an async lambda: a suspended async method whose result is a reference type runs in
+        // a generic box that the ReadyToRun image lacks (seven methods the JIT compiled at each run), a continuation
+        // on the pool does not. Either way the search runs on the pool once git has handed its listing over.
+        var lockFilesTask = Timings.MeasureAsync("environment: lock files", () => workingTreeListing is null
+            ? Task.Run(() => LockFileScanner.Scan(project, null, lockWarnings, cancellationToken), cancellationToken)
+            : workingTreeListing.ContinueWith(
+                listing => LockFileScanner.Scan(project, listing.GetAwaiter().GetResult(), lockWarnings, cancellationToken),
+                cancellationToken,
+                TaskContinuationOptions.None,
+                TaskScheduler.Default));
         var hostTask = Timings.MeasureAsync("environment: host facts", () => Detectors.First(detector => detector.IsApplicable).DetectAsync(variables, probeTimeout, cancellationToken));
 
         // Cheap facts.
@@ -102,11 +107,14 @@ public static class EnvironmentCapture
         var user = Try(() => System.Environment.UserName);
         var runtime = new DotnetRecord(System.Environment.Version.ToString(), RuntimeInformation.RuntimeIdentifier, null);
 
-        await Task.WhenAll(gpuTask, sdkTask, interpreterTask, lockFilesTask, hostTask);
-        var host = await hostTask;
-        var gpus = await gpuTask;
-        var sdk = await sdkTask;
-        var interpreter = await interpreterTask;
+        // Configured like every other await on a run's path: each kind of awaiter an async method suspends on is one
+        // more method the JIT compiles at full optimisation (the runtime's AwaitUnsafeOnCompleted, which ReadyToRun
+        // leaves out), and this was the run's only plain Task awaiter.
+        await Task.WhenAll(gpuTask, sdkTask, interpreterTask, lockFilesTask, hostTask).ConfigureAwait(false);
+        var host = await hostTask.ConfigureAwait(false);
+        var gpus = await gpuTask.ConfigureAwait(false);
+        var sdk = await sdkTask.ConfigureAwait(false);
+        var interpreter = await interpreterTask.ConfigureAwait(false);
 
         var record = new EnvironmentRecord
         {
@@ -120,7 +128,7 @@ public static class EnvironmentCapture
             Gpus = gpus.Value.Gpus,
             CudaVersion = gpus.Value.CudaVersion,
             CudnnVersion = cudnn,
-            LockFiles = await lockFilesTask,
+            LockFiles = await lockFilesTask.ConfigureAwait(false),
             Interpreter = interpreter.Value,
             Variables = filtered.Recorded,
             WithheldVariables = filtered.Withheld,

@@ -141,10 +141,14 @@ internal static partial class NativeProcess
             usage.SystemSeconds + (usage.SystemMicroseconds / 1e6));
     }
 
+    /// <summary>What <see cref="TryReadSmallFile"/> returns for a file it cannot open: a .NET read of it would fail too.</summary>
+    public const int CannotOpen = -2;
+
     /// <summary>
     /// Reads a small file (a /proc file) whole into <paramref name="buffer"/> with an open, reads and a close only, and
-    /// returns how many bytes it holds; -1 when it cannot be opened or read, or does not fit (the caller then reads it
-    /// as any file). A .NET file read adds an fstat, a shared lock and its release, and a second read per file.
+    /// returns how many bytes it holds; <see cref="CannotOpen"/> when it cannot be opened (gone, say); -1 when it cannot
+    /// be read, or does not fit, or not on Linux (the caller then reads it as any file). A .NET file read adds an fstat,
+    /// a shared lock and its release, and a second read per file.
     /// </summary>
     public static int TryReadSmallFile(string path, Span<byte> buffer)
     {
@@ -156,7 +160,7 @@ internal static partial class NativeProcess
         var descriptor = Open(path, OReadOnly | OCloseOnExec);
         if (descriptor < 0)
         {
-            return -1;
+            return CannotOpen;
         }
 
         try

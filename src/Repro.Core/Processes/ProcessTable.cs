@@ -204,7 +204,11 @@ internal static class ProcessTable
     {
         Span<byte> buffer = stackalloc byte[StatBytes];
         var length = NativeProcess.TryReadSmallFile(path, buffer);
-        return length >= 0 ? System.Text.Encoding.UTF8.GetString(buffer[..length]) : TryRead(path);
+        // A process that has exited (the run's child, once it ends, is looked up again) leaves no file to open: .NET's
+        // read would only open it again and throw, and a thrown exception costs a run more than the whole lookup.
+        return length >= 0 ? System.Text.Encoding.UTF8.GetString(buffer[..length])
+            : length == NativeProcess.CannotOpen ? null
+            : TryRead(path);
     }
 
     private static string? TryRead(string path)

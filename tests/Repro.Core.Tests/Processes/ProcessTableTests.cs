@@ -54,6 +54,40 @@ public sealed class ProcessTableTests
     }
 
     [UnixFact]
+    public void Stat_ProcessThatExited_IsNullWithoutAnExceptionThrown()
+    {
+        int pid;
+        using (var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("true") { UseShellExecute = false })!)
+        {
+            process.WaitForExit();
+            pid = process.Id;
+        }
+
+        var statPath = $"/proc/{pid}/stat";
+        var thrown = 0;
+        void Count(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs args)
+        {
+            if (args.Exception is IOException && args.Exception.Message.Contains(statPath, StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref thrown);
+            }
+        }
+
+        AppDomain.CurrentDomain.FirstChanceException += Count;
+        try
+        {
+            Assert.Null(ProcessTable.Stat(pid));
+        }
+        finally
+        {
+            AppDomain.CurrentDomain.FirstChanceException -= Count;
+        }
+
+        // The supervisor looks its child up again once it has exited: a thrown exception there cost every run.
+        Assert.Equal(0, thrown);
+    }
+
+    [UnixFact]
     public void TryReadSmallFile_FileThatFits_IsReadWholeAndOneThatDoesNotOrIsMissing_IsLeftToTheCaller()
     {
         var path = Path.GetTempFileName();
@@ -65,7 +99,7 @@ public sealed class ProcessTableTests
             Assert.Equal(300, NativeProcess.TryReadSmallFile(path, buffer));
             Assert.Equal([.. Enumerable.Range(0, 300).Select(i => (byte)i)], buffer[..300]);
             Assert.Equal(-1, NativeProcess.TryReadSmallFile(path, new byte[300]));
-            Assert.Equal(-1, NativeProcess.TryReadSmallFile(path + ".missing", buffer));
+            Assert.Equal(NativeProcess.CannotOpen, NativeProcess.TryReadSmallFile(path + ".missing", buffer));
         }
         finally
         {

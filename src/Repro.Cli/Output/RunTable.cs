@@ -59,6 +59,13 @@ internal static class RunTable
 
     private static string Pairs(IReadOnlyDictionary<string, string> parameters)
     {
+        // Most runs have none: enumerating an empty dictionary through its interface hands out a shared empty
+        // enumerator, generic code over the pair type that ReadyToRun leaves to the JIT.
+        if (parameters.Count == 0)
+        {
+            return string.Empty;
+        }
+
         var text = new StringBuilder();
         foreach (var (key, value) in parameters)
         {
@@ -70,6 +77,11 @@ internal static class RunTable
 
     private static string Pairs(IReadOnlyDictionary<string, double> metrics)
     {
+        if (metrics.Count == 0)
+        {
+            return string.Empty;
+        }
+
         var text = new StringBuilder();
         foreach (var (key, value) in metrics)
         {

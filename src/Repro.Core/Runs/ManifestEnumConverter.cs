@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -21,7 +22,7 @@ namespace Repro.Core.Runs;
 public sealed class ManifestEnumConverter<TEnum> : JsonConverter<TEnum>
     where TEnum : struct, Enum
 {
-    private static readonly (int Value, string Word, JsonEncodedText Encoded)[] Words = ReadWords();
+    private static readonly (int Value, string Word, JsonEncodedText Encoded)[] Words = EncodeWords();
 
     /// <inheritdoc />
     public override TEnum Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
@@ -76,7 +77,51 @@ public sealed class ManifestEnumConverter<TEnum> : JsonConverter<TEnum>
 
     private static TEnum FromInt(int value) => Unsafe.As<int, TEnum>(ref value);
 
-    private static (int, string, JsonEncodedText)[] ReadWords()
+    private static (int, string, JsonEncodedText)[] EncodeWords()
+    {
+        var words = ManifestEnumWords<TEnum>.All;
+        var encoded = new (int, string, JsonEncodedText)[words.Length];
+        for (var i = 0; i < words.Length; i++)
+        {
+            encoded[i] = (words[i].Value, words[i].Word, JsonEncodedText.Encode(words[i].Word));
+        }
+
+        return encoded;
+    }
+}
+
+/// <summary>
+/// The words <see cref="ManifestEnumConverter{TEnum}"/> writes for an enum's members: the
+/// <see cref="JsonStringEnumMemberNameAttribute"/> on the member, else the member's name.
+/// </summary>
+/// <remarks>
+/// Apart from the converter so that naming a value (<see cref="ManifestNames"/>: every row of <c>repro list</c>)
+/// needs neither the serializer nor its encoder: going through them made <c>repro list</c> build the manifest's whole
+/// JSON context and the default encoder's tables to print a status.
+/// </remarks>
+/// <typeparam name="TEnum">An enum whose underlying type is <see cref="int"/>.</typeparam>
+internal static class ManifestEnumWords<TEnum>
+    where TEnum : struct, Enum
+{
+    /// <summary>Each member's number and word, in declaration order.</summary>
+    public static readonly (int Value, string Word)[] All = Read();
+
+    /// <summary>The word for <paramref name="value"/>; a value no member names, as its number (as the converter writes it).</summary>
+    public static string Of(TEnum value)
+    {
+        var number = Unsafe.As<TEnum, int>(ref value);
+        foreach (var entry in All)
+        {
+            if (entry.Value == number)
+            {
+                return entry.Word;
+            }
+        }
+
+        return number.ToString(CultureInfo.InvariantCulture);
+    }
+
+    private static (int, string)[] Read()
     {
         if (Enum.GetUnderlyingType(typeof(TEnum)) != typeof(int))
         {
@@ -84,11 +129,10 @@ public sealed class ManifestEnumConverter<TEnum> : JsonConverter<TEnum>
         }
 
         var fields = typeof(TEnum).GetFields(BindingFlags.Public | BindingFlags.Static);
-        var words = new (int, string, JsonEncodedText)[fields.Length];
+        var words = new (int, string)[fields.Length];
         for (var i = 0; i < fields.Length; i++)
         {
-            var word = fields[i].GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name ?? fields[i].Name;
-            words[i] = ((int)fields[i].GetRawConstantValue()!, word, JsonEncodedText.Encode(word));
+            words[i] = ((int)fields[i].GetRawConstantValue()!, fields[i].GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name ?? fields[i].Name);
         }
 
         return words;

@@ -1,11 +1,8 @@
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
-
 namespace Repro.Core.Runs;
 
 /// <summary>
-/// The words the manifest uses for its typed values, for messages and human output. They come from the JSON
-/// serialisation itself, so a message always says what <c>run.json</c> says.
+/// The words the manifest uses for its typed values, for messages and human output. They come from the table the JSON
+/// converter writes from, so a message always says what <c>run.json</c> says.
 /// </summary>
 public static class ManifestNames
 {
@@ -45,10 +42,8 @@ public static class ManifestNames
     /// <summary>The manifest's word for whether the Python hook seeded a process (seeded, not-seeded, unsupported).</summary>
     public static string Name(this PythonHookStatus value) => Of(value);
 
+    // The converter's own words, without serializing: the same text (no word needs JSON escaping; ManifestNamesTests
+    // compares every value with the serializer's output).
     private static string Of<T>(T value)
-        where T : struct, Enum
-    {
-        var typeInfo = (JsonTypeInfo<T>)ManifestJsonContext.Default.GetTypeInfo(typeof(T))!;
-        return JsonSerializer.Serialize(value, typeInfo).Trim('"');
-    }
+        where T : struct, Enum => ManifestEnumWords<T>.Of(value);
 }

@@ -38,4 +38,26 @@ public sealed class RunTableTests
         Assert.EndsWith("run.json: not JSON", lines[2].TrimEnd(), StringComparison.Ordinal);
         Assert.Equal(lines[0].IndexOf("STARTED", StringComparison.Ordinal), lines[1].IndexOf("2026-11-30", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Render_RunWithoutParametersOrMetrics_ShowsADashInBothColumns()
+    {
+        var run = new RunSummary(
+            "20261130-121024-281-169f8253",
+            RunStatus.Finished,
+            "main",
+            RunName: null,
+            ExperimentName: null,
+            Verifies: null,
+            new DateTimeOffset(2026, 11, 30, 12, 10, 24, TimeSpan.Zero),
+            DurationSeconds: 0.115,
+            new Dictionary<string, string>(),
+            new Dictionary<string, double>(),
+            Verdict: null);
+
+        Assert.Equal(
+            "RUN                           ENTRY  STATUS    STARTED (UTC)        DURATION  PARAMETERS  METRICS\n"
+            + "20261130-121024-281-169f8253  main   FINISHED  2026-11-30 12:10:24  115 ms    -           -\n",
+            RunTable.Render([run]));
+    }
 }

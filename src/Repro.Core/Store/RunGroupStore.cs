@@ -88,10 +88,8 @@ public abstract class RunGroupStore<TRecord>
 
     /// <summary>
     /// Writes the record atomically, its bytes flushed to the disk by <paramref name="flush"/> rather than by a flush of
-    /// their own: a caller about to flush other files (syncfs flushes a whole file system in one call) saves one flush.
-    /// The record is written beside its file under a temporary name, handed to <paramref name="flush"/>, and renamed
-    /// into place only once that returns, so it never replaces the previous record before both it and whatever
-    /// <paramref name="flush"/> made durable are on the disk.
+    /// their own (<see cref="AtomicFile.WriteAllBytes(string, ReadOnlySpan{byte}, Action{string}?)"/>): it never replaces
+    /// the previous record before both it and whatever <paramref name="flush"/> made durable are on the disk.
     /// </summary>
     /// <param name="record">The record.</param>
     /// <param name="flush">Flushes the temporary file it is given to the disk, with whatever else it flushes.</param>
@@ -101,38 +99,13 @@ public abstract class RunGroupStore<TRecord>
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(flush);
         var path = PathOf(IdOf(record));
-        var temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{_fileName}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.None))
-            {
-                stream.Write([.. JsonSerializer.SerializeToUtf8Bytes(record, _typeInfo), (byte)'\n']);
-            }
-
-            flush(temporary);
-            File.Move(temporary, path, overwrite: true);
-        }
-        catch (Exception exception)
-        {
-            TryDelete(temporary);
-            if (exception is IOException or UnauthorizedAccessException)
-            {
-                throw new StoreException($"cannot write {path}: {exception.Message}", exception);
-            }
-
-            throw;
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
+            AtomicFile.WriteAllBytes(path, [.. JsonSerializer.SerializeToUtf8Bytes(record, _typeInfo), (byte)'\n'], flush);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            // The failure that stopped the save is the one worth reporting.
+            throw new StoreException($"cannot write {path}: {exception.Message}", exception);
         }
     }
 

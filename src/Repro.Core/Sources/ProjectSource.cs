@@ -1,4 +1,5 @@
 using LibGit2Sharp;
+using Repro.Core.Capture.Git;
 using Repro.Core.Errors;
 using Repro.Core.FileSystem;
 using Repro.Core.Runs;
@@ -134,8 +135,9 @@ public sealed record ProjectSource(ProjectUri Uri, string? Version, string Proje
     /// Whether <paramref name="location"/> is certainly the root of a working tree, not a bare repository, read from its
     /// files as libgit2 reads them: a <c>.git</c> folder with <c>HEAD</c>, <c>objects/</c> and <c>refs/</c> (what libgit2
     /// requires of a repository) whose config leaves <c>core.bare</c> false. False means "ask libgit2": no <c>.git</c>
-    /// folder, a <c>.git</c> file (a linked worktree or a submodule), a <c>commondir</c>, a config that cannot be read,
-    /// includes other files, or mentions <c>bare</c> in any other way than git's own <c>bare = false</c> line.
+    /// folder, a <c>.git</c> file (a linked worktree or a submodule), a <c>commondir</c>, a config that cannot be read or
+    /// has a form <see cref="GitConfigText"/> leaves to libgit2, includes other files, or sets <c>core.bare</c> to
+    /// anything but false.
     /// </summary>
     /// <remarks>
     /// Loading libgit2 (and the OpenSSL libraries it links) and opening the repository twice cost a local run
@@ -152,43 +154,31 @@ public sealed record ProjectSource(ProjectUri Uri, string? Version, string Proje
             return false;
         }
 
-        string config;
+        List<GitConfigEntry>? config;
         try
         {
-            config = File.ReadAllText(Path.Combine(gitDirectory, "config"));
+            config = GitConfigText.Parse(File.ReadAllBytes(Path.Combine(gitDirectory, "config")));
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             return false;
         }
 
-        if (config.Contains("include", StringComparison.OrdinalIgnoreCase))
+        if (config is null)
         {
             return false;
         }
 
-        foreach (var line in config.Split('\n'))
+        foreach (var entry in config)
         {
-            if (line.Contains("bare", StringComparison.OrdinalIgnoreCase) && !IsBareFalse(line))
+            if (entry.Section is "include" or "includeif"
+                || (entry is { Section: "core", Key: "bare" } && GitConfigText.ParseBoolean(entry.Value) != false))
             {
                 return false;
             }
         }
 
         return true;
-    }
-
-    // "bare = false", as git init writes it inside [core], spaces and case aside.
-    private static bool IsBareFalse(ReadOnlySpan<char> line)
-    {
-        line = line.Trim();
-        if (!line.StartsWith("bare", StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-
-        line = line["bare".Length..].TrimStart();
-        return line.StartsWith('=') && line[1..].Trim().Equals("false", StringComparison.OrdinalIgnoreCase);
     }
 
     private static string Within(string root, string subdirectory, string description)

@@ -112,9 +112,7 @@ public static class GitCapture
         RepositoryFiles.Discovery discovery;
         using (Timings.Measure("git: find the repository (files)"))
         {
-            discovery = GitConfigurationFiles.ForCurrentUser() is { } configuration
-                ? RepositoryFiles.Discover(project, configuration)
-                : new RepositoryFiles.Fallback("HOME is not set");
+            discovery = RepositoryFiles.DiscoverForCurrentUser(project);
         }
 
         switch (discovery)

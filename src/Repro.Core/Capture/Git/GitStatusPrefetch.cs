@@ -85,9 +85,7 @@ internal sealed class GitStatusPrefetch : IDisposable
         RepositoryFiles.Discovery discovery;
         using (Timings.Measure("git: find the repository (files), started with the run"))
         {
-            discovery = GitConfigurationFiles.ForCurrentUser() is { } configuration
-                ? RepositoryFiles.Discover(projectDirectory, configuration)
-                : new RepositoryFiles.Fallback("HOME is not set");
+            discovery = RepositoryFiles.DiscoverForCurrentUser(projectDirectory);
         }
 
         var found = discovery switch

@@ -58,6 +58,16 @@ internal static class RepositoryFiles
         }
     }
 
+    /// <summary>
+    /// Finds the repository holding <paramref name="projectDirectory"/> as libgit2 would, with the current user's
+    /// configuration files; without a home folder to find them in, a <see cref="Fallback"/>.
+    /// </summary>
+    /// <param name="projectDirectory">An existing folder, full path.</param>
+    public static Discovery DiscoverForCurrentUser(string projectDirectory) =>
+        GitConfigurationFiles.ForCurrentUser() is { } configuration
+            ? Discover(projectDirectory, configuration)
+            : new Fallback("HOME is not set");
+
     /// <summary>Reads HEAD, its commit's committer time, the branch and the remote of a repository <see cref="Discover"/> found.</summary>
     public static FactsRead ReadFacts(Found repository)
     {

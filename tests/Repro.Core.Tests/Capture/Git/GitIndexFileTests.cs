@@ -83,15 +83,7 @@ public sealed class GitIndexFileTests : IDisposable
     [Fact]
     public void TryListStaged_ConflictedFile_ListsEachStageAsLsFilesDoes()
     {
-        _repository.Write("poetry.lock", "base\n");
-        _repository.CommitAll("base");
-        _repository.Git("checkout", "-q", "-b", "theirs");
-        _repository.Write("poetry.lock", "theirs\n");
-        _repository.CommitAll("theirs");
-        _repository.Git("checkout", "-q", "-");
-        _repository.Write("poetry.lock", "ours\n");
-        _repository.CommitAll("ours");
-        Assert.ThrowsAny<Exception>(() => _repository.Git("merge", "-q", "theirs"));
+        MergeWithAConflictIn("poetry.lock");
 
         var listed = GitIndexFile.TryListStaged(_repository.Root);
 
@@ -233,15 +225,7 @@ public sealed class GitIndexFileTests : IDisposable
     [Fact]
     public void Listing_FromTheIndexWalkOfAConflict_ListsThePathOnceWithoutSubmodules()
     {
-        _repository.Write("poetry.lock", "base\n");
-        _repository.CommitAll("base");
-        _repository.Git("checkout", "-q", "-b", "theirs");
-        _repository.Write("poetry.lock", "theirs\n");
-        _repository.CommitAll("theirs");
-        _repository.Git("checkout", "-q", "-");
-        _repository.Write("poetry.lock", "ours\n");
-        _repository.CommitAll("ours");
-        Assert.ThrowsAny<Exception>(() => _repository.Git("merge", "-q", "theirs"));
+        MergeWithAConflictIn("poetry.lock");
         var snapshot = GitIndexFile.TryRead(_repository.Root)!;
 
         Assert.True(snapshot.TryWalk());
@@ -415,4 +399,18 @@ public sealed class GitIndexFileTests : IDisposable
     }
 
     private int IndexVersion() => File.ReadAllBytes(Path.Combine(_repository.Root, ".git", "index"))[7];
+
+    // A merge that stops on a conflict in the file: the index then holds its stages 1, 2 and 3.
+    private void MergeWithAConflictIn(string path)
+    {
+        _repository.Write(path, "base\n");
+        _repository.CommitAll("base");
+        _repository.Git("checkout", "-q", "-b", "theirs");
+        _repository.Write(path, "theirs\n");
+        _repository.CommitAll("theirs");
+        _repository.Git("checkout", "-q", "-");
+        _repository.Write(path, "ours\n");
+        _repository.CommitAll("ours");
+        Assert.ThrowsAny<Exception>(() => _repository.Git("merge", "-q", "theirs"));
+    }
 }

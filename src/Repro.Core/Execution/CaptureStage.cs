@@ -4,7 +4,6 @@ using Repro.Core.Capture.Git;
 using Repro.Core.Diagnostics;
 using Repro.Core.Projects;
 using Repro.Core.Runs;
-using Repro.Core.Store;
 
 namespace Repro.Core.Execution;
 
@@ -29,13 +28,6 @@ public sealed class CaptureStage : IRunStage
     public async Task RunAsync(RunContext run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
-
-        // The manifest serializer's metadata is built while the captures below wait for git and the probes, ready for
-        // the start stage's first write.
-        if (!ManifestSerializer.Prepared)
-        {
-            _ = Task.Factory.StartNew(ManifestSerializer.Prepare, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        }
 
         // Each capture does much of its work before its first await (opening the repository, reading /proc, listing
         // files): each starts on a thread of its own, so the three really run side by side, and their blocking parts

@@ -1,10 +1,12 @@
 using System.Collections;
+using System.Text;
 using Repro.Core.Errors;
 using Repro.Core.Execution;
 using Repro.Core.Execution.Backends;
 using Repro.Core.Processes;
 using Repro.Core.Runs;
 using Repro.Core.Store;
+using Repro.Core.Tests.Store;
 
 namespace Repro.Core.Tests.Execution;
 
@@ -45,6 +47,19 @@ public sealed class RunServiceTests : IDisposable
         Assert.Equal(new RunFolder(outcome.RunDirectory).Manifest, outcome.ManifestPath);
         Assert.Equal("hello\n", File.ReadAllText(new RunFolder(outcome.RunDirectory).Stdout));
         Assert.Equal(0, outcome.Manifest.Execution!.ExitCode);
+    }
+
+    [Fact]
+    public async Task Run_ManifestOnDisk_IsWhatTheSerializerWroteBeforeTheHandWrittenWriter()
+    {
+        var request = Project("mkdir -p out && printf 'é' > out/model.bin && printf '{{\"loss\": NaN, \"acc\": 0.9}}' > \"$REPRO_METRICS_FILE\" && echo 'done <ok>'", outputs: "out");
+
+        var outcome = await RunService.RunAsync(request, new Interruption(), CancellationToken.None);
+
+        var onDisk = Encoding.UTF8.GetString(File.ReadAllBytes(outcome.ManifestPath));
+        var loaded = RunStore.OpenExisting(request.StoreDirectory).Load(outcome.Manifest.RunId);
+        Assert.Equal(Encoding.UTF8.GetString(ManifestWriterTests.ReferenceBytes(loaded)), onDisk);
+        Assert.Equal(Encoding.UTF8.GetString(ManifestWriterTests.ReferenceBytes(outcome.Manifest)), onDisk);
     }
 
     [Fact]

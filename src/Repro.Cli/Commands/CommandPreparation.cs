@@ -5,7 +5,7 @@ namespace Repro.Cli.Commands;
 
 /// <summary>
 /// Starts, on a background thread of its own, the one-time preparation the named command is about to need: loading SQLite
-/// and compiling its native calls, System.Text.Json's first use for a run's parameters file, and building the manifest reader's metadata (System.Text.Json compiles its generic code for each value-typed property
+/// and compiling its native calls, System.Text.Json's writer for a run's parameters file, and building the manifest reader's metadata (System.Text.Json compiles its generic code for each value-typed property
 /// the first time). Started before the command line is even parsed, it overlaps that parsing and the command's own
 /// first steps instead of adding to them. Nothing here has an effect besides being ready sooner: a wrong guess (a
 /// command line that turns out to be bad) costs only the background thread's time.
@@ -42,7 +42,7 @@ internal static class CommandPreparation
                 PrepareRecursiveDelete();
             }
 
-            // A run writes params.json (System.Text.Json's first use: loading it and its context) in its prepare stage,
+            // A run writes params.json (System.Text.Json's first use: loading it and its writer) in its prepare stage,
             // before the index: both are ready before the run's stages get there.
             if (run)
             {

@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Repro.Core.Capture.Results;
 using Repro.Core.FileSystem;
 using Repro.Core.Runs;
@@ -39,15 +39,55 @@ public sealed class PrepareRunFilesStage : IRunStage
     }
 
     /// <summary>The parameters file's content: name to the value the command received.</summary>
+    /// <remarks>
+    /// Written straight onto a <see cref="Utf8JsonWriter"/> with the default encoder and indentation: the bytes a
+    /// <see cref="System.Text.Json.Nodes.JsonObject"/> of the parameters gave through <see cref="ManifestJsonContext"/>,
+    /// without loading the context, the node types and their converters on every run (PrepareRunFilesStageTests
+    /// compares the two). A name given twice keeps its first place and its last value, as the object's indexer did.
+    /// </remarks>
     public static byte[] ParametersJson(IReadOnlyList<ParameterRecord> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        var node = new JsonObject();
-        foreach (var parameter in parameters)
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, MaxDepth = 64, SkipValidation = true }))
         {
-            node[parameter.Name] = parameter.Value;
+            writer.WriteStartObject();
+            for (var i = 0; i < parameters.Count; i++)
+            {
+                var name = parameters[i].Name;
+                if (IndexOf(parameters, name) < i)
+                {
+                    continue;
+                }
+
+                var value = parameters[i].Value;
+                for (var later = i + 1; later < parameters.Count; later++)
+                {
+                    if (string.Equals(parameters[later].Name, name, StringComparison.Ordinal))
+                    {
+                        value = parameters[later].Value;
+                    }
+                }
+
+                writer.WriteString(name, value);
+            }
+
+            writer.WriteEndObject();
         }
 
-        return JsonSerializer.SerializeToUtf8Bytes(node, ManifestJsonContext.Default.JsonObject);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static int IndexOf(IReadOnlyList<ParameterRecord> parameters, string name)
+    {
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            if (string.Equals(parameters[i].Name, name, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 }

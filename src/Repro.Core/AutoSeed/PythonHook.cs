@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Repro.Core.FileSystem;
 
 namespace Repro.Core.AutoSeed;
@@ -24,14 +21,15 @@ public static class PythonHook
     // over value tuples is generic code that the ReadyToRun image lacks, so the JIT compiled it at each start.
     private static readonly Lazy<HookFile[]> Files = new(LoadFiles);
 
-    private static readonly Lazy<string> Digest = new(() => ComputeSha256(Files.Value));
-
     /// <summary>
     /// Identifies the hook's code, so that a manifest says which hook seeded a run and verify can name a changed hook:
     /// lowercase hex SHA-256 over, for each file in <see cref="FileNames"/> order, its UTF-8 name, a NUL byte, its
     /// length in decimal, a NUL byte and its bytes.
     /// </summary>
-    public static string Sha256 => Digest.Value;
+    /// <remarks>
+    /// Computed when repro is built (Repro.Core.csproj): at run time it loaded the cryptography library into every run.
+    /// </remarks>
+    public static string Sha256 => PythonHookDigest.Sha256;
 
     /// <summary>The content of one hook file, exactly as it is written.</summary>
     /// <param name="fileName">One of <see cref="FileNames"/>.</param>
@@ -139,18 +137,6 @@ public static class PythonHook
         }
 
         return files;
-    }
-
-    private static string ComputeSha256(HookFile[] files)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var file in files)
-        {
-            hash.AppendData(Encoding.UTF8.GetBytes($"{file.Name}\0{file.Content.Length.ToString(CultureInfo.InvariantCulture)}\0"));
-            hash.AppendData(file.Content);
-        }
-
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     private sealed record HookFile(string Name, byte[] Content);

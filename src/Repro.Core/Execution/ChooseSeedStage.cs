@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using Repro.Core.Randomness;
 using Repro.Core.Runs;
 
 namespace Repro.Core.Execution;
@@ -38,8 +38,6 @@ public sealed class ChooseSeedStage : IRunStage
             return new SeedRecord(fromProject, SeedSource.MLproject);
         }
 
-        Span<byte> bytes = stackalloc byte[4];
-        RandomNumberGenerator.Fill(bytes);
-        return new SeedRecord(BitConverter.ToUInt32(bytes), SeedSource.Random);
+        return new SeedRecord(OsRandom.NextUInt32(), SeedSource.Random);
     }
 }

@@ -49,8 +49,43 @@ public static class RunService
     public static Task<RunOutcome> RunAsync(RunRequest request, Interruption interruption, IReadOnlyList<IRunStage> stages, CancellationToken cancellationToken) =>
         RunAsync(request, interruption, stages, prefetchDirectory: null, cancellationToken);
 
-    private static async Task<RunOutcome> RunAsync(
+    private static Task<RunOutcome> RunAsync(
         RunRequest request, Interruption interruption, IReadOnlyList<IRunStage> stages, string? prefetchDirectory, CancellationToken cancellationToken)
+    {
+        // The stages run in a plain async Task that leaves the outcome in a slot: a suspended async method whose result
+        // is a reference type runs in a generic box that the ReadyToRun image lacks (five methods the JIT compiled at
+        // every run), a non-generic one does not. A failure faults the task with the exception the stages threw, which
+        // its awaiter gets as before (an OperationCanceledException faults it too, where an async method's task
+        // would have been cancelled).
+        var completion = new TaskCompletionSource<RunOutcome>();
+        _ = RunIntoAsync(request, interruption, stages, prefetchDirectory, completion, cancellationToken);
+        return completion.Task;
+    }
+
+    private static async Task RunIntoAsync(
+        RunRequest request,
+        Interruption interruption,
+        IReadOnlyList<IRunStage> stages,
+        string? prefetchDirectory,
+        TaskCompletionSource<RunOutcome> completion,
+        CancellationToken cancellationToken)
+    {
+        var outcome = new RunOutcome?[1];
+        try
+        {
+            await RunAsync(request, interruption, stages, prefetchDirectory, outcome, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            completion.SetException(exception);
+            return;
+        }
+
+        completion.SetResult(outcome[0]!);
+    }
+
+    private static async Task RunAsync(
+        RunRequest request, Interruption interruption, IReadOnlyList<IRunStage> stages, string? prefetchDirectory, RunOutcome?[] outcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stages);
         using var run = new RunContext(request, interruption);
@@ -69,7 +104,7 @@ public static class RunService
                 }
             }
 
-            return new RunOutcome(run.Manifest, run.Folder.Path, run.Folder.Manifest);
+            outcome[0] = new RunOutcome(run.Manifest, run.Folder.Path, run.Folder.Manifest);
         }
         catch (Exception exception) when (run.HasStarted)
         {

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using Repro.Core.Randomness;
 
 namespace Repro.Core.FileSystem;
 
@@ -24,7 +24,7 @@ public static class AtomicFile
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> content, Action<string>? flush)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{RandomNumberGenerator.GetHexString(8, lowercase: true)}.tmp");
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{OsRandom.HexString(8)}.tmp");
         try
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.None))

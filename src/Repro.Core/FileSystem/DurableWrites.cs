@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using Repro.Core.Randomness;
 
 namespace Repro.Core.FileSystem;
 
@@ -53,7 +53,7 @@ public sealed class DurableWrites
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var target = Path.GetFullPath(path);
-        var temporary = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{RandomNumberGenerator.GetHexString(8, lowercase: true)}.tmp");
+        var temporary = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{OsRandom.HexString(8)}.tmp");
         try
         {
             using var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.None);

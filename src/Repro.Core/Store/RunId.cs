@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Security.Cryptography;
+using Repro.Core.Randomness;
 using Repro.Core.Runs;
 
 namespace Repro.Core.Store;
@@ -19,7 +19,7 @@ public static class RunId
     /// <summary>Makes a new id for a run starting at <paramref name="startedAt"/>.</summary>
     public static string New(DateTimeOffset startedAt)
     {
-        var random = RandomNumberGenerator.GetHexString(8, lowercase: true);
+        var random = OsRandom.HexString(8);
         return UtcTimeText.Compact(startedAt.UtcDateTime) + "-" + random;
     }
 

@@ -12,7 +12,7 @@ public sealed partial class LayeringTests
     /// <summary>Bottom first. A new folder gets a place here deliberately: the test fails until it has one.</summary>
     private static readonly string[][] Layers =
     [
-        ["Diagnostics"],
+        ["Diagnostics", "Randomness"],
         ["Errors", "Runs"],
         ["Caching", "FileSystem", "Json", "Processes"],
         ["AutoSeed", "Projects", "Store"],

@@ -91,7 +91,7 @@ public static class GitCapture
         string projectDirectory, string runDirectory, GitExecutable? git, CancellationToken cancellationToken) =>
         CaptureAsync(projectDirectory, runDirectory, git, listFiles: false, cancellationToken);
 
-    internal static async Task<GitCaptureResult> CaptureAsync(
+    internal static Task<GitCaptureResult> CaptureAsync(
         string projectDirectory,
         string runDirectory,
         GitExecutable? git,
@@ -99,6 +99,50 @@ public static class GitCapture
         CancellationToken cancellationToken,
         Action<WorkingTreeListing>? onListing = null,
         GitStatusPrefetch? prefetch = null)
+    {
+        // The capture runs in plain async Tasks that leave the result in an Outcome: a suspended async method whose
+        // result is a reference type runs in a generic box that the ReadyToRun image lacks (two boxes, twelve methods
+        // the JIT compiled at every run), a non-generic one does not. A failure faults the task with the exception
+        // the capture threw, which its awaiter gets as before; a cancellation faults it too, with the same
+        // OperationCanceledException, where an async method's task would have been cancelled.
+        var completion = new TaskCompletionSource<GitCaptureResult>();
+        _ = CaptureIntoAsync(projectDirectory, runDirectory, git, listFiles, onListing, prefetch, completion, cancellationToken);
+        return completion.Task;
+    }
+
+    private static async Task CaptureIntoAsync(
+        string projectDirectory,
+        string runDirectory,
+        GitExecutable? git,
+        bool listFiles,
+        Action<WorkingTreeListing>? onListing,
+        GitStatusPrefetch? prefetch,
+        TaskCompletionSource<GitCaptureResult> completion,
+        CancellationToken cancellationToken)
+    {
+        var outcome = new Outcome();
+        try
+        {
+            await CaptureAsync(projectDirectory, runDirectory, git, listFiles, onListing, prefetch, outcome, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            completion.SetException(exception);
+            return;
+        }
+
+        completion.SetResult(outcome.Result!);
+    }
+
+    private static async Task CaptureAsync(
+        string projectDirectory,
+        string runDirectory,
+        GitExecutable? git,
+        bool listFiles,
+        Action<WorkingTreeListing>? onListing,
+        GitStatusPrefetch? prefetch,
+        Outcome outcome,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(projectDirectory);
         ArgumentNullException.ThrowIfNull(runDirectory);
@@ -118,7 +162,8 @@ public static class GitCapture
         switch (discovery)
         {
             case RepositoryFiles.NotARepository:
-                return NotARepository(project);
+                outcome.Result = NotARepository(project);
+                return;
             case RepositoryFiles.Found found:
                 RepositoryFiles.FactsRead read;
                 using (Timings.Measure("git: HEAD, branch, remote (files)"))
@@ -132,8 +177,9 @@ public static class GitCapture
                     try
                     {
                         using var files = new LazyRepository(found.GitDirectory);
-                        return await CaptureRepositoryAsync(
-                            files, found.Root, RelativePath(found.Root, project), runFolder, git, listFiles, onListing, prefetch, facts.Facts, cancellationToken);
+                        await CaptureRepositoryAsync(
+                            files, found.Root, RelativePath(found.Root, project), runFolder, git, listFiles, onListing, prefetch, facts.Facts, outcome, cancellationToken).ConfigureAwait(false);
+                        return;
                     }
                     catch (Exception e) when (LazyRepository.IsLibGit2Failure(e))
                     {
@@ -144,17 +190,18 @@ public static class GitCapture
                 break;
         }
 
-        return await CaptureWithLibGit2Async(project, runFolder, git, listFiles, onListing, prefetch, cancellationToken);
+        await CaptureWithLibGit2Async(project, runFolder, git, listFiles, onListing, prefetch, outcome, cancellationToken).ConfigureAwait(false);
     }
 
     // The repository found and read by libgit2: whatever RepositoryFiles leaves to it.
-    private static async Task<GitCaptureResult> CaptureWithLibGit2Async(
+    private static async Task CaptureWithLibGit2Async(
         string project,
         string runDirectory,
         GitExecutable? git,
         bool listFiles,
         Action<WorkingTreeListing>? onListing,
         GitStatusPrefetch? prefetch,
+        Outcome outcome,
         CancellationToken cancellationToken)
     {
         try
@@ -163,7 +210,8 @@ public static class GitCapture
             var gitDirectory = Repository.Discover(project);
             if (gitDirectory is null)
             {
-                return NotARepository(project);
+                outcome.Result = NotARepository(project);
+                return;
             }
 
             using var lazy = new LazyRepository(gitDirectory);
@@ -171,17 +219,19 @@ public static class GitCapture
             opening.Dispose();
             if (repository.Info.IsBare || repository.Info.WorkingDirectory is null)
             {
-                return NotARepositoryWarning($"{project} is inside the bare repository {gitDirectory}, which has no working tree: the code of this run is not recorded");
+                outcome.Result = NotARepositoryWarning($"{project} is inside the bare repository {gitDirectory}, which has no working tree: the code of this run is not recorded");
+                return;
             }
 
             var root = Path.TrimEndingDirectorySeparator(repository.Info.WorkingDirectory);
             var projectPath = RelativePath(root, project);
             if (repository.Info.IsHeadUnborn)
             {
-                return NoCommits(repository, root, projectPath);
+                outcome.Result = NoCommits(repository, root, projectPath);
+                return;
             }
 
-            return await CaptureRepositoryAsync(lazy, root, projectPath, runDirectory, git, listFiles, onListing, prefetch, facts: null, cancellationToken);
+            await CaptureRepositoryAsync(lazy, root, projectPath, runDirectory, git, listFiles, onListing, prefetch, facts: null, outcome, cancellationToken).ConfigureAwait(false);
         }
         catch (LibGit2SharpException e)
         {
@@ -200,7 +250,7 @@ public static class GitCapture
         || path.Contains("/" + StoreLayout.DefaultFolderName + "/", StringComparison.Ordinal)
         || path.EndsWith("/" + StoreLayout.DefaultFolderName, StringComparison.Ordinal);
 
-    private static async Task<GitCaptureResult> CaptureRepositoryAsync(
+    private static async Task CaptureRepositoryAsync(
         LazyRepository repository,
         string root,
         string projectPath,
@@ -210,6 +260,7 @@ public static class GitCapture
         Action<WorkingTreeListing>? onListing,
         GitStatusPrefetch? prefetch,
         RepositoryFacts? facts,
+        Outcome outcome,
         CancellationToken cancellationToken)
     {
         try
@@ -237,9 +288,11 @@ public static class GitCapture
                 }
             }
 
+            // Configured awaits, as the others in the run: one awaiter kind fewer for the JIT to compile. The capture
+            // has no context of its own to come back to.
             changes = cli is not null
-                ? await cli
-                : await repository.ReadWorkingTreeAsync(root, patchFile, excludedPrefix, cancellationToken);
+                ? await cli.ConfigureAwait(false)
+                : await repository.ReadWorkingTreeAsync(root, patchFile, excludedPrefix, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -293,7 +346,7 @@ public static class GitCapture
             Untracked = changes.Untracked,
             Submodules = submodules,
         };
-        return new GitCaptureResult(record, [.. changes.Warnings.Where(warning => !recorded.Contains(warning)), .. submoduleWarnings])
+        outcome.Result = new GitCaptureResult(record, [.. changes.Warnings.Where(warning => !recorded.Contains(warning)), .. submoduleWarnings])
         {
             ChangedPaths = changes.ChangedPaths,
             NestedRepositories = changes.NestedRepositories,
@@ -366,4 +419,10 @@ public static class GitCapture
         paths.Count <= PathsNamedInMessage
             ? string.Join(", ", paths)
             : string.Join(", ", paths.Take(PathsNamedInMessage)) + $" and {paths.Count - PathsNamedInMessage} more";
+
+    /// <summary>The result of a capture, set when it completes.</summary>
+    private sealed class Outcome
+    {
+        public GitCaptureResult? Result { get; set; }
+    }
 }

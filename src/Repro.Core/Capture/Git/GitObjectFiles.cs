@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Repro.Core.Capture.Git;
@@ -36,7 +35,7 @@ internal static class GitObjectFiles
         var name = Convert.FromHexString(sha);
         var loose = Path.Combine(objects, sha[..2], sha[2..]);
         var body = File.Exists(loose) ? ReadLoose(loose) : ReadPacked(Path.Combine(objects, "pack"), name);
-        return body is not null && SHA1.HashData(WithHeader(body)).AsSpan().SequenceEqual(name) ? body : null;
+        return body is not null && GitSha1.HashData(WithHeader(body)).AsSpan().SequenceEqual(name) ? body : null;
     }
 
     private static byte[] WithHeader(byte[] body)

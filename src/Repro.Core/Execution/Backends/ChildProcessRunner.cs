@@ -98,10 +98,38 @@ public static class ChildProcessRunner
 
     /// <summary>Runs the child to completion, or until <paramref name="interruption"/> stops it.</summary>
     /// <exception cref="System.ComponentModel.Win32Exception">The command could not be started.</exception>
-    public static async Task<ChildProcessResult> RunAsync(ChildProcessRequest request, Interruption interruption)
+    public static Task<ChildProcessResult> RunAsync(ChildProcessRequest request, Interruption interruption)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(interruption);
+        // The work runs in plain async Tasks that leave the result in an Outcome: a suspended async method whose result
+        // is a reference type runs in a generic box that the ReadyToRun image lacks (five methods the JIT compiled at
+        // every run), a non-generic one does not. A failure faults the task with the exception the run threw, which
+        // its awaiter gets as before.
+        var completion = new TaskCompletionSource<ChildProcessResult>();
+        _ = RunIntoAsync(request, interruption, completion);
+        return completion.Task;
+    }
+
+    private static async Task RunIntoAsync(ChildProcessRequest request, Interruption interruption, TaskCompletionSource<ChildProcessResult> completion)
+    {
+        var outcome = new Outcome();
+        try
+        {
+            await RunAsync(request, interruption, outcome).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            completion.SetException(exception);
+            return;
+        }
+
+        // Set once the run's own disposals (the watchdog, the process, the readers) are done, as the result was before.
+        completion.SetResult(outcome.Result!);
+    }
+
+    private static async Task RunAsync(ChildProcessRequest request, Interruption interruption, Outcome outcome)
+    {
         NativeProcess.BecomeSubreaper();
         // The watchdog is running before the child starts, whoever started it: a repro killed outright at any moment
         // after the child's start leaves a watchdog behind to stop the tree.
@@ -134,7 +162,8 @@ public static class ChildProcessRunner
         var stdoutTask = stdout.RunAsync();
         var stderrTask = stderr.RunAsync();
         using var samplerStop = new CancellationTokenSource();
-        var samplerTask = tree is null ? Task.FromResult(0L) : SampleAsync(tree, watchdog, samplerStop.Token);
+        var sampler = new PeakSample();
+        var samplerTask = tree is null ? Task.CompletedTask : SampleAsync(tree, watchdog, sampler, samplerStop.Token);
         if (tree is { Scanned: false })
         {
             watchdog?.Watch(tree.Refresh().Found);
@@ -161,10 +190,13 @@ public static class ChildProcessRunner
             cutOff = $"a process outside the run's process tree kept its output open; repro stopped reading {drainLimit.TotalSeconds:0.#} s after the tree was gone";
         }
 
-        var stdoutCapture = await stdoutTask.ConfigureAwait(false);
-        var stderrCapture = await stderrTask.ConfigureAwait(false);
+        await stdoutTask.ConfigureAwait(false);
+        await stderrTask.ConfigureAwait(false);
+        var stdoutCapture = stdout.Captured!;
+        var stderrCapture = stderr.Captured!;
         await samplerStop.CancelAsync().ConfigureAwait(false);
-        var sampledPeak = await samplerTask.ConfigureAwait(false);
+        await samplerTask.ConfigureAwait(false);
+        var sampledPeak = sampler.Peak;
         watchdog?.Dismiss();
         var endedAt = DateTimeOffset.UtcNow;
         var usageAfter = NativeProcess.ChildrenUsageNow();
@@ -181,7 +213,7 @@ public static class ChildProcessRunner
         // from the .NET host reports at least the host's own size. The sampled per-process peaks (VmHWM) do not.
         long? peak = sampledPeak > 0 ? sampledPeak : null;
 
-        return new ChildProcessResult(process.ExitCode, interruption.FirstSignal, startedAt, endedAt, user, system, peak, stdoutCapture, stderrCapture, stragglers.Count)
+        outcome.Result = new ChildProcessResult(process.ExitCode, interruption.FirstSignal, startedAt, endedAt, user, system, peak, stdoutCapture, stderrCapture, stragglers.Count)
         {
             Stragglers = stragglers,
             OutputCutOff = cutOff,
@@ -234,9 +266,10 @@ public static class ChildProcessRunner
         return variables;
     }
 
-    private static async Task<long> SampleAsync(ProcessTree tree, ProcessWatchdog? watchdog, CancellationToken stop)
+    // A plain Task, the peak kept in sample: a Task<long> made the JIT compile two more awaiter instantiations that
+    // ReadyToRun code lacks, at every run.
+    private static async Task SampleAsync(ProcessTree tree, ProcessWatchdog? watchdog, PeakSample sample, CancellationToken stop)
     {
-        long peak = 0;
         try
         {
             while (!stop.IsCancellationRequested)
@@ -247,10 +280,10 @@ public static class ChildProcessRunner
                 foreach (var member in scan.Alive)
                 {
                     sum += ProcessTable.ResidentBytes(member.Id);
-                    peak = Math.Max(peak, ProcessTable.PeakResidentBytes(member.Id));
+                    sample.Peak = Math.Max(sample.Peak, ProcessTable.PeakResidentBytes(member.Id));
                 }
 
-                peak = Math.Max(peak, sum);
+                sample.Peak = Math.Max(sample.Peak, sum);
                 // The child's exit cancels the wait: that ends the loop, without an exception thrown and caught at
                 // every run's end.
                 await Task.Delay(SampleInterval, stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -260,8 +293,18 @@ public static class ChildProcessRunner
         {
             // Sampling ends with the child.
         }
+    }
 
-        return peak;
+    /// <summary>The highest resident memory sampled in the child's tree, in bytes (0 when none was sampled).</summary>
+    private sealed class PeakSample
+    {
+        public long Peak { get; set; }
+    }
+
+    /// <summary>The result of a run, set when it completes.</summary>
+    private sealed class Outcome
+    {
+        public ChildProcessResult? Result { get; set; }
     }
 
     /// <summary>

@@ -15,6 +15,9 @@ internal sealed class OutputCapture
     // The pipe is enlarged to this where the kernel allows (F_SETPIPE_SZ), so each read and write moves up to this much.
     private const int ChunkBytes = 1 << 20;
 
+    /// <summary>The SHA-256 of no bytes: the digest of a stream that wrote nothing.</summary>
+    internal const string EmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
     private readonly Stream _source;
     private readonly string _path;
     private readonly Stream? _echo;
@@ -39,10 +42,20 @@ internal sealed class OutputCapture
     /// <summary>Why the output could not be saved, or null.</summary>
     public string? Failure { get; private set; }
 
-    /// <summary>Reads the stream to its end (or until stopped) and returns what was saved.</summary>
-    public async Task<CapturedStream> RunAsync()
+    /// <summary>What was saved, once <see cref="RunAsync"/> has completed.</summary>
+    public CapturedStream? Captured { get; private set; }
+
+    /// <summary>Reads the stream to its end (or until stopped); <see cref="Captured"/> then tells what was saved.</summary>
+    /// <remarks>
+    /// A plain <see cref="Task"/>, the result kept in <see cref="Captured"/>: a suspended async method whose result is a
+    /// reference type runs in a generic box that the ReadyToRun image lacks, which the JIT compiled at every run.
+    /// </remarks>
+    public async Task RunAsync()
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        // Made with the first bytes: a run whose child writes nothing (most streams of most runs, stderr above all)
+        // then never loads the cryptography library (OpenSSL on Linux) for a digest known in advance.
+        IncrementalHash? hash = null;
+        string digest;
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         long saved = 0;
         var echoing = _echo is not null;
@@ -74,6 +87,7 @@ internal sealed class OutputCapture
                     {
                         // A plain write: the page cache takes it at once, and an asynchronous file write costs a thread hop per chunk.
                         file.Write(chunk.Span);
+                        hash ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
                         hash.AppendData(chunk.Span);
                         saved += read;
                     }
@@ -110,14 +124,17 @@ internal sealed class OutputCapture
                     Fail(exception);
                 }
             }
+
+            digest = hash is null ? EmptySha256 : Convert.ToHexStringLower(hash.GetHashAndReset());
         }
         finally
         {
             Close(file);
             ArrayPool<byte>.Shared.Return(buffer);
+            hash?.Dispose();
         }
 
-        return new CapturedStream(_path, Convert.ToHexStringLower(hash.GetHashAndReset()), saved);
+        Captured = new CapturedStream(_path, digest, saved);
     }
 
     private FileStream? Open()

@@ -283,7 +283,7 @@ public sealed class RunIndex : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _connection.Dispose();
+    public void Dispose() => SqliteDerivedFile.Close(_connection);
 
     private static RunIndex OpenOrCreate(RunStore store)
     {

@@ -348,7 +348,10 @@ public sealed class HashCache : IDisposable
         lock (_gate)
         {
             _connectPending = false;
-            _connection?.Dispose();
+            if (_connection is not null)
+            {
+                SqliteDerivedFile.Close(_connection);
+            }
         }
     }
 

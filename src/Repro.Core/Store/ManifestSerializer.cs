@@ -46,10 +46,11 @@ public static class ManifestSerializer
     /// <exception cref="StoreException">The file is not a manifest this version of repro can read.</exception>
     public static RunManifest Deserialize(ReadOnlySpan<byte> json, string displayPath)
     {
-        RunManifest? manifest;
+        // The serializer reads whatever the hand-written reader is not certain of, with its own result or error.
+        var manifest = ManifestReader.TryRead(json);
         try
         {
-            manifest = JsonSerializer.Deserialize(json, ManifestJsonContext.Default.RunManifest);
+            manifest ??= JsonSerializer.Deserialize(json, ManifestJsonContext.Default.RunManifest);
         }
         catch (JsonException exception)
         {

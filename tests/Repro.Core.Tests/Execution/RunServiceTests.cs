@@ -63,6 +63,18 @@ public sealed class RunServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_ManifestOnDisk_IsReadByTheHandWrittenReaderAsTheSerializerReadsIt()
+    {
+        var request = Project("mkdir -p out && printf 'é' > out/model.bin && printf '{{\"loss\": NaN, \"acc\": 0.9, \"best\": -Infinity}}' > \"$REPRO_METRICS_FILE\" && echo 'done <ok>'", outputs: "out");
+        var outcome = await RunService.RunAsync(request, new Interruption(), CancellationToken.None);
+
+        ManifestReaderTests.AssertReads(File.ReadAllBytes(outcome.ManifestPath));
+
+        var failed = await RunService.RunAsync(Project("echo nope >&2; exit 3"), new Interruption(), CancellationToken.None);
+        ManifestReaderTests.AssertReads(File.ReadAllBytes(failed.ManifestPath));
+    }
+
+    [Fact]
     public async Task Run_BadInput_RecordsNothingAndLeavesNoRunFolder()
     {
         var request = Project("true") with { EntryPoint = "missing" };

@@ -5,27 +5,19 @@ namespace Repro.Cli.Commands;
 
 /// <summary>
 /// Starts, on a background thread of its own, the one-time preparation the named command is about to need: loading SQLite
-/// and compiling its native calls, System.Text.Json's writer for a run's parameters file, and building the manifest reader's metadata (System.Text.Json compiles its generic code for each value-typed property
-/// the first time). Started before the command line is even parsed, it overlaps that parsing and the command's own
-/// first steps instead of adding to them. Nothing here has an effect besides being ready sooner: a wrong guess (a
-/// command line that turns out to be bad) costs only the background thread's time.
+/// and compiling its native calls, and System.Text.Json's writer for a run's parameters file. Started before the command
+/// line is even parsed, it overlaps that parsing and the command's own first steps instead of adding to them. Nothing
+/// here has an effect besides being ready sooner: a wrong guess (a command line that turns out to be bad) costs only the
+/// background thread's time. Reading manifests needs nothing here: run.json is read by a hand-written reader without
+/// System.Text.Json's metadata, which this thread used to build for show, verify and diff (about 40 ms of CPU for
+/// `repro show latest`, which on two cores delayed the command itself).
 /// </summary>
 internal static class CommandPreparation
 {
     public static void Start(IReadOnlyList<string> args)
     {
-        var (sqlite, readsManifests) = args.Count > 0 ? args[0] switch
-        {
-            "run" => (true, false),
-            "pipeline" => (true, false),
-            "list" => (true, false),
-            "show" => (false, true),
-            "verify" or "diff" => (true, true),
-            "check" => (false, false),
-            _ => (false, false),
-        } : (false, false);
-
-        if (!sqlite && !readsManifests)
+        var sqlite = args.Count > 0 && args[0] is "run" or "pipeline" or "list" or "verify" or "diff";
+        if (!sqlite)
         {
             return;
         }
@@ -49,15 +41,7 @@ internal static class CommandPreparation
                 _ = PrepareRunFilesStage.ParametersJson([]);
             }
 
-            if (sqlite)
-            {
-                RunIndex.Prepare();
-            }
-
-            if (readsManifests)
-            {
-                ManifestSerializer.PrepareReading();
-            }
+            RunIndex.Prepare();
         }
 
         // A run starts the thread pool anyway (its captures and the child's streams are awaited there). `list` and

@@ -1,6 +1,4 @@
-using System.Reflection;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using Repro.Core.Errors;
 using Repro.Core.Runs;
 
@@ -9,28 +7,6 @@ namespace Repro.Core.Store;
 /// <summary>Reads and writes <c>run.json</c>.</summary>
 public static class ManifestSerializer
 {
-    /// <summary>
-    /// Builds the metadata <see cref="Deserialize"/> needs, which the first read would otherwise build on the spot.
-    /// Types are prepared innermost first, so that a thread reading a manifest meanwhile (which prepares them outermost
-    /// first) meets types already done instead of waiting on the same ones.
-    /// </summary>
-    public static void PrepareReading()
-    {
-        var options = ManifestJsonContext.Default.Options;
-        var types = typeof(ManifestJsonContext).GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(property => property.PropertyType.IsGenericType && property.PropertyType.GetGenericTypeDefinition() == typeof(JsonTypeInfo<>))
-            .Select(property => property.PropertyType.GetGenericArguments()[0])
-            .ToList();
-
-        // The generator declares a type's properties after the type itself.
-        types.Reverse();
-
-        foreach (var type in types)
-        {
-            options.GetTypeInfo(type);
-        }
-    }
-
     /// <summary>
     /// The manifest as UTF-8 JSON bytes, with a final newline. Manifests are read by people auditing a run: paths, '+'
     /// in versions and non-ASCII names stay legible (the relaxed encoder, safe because the JSON is never embedded in

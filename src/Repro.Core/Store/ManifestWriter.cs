@@ -17,8 +17,8 @@ namespace Repro.Core.Store;
 /// manifest holds (a type info, a property info and a converter per property, most of them generic instantiations
 /// over repro's types), which a run paid in type loading and JIT on two cores before its first write. The
 /// source generator's metadata-free fast path cannot stand in: System.Text.Json refuses it for options with an
-/// encoder or with named floating-point literals, and the manifest needs both. Reading still goes through the
-/// serializer.
+/// encoder or with named floating-point literals, and the manifest needs both. Reading is <see cref="ManifestReader"/>'s,
+/// which leaves what it is not certain of to the serializer.
 /// </remarks>
 internal static class ManifestWriter
 {

@@ -18,9 +18,7 @@ namespace Repro.Core.Tests.Store;
 /// </summary>
 public sealed class ManifestWriterTests
 {
-    // Strings that exercise every escaping rule: quotes and backslashes, control characters, HTML-sensitive characters
-    // the relaxed encoder leaves alone, non-ASCII text, a surrogate pair, the line and paragraph separators, a BOM.
-    private const string Awkward = "q\"b\\s/ \u0000\u0001\t\n\r\u001f\u007f <>&'+` é ß 中文 \ud83d\ude00 \u2028\u2029\ufeff\ufffd";
+    private const string Awkward = ManifestFixtures.Awkward;
 
     private static readonly JsonTypeInfo<RunManifest> Reference = (JsonTypeInfo<RunManifest>)new JsonSerializerOptions(ManifestJsonContext.Default.Options)
     {
@@ -31,7 +29,7 @@ public sealed class ManifestWriterTests
     private static readonly HashSet<Type> Leaves = [typeof(ParameterType), typeof(DataOrigin), typeof(JsonObject)];
 
     [Fact]
-    public void Write_ManifestWithEveryPropertySet_IsWhatTheSerializerWrites() => AssertSameBytes(Full());
+    public void Write_ManifestWithEveryPropertySet_IsWhatTheSerializerWrites() => AssertSameBytes(ManifestFixtures.Full());
 
     [Fact]
     public void FullFixture_EveryPropertyOfEveryTypeTheManifestHolds_IsSet()
@@ -39,7 +37,7 @@ public sealed class ManifestWriterTests
         var declared = new SortedSet<string>(StringComparer.Ordinal);
         DeclaredProperties(typeof(RunManifest), declared, []);
         var set = new SortedSet<string>(StringComparer.Ordinal);
-        SetProperties(Full(), set);
+        SetProperties(ManifestFixtures.Full(), set);
 
         Assert.True(declared.Count > 150, $"only {declared.Count} properties found: the walk is broken");
         Assert.Empty(declared.Except(set));
@@ -48,55 +46,25 @@ public sealed class ManifestWriterTests
     [Fact]
     public void Write_ManifestWithNullsAndEmpties_IsWhatTheSerializerWrites()
     {
-        var minimal = new RunManifest
+        foreach (var manifest in ManifestFixtures.NullsAndEmpties())
         {
-            RunId = string.Empty,
-            Status = RunStatus.Running,
-            Repro = new ToolRecord(string.Empty),
-            Project = new ProjectRecord(null, string.Empty, null, new ProjectEnvironmentRecord(null, null, null, null, string.Empty)),
-            EntryPoint = new EntryPointRecord(string.Empty, EntryPointKind.Declared),
-            Parameters = [],
-            Command = new CommandRecord(string.Empty, [], string.Empty),
-            Seed = new SeedRecord(0, SeedSource.Random),
-            Determinism = new DeterminismRecord([], null),
-            Git = new GitRecord { State = GitState.NotARepository },
-            Environment = new EnvironmentRecord
-            {
-                Os = new OsRecord(null, null, null, string.Empty),
-                Cpu = new CpuRecord(null, 0, []),
-                Dotnet = new DotnetRecord(string.Empty, string.Empty, null),
-            },
-        };
-
-        AssertSameBytes(minimal);
-        AssertSameBytes(minimal with
-        {
-            Execution = new ExecutionRecord { StartedAt = default },
-            Metrics = new MetricsRecord(null, null, new Dictionary<string, double>()),
-            Sdk = new JsonObject(),
-            Python = PythonRecord.Off,
-            Verification = new VerificationRecord(Verdict.Reproduced, string.Empty, 0, 0, [], [], []),
-            Scheduler = new SchedulerRecord { Backend = string.Empty, JobId = string.Empty, SubmittedAt = default },
-            PythonEnvironment = new PythonEnvironmentRecord(
-                string.Empty,
-                new PythonInterpreterRecord(string.Empty, string.Empty),
-                new PythonRequestedRecord(string.Empty, null, [], [], []),
-                new PythonResolvedRecord([], string.Empty)),
-        });
+            AssertSameBytes(manifest);
+        }
     }
 
     [Fact]
     public void Write_RealisticManifests_AreWhatTheSerializerWrites()
     {
-        AssertSameBytes(TestManifests.Original());
-        AssertSameBytes(TestManifests.Verification());
-        AssertSameBytes(TestManifests.Original() with { Status = RunStatus.Running, Execution = null, Outputs = [], Metrics = null, Sdk = null });
+        foreach (var manifest in ManifestFixtures.Realistic())
+        {
+            AssertSameBytes(manifest);
+        }
     }
 
     [Fact]
     public void Write_ListsHoldingNulls_AreWhatTheSerializerWrites()
     {
-        var full = Full();
+        var full = ManifestFixtures.Full();
         AssertSameBytes(full with
         {
             Parameters = [null!, full.Parameters[0]],
@@ -114,189 +82,53 @@ public sealed class ManifestWriterTests
     [Fact]
     public void Write_EveryValueOfEveryEnum_IsWhatTheSerializerWrites()
     {
-        var full = Full();
-        foreach (var value in Values<RunStatus>())
+        foreach (var manifest in ManifestFixtures.EveryEnumValue(withUndefined: true))
         {
-            AssertSameBytes(full with { Status = value });
-        }
-
-        foreach (var value in Values<EntryPointKind>())
-        {
-            AssertSameBytes(full with { EntryPoint = full.EntryPoint with { Kind = value } });
-        }
-
-        foreach (var value in Values<ParameterSource>())
-        {
-            AssertSameBytes(full with { Parameters = [full.Parameters[0] with { Source = value }] });
-        }
-
-        foreach (var value in Values<SeedSource>())
-        {
-            AssertSameBytes(full with { Seed = full.Seed with { Source = value } });
-        }
-
-        foreach (var value in Values<VariableSetter>())
-        {
-            AssertSameBytes(full with { Determinism = full.Determinism with { Variables = [full.Determinism.Variables[0] with { SetBy = value }] } });
-        }
-
-        foreach (var value in Values<GitState>())
-        {
-            AssertSameBytes(full with { Git = full.Git with { State = value } });
-        }
-
-        foreach (var value in Values<GitRefKind>())
-        {
-            AssertSameBytes(full with { Source = full.Source! with { RefKind = value } });
-        }
-
-        foreach (var value in Values<DataKind>())
-        {
-            AssertSameBytes(full with { Inputs = [full.Inputs[0] with { Kind = value }] });
-        }
-
-        foreach (var value in Values<PythonHookStatus>())
-        {
-            AssertSameBytes(full with { Python = full.Python! with { Processes = [full.Python.Processes[0] with { Status = value }] } });
-        }
-
-        var verification = full.Verification!;
-        foreach (var value in Values<Verdict>())
-        {
-            AssertSameBytes(full with { Verification = verification with { Verdict = value } });
-        }
-
-        foreach (var value in Values<ComparisonOutcome>())
-        {
-            AssertSameBytes(full with
-            {
-                Verification = verification with
-                {
-                    Outputs = [verification.Outputs[0] with { Outcome = value }],
-                    Metrics = [verification.Metrics[0] with { Outcome = value }],
-                },
-            });
-        }
-
-        foreach (var value in Values<ComparerName>())
-        {
-            AssertSameBytes(full with { Verification = verification with { Outputs = [verification.Outputs[0] with { Comparer = value }] } });
+            AssertSameBytes(manifest);
         }
     }
 
     [Fact]
     public void Write_ParameterTypesAndDataOrigins_AreWhatTheSerializerWrites()
     {
-        var full = Full();
-        AssertSameBytes(full with
-        {
-            Parameters = [.. ParameterType.KnownTypes.Append(new ParameterType("tensor")).Append(new ParameterType(Awkward))
-                .Select(type => full.Parameters[0] with { Type = type })],
-            Inputs = [.. new[] { DataOrigin.Inputs, DataOrigin.Outputs, DataOrigin.Parameter("data"), DataOrigin.Parameter(Awkward) }
-                .Select(origin => full.Inputs[0] with { Origin = origin })],
-        });
+        AssertSameBytes(ManifestFixtures.ParameterTypesAndDataOrigins());
     }
 
     [Theory]
-    [InlineData(double.NaN)]
-    [InlineData(double.PositiveInfinity)]
-    [InlineData(double.NegativeInfinity)]
-    [InlineData(-0.0)]
-    [InlineData(double.Epsilon)]
-    [InlineData(double.MaxValue)]
-    [InlineData(double.MinValue)]
-    [InlineData(0.1 + 0.2)]
-    [InlineData(1e-7)]
-    [InlineData(1e21)]
-    [InlineData(123456789012345680000.0)]
-    [InlineData(-1.5e-300)]
-    [InlineData(95.4)]
-    [InlineData(3.0)]
+    [MemberData(nameof(ManifestFixtures.Doubles), MemberType = typeof(ManifestFixtures))]
     public void Write_Doubles_AreWhatTheSerializerWrites(double value)
     {
-        var full = Full();
-        var verification = full.Verification!;
-        AssertSameBytes(full with
-        {
-            Execution = full.Execution! with { DurationSeconds = value, CpuUserSeconds = value, CpuSystemSeconds = value },
-            Metrics = full.Metrics! with { Values = new SortedDictionary<string, double>(StringComparer.Ordinal) { ["m"] = value, ["n"] = -value } },
-            Verification = verification with
-            {
-                Rtol = value,
-                Atol = value,
-                Metrics = [verification.Metrics[0] with { Recorded = value, Actual = null }, verification.Metrics[0] with { Recorded = null, Actual = value }],
-            },
-        });
+        AssertSameBytes(ManifestFixtures.WithDoubles(value));
     }
 
     [Fact]
     public void Write_IntegersAtTheirLimits_AreWhatTheSerializerWrites()
     {
-        var full = Full();
-        foreach (var (small, big) in new[] { (int.MinValue, long.MinValue), (int.MaxValue, long.MaxValue), (0, 0L), (-1, -1L) })
+        foreach (var manifest in ManifestFixtures.AtIntegerLimits())
         {
-            AssertSameBytes(full with
-            {
-                SchemaVersion = small,
-                Seed = full.Seed with { Value = unchecked((uint)small) },
-                Determinism = full.Determinism with { Threads = small },
-                Execution = full.Execution! with { ExitCode = small, PeakMemoryBytes = big, Stdout = full.Execution.Stdout! with { Bytes = big } },
-                Environment = full.Environment with { MemoryBytes = big, Cpu = full.Environment.Cpu with { LogicalCores = small } },
-                Python = full.Python! with { Processes = [full.Python.Processes[0] with { Pid = small, Ppid = small, RunSeed = big, Seed = big }] },
-                Scheduler = full.Scheduler! with { ArrayIndex = small },
-                Sweep = full.Sweep! with { Index = small },
-            });
+            AssertSameBytes(manifest);
         }
     }
 
     [Fact]
     public void Write_Times_AreWhatTheSerializerWrites()
     {
-        var full = Full();
-        var times = new[]
+        foreach (var manifest in ManifestFixtures.AtTimes())
         {
-            DateTimeOffset.MinValue,
-            DateTimeOffset.MaxValue,
-            new DateTimeOffset(2026, 11, 30, 12, 10, 24, TimeSpan.Zero),
-            new DateTimeOffset(2026, 11, 30, 12, 10, 24, TimeSpan.Zero).AddTicks(1_234_567),
-            new DateTimeOffset(2026, 11, 30, 12, 10, 24, 500, TimeSpan.FromHours(5.5)),
-            new DateTimeOffset(2026, 11, 30, 12, 10, 24, TimeSpan.FromHours(-8)),
-        };
-        foreach (var time in times)
-        {
-            AssertSameBytes(full with
-            {
-                Git = full.Git with { CommitTime = time },
-                Execution = full.Execution! with { StartedAt = time, EndedAt = time },
-                Scheduler = full.Scheduler! with { SubmittedAt = time },
-            });
+            AssertSameBytes(manifest);
         }
     }
 
     [Fact]
     public void Write_AwkwardTextEverywhere_IsWhatTheSerializerWrites()
     {
-        var full = Full();
-        AssertSameBytes(full with
-        {
-            RunName = Awkward,
-            StatusMessage = Awkward,
-            Project = full.Project with { Directory = Awkward, Environment = full.Project.Environment with { Image = Awkward } },
-            Command = full.Command with { Rendered = Awkward, Argv = [Awkward, "+", "é"] },
-            Warnings = [Awkward, "\u00a0", "\u0085", "\ud800\udc00"],
-            Environment = full.Environment with
-            {
-                Variables = new SortedDictionary<string, string>(StringComparer.Ordinal) { [Awkward] = Awkward, ["PATH"] = "/usr/bin:/bin", ["é"] = "中文" },
-            },
-            Metrics = full.Metrics! with { Values = new SortedDictionary<string, double>(StringComparer.Ordinal) { [Awkward] = 1, ["é"] = 2 } },
-            Sdk = new JsonObject { [Awkward] = Awkward, ["n"] = new JsonArray(1, "é", null, true) },
-        });
+        AssertSameBytes(ManifestFixtures.WithAwkwardText());
     }
 
     [Fact]
     public void Write_LoneSurrogates_FailOrPassAsTheSerializerDoes()
     {
-        var full = Full();
+        var full = ManifestFixtures.Full();
         AssertSameOutcome(full with { RunName = "a\ud800b" });
         AssertSameOutcome(full with { Warnings = ["\udc00"] });
         AssertSameOutcome(full with { Environment = full.Environment with { Variables = new Dictionary<string, string> { ["\ud800"] = "x" } } });
@@ -306,7 +138,7 @@ public sealed class ManifestWriterTests
     [Fact]
     public void Write_JsonObjects_AreWhatTheSerializerWrites()
     {
-        var full = Full();
+        var full = ManifestFixtures.Full();
         var parsed = JsonNode.Parse("""{"a": {"b": [1, 2.50, -0, 1e400, "\u00e9\u2028<>"], "c": null}, "d": 12345678901234567890123}""")!.AsObject();
         AssertSameBytes(full with { Sdk = parsed });
         AssertSameBytes(full with
@@ -339,13 +171,13 @@ public sealed class ManifestWriterTests
             node = inner;
         }
 
-        AssertSameOutcome(Full() with { Sdk = deep });
+        AssertSameOutcome(ManifestFixtures.Full() with { Sdk = deep });
     }
 
     [Fact]
     public void Write_NullWhereTheModelSaysNoneCanBe_FailsAsTheSerializerDoes()
     {
-        var full = Full();
+        var full = ManifestFixtures.Full();
         AssertSameOutcome(full with { RunId = null! });
         AssertSameOutcome(full with { Parameters = null! });
         AssertSameOutcome(full with { Git = full.Git with { Untracked = null! } });
@@ -375,76 +207,12 @@ public sealed class ManifestWriterTests
     [Fact]
     public void Write_ThenRead_GivesTheSameManifestBack()
     {
-        var full = Full();
+        var full = ManifestFixtures.Full();
         var written = ManifestSerializer.Serialize(full);
 
         Assert.Equal(written, ManifestSerializer.Serialize(ManifestSerializer.Deserialize(written, "run.json")));
     }
 
-    /// <summary>A manifest in which every property of every type is set to something other than its default.</summary>
-    internal static RunManifest Full()
-    {
-        var original = TestManifests.Original();
-        var submoduleFile = new FileRecord("lib/sub/new.txt", 3, TestManifests.Hash('a')) { LinkTarget = "../target", Stored = true };
-        return original with
-        {
-            SchemaVersion = 1,
-            StatusMessage = "output model.bin is missing",
-            Verifies = "20250228-101500-123-aaaaaa",
-            ReusedFrom = "20250227-101500-123-bbbbbb",
-            RunCacheKey = TestManifests.Hash('c'),
-            Source = new ProjectSourceRecord("https://example.org/ada/bike-sharing.git", "sub/dir", "v1.2", GitRefKind.Tag, TestManifests.Commit),
-            Project = original.Project with { Environment = original.Project.Environment with { Image = "python:3.11-slim" } },
-            Git = original.Git with
-            {
-                ProjectPath = "sub/dir",
-                Detached = true,
-                Untracked = [submoduleFile],
-                Submodules = [new SubmoduleRecord { Path = "lib/sub", Url = "https://example.org/sub.git", Commit = TestManifests.Commit, Dirty = true, Patch = new StoredFileRecord("sub.patch", TestManifests.Hash('b'), 10), Untracked = [submoduleFile] }],
-            },
-            Environment = original.Environment with
-            {
-                Container = true,
-                WithheldVariables = ["AWS_SECRET_ACCESS_KEY"],
-            },
-            PythonEnvironment = new PythonEnvironmentRecord(
-                TestManifests.Hash('d'),
-                new PythonInterpreterRecord("/usr/bin/python3.11", "3.11.8"),
-                new PythonRequestedRecord("python_env.yaml", "3.11", ["pip", "setuptools"], ["numpy==2.0.0", "-r requirements.txt"], [new LockFileRecord("requirements.txt", TestManifests.RequirementsHash)]),
-                new PythonResolvedRecord([new PythonPackageRecord("numpy", "2.0.0")], TestManifests.Hash('e'))),
-            Execution = original.Execution! with { Signal = "SIGINT" },
-            Inputs = [original.Inputs[0] with { Store = false }],
-            Python = original.Python! with
-            {
-                Processes = [original.Python.Processes[0] with { Errors = ["numpy: not installed"] }],
-            },
-            Warnings = ["a warning", "another"],
-            Verification = new VerificationRecord(
-                Verdict.Different,
-                "1 output differs",
-                1e-6,
-                1e-9,
-                [new OutputCheck("model.bin", ComparisonOutcome.Different, ComparerName.Binary, "differs at byte 12", ["offset 12: 0x01 != 0x02"])],
-                [new MetricCheck("rmse", 0.5, 0.51, ComparisonOutcome.Different, "0.5 != 0.51")],
-                ["the seed differs"])
-            {
-                RestoredInputs = [new RestoredInput("data/day.csv", TestManifests.DayCsvHash, "store")],
-            },
-            Scheduler = new SchedulerRecord
-            {
-                Backend = "slurm",
-                JobId = "4242",
-                ArrayIndex = 3,
-                SubmittedAt = new DateTimeOffset(2025, 3, 1, 10, 0, 0, TimeSpan.Zero),
-                Partition = "gpu",
-                Node = "node-07",
-                SchedulerVersion = "slurm 23.02.7",
-                WorkDirectory = "/shared/repro/work/4242",
-                FinalState = "TIMEOUT",
-            },
-            Sweep = new SweepPoint("sweep-20250301-abc", 3),
-        };
-    }
 
     private static void AssertSameBytes(RunManifest manifest)
     {
@@ -481,9 +249,6 @@ public sealed class ManifestWriterTests
 
     /// <summary>The manifest as the serializer wrote it before the hand-written writer: the oracle.</summary>
     internal static byte[] ReferenceBytes(RunManifest manifest) => [.. JsonSerializer.SerializeToUtf8Bytes(manifest, Reference), (byte)'\n'];
-
-    private static IEnumerable<TEnum> Values<TEnum>()
-        where TEnum : struct, Enum => Enum.GetValues<TEnum>().Append((TEnum)Enum.ToObject(typeof(TEnum), 99));
 
     // Every serialized property of every type reachable from the manifest's type, as "Type.Property".
     private static void DeclaredProperties(Type type, ISet<string> found, HashSet<Type> seen)

@@ -9,7 +9,7 @@ namespace Repro.Cli.Commands;
 /// line is even parsed, it overlaps that parsing and the command's own first steps instead of adding to them. Nothing
 /// here has an effect besides being ready sooner: a wrong guess (a command line that turns out to be bad) costs only the
 /// background thread's time. Reading manifests needs nothing here: run.json is read by a hand-written reader without
-/// System.Text.Json's metadata, which this thread used to build for show, verify and diff (about 40 ms of CPU for
+/// System.Text.Json's metadata, which this thread used to build for show, verify and diff (25 to 30 ms of CPU for
 /// `repro show latest`, which on two cores delayed the command itself).
 /// </summary>
 internal static class CommandPreparation

@@ -27,6 +27,8 @@ internal static class TimingsReport
 
         // What ReadyToRun code did not cover: methods the JIT compiled in this process, and the time it took (on all threads).
         text.Append(CultureInfo.InvariantCulture, $"repro: jit: {JitInfo.GetCompiledMethodCount()} methods compiled, {Milliseconds(JitInfo.GetCompilationTime())} ms\n");
+        // Collections and the time they stopped the program: a pause lands in whatever span was running.
+        text.Append(CultureInfo.InvariantCulture, $"repro: gc: {GC.CollectionCount(0)} collections of generation 0, {GC.CollectionCount(1)} of 1, {GC.CollectionCount(2)} of 2; paused {Milliseconds(GC.GetTotalPauseDuration())} ms\n");
         return text.ToString();
     }
 

@@ -208,6 +208,16 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
     /// <summary>How many input files' digests the steps took from the prefetch rather than from the hash cache, for tests.</summary>
     public int PrefetchedDigestsTaken => _prefetch?.Taken ?? 0;
 
+    /// <summary>How many inputs the steps took as the prefetch listed them, rather than listing them at their turn.</summary>
+    public int PrefetchedListingsTaken => _prefetch?.ListingsTaken ?? 0;
+
+    /// <summary>
+    /// A step's child may start: from now on every step lists its inputs itself, at its turn, since the child may write
+    /// them (<see cref="DigestPrefetch.StopListings"/>). The digests read ahead stay, each taken only for the status it
+    /// was looked up for.
+    /// </summary>
+    public void StopListings() => _prefetch?.StopListings();
+
     /// <summary>
     /// Starts reading ahead, on another thread and step by step in the order given, what the steps' run-cache lookups
     /// will need, so that a step finds it ready: a reused chain leaves the machine's other cores idle.
@@ -235,7 +245,8 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
             if (steps.Any(step => step.Inputs.Count > 0))
             {
                 _hashCache ??= OpenHashCache(store.Root);
-                digests = new DigestPrefetch(_hashCache);
+                // Listings too: until a step's child may start, a reused step takes its inputs as listed here.
+                digests = new DigestPrefetch(_hashCache) { KeepsListings = true };
                 _prefetch = digests;
             }
 

@@ -50,6 +50,10 @@ internal sealed class StepCache
     // its start records nothing, so no manifest ever names inputs not yet copied.
     private PendingInputs? _pendingInputs;
 
+    // How many inputs the pipeline's steps had taken as listed ahead when this step's capture began: more at its lookup
+    // means this step took some (PipelineCaptures.PrefetchedListingsTaken).
+    private int _listingsTakenBefore;
+
     /// <summary>The stages of a pipeline step: <see cref="RunStages.Default"/> with the run cache's stages in their places.</summary>
     public IReadOnlyList<IRunStage> Stages()
     {
@@ -140,11 +144,32 @@ internal sealed class StepCache
     // Before the start: the key, and whether an earlier run with it can be restored instead of executing.
     private sealed class LookupStage(StepCache cache) : IRunStage
     {
+        private (RunManifest? Reused, string Reason) Find(RunContext run, RunCacheKey key) =>
+            cache.Force ? (null, "forced") : new RunCache(run.Store).Find(key, cache.Captures?.Manifests is { } manifests ? manifests.Load : null);
+
         public async Task RunAsync(RunContext run, CancellationToken cancellationToken)
         {
-            var key = RunCacheKey.Of(run, await CodeDigestAsync(run, cancellationToken).ConfigureAwait(false));
+            var code = await CodeDigestAsync(run, cancellationToken).ConfigureAwait(false);
+            var key = RunCacheKey.Of(run, code);
+            var (reused, reason) = Find(run, key);
+            if (reused is null && cache.Captures is { } pipelineCaptures)
+            {
+                // A child starts, and may write what later steps read: they list their inputs at their turn from now on.
+                pipelineCaptures.StopListings();
+                if (pipelineCaptures.PrefetchedListingsTaken != cache._listingsTakenBefore)
+                {
+                    // This step took inputs (or code) as the pipeline listed them before the steps ahead of it ran. Its
+                    // child reads them now: fingerprinted again, as they are, and the key with them.
+                    var fresh = await run.Fingerprinter.FingerprintInputsStoringLaterAsync(run.ProjectDirectory, run.InputSpecs, cancellationToken).ConfigureAwait(false);
+                    cache._pendingInputs = fresh;
+                    run.Inputs = fresh.Unstored;
+                    code = await CodeDigestAsync(run, cancellationToken).ConfigureAwait(false);
+                    key = RunCacheKey.Of(run, code);
+                    (reused, reason) = Find(run, key);
+                }
+            }
+
             cache.Key = key;
-            var (reused, reason) = cache.Force ? (null, "forced") : new RunCache(run.Store).Find(key, cache.Captures?.Manifests is { } manifests ? manifests.Load : null);
             cache.Reason = reason;
             if (cache._pendingInputs is { } pending)
             {
@@ -239,6 +264,7 @@ internal sealed class StepCache
 
         public async Task<IReadOnlyList<DataRecord>> CaptureInputsAsync(RunContext run, CancellationToken cancellationToken)
         {
+            cache._listingsTakenBefore = captures.PrefetchedListingsTaken;
             var pending = await run.Fingerprinter.FingerprintInputsStoringLaterAsync(run.ProjectDirectory, run.InputSpecs, cancellationToken).ConfigureAwait(false);
             cache._pendingInputs = pending;
             return pending.Unstored;

@@ -489,6 +489,47 @@ public sealed class PipelineCommandTests : ReproTestBase
         Assert.Equal("a\nrewritten", File.ReadAllText(Path.Combine(project, "second.txt")));
     }
 
+    [Fact]
+    public async Task Pipeline_ForcedStepRewritesALaterStepsSourceInputListedAhead_TheLaterStepRunsAgainOnWhatItReads()
+    {
+        // The second pipeline lists later.txt ahead, for second, before first's child starts; first then changes it. A
+        // step that took that listing would be reused on the old bytes: once a child may start, every step lists again.
+        // later.txt and the switch are ignored, so no code changes with them: only the listing decides.
+        var project = CommittedProject(
+            (".gitignore", "later.txt\nrewrite\n"),
+            ("MLproject", """
+                name: rewrite
+                entry_points:
+                  first:
+                    command: "mkdir -p out && cp a.txt out/a.txt && if [ -e rewrite ]; then printf x >> later.txt; fi"
+                    inputs: [a.txt]
+                    outputs: [out]
+                  second:
+                    command: "cat out/a.txt later.txt > second.txt"
+                    inputs: [later.txt, out]
+                    outputs: [second.txt]
+                """),
+            ("a.txt", "a\n"),
+            ("later.txt", "as committed\n")).Directory;
+        // Past the hash cache's racy margin, twice: the first pipeline leaves later.txt's digest in the cache, and the
+        // second finds it there for later.txt as it is, so it keeps the listing.
+        await Task.Delay(TimeSpan.FromSeconds(2.3));
+        var once = Repro.Run(project, "pipeline", ".", "-e", "second");
+        Assert.True(once.ExitCode == 0, once.ToString());
+        await Task.Delay(TimeSpan.FromSeconds(2.3));
+        File.WriteAllText(Path.Combine(project, "rewrite"), string.Empty);
+
+        var result = Repro.Run(project, "pipeline", ".", "-e", "second", "--force-step", "first");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var record = LatestPipeline(project);
+        Assert.All(record["steps"]!.AsArray(), step => Assert.Equal("executed", (string?)step!["state"]));
+        var second = Manifest(StoreOf(project), (string)record["steps"]!.AsArray().Single(step => (string?)step!["name"] == "second")!["runId"]!);
+        var later = second["inputs"]!.AsArray().Single(input => (string?)input!["spec"] == "later.txt")!;
+        Assert.Equal(Sha256Hex("as committed\nx"), (string?)later["files"]![0]!["sha256"]);
+        Assert.Equal("a\nas committed\nx", File.ReadAllText(Path.Combine(project, "second.txt")));
+    }
+
     private static string Sha256Hex(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 
     private string Project() => ProjectWithGit().Directory;

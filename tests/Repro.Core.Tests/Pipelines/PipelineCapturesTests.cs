@@ -210,6 +210,26 @@ public sealed class PipelineCapturesTests : IDisposable
     }
 
     [Fact]
+    public async Task StartPrefetch_SourceInputsTheCacheKnows_AStepTakesTheirListingUntilTheListingsStop()
+    {
+        _repository.Write("data/a.txt", "a\n");
+        var step = WithStore(Step("a"));
+        TrustTheCache(step);
+        using var captures = new PipelineCaptures();
+        PrefetchStep[] steps = [new PrefetchStep("a", _repository.Root, [Repro.Core.Capture.Data.DataSpec.Input("data")]), new PrefetchStep("b", _repository.Root, [Repro.Core.Capture.Data.DataSpec.Input("data/a.txt")])];
+        captures.StartPrefetch(step.Store, steps);
+        await captures.PrefetchCompletion();
+
+        var fingerprinter = captures.Fingerprinter(WithStore(Step("b")));
+        await fingerprinter.FingerprintInputsAsync(_repository.Root, [Repro.Core.Capture.Data.DataSpec.Input("data")], CancellationToken.None);
+        captures.StopListings();
+        await fingerprinter.FingerprintInputsAsync(_repository.Root, [Repro.Core.Capture.Data.DataSpec.Input("data/a.txt")], CancellationToken.None);
+
+        Assert.Equal(1, captures.PrefetchedListingsTaken);
+        Assert.Equal(2, captures.PrefetchedDigestsTaken);
+    }
+
+    [Fact]
     public async Task StartPrefetch_SpecsItCannotResolve_FailNothingAndTheStepReportsThem()
     {
         var step = WithStore(Step("a"));

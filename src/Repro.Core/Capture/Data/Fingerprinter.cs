@@ -104,7 +104,7 @@ public sealed class Fingerprinter
         IReadOnlyList<DataSpec> specs,
         CancellationToken cancellationToken)
     {
-        var resolutions = Resolve(projectDirectory, specs);
+        var resolutions = ResolveInputs(projectDirectory, specs);
         var missing = resolutions.Where(r => r.MissingMessage is not null).Select(r => r.MissingMessage).ToList();
         if (missing.Count > 0)
         {
@@ -175,6 +175,25 @@ public sealed class Fingerprinter
     private static long TrustedBefore(DateTimeOffset started) => NativeFiles.ToUnixNs(started.UtcDateTime - HashCache.DefaultRacyMargin);
 
     private static bool IsTrustworthy(FileStatus status, long trustedBefore) => status.ModifiedNs < trustedBefore && status.ChangedNs < trustedBefore;
+
+    // Each input spec's listing: the one a prefetch that keeps listings holds for it (DigestPrefetch.TakeListing), or
+    // the spec listed now.
+    private List<Resolution> ResolveInputs(string projectDirectory, IReadOnlyList<DataSpec> specs)
+    {
+        if (_options.Rehash || _options.Prefetched is not { KeepsListings: true } prefetched)
+        {
+            return Resolve(projectDirectory, specs);
+        }
+
+        SpecResolver? resolver = null;
+        var resolutions = new List<Resolution>(specs.Count);
+        foreach (var spec in specs)
+        {
+            resolutions.Add(prefetched.TakeListing(projectDirectory, spec) ?? (resolver ??= new SpecResolver(projectDirectory)).Resolve(spec));
+        }
+
+        return resolutions;
+    }
 
     private static List<Resolution> Resolve(string projectDirectory, IReadOnlyList<DataSpec> specs)
     {
@@ -464,24 +483,42 @@ public sealed class Fingerprinter
             return stored;
         }
 
-        var paths = Storable(resolutions)
-            .Select(f => f.ContentPath!).Distinct(StringComparer.Ordinal)
-            .Where(path => digests[path].Size <= objects.MaxFileBytes)
-            .ToList();
+        // Loops rather than LINQ's Distinct and GroupBy: a reused pipeline step passes every input file through here,
+        // and on 10,000 of them the enumerators and groupings cost more than the rest of the step's lookup.
+        var paths = new List<string>();
+        var seenPaths = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var resolution in resolutions)
+        {
+            if (!resolution.Spec.Store)
+            {
+                continue;
+            }
+
+            foreach (var file in resolution.Files)
+            {
+                if (file.ContentPath is { } path && !Path.IsPathRooted(file.RecordPath) && digests[path].Size <= objects.MaxFileBytes && seenPaths.Add(path))
+                {
+                    paths.Add(path);
+                }
+            }
+        }
 
         // One copy per digest: files with the same content are one object. Objects the caller knows are stored are
         // neither looked for nor copied.
         var present = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         var firstBySha = new List<string>();
-        foreach (var group in paths.GroupBy(path => digests[path].Sha256, StringComparer.Ordinal))
+        var seenDigests = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var path in paths)
         {
-            if (knownStored is not null && knownStored.Contains(group.Key))
+            var sha256 = digests[path].Sha256;
+            if (!seenDigests.Add(sha256))
             {
-                present[group.Key] = true;
+                continue;
             }
-            else
+
+            if (knownStored is null || !knownStored.Contains(sha256))
             {
-                firstBySha.Add(group.First());
+                firstBySha.Add(path);
             }
         }
 
@@ -507,7 +544,15 @@ public sealed class Fingerprinter
             }
         }
 
-        stored.UnionWith(paths.Where(path => present.GetValueOrDefault(digests[path].Sha256)));
+        foreach (var path in paths)
+        {
+            var sha256 = digests[path].Sha256;
+            if ((knownStored is not null && knownStored.Contains(sha256)) || present.GetValueOrDefault(sha256))
+            {
+                stored.Add(path);
+            }
+        }
+
         return stored;
     }
 

@@ -106,6 +106,96 @@ public sealed class DigestPrefetchTests : IDisposable
         Assert.Equal(0, inNoProject);
     }
 
+    [Fact]
+    public async Task Fingerprint_PrefetchKeepingListings_TakesEachListingOnceAndRecordsWhatItsOwnListingGives()
+    {
+        _directory.Write("data/a.txt", "a");
+        _directory.Write("data/sub/b.txt", "b");
+        using var cache = TrustingCache();
+        var direct = await Inputs(new FingerprintOptions { Cache = cache });
+        var prefetch = new DigestPrefetch(cache) { KeepsListings = true };
+        prefetch.Fill(_directory.Project, [DataSpec.Input("data")]);
+
+        var first = await Inputs(new FingerprintOptions { Cache = cache, Prefetched = prefetch });
+        var second = await Inputs(new FingerprintOptions { Cache = cache, Prefetched = prefetch });
+
+        Assert.Equal(1, prefetch.ListingsTaken);
+        Assert.Equal(Files(direct), Files(first));
+        Assert.Equal(Assert.Single(direct).Digest, Assert.Single(first).Digest);
+        Assert.Equal(Files(direct), Files(second));
+    }
+
+    [Fact]
+    public async Task Fingerprint_FileAddedAfterAListingWasKept_IsRecordedOnceTheListingsAreStopped()
+    {
+        _directory.Write("data/a.txt", "a");
+        using var cache = TrustingCache();
+        await Inputs(new FingerprintOptions { Cache = cache });
+        var prefetch = new DigestPrefetch(cache) { KeepsListings = true };
+        prefetch.Fill(_directory.Project, [DataSpec.Input("data")]);
+        _directory.Write("data/new.txt", "new");
+
+        // Taken as listed: the inputs as they were when the prefetch listed them.
+        var listed = await Inputs(new FingerprintOptions { Cache = cache, Prefetched = prefetch });
+        prefetch.Fill(_directory.Project, [DataSpec.Input("data")]);
+        prefetch.StopListings();
+        var now = await Inputs(new FingerprintOptions { Cache = cache, Prefetched = prefetch });
+
+        Assert.Equal(["data/a.txt"], Files(listed).Select(file => file.Path));
+        Assert.Equal(["data/a.txt", "data/new.txt"], Files(now).Select(file => file.Path));
+        Assert.Equal(1, prefetch.ListingsTaken);
+    }
+
+    [Fact]
+    public async Task Fill_AfterTheListingsStopped_KeepsNoneAndTheFingerprintListsTheSpecItself()
+    {
+        _directory.Write("data/a.txt", "a");
+        using var cache = TrustingCache();
+        await Inputs(new FingerprintOptions { Cache = cache });
+        var prefetch = new DigestPrefetch(cache) { KeepsListings = true };
+        prefetch.StopListings();
+
+        var found = prefetch.Fill(_directory.Project, [DataSpec.Input("data")]);
+        _directory.Write("data/new.txt", "new");
+        var records = await Inputs(new FingerprintOptions { Cache = cache, Prefetched = prefetch });
+
+        Assert.Equal(1, found);
+        Assert.Equal(0, prefetch.ListingsTaken);
+        Assert.Equal(1, prefetch.Taken);
+        Assert.Equal(["data/a.txt", "data/new.txt"], Files(records).Select(file => file.Path));
+    }
+
+    [Fact]
+    public async Task Fill_AFileTheCacheDoesNotVouchFor_KeepsNoListingOfItsSpec()
+    {
+        _directory.Write("data/a.txt", "a");
+        using var cache = TrustingCache();
+        await Inputs(new FingerprintOptions { Cache = cache });
+        var unknown = _directory.Write("data/unknown.txt", "not in the cache yet");
+        var prefetch = new DigestPrefetch(cache) { KeepsListings = true };
+        prefetch.Fill(_directory.Project, [DataSpec.Input("data")]);
+
+        var records = await Inputs(new FingerprintOptions { Cache = cache, Prefetched = prefetch });
+
+        Assert.Equal(0, prefetch.ListingsTaken);
+        Assert.Equal(DataTestDirectory.ReferenceSha256(unknown), Files(records).Single(file => file.Path == "data/unknown.txt").Sha256);
+    }
+
+    [Fact]
+    public async Task Fingerprint_PrefetchNotKeepingListings_ListsEverySpecItself()
+    {
+        _directory.Write("data/a.txt", "a");
+        using var cache = TrustingCache();
+        await Inputs(new FingerprintOptions { Cache = cache });
+        var prefetch = new DigestPrefetch(cache);
+        prefetch.Fill(_directory.Project, [DataSpec.Input("data")]);
+
+        await Inputs(new FingerprintOptions { Cache = cache, Prefetched = prefetch });
+
+        Assert.Equal(0, prefetch.ListingsTaken);
+        Assert.Equal(1, prefetch.Taken);
+    }
+
     private Task<IReadOnlyList<DataRecord>> Inputs(FingerprintOptions options) =>
         new Fingerprinter(options).FingerprintInputsAsync(_directory.Project, [DataSpec.Input("data")], CancellationToken.None);
 

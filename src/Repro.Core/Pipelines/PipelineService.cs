@@ -113,10 +113,36 @@ public static class PipelineService
     /// <summary>Runs the pipeline and records it.</summary>
     /// <exception cref="InputException">Bad input found before any step started; nothing was recorded.</exception>
     /// <exception cref="InterruptedException">Interrupted before any step started.</exception>
-    public static async Task<PipelineOutcome> RunAsync(PipelineRequest request, Interruption interruption, CancellationToken cancellationToken)
+    public static Task<PipelineOutcome> RunAsync(PipelineRequest request, Interruption interruption, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(interruption);
+        // The outcome through a completion source: a suspended async method whose result is a reference type runs in a
+        // generic box that ReadyToRun code lacks (six methods the JIT compiled as the first step started), a non-generic
+        // one does not. A failure faults the task with the exception thrown, which its awaiter gets as before.
+        var completion = new TaskCompletionSource<PipelineOutcome>();
+        _ = RunIntoAsync(request, interruption, completion, cancellationToken);
+        return completion.Task;
+    }
+
+    private static async Task RunIntoAsync(PipelineRequest request, Interruption interruption, TaskCompletionSource<PipelineOutcome> completion, CancellationToken cancellationToken)
+    {
+        var outcome = new PipelineOutcome?[1];
+        try
+        {
+            await RunAsync(request, interruption, outcome, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            completion.SetException(exception);
+            return;
+        }
+
+        completion.SetResult(outcome[0]!);
+    }
+
+    private static async Task RunAsync(PipelineRequest request, Interruption interruption, PipelineOutcome?[] outcome, CancellationToken cancellationToken)
+    {
         // Git and the environment are captured once for the steps, and again only after a step may have changed them.
         // The code's capture (a pass over the whole working tree) overlaps resolving the steps, as status's does.
         using var captures = new PipelineCaptures();
@@ -242,17 +268,57 @@ public static class PipelineService
             Steps = [.. records],
         };
         recorder.Update(record, saveNow: true);
-        return new PipelineOutcome(record, pipelines.PathOf(id));
+        outcome[0] = new PipelineOutcome(record, pipelines.PathOf(id));
     }
 
     // One step as an ordinary run with the run cache's stages; how it ended, never an exception for the step's own failure.
-    private static async Task<PipelineStepRecord> RunStepAsync(
+    // Its record through a completion source, for the reason RunAsync gives.
+    private static Task<PipelineStepRecord> RunStepAsync(
         PipelineRequest request,
         PlannedStep step,
         PipelineStepRecord record,
         bool prefixOutput,
         StepCache cache,
         Interruption interruption,
+        CancellationToken cancellationToken)
+    {
+        var completion = new TaskCompletionSource<PipelineStepRecord>();
+        _ = RunStepIntoAsync(request, step, record, prefixOutput, cache, interruption, completion, cancellationToken);
+        return completion.Task;
+    }
+
+    private static async Task RunStepIntoAsync(
+        PipelineRequest request,
+        PlannedStep step,
+        PipelineStepRecord record,
+        bool prefixOutput,
+        StepCache cache,
+        Interruption interruption,
+        TaskCompletionSource<PipelineStepRecord> completion,
+        CancellationToken cancellationToken)
+    {
+        var ended = new PipelineStepRecord?[1];
+        try
+        {
+            await RunStepAsync(request, step, record, prefixOutput, cache, interruption, ended, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            completion.SetException(exception);
+            return;
+        }
+
+        completion.SetResult(ended[0]!);
+    }
+
+    private static async Task RunStepAsync(
+        PipelineRequest request,
+        PlannedStep step,
+        PipelineStepRecord record,
+        bool prefixOutput,
+        StepCache cache,
+        Interruption interruption,
+        PipelineStepRecord?[] ended,
         CancellationToken cancellationToken)
     {
         var captures = cache.Captures!;
@@ -278,7 +344,7 @@ public static class PipelineService
             var outcome = await RunService.RunAsync(runRequest, interruption, cache.Stages(), cancellationToken).ConfigureAwait(false);
             var manifest = outcome.Manifest;
             reused = manifest.ReusedFrom is not null && manifest.Status == RunStatus.Finished;
-            return record with
+            ended[0] = record with
             {
                 State = manifest.ReusedFrom is null ? PipelineStepState.Executed : PipelineStepState.Reused,
                 Reason = manifest.ReusedFrom is null ? (manifest.StatusMessage ?? cache.Reason) : $"run {manifest.ReusedFrom} has the same key",
@@ -289,12 +355,12 @@ public static class PipelineService
         }
         catch (InterruptedException exception)
         {
-            return record with { State = PipelineStepState.NotRun, Reason = exception.Message };
+            ended[0] = record with { State = PipelineStepState.NotRun, Reason = exception.Message };
         }
         catch (InputException exception)
         {
             // The steps before it ran and are recorded; this one could not start (an input no step wrote, for one).
-            return record with { State = PipelineStepState.NotRun, Reason = exception.Message, Status = RunStatus.Failed };
+            ended[0] = record with { State = PipelineStepState.NotRun, Reason = exception.Message, Status = RunStatus.Failed };
         }
         finally
         {

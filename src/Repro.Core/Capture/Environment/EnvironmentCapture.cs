@@ -64,12 +64,52 @@ public static class EnvironmentCapture
     /// <param name="workingTreeListing">Completes with git's listing of the working tree holding the project, or null (then the lock-file search walks).</param>
     /// <param name="cancellationToken">Stops capture and kills running probes.</param>
     /// <returns>The record and the warnings to report.</returns>
-    internal static async Task<EnvironmentCaptureResult> CaptureAsync(
+    internal static Task<EnvironmentCaptureResult> CaptureAsync(
         string projectDirectory,
         string renderedCommand,
         IReadOnlyDictionary<string, string> variables,
         TimeSpan probeTimeout,
         Task<WorkingTreeListing?>? workingTreeListing,
+        CancellationToken cancellationToken)
+    {
+        // The result through a completion source: a suspended async method whose result is a reference type runs in a
+        // generic box that ReadyToRun code lacks (six methods the JIT compiled on a pipeline's first step, where the
+        // capture overlaps git's), a non-generic one does not. A failure faults the task with the exception thrown.
+        var completion = new TaskCompletionSource<EnvironmentCaptureResult>();
+        _ = CaptureIntoAsync(projectDirectory, renderedCommand, variables, probeTimeout, workingTreeListing, completion, cancellationToken);
+        return completion.Task;
+    }
+
+    private static async Task CaptureIntoAsync(
+        string projectDirectory,
+        string renderedCommand,
+        IReadOnlyDictionary<string, string> variables,
+        TimeSpan probeTimeout,
+        Task<WorkingTreeListing?>? workingTreeListing,
+        TaskCompletionSource<EnvironmentCaptureResult> completion,
+        CancellationToken cancellationToken)
+    {
+        var result = new EnvironmentCaptureResult?[1];
+        try
+        {
+            await CaptureAsync(projectDirectory, renderedCommand, variables, probeTimeout, workingTreeListing, result, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            completion.SetException(exception);
+            return;
+        }
+
+        completion.SetResult(result[0]!);
+    }
+
+    private static async Task CaptureAsync(
+        string projectDirectory,
+        string renderedCommand,
+        IReadOnlyDictionary<string, string> variables,
+        TimeSpan probeTimeout,
+        Task<WorkingTreeListing?>? workingTreeListing,
+        EnvironmentCaptureResult?[] result,
         CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(projectDirectory);
@@ -135,7 +175,7 @@ public static class EnvironmentCapture
         };
 
         string?[] probeWarnings = [sdk.Warning, gpus.Warning, interpreter.Warning];
-        return new EnvironmentCaptureResult(record, [.. probeWarnings.OfType<string>(), .. lockWarnings]);
+        result[0] = new EnvironmentCaptureResult(record, [.. probeWarnings.OfType<string>(), .. lockWarnings]);
     }
 
     /// <summary>The runtime-identifier spelling of an architecture (x64, arm64).</summary>

@@ -236,15 +236,23 @@ internal sealed class StepCache
         }
 
         var kept = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var file in reused.Inputs.Concat(reused.Outputs).SelectMany(record => record.Files))
+        AddKept(kept, reused.Inputs);
+        AddKept(kept, reused.Outputs);
+        return kept;
+    }
+
+    private static void AddKept(HashSet<string> kept, IReadOnlyList<DataRecord> records)
+    {
+        foreach (var record in records)
         {
-            if (file.Stored && file.Sha256 is { } sha256)
+            foreach (var file in record.Files)
             {
-                kept.Add(sha256);
+                if (file.Stored && file.Sha256 is { } sha256)
+                {
+                    kept.Add(sha256);
+                }
             }
         }
-
-        return kept;
     }
 
     // The capture source of a pipeline step: the pipeline's shared captures of code and environment, and the inputs

@@ -214,28 +214,35 @@ public sealed class Fingerprinter
         DataSide kind,
         CancellationToken cancellationToken)
     {
-        // A file reached through several specs or links is read once.
-        var files = new Dictionary<string, ResolvedFile>(StringComparer.Ordinal);
-        foreach (var file in resolutions.SelectMany(r => r.Files).Where(f => f.ContentPath is not null))
-        {
-            files.TryAdd(file.ContentPath!, file);
-        }
-
+        // A file reached through several specs or links is read once: the first file listed for a content path stands
+        // for it. One pass, without LINQ: a reused pipeline step passes each of its inputs through here.
         var started = DateTimeOffset.UtcNow;
         var digests = new Dictionary<string, Digest>(StringComparer.Ordinal);
-        if (kind == DataSide.Inputs && !_options.Rehash && _options.Prefetched is { } prefetched)
+        var listed = new List<ResolvedFile>();
+        var listedPaths = new HashSet<string>(StringComparer.Ordinal);
+        // Looked up in the cache ahead, on another thread, for the status each file still has.
+        var prefetched = kind == DataSide.Inputs && !_options.Rehash ? _options.Prefetched : null;
+        foreach (var resolution in resolutions)
         {
-            // Looked up in the cache ahead, on another thread, for the status each file still has.
-            foreach (var (path, file) in files)
+            foreach (var file in resolution.Files)
             {
-                if (prefetched.TryTake(path, file.Status!.Value, out var sha256))
+                if (file.ContentPath is not { } path || digests.ContainsKey(path) || listedPaths.Contains(path))
+                {
+                    continue;
+                }
+
+                if (prefetched is not null && prefetched.TryTake(path, file.Status!.Value, out var sha256))
                 {
                     digests[path] = new Digest(sha256, file.Status.Value.Size, file.Status);
+                }
+                else
+                {
+                    listedPaths.Add(path);
+                    listed.Add(file);
                 }
             }
         }
 
-        var listed = digests.Count == 0 ? files.Values.ToList() : files.Values.Where(f => !digests.ContainsKey(f.ContentPath!)).ToList();
         if (listed.Count == 0)
         {
             // Nothing to read: not even a cache transaction (the first one costs a no-op run tens of milliseconds).
@@ -483,10 +490,10 @@ public sealed class Fingerprinter
             return stored;
         }
 
-        // Loops rather than LINQ's Distinct and GroupBy: a reused pipeline step passes every input file through here,
-        // and on 10,000 of them the enumerators and groupings cost more than the rest of the step's lookup.
-        var paths = new List<string>();
-        var seenPaths = new HashSet<string>(StringComparer.Ordinal);
+        // Loops rather than LINQ's Distinct and GroupBy: a reused pipeline step passes every input file through here.
+        // A file whose object the caller knows is stored is kept at once; the others are looked for, one per digest
+        // (files with the same content are one object).
+        var pending = new List<string>();
         foreach (var resolution in resolutions)
         {
             if (!resolution.Spec.Store)
@@ -496,27 +503,34 @@ public sealed class Fingerprinter
 
             foreach (var file in resolution.Files)
             {
-                if (file.ContentPath is { } path && !Path.IsPathRooted(file.RecordPath) && digests[path].Size <= objects.MaxFileBytes && seenPaths.Add(path))
+                if (file.ContentPath is not { } path || Path.IsPathRooted(file.RecordPath))
                 {
-                    paths.Add(path);
+                    continue;
+                }
+
+                var digest = digests[path];
+                if (digest.Size > objects.MaxFileBytes)
+                {
+                    continue;
+                }
+
+                if (knownStored is not null && knownStored.Contains(digest.Sha256))
+                {
+                    stored.Add(path);
+                }
+                else
+                {
+                    pending.Add(path);
                 }
             }
         }
 
-        // One copy per digest: files with the same content are one object. Objects the caller knows are stored are
-        // neither looked for nor copied.
         var present = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         var firstBySha = new List<string>();
         var seenDigests = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var path in paths)
+        foreach (var path in pending)
         {
-            var sha256 = digests[path].Sha256;
-            if (!seenDigests.Add(sha256))
-            {
-                continue;
-            }
-
-            if (knownStored is null || !knownStored.Contains(sha256))
+            if (seenDigests.Add(digests[path].Sha256))
             {
                 firstBySha.Add(path);
             }
@@ -544,10 +558,9 @@ public sealed class Fingerprinter
             }
         }
 
-        foreach (var path in paths)
+        foreach (var path in pending)
         {
-            var sha256 = digests[path].Sha256;
-            if ((knownStored is not null && knownStored.Contains(sha256)) || present.GetValueOrDefault(sha256))
+            if (present.GetValueOrDefault(digests[path].Sha256))
             {
                 stored.Add(path);
             }

@@ -40,6 +40,9 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
     // The repositories the restored paths are checked against, opened once for as long as the captures they check hold
     // (opening one reads git's index, every tracked path: on 10,000 files that cost more than the restore itself).
     private readonly Dictionary<string, Repository> _repositories = new(StringComparer.Ordinal);
+
+    // The repositories the git captures opened and kept, by the capture's folder, until Restored checks against one.
+    private readonly Dictionary<string, Repository> _kept = new(StringComparer.Ordinal);
     private int _captures;
 
     // One hash cache connection for the call (a fresh connection per step re-read the cache's pages for every input),
@@ -119,13 +122,24 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
         {
             // Into a folder of its own, outside the store: each step copies the patch files into its run folder.
             var folder = Path.Combine(_scratch.FullName, (++_captures).ToString(System.Globalization.CultureInfo.InvariantCulture));
-            entry = (Task.Run(() => GitCapture.CaptureAsync(directory, folder, CancellationToken.None), CancellationToken.None), folder);
+            // The capture keeps the LibGit2Sharp repository it opened, for Restored's checks: opening another reads
+            // git's index again, on the first reused step's path.
+            entry = (Task.Run(() => GitCapture.CaptureKeepingRepositoryAsync(directory, folder, repository => Keep(folder, repository), CancellationToken.None), CancellationToken.None), folder);
             _git[directory] = entry;
             _all.Add(entry.Capture);
             GitCaptures++;
         }
 
         return entry;
+    }
+
+    // A git capture's repository, kept for the checks of what the reused steps restore while that capture holds.
+    private void Keep(string folder, Repository repository)
+    {
+        lock (_lock)
+        {
+            _kept[folder] = repository;
+        }
     }
 
     /// <inheritdoc />
@@ -388,7 +402,7 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
             var stale = false;
             foreach (var (directory, entry) in _git.ToList())
             {
-                if (!entry.Capture.IsCompletedSuccessfully || GitSees(entry.Capture.Result.Record, paths))
+                if (!entry.Capture.IsCompletedSuccessfully || GitSees(entry.Capture.Result.Record, entry.Folder, paths))
                 {
                     _git.Remove(directory);
                     stale = true;
@@ -404,7 +418,7 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
 
     // Whether git status or diff could report one of the paths: it lies in the working tree and is tracked, not ignored,
     // or inside a submodule or a .git folder. Called under the lock.
-    private bool GitSees(GitRecord record, IReadOnlyCollection<string> paths)
+    private bool GitSees(GitRecord record, string captureFolder, IReadOnlyCollection<string> paths)
     {
         if (record.RepositoryRoot is not { } root)
         {
@@ -418,7 +432,7 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
             // restore wrote a file git sees, or the capture and this repository would have been dropped).
             if (!_repositories.TryGetValue(root, out var repository))
             {
-                repository = new Repository(root);
+                repository = _kept.Remove(captureFolder, out var kept) ? kept : new Repository(root);
                 _repositories[root] = repository;
             }
 
@@ -450,12 +464,13 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
 
     private void CloseRepositories()
     {
-        foreach (var repository in _repositories.Values)
+        foreach (var repository in _repositories.Values.Concat(_kept.Values))
         {
             repository.Dispose();
         }
 
         _repositories.Clear();
+        _kept.Clear();
     }
 
     public void Dispose()

@@ -87,6 +87,22 @@ public static class GitCapture
             $"--require-clean: {record.RepositoryRoot} has uncommitted changes: {string.Join(", ", parts)}; commit or stash them first");
     }
 
+    /// <summary>
+    /// Captures the code as <see cref="CaptureAsync(string, string, CancellationToken)"/> does and hands LibGit2Sharp's
+    /// repository, if the capture opened one (for the submodules, or facts the files leave to libgit2), to
+    /// <paramref name="keepRepository"/> before the result is published, instead of closing it: its index and ignore
+    /// rules as read for this capture, for a caller that asks them again (a pipeline checking the paths its reused
+    /// steps restored) without opening the repository a second time. The caller disposes it.
+    /// </summary>
+    internal static Task<GitCaptureResult> CaptureKeepingRepositoryAsync(
+        string projectDirectory, string runDirectory, Action<Repository> keepRepository, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keepRepository);
+        var completion = new TaskCompletionSource<GitCaptureResult>();
+        _ = CaptureIntoAsync(projectDirectory, runDirectory, GitExecutable.OnPath, false, null, null, new Outcome { KeepsRepository = true }, keepRepository, completion, cancellationToken);
+        return completion.Task;
+    }
+
     internal static Task<GitCaptureResult> CaptureAsync(
         string projectDirectory, string runDirectory, GitExecutable? git, CancellationToken cancellationToken) =>
         CaptureAsync(projectDirectory, runDirectory, git, listFiles: false, cancellationToken);
@@ -106,7 +122,7 @@ public static class GitCapture
         // the capture threw, which its awaiter gets as before; a cancellation faults it too, with the same
         // OperationCanceledException, where an async method's task would have been cancelled.
         var completion = new TaskCompletionSource<GitCaptureResult>();
-        _ = CaptureIntoAsync(projectDirectory, runDirectory, git, listFiles, onListing, prefetch, completion, cancellationToken);
+        _ = CaptureIntoAsync(projectDirectory, runDirectory, git, listFiles, onListing, prefetch, new Outcome(), null, completion, cancellationToken);
         return completion.Task;
     }
 
@@ -117,10 +133,11 @@ public static class GitCapture
         bool listFiles,
         Action<WorkingTreeListing>? onListing,
         GitStatusPrefetch? prefetch,
+        Outcome outcome,
+        Action<Repository>? keepRepository,
         TaskCompletionSource<GitCaptureResult> completion,
         CancellationToken cancellationToken)
     {
-        var outcome = new Outcome();
         try
         {
             await CaptureAsync(projectDirectory, runDirectory, git, listFiles, onListing, prefetch, outcome, cancellationToken).ConfigureAwait(false);
@@ -129,6 +146,11 @@ public static class GitCapture
         {
             completion.SetException(exception);
             return;
+        }
+
+        if (outcome.Repository is { } repository)
+        {
+            keepRepository!(repository);
         }
 
         completion.SetResult(outcome.Result!);
@@ -179,6 +201,7 @@ public static class GitCapture
                         using var files = new LazyRepository(found.GitDirectory);
                         await CaptureRepositoryAsync(
                             files, found.Root, RelativePath(found.Root, project), runFolder, git, listFiles, onListing, prefetch, facts.Facts, outcome, cancellationToken).ConfigureAwait(false);
+                        Keep(outcome, files);
                         return;
                     }
                     catch (Exception e) when (LazyRepository.IsLibGit2Failure(e))
@@ -232,6 +255,7 @@ public static class GitCapture
             }
 
             await CaptureRepositoryAsync(lazy, root, projectPath, runDirectory, git, listFiles, onListing, prefetch, facts: null, outcome, cancellationToken).ConfigureAwait(false);
+            Keep(outcome, lazy);
         }
         catch (LibGit2SharpException e)
         {
@@ -421,8 +445,22 @@ public static class GitCapture
             : string.Join(", ", paths.Take(PathsNamedInMessage)) + $" and {paths.Count - PathsNamedInMessage} more";
 
     /// <summary>The result of a capture, set when it completes.</summary>
+    // The repository the capture opened, to the caller that keeps it rather than to its dispose.
+    private static void Keep(Outcome outcome, LazyRepository repository)
+    {
+        if (outcome.KeepsRepository)
+        {
+            outcome.Repository = repository.Release();
+        }
+    }
+
     private sealed class Outcome
     {
         public GitCaptureResult? Result { get; set; }
+
+        // Whether the caller takes LibGit2Sharp's repository, if the capture opened one, and the one it opened.
+        public bool KeepsRepository { get; init; }
+
+        public Repository? Repository { get; set; }
     }
 }

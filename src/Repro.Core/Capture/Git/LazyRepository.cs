@@ -34,6 +34,14 @@ internal sealed class LazyRepository : IDisposable
         string root, string runDirectory, GitExecutable? git, CancellationToken cancellationToken) =>
         SubmoduleCapture.CaptureAsync(Value, root, runDirectory, git, cancellationToken);
 
+    /// <summary>The repository if it was opened, which the caller now owns; null if it was not. Dispose closes nothing after.</summary>
+    public Repository? Release()
+    {
+        var repository = _repository;
+        _repository = null;
+        return repository;
+    }
+
     /// <inheritdoc />
     public void Dispose() => _repository?.Dispose();
 }

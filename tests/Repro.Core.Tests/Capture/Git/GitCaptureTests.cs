@@ -768,6 +768,29 @@ public sealed class GitCaptureTests : IDisposable
     private static GitExecutable? Executable(Reader reader) =>
         reader == Reader.GitExecutable ? GitExecutable.OnPath ?? throw new InvalidOperationException("git is not on PATH") : null;
 
+    [Fact]
+    public async Task CaptureKeepingRepositoryAsync_RepositoryItOpened_IsHandedOverOpenAndRecordsTheSameCapture()
+    {
+        _repo.Write(".gitignore", "out/\n");
+        _repo.Write("train.py", "print('hi')\n");
+        _repo.CommitAll();
+        _repo.Write("train.py", "print('edited')\n");
+        var plain = await GitCapture.CaptureAsync(_repo.Root, _repo.Scratch("plain"), CancellationToken.None);
+        LibGit2Sharp.Repository? kept = null;
+
+        var result = await GitCapture.CaptureKeepingRepositoryAsync(_repo.Root, _repo.Scratch("kept"), repository => kept = repository, CancellationToken.None);
+
+        Assert.NotNull(kept);
+        using (kept)
+        {
+            // Open, with the index and ignore rules of the repository captured.
+            Assert.NotNull(kept.Index["train.py"]);
+            Assert.True(kept.Ignore.IsPathIgnored("out/model.bin"));
+        }
+
+        Assert.Equal(JsonSerializer.Serialize(plain.Record), JsonSerializer.Serialize(result.Record));
+    }
+
     private async Task<(GitCaptureResult Result, string RunDirectory)> CaptureAsync(Reader reader)
     {
         var run = _repo.Scratch("run");

@@ -27,8 +27,10 @@ internal static class TimingsReport
 
         // What ReadyToRun code did not cover: methods the JIT compiled in this process, and the time it took (on all threads).
         text.Append(CultureInfo.InvariantCulture, $"repro: jit: {JitInfo.GetCompiledMethodCount()} methods compiled, {Milliseconds(JitInfo.GetCompilationTime())} ms\n");
-        // Collections and the time they stopped the program: a pause lands in whatever span was running.
-        text.Append(CultureInfo.InvariantCulture, $"repro: gc: {GC.CollectionCount(0)} collections of generation 0, {GC.CollectionCount(1)} of 1, {GC.CollectionCount(2)} of 2; paused {Milliseconds(GC.GetTotalPauseDuration())} ms\n");
+        // Collections and the time they stopped the program: a pause lands in whatever span was running. The large
+        // object threshold is the runtime's own reading of repro.runtimeconfig.json (Repro.Cli.csproj says why).
+        var largeObjects = GC.GetConfigurationVariables().TryGetValue("LOHThreshold", out var threshold) ? Convert.ToString(threshold, CultureInfo.InvariantCulture) : "?";
+        text.Append(CultureInfo.InvariantCulture, $"repro: gc: {GC.CollectionCount(0)} collections of generation 0, {GC.CollectionCount(1)} of 1, {GC.CollectionCount(2)} of 2; paused {Milliseconds(GC.GetTotalPauseDuration())} ms; large objects from {largeObjects} bytes\n");
         return text.ToString();
     }
 

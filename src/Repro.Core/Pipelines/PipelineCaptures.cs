@@ -43,6 +43,9 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
 
     // The repositories the git captures opened and kept, by the capture's folder, until Restored checks against one.
     private readonly Dictionary<string, Repository> _kept = new(StringComparer.Ordinal);
+
+    // The repositories being opened for captures that kept none, by the capture's folder.
+    private readonly Dictionary<string, Task<Repository>> _opening = new(StringComparer.Ordinal);
     private int _captures;
 
     // One hash cache connection for the call (a fresh connection per step re-read the cache's pages for every input),
@@ -127,6 +130,7 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
             entry = (Task.Run(() => GitCapture.CaptureKeepingRepositoryAsync(directory, folder, repository => Keep(folder, repository), CancellationToken.None), CancellationToken.None), folder);
             _git[directory] = entry;
             _all.Add(entry.Capture);
+            _all.Add(entry.Capture.ContinueWith(capture => OpenRepository(folder, capture), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default));
             GitCaptures++;
         }
 
@@ -142,29 +146,66 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
         }
     }
 
+    // A capture that needed no libgit2 (no submodules) kept no repository: one is opened now, on the pool, so that the
+    // first reused step's check finds it open (reading git's index took 7-9 ms on that step's path), or waits for the
+    // open under way rather than starting another.
+    private void OpenRepository(string folder, Task<GitCaptureResult> capture)
+    {
+        if (!capture.IsCompletedSuccessfully || capture.Result.Record.RepositoryRoot is not { } root)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (_kept.ContainsKey(folder) || _opening.ContainsKey(folder) || _repositories.ContainsKey(root))
+            {
+                return;
+            }
+
+            _opening[folder] = Task.Run(() => new Repository(root), CancellationToken.None);
+        }
+    }
+
     /// <inheritdoc />
     public Task<EnvironmentCaptureResult> CaptureEnvironmentAsync(RunContext run, Task<WorkingTreeListing?>? listing, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
+        return EnvironmentEntry(run.ProjectDirectory, run.Command.Command, run.InheritedEnvironment).WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts capturing the environment a step will ask for (<see cref="CaptureEnvironmentAsync"/>) with this project,
+    /// rendered command and inherited environment (as the step's resolve stages left them), so that it overlaps the code's
+    /// capture instead of following it: nothing has run yet, so the step would capture the same.
+    /// </summary>
+    public void StartEnvironment(string projectDirectory, string command, IReadOnlyDictionary<string, string> inheritedEnvironment)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(projectDirectory);
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(inheritedEnvironment);
+        _ = EnvironmentEntry(projectDirectory, command, inheritedEnvironment);
+    }
+
+    // The environment capture for these facts: the one taken, or a new one started.
+    private Task<EnvironmentCaptureResult> EnvironmentEntry(string project, string command, IReadOnlyDictionary<string, string> inheritedEnvironment)
+    {
         // The shared capture walks for lock files rather than take a step's git listing: a capture taken again after a
         // step restored a lock file git ignores must see it, and the shared git listing may be older than that file.
-        var key = EnvironmentKey(run);
-        Task<EnvironmentCaptureResult> capture;
+        var key = EnvironmentKey(project, command, inheritedEnvironment);
         lock (_lock)
         {
-            if (!_environments.TryGetValue(key, out capture!))
+            if (!_environments.TryGetValue(key, out var capture))
             {
-                var project = run.ProjectDirectory;
-                var command = run.Command.Command;
-                var variables = new Dictionary<string, string>(run.InheritedEnvironment, StringComparer.Ordinal);
+                var variables = new Dictionary<string, string>(inheritedEnvironment, StringComparer.Ordinal);
                 capture = Task.Run(() => EnvironmentCapture.CaptureAsync(project, command, variables, CancellationToken.None), CancellationToken.None);
                 _environments[key] = capture;
                 _all.Add(capture);
                 EnvironmentCaptures++;
             }
-        }
 
-        return capture.WaitAsync(cancellationToken);
+            return capture;
+        }
     }
 
     /// <summary>
@@ -184,7 +225,10 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
 
     // What an environment capture reads: the project (lock files), the interpreter the command names, and the environment.
     private static string EnvironmentKey(RunContext run) =>
-        $"{run.ProjectDirectory}\0{InterpreterCommand.FindPython(run.Command.Command)}\0{RunCacheKey.Hash(run.InheritedEnvironment)}";
+        EnvironmentKey(run.ProjectDirectory, run.Command.Command, run.InheritedEnvironment);
+
+    private static string EnvironmentKey(string project, string command, IReadOnlyDictionary<string, string> inheritedEnvironment) =>
+        $"{project}\0{InterpreterCommand.FindPython(command)}\0{RunCacheKey.Hash(inheritedEnvironment)}";
 
     /// <summary>
     /// The fingerprinter of <paramref name="run"/> (its store and objects set): shared by the steps, over one
@@ -432,7 +476,9 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
             // restore wrote a file git sees, or the capture and this repository would have been dropped).
             if (!_repositories.TryGetValue(root, out var repository))
             {
-                repository = _kept.Remove(captureFolder, out var kept) ? kept : new Repository(root);
+                repository = _kept.Remove(captureFolder, out var kept) ? kept
+                    : _opening.Remove(captureFolder, out var opening) ? opening.GetAwaiter().GetResult()
+                    : new Repository(root);
                 _repositories[root] = repository;
             }
 
@@ -469,8 +515,15 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
             repository.Dispose();
         }
 
+        foreach (var opening in _opening.Values)
+        {
+            // Closed once open; one that failed to open holds nothing.
+            _all.Add(opening.ContinueWith(static task => task.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default));
+        }
+
         _repositories.Clear();
         _kept.Clear();
+        _opening.Clear();
     }
 
     public void Dispose()

@@ -13,7 +13,8 @@ namespace Repro.Core.Pipelines;
 /// <list type="bullet">
 /// <item>the record is saved after a step that executed or did not finish, before any step's child starts (so a long
 /// step leaves on disk the record of every step before it), and at the end; a reused step's outcome waits for the
-/// next of those;</item>
+/// next of those, and so does the record the pipeline starts with (a pipeline whose steps are all reused writes its
+/// record once, at the end);</item>
 /// <item>a reused step's files (its manifest, <c>params.json</c>, the outputs it restored) are written without a flush to
 /// disk each (<see cref="Defer"/>) and made durable together at the same moments (<see cref="DurableWrites"/>: all
 /// flushed, then the manifests renamed into place, then the renames flushed), so a manifest is never visible under its
@@ -35,12 +36,20 @@ internal sealed class PipelineRecorder
     private PipelineRecord _record;
     private bool _dirty;
 
-    /// <summary>The recorder of the pipeline whose first record, <paramref name="saved"/>, is on disk.</summary>
-    public PipelineRecorder(PipelineStore pipelines, RunStore store, PipelineRecord saved)
+    /// <summary>The recorder of the pipeline whose first record is <paramref name="first"/>.</summary>
+    /// <param name="pipelines">The store's pipeline records.</param>
+    /// <param name="store">The run store.</param>
+    /// <param name="first">The record as the pipeline starts.</param>
+    /// <param name="onDisk">
+    /// Whether <paramref name="first"/> is saved already; when not, it is saved with the first save that matters (before
+    /// a step's child starts, after a step that executed or did not finish, at the end).
+    /// </param>
+    public PipelineRecorder(PipelineStore pipelines, RunStore store, PipelineRecord first, bool onDisk)
     {
         _pipelines = pipelines;
         _store = store;
-        _record = saved;
+        _record = first;
+        _dirty = !onDisk;
     }
 
     /// <summary>Whether steps' runs may be saved without the index and handed to <see cref="Defer"/> to be indexed.</summary>

@@ -66,7 +66,11 @@ public static class PipelineService
                 await stage.RunAsync(context, cancellationToken).ConfigureAwait(false);
             }
 
-            data?.Add(new StepData(context.ProjectDirectory, context.InputSpecs, context.OutputSpecs));
+            data?.Add(new StepData(context.ProjectDirectory, context.InputSpecs, context.OutputSpecs)
+            {
+                Command = context.Command.Command,
+                InheritedEnvironment = context.InheritedEnvironment,
+            });
         }
 
         return steps;
@@ -155,6 +159,12 @@ public static class PipelineService
         var loads = new ProjectLoads();
         var data = new List<StepData>();
         var steps = await ResolveAsync(request, loads, data, cancellationToken).ConfigureAwait(false);
+        if (request.Run.Uri is null && data.Count > 0)
+        {
+            // The first step's environment, captured while the code's capture runs rather than after it.
+            captures.StartEnvironment(data[0].ProjectDirectory, data[0].Command, data[0].InheritedEnvironment);
+        }
+
         var store = RunStore.Open(request.Run.StoreDirectory);
         if (request.Run.Uri is null && !request.Run.Rehash)
         {
@@ -183,8 +193,10 @@ public static class PipelineService
             StartedAt = startedAt,
             Steps = records,
         };
-        pipelines.Save(record);
-        var recorder = new PipelineRecorder(pipelines, store, record);
+        // Not saved yet: the first save that matters writes it (before a step's child starts, after a step that did not
+        // finish, at the end). Until then nothing the pipeline did is durable either (reused steps' files wait for the
+        // same save), and a pipeline folder without a record is not listed.
+        var recorder = new PipelineRecorder(pipelines, store, record, onDisk: false);
 
         RunStatus? ending = null;
         string? endingMessage = null;
@@ -378,7 +390,14 @@ public static class PipelineService
     }
 
     /// <summary>A resolved step's project directory and data specs.</summary>
-    internal sealed record StepData(string ProjectDirectory, IReadOnlyList<DataSpec> Inputs, IReadOnlyList<DataSpec> Outputs);
+    internal sealed record StepData(string ProjectDirectory, IReadOnlyList<DataSpec> Inputs, IReadOnlyList<DataSpec> Outputs)
+    {
+        /// <summary>The rendered command, as the resolve stages left it.</summary>
+        public string Command { get; init; } = string.Empty;
+
+        /// <summary>The environment the step's child inherits, as the resolve stages left it (a Python environment's PATH).</summary>
+        public IReadOnlyDictionary<string, string> InheritedEnvironment { get; init; } = new Dictionary<string, string>();
+    }
 
     /// <summary>
     /// Each step's declared inputs that no step of the pipeline writes (its source data, not an upstream output): what

@@ -24,7 +24,7 @@ internal static class ManifestWriter
 {
     // As JsonSerializerOptions.GetWriterOptions makes them for the manifest's options: MaxDepth is the serializer's
     // default depth (64), not the writer's own (1,000), so that a too-deep Python flag fails as it did.
-    private static readonly JsonWriterOptions WriterOptions = new()
+    internal static readonly JsonWriterOptions WriterOptions = new()
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Indented = true,
@@ -594,7 +594,7 @@ internal static class ManifestWriter
         writer.WriteEndArray();
     }
 
-    private static void Strings(Utf8JsonWriter writer, IReadOnlyList<string> items)
+    internal static void Strings(Utf8JsonWriter writer, IReadOnlyList<string> items)
     {
         writer.WriteStartArray();
         foreach (var item in items)
@@ -656,7 +656,7 @@ internal static class ManifestWriter
         }
     }
 
-    private static void Time(Utf8JsonWriter writer, ReadOnlySpan<byte> name, DateTimeOffset? value)
+    internal static void Time(Utf8JsonWriter writer, ReadOnlySpan<byte> name, DateTimeOffset? value)
     {
         if (value is { } time)
         {
@@ -670,7 +670,7 @@ internal static class ManifestWriter
 
     // The word ManifestEnumConverter and JsonStringEnumConverter write, from the same table; a value no member names
     // is written as its number, as both converters do.
-    private static void Word<TEnum>(Utf8JsonWriter writer, ReadOnlySpan<byte> name, TEnum value)
+    internal static void Word<TEnum>(Utf8JsonWriter writer, ReadOnlySpan<byte> name, TEnum value)
         where TEnum : struct, Enum
     {
         var number = Unsafe.As<TEnum, int>(ref value);
@@ -717,7 +717,7 @@ internal static class ManifestWriter
     }
 
     // The serializer's RespectNullableAnnotations check: a null where the model says none can be.
-    private static T Required<T>(T? value, string name, Type declaringType)
+    internal static T Required<T>(T? value, string name, Type declaringType)
         where T : class =>
         value ?? throw new JsonException($"The property or field '{name}' on type '{declaringType}' doesn't allow getting null values. Consider updating its nullability annotation.");
 }

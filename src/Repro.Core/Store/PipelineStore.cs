@@ -23,4 +23,7 @@ public sealed class PipelineStore : RunGroupStore<PipelineRecord>
         ArgumentNullException.ThrowIfNull(record);
         return record.PipelineId;
     }
+
+    /// <inheritdoc/>
+    protected override byte[] Serialize(PipelineRecord record) => PipelineRecordWriter.Write(record);
 }

@@ -19,7 +19,7 @@ public abstract class RunGroupStore<TRecord>
 {
     private readonly string _fileName;
     private readonly string _noun;
-    private readonly JsonTypeInfo<TRecord> _typeInfo;
+    private JsonTypeInfo<TRecord>? _typeInfo;
 
     /// <summary>The groups of <paramref name="store"/> kept under <paramref name="folderName"/>.</summary>
     /// <param name="store">The run store.</param>
@@ -32,11 +32,6 @@ public abstract class RunGroupStore<TRecord>
         Root = Path.Combine(store.Root, folderName);
         _fileName = fileName;
         _noun = noun;
-        // Relaxed escaping keeps parameter values and paths readable in the record, as in run manifests.
-        _typeInfo = (JsonTypeInfo<TRecord>)new JsonSerializerOptions(ManifestJsonContext.Default.Options)
-        {
-            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        }.GetTypeInfo(typeof(TRecord));
     }
 
     /// <summary>The folder holding one folder per group.</summary>
@@ -78,7 +73,7 @@ public abstract class RunGroupStore<TRecord>
         var path = PathOf(IdOf(record));
         try
         {
-            AtomicFile.WriteAllBytes(path, [.. JsonSerializer.SerializeToUtf8Bytes(record, _typeInfo), (byte)'\n']);
+            AtomicFile.WriteAllBytes(path, Serialize(record));
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -101,7 +96,7 @@ public abstract class RunGroupStore<TRecord>
         var path = PathOf(IdOf(record));
         try
         {
-            AtomicFile.WriteAllBytes(path, [.. JsonSerializer.SerializeToUtf8Bytes(record, _typeInfo), (byte)'\n'], flush);
+            AtomicFile.WriteAllBytes(path, Serialize(record), flush);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -117,7 +112,7 @@ public abstract class RunGroupStore<TRecord>
         var path = PathOf(id);
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllBytes(path), _typeInfo) ?? throw new StoreException($"{path}: not a {_noun} record");
+            return JsonSerializer.Deserialize(File.ReadAllBytes(path), TypeInfo) ?? throw new StoreException($"{path}: not a {_noun} record");
         }
         catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -175,4 +170,17 @@ public abstract class RunGroupStore<TRecord>
 
     /// <summary>The id a record is saved under.</summary>
     protected abstract string IdOf(TRecord record);
+
+    /// <summary>The record's file content: camelCase JSON as <see cref="ManifestJsonContext"/> writes it, with a final newline.</summary>
+    /// <exception cref="JsonException">A property that may not be null is null.</exception>
+    protected virtual byte[] Serialize(TRecord record) => [.. JsonSerializer.SerializeToUtf8Bytes(record, TypeInfo), (byte)'\n'];
+
+    // Built at the first read or serializer write, not with the store: the metadata takes milliseconds of type loading
+    // and JIT, which a pipeline that only writes its record (with a writer of its own) never needs.
+    private JsonTypeInfo<TRecord> TypeInfo => _typeInfo ??=
+        // Relaxed escaping keeps parameter values and paths readable in the record, as in run manifests.
+        (JsonTypeInfo<TRecord>)new JsonSerializerOptions(ManifestJsonContext.Default.Options)
+        {
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        }.GetTypeInfo(typeof(TRecord));
 }

@@ -98,6 +98,33 @@ public sealed class PipelineCapturesTests : IDisposable
     }
 
     [Fact]
+    public async Task StartEnvironment_TheFactsTheStepHas_TheStepTakesTheCaptureStartedAhead()
+    {
+        using var captures = new PipelineCaptures();
+        var step = Step("a");
+
+        captures.StartEnvironment(step.ProjectDirectory, step.Command.Command, step.InheritedEnvironment);
+        Assert.Equal(1, captures.EnvironmentCaptures);
+        var taken = await captures.CaptureEnvironmentAsync(step, listing: null, CancellationToken.None);
+
+        Assert.Equal(1, captures.EnvironmentCaptures);
+        Assert.Same(taken, await captures.CaptureEnvironmentAsync(Step("b"), listing: null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task StartEnvironment_AnotherInterpreterOrEnvironment_TheStepCapturesItsOwn()
+    {
+        using var captures = new PipelineCaptures();
+        var step = Step("a");
+
+        captures.StartEnvironment(step.ProjectDirectory, "python3 train.py", step.InheritedEnvironment);
+        captures.StartEnvironment(step.ProjectDirectory, step.Command.Command, new Dictionary<string, string>(step.InheritedEnvironment) { ["EXTRA"] = "1" });
+        await captures.CaptureEnvironmentAsync(step, listing: null, CancellationToken.None);
+
+        Assert.Equal(3, captures.EnvironmentCaptures);
+    }
+
+    [Fact]
     public void PythonHook_StepsUntilOneExecutes_CheckTheFilesOnceAndAfterAnExecutedStepAgain()
     {
         using var captures = new PipelineCaptures();

@@ -36,7 +36,7 @@ public sealed class PipelineRecorderTests : IDisposable
     [Fact]
     public void Update_ReusedStepNotSavedNow_WaitsForTheNextSaveWhichWritesTheLatestRecord()
     {
-        var recorder = new PipelineRecorder(_pipelines, _store, _first);
+        var recorder = new PipelineRecorder(_pipelines, _store, _first, onDisk: true);
         var afterA = _first with { Steps = [Step("a", PipelineStepState.Reused, RunStatus.Finished), _first.Steps[1]] };
 
         recorder.Update(afterA, saveNow: false);
@@ -53,9 +53,29 @@ public sealed class PipelineRecorderTests : IDisposable
     }
 
     [Fact]
+    public void Recorder_FirstRecordNotOnDisk_WrittenWithTheFirstSaveThatMattersAndOnlyThen()
+    {
+        var pipelines = new PipelineStore(_store);
+        var first = _first with { PipelineId = pipelines.Create(_first.StartedAt.AddSeconds(1)) };
+        var recorder = new PipelineRecorder(pipelines, _store, first, onDisk: false);
+
+        recorder.Update(first with { Steps = [Step("a", PipelineStepState.Reused, RunStatus.Finished), first.Steps[1]] }, saveNow: false);
+
+        Assert.False(File.Exists(pipelines.PathOf(first.PipelineId)));
+        Assert.DoesNotContain(first.PipelineId, pipelines.List());
+        Assert.Equal(0, recorder.Saves);
+
+        recorder.Flush();
+
+        Assert.Equal(PipelineStepState.Reused, pipelines.Load(first.PipelineId).Steps[0].State);
+        Assert.Contains(first.PipelineId, pipelines.List());
+        Assert.Equal(1, recorder.Saves);
+    }
+
+    [Fact]
     public void Update_SaveNow_WritesAtOnce()
     {
-        var recorder = new PipelineRecorder(_pipelines, _store, _first);
+        var recorder = new PipelineRecorder(_pipelines, _store, _first, onDisk: true);
 
         recorder.Update(_first with { Steps = [Step("a", PipelineStepState.Executed, RunStatus.Failed), _first.Steps[1]] }, saveNow: true);
 
@@ -65,7 +85,7 @@ public sealed class PipelineRecorderTests : IDisposable
     [Fact]
     public void Defer_ReusedRunsStaged_ManifestsAppearCompleteAndIndexedOnlyWithTheNextSave()
     {
-        var recorder = new PipelineRecorder(_pipelines, _store, _first);
+        var recorder = new PipelineRecorder(_pipelines, _store, _first, onDisk: true);
         var manifests = new[] { new DateTimeOffset(2025, 3, 4, 5, 6, 8, TimeSpan.Zero), new DateTimeOffset(2025, 3, 4, 5, 6, 9, TimeSpan.Zero) }.Select(Staged).ToList();
         foreach (var (manifest, writes, folderLock) in manifests)
         {
@@ -90,7 +110,7 @@ public sealed class PipelineRecorderTests : IDisposable
     [UnixFact]
     public void Defer_FolderLock_HeldUntilTheManifestIsInPlace()
     {
-        var recorder = new PipelineRecorder(_pipelines, _store, _first);
+        var recorder = new PipelineRecorder(_pipelines, _store, _first, onDisk: true);
         var (manifest, writes, folderLock) = Staged(new DateTimeOffset(2025, 3, 4, 5, 6, 8, TimeSpan.Zero));
 
         recorder.Defer(writes, manifest, folderLock);
@@ -105,7 +125,7 @@ public sealed class PipelineRecorderTests : IDisposable
     [Fact]
     public void Update_ReusedStepsWaiting_RecordWithTheirFilesAndNoTemporaryLeftBehind()
     {
-        var recorder = new PipelineRecorder(_pipelines, _store, _first);
+        var recorder = new PipelineRecorder(_pipelines, _store, _first, onDisk: true);
         var (manifest, writes, folderLock) = Staged(new DateTimeOffset(2025, 3, 4, 5, 6, 8, TimeSpan.Zero));
         recorder.Defer(writes, manifest, folderLock);
         var ended = _first with { Status = RunStatus.Finished, Steps = [Step("a", PipelineStepState.Reused, RunStatus.Finished), Step("b", PipelineStepState.Reused, RunStatus.Finished)] };
@@ -154,7 +174,7 @@ public sealed class PipelineRecorderTests : IDisposable
     [Fact]
     public void DefersIndex_StoreThatWritesNoIndex_IsFalse()
     {
-        Assert.False(new PipelineRecorder(_pipelines, _store.ForJob(), _first).DefersIndex);
+        Assert.False(new PipelineRecorder(_pipelines, _store.ForJob(), _first, onDisk: true).DefersIndex);
     }
 
     public void Dispose() => _temp.Dispose();

@@ -217,7 +217,14 @@ public sealed class Fingerprinter
         // A file reached through several specs or links is read once: the first file listed for a content path stands
         // for it. One pass, without LINQ: a reused pipeline step passes each of its inputs through here.
         var started = DateTimeOffset.UtcNow;
-        var digests = new Dictionary<string, Digest>(StringComparer.Ordinal);
+        // Sized for every file up front: growing a table of a step's 500 inputs rehashed it nine times.
+        var files = 0;
+        foreach (var resolution in resolutions)
+        {
+            files += resolution.Files.Count;
+        }
+
+        var digests = new Dictionary<string, Digest>(files, StringComparer.Ordinal);
         var listed = new List<ResolvedFile>();
         var listedPaths = new HashSet<string>(StringComparer.Ordinal);
         // Looked up in the cache ahead, on another thread, for the status each file still has.

@@ -88,18 +88,19 @@ public static class GitCapture
     }
 
     /// <summary>
-    /// Captures the code as <see cref="CaptureAsync(string, string, CancellationToken)"/> does and hands LibGit2Sharp's
-    /// repository, if the capture opened one (for the submodules, or facts the files leave to libgit2), to
-    /// <paramref name="keepRepository"/> before the result is published, instead of closing it: its index and ignore
-    /// rules as read for this capture, for a caller that asks them again (a pipeline checking the paths its reused
-    /// steps restored) without opening the repository a second time. The caller disposes it.
+    /// Captures the code as <see cref="CaptureWithListingAsync"/> does (the working tree's files listed, so that
+    /// libgit2 is asked for submodules only where git's listing shows some) and hands LibGit2Sharp's repository, if the
+    /// capture opened one (for the submodules, or facts the files leave to libgit2), to <paramref name="keepRepository"/>
+    /// before the result is published, instead of closing it: its index and ignore rules as read for this capture, for a
+    /// caller that asks them again (a pipeline checking the paths its reused steps restored) without opening the
+    /// repository a second time. The caller disposes it.
     /// </summary>
     internal static Task<GitCaptureResult> CaptureKeepingRepositoryAsync(
         string projectDirectory, string runDirectory, Action<Repository> keepRepository, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keepRepository);
         var completion = new TaskCompletionSource<GitCaptureResult>();
-        _ = CaptureIntoAsync(projectDirectory, runDirectory, GitExecutable.OnPath, false, null, null, new Outcome { KeepsRepository = true }, keepRepository, completion, cancellationToken);
+        _ = CaptureIntoAsync(projectDirectory, runDirectory, GitExecutable.OnPath, true, null, null, new Outcome { KeepsRepository = true }, keepRepository, completion, cancellationToken);
         return completion.Task;
     }
 

@@ -771,7 +771,9 @@ public sealed class GitCaptureTests : IDisposable
     [Fact]
     public async Task CaptureKeepingRepositoryAsync_RepositoryItOpened_IsHandedOverOpenAndRecordsTheSameCapture()
     {
+        // A .gitmodules file sends the capture to libgit2 for the submodules, so it opens the repository.
         _repo.Write(".gitignore", "out/\n");
+        _repo.Write(".gitmodules", string.Empty);
         _repo.Write("train.py", "print('hi')\n");
         _repo.CommitAll();
         _repo.Write("train.py", "print('edited')\n");
@@ -788,6 +790,25 @@ public sealed class GitCaptureTests : IDisposable
             Assert.True(kept.Ignore.IsPathIgnored("out/model.bin"));
         }
 
+        Assert.Equal(JsonSerializer.Serialize(plain.Record), JsonSerializer.Serialize(result.Record));
+    }
+
+    [Fact]
+    public async Task CaptureKeepingRepositoryAsync_NoSubmodules_OpensNoRepositoryListsTheTreeAndRecordsTheSameCapture()
+    {
+        _repo.Write(".gitignore", "out/\n");
+        _repo.Write("train.py", "print('hi')\n");
+        _repo.CommitAll();
+        _repo.Write("train.py", "print('edited')\n");
+        _repo.Write("notes.txt", "untracked\n");
+        var plain = await GitCapture.CaptureAsync(_repo.Root, _repo.Scratch("plain"), CancellationToken.None);
+        var handedOver = false;
+
+        var result = await GitCapture.CaptureKeepingRepositoryAsync(_repo.Root, _repo.Scratch("kept"), _ => handedOver = true, CancellationToken.None);
+
+        Assert.False(handedOver);
+        Assert.NotNull(result.Listing);
+        Assert.False(result.Listing.HasSubmodules);
         Assert.Equal(JsonSerializer.Serialize(plain.Record), JsonSerializer.Serialize(result.Record));
     }
 

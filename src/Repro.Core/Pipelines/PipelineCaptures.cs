@@ -44,8 +44,9 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
     // The repositories the git captures opened and kept, by the capture's folder, until Restored checks against one.
     private readonly Dictionary<string, Repository> _kept = new(StringComparer.Ordinal);
 
-    // The repositories being opened for captures that kept none, by the capture's folder.
-    private readonly Dictionary<string, Task<Repository>> _opening = new(StringComparer.Ordinal);
+    // For captures that kept no repository (no submodules): git's own answer to "is this path ignored?", started on the
+    // pool once the capture is taken, by the capture's folder; null where git could not be started.
+    private readonly Dictionary<string, Task<GitIgnoreQuery?>> _ignoreQueries = new(StringComparer.Ordinal);
     private int _captures;
 
     // One hash cache connection for the call (a fresh connection per step re-read the cache's pages for every input),
@@ -130,7 +131,7 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
             entry = (Task.Run(() => GitCapture.CaptureKeepingRepositoryAsync(directory, folder, repository => Keep(folder, repository), CancellationToken.None), CancellationToken.None), folder);
             _git[directory] = entry;
             _all.Add(entry.Capture);
-            _all.Add(entry.Capture.ContinueWith(capture => OpenRepository(folder, capture), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default));
+            _all.Add(entry.Capture.ContinueWith(capture => StartIgnoreQuery(folder, capture), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default));
             GitCaptures++;
         }
 
@@ -146,24 +147,24 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
         }
     }
 
-    // A capture that needed no libgit2 (no submodules) kept no repository: one is opened now, on the pool, so that the
-    // first reused step's check finds it open (reading git's index took 7-9 ms on that step's path), or waits for the
-    // open under way rather than starting another.
-    private void OpenRepository(string folder, Task<GitCaptureResult> capture)
+    // A capture that needed no libgit2 (no submodules) kept no repository: the restore checks ask git instead, through a
+    // check-ignore started now, so that the first reused step finds it running (loading libgit2 and reading the index
+    // for those checks cost tens of milliseconds of CPU, on that step's path).
+    private void StartIgnoreQuery(string folder, Task<GitCaptureResult> capture)
     {
-        if (!capture.IsCompletedSuccessfully || capture.Result.Record.RepositoryRoot is not { } root)
+        if (!capture.IsCompletedSuccessfully || capture.Result.Record.RepositoryRoot is not { } root || GitExecutable.OnPath is not { } git)
         {
             return;
         }
 
         lock (_lock)
         {
-            if (_kept.ContainsKey(folder) || _opening.ContainsKey(folder) || _repositories.ContainsKey(root))
+            if (_kept.ContainsKey(folder) || _ignoreQueries.ContainsKey(folder) || _repositories.ContainsKey(root))
             {
                 return;
             }
 
-            _opening[folder] = Task.Run(() => new Repository(root), CancellationToken.None);
+            _ignoreQueries[folder] = Task.Run(() => GitIgnoreQuery.TryStart(git, root), CancellationToken.None);
         }
     }
 
@@ -474,23 +475,25 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
         {
             // The index and the ignore rules as they were when the capture was taken (no step executed since, and no
             // restore wrote a file git sees, or the capture and this repository would have been dropped).
+            if (!_repositories.ContainsKey(root) && !_kept.ContainsKey(captureFolder) && _ignoreQueries.TryGetValue(captureFolder, out var starting)
+                && starting.GetAwaiter().GetResult() is { } query)
+            {
+                return GitSees(record, root, query, paths);
+            }
+
             if (!_repositories.TryGetValue(root, out var repository))
             {
-                repository = _kept.Remove(captureFolder, out var kept) ? kept
-                    : _opening.Remove(captureFolder, out var opening) ? opening.GetAwaiter().GetResult()
-                    : new Repository(root);
+                repository = _kept.Remove(captureFolder, out var kept) ? kept : new Repository(root);
                 _repositories[root] = repository;
             }
 
             foreach (var path in paths)
             {
-                var relative = Path.GetRelativePath(root, path);
-                if (relative is "." or ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(relative))
+                if (RelativeInside(root, path) is not { } relative)
                 {
                     continue;
                 }
 
-                relative = relative.Replace(Path.DirectorySeparatorChar, '/');
                 if (relative.Split('/').Contains(".git", StringComparer.Ordinal)
                     || record.Submodules.Any(submodule => relative.StartsWith(submodule.Path + "/", StringComparison.Ordinal))
                     || repository.Index[relative] is not null
@@ -508,6 +511,36 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
         }
     }
 
+    // The same question answered by git itself (see StartIgnoreQuery); a path git cannot answer for counts as seen.
+    private static bool GitSees(GitRecord record, string root, GitIgnoreQuery query, IReadOnlyCollection<string> paths)
+    {
+        foreach (var path in paths)
+        {
+            if (RelativeInside(root, path) is not { } relative)
+            {
+                continue;
+            }
+
+            if (relative.Split('/').Contains(".git", StringComparer.Ordinal)
+                || record.Submodules.Any(submodule => relative.StartsWith(submodule.Path + "/", StringComparison.Ordinal))
+                || query.IsIgnored(relative) != true)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // The path relative to the working tree's root with forward slashes, or null when it lies outside the tree.
+    private static string? RelativeInside(string root, string path)
+    {
+        var relative = Path.GetRelativePath(root, path);
+        return relative is "." or ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(relative)
+            ? null
+            : relative.Replace(Path.DirectorySeparatorChar, '/');
+    }
+
     private void CloseRepositories()
     {
         foreach (var repository in _repositories.Values.Concat(_kept.Values))
@@ -515,15 +548,15 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
             repository.Dispose();
         }
 
-        foreach (var opening in _opening.Values)
+        foreach (var query in _ignoreQueries.Values)
         {
-            // Closed once open; one that failed to open holds nothing.
-            _all.Add(opening.ContinueWith(static task => task.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default));
+            // Ended once started; one that could not start holds nothing.
+            _all.Add(query.ContinueWith(static task => task.Result?.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default));
         }
 
         _repositories.Clear();
         _kept.Clear();
-        _opening.Clear();
+        _ignoreQueries.Clear();
     }
 
     public void Dispose()

@@ -67,6 +67,43 @@ public sealed class PipelineCapturesTests : IDisposable
     }
 
     [Fact]
+    public async Task Restored_FileANegatedPatternIncludesAgain_CapturesAgain()
+    {
+        _repository.Write(".gitignore", "out/\n*.bin\n!model.bin\n");
+        _repository.CommitAll("ignore binaries but the model");
+        using var captures = new PipelineCaptures();
+        await captures.CaptureGitAsync(Step("a"), withListing: false, CancellationToken.None);
+
+        captures.Restored([_repository.Write("weights.bin", "ignored\n")]);
+        await captures.CaptureGitAsync(Step("b"), withListing: false, CancellationToken.None);
+        Assert.Equal(1, captures.GitCaptures);
+
+        captures.Restored([_repository.Write("model.bin", "seen\n")]);
+        var next = await captures.CaptureGitAsync(Step("c"), withListing: false, CancellationToken.None);
+
+        Assert.Equal(2, captures.GitCaptures);
+        Assert.Contains(next.Record.Untracked, file => file.Path == "model.bin");
+    }
+
+    [Fact]
+    public async Task Restored_RepositoryTheCaptureOpenedForGitmodules_AnswersAsGitDoes()
+    {
+        // A .gitmodules file makes the capture open the repository with libgit2: the checks use that one.
+        _repository.Write(".gitmodules", string.Empty);
+        _repository.CommitAll("an empty .gitmodules");
+        using var captures = new PipelineCaptures();
+        await captures.CaptureGitAsync(Step("a"), withListing: false, CancellationToken.None);
+
+        captures.Restored([_repository.Write("out/s1/done", "1\n")]);
+        await captures.CaptureGitAsync(Step("b"), withListing: false, CancellationToken.None);
+        Assert.Equal(1, captures.GitCaptures);
+
+        captures.Restored([_repository.Write("models/model.bin", "weights\n")]);
+        await captures.CaptureGitAsync(Step("c"), withListing: false, CancellationToken.None);
+        Assert.Equal(2, captures.GitCaptures);
+    }
+
+    [Fact]
     public async Task Restored_TrackedFileEvenIfIgnored_CapturesAgain()
     {
         _repository.Write(".gitignore", "out/\ntracked.txt\n");

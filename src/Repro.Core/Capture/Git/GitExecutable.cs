@@ -94,6 +94,26 @@ internal sealed class GitExecutable
         }
     }
 
+    /// <summary>
+    /// Starts git in <paramref name="workingDirectory"/> with the user's configuration, keeping its standard input
+    /// open for the caller to write (a query answered line by line); null when it cannot be started.
+    /// </summary>
+    public LaunchedProcess? TryStartWithInput(string workingDirectory, IReadOnlyList<string> arguments)
+    {
+        try
+        {
+            return ProcessLauncher.Start(new ProcessStart(FilePath, arguments, workingDirectory, ControlledEnvironment(userConfiguration: true))
+            {
+                CLocale = true,
+                KeepStandardInput = true,
+            });
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Runs git and returns its standard output as bytes.</summary>
     public async Task<byte[]> ReadAllAsync(
         string workingDirectory, IReadOnlyList<string> arguments, bool userConfiguration, CancellationToken cancellationToken)

@@ -76,8 +76,11 @@ internal sealed class ManifestPrefetch
         return found;
     }
 
-    /// <summary>Reads the manifest of <paramref name="runId"/>, kept with its file's status; a run that cannot be read is left to the lookup.</summary>
-    public void Fill(string runId)
+    /// <summary>
+    /// Reads the manifest of <paramref name="runId"/>, kept with its file's status, and returns it; a run that cannot be
+    /// read is left to the lookup (null).
+    /// </summary>
+    public RunManifest? Fill(string runId)
     {
         ArgumentException.ThrowIfNullOrEmpty(runId);
         try
@@ -85,7 +88,7 @@ internal sealed class ManifestPrefetch
             var path = _store.GetRunFolder(runId).Manifest;
             if (FileStatus.Of(path, followLinks: false) is not { } before)
             {
-                return;
+                return null;
             }
 
             var manifest = _store.Load(runId);
@@ -94,10 +97,13 @@ internal sealed class ManifestPrefetch
             {
                 _manifests[runId] = (before, manifest);
             }
+
+            return manifest;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or StoreException or InputException or ArgumentException)
         {
             // The lookup reads it itself and says what is wrong.
+            return null;
         }
     }
 

@@ -9,6 +9,7 @@ using Repro.Core.Capture.Git;
 using Repro.Core.Diagnostics;
 using Repro.Core.Errors;
 using Repro.Core.Execution;
+using Repro.Core.FileSystem;
 using Repro.Core.Runs;
 using Repro.Core.Store;
 
@@ -334,9 +335,9 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
                             // Only a head start lost: the step fingerprints its inputs itself and reports what it meets.
                         }
 
-                        if (candidates.TryGetValue(name, out var runId))
+                        if (candidates.TryGetValue(name, out var runId) && manifests.Fill(runId) is { } likely)
                         {
-                            manifests.Fill(runId);
+                            AskIgnoredAhead(directory, likely);
                         }
                     }
                 },
@@ -509,6 +510,41 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
         {
             return true;
         }
+    }
+
+    // Whether git ignores the outputs the step will restore if it reuses this run, asked on the read-ahead thread so
+    // that the step's check after its restore finds the answers (a round trip to git is about a millisecond on a busy
+    // machine, each step, on the critical path). Only once the capture and its query are ready: it never waits for them.
+    private void AskIgnoredAhead(string projectDirectory, RunManifest likely)
+    {
+        GitIgnoreQuery query;
+        string root;
+        lock (_lock)
+        {
+            if (!_git.TryGetValue(projectDirectory, out var entry) || !entry.Capture.IsCompletedSuccessfully
+                || entry.Capture.Result.Record.RepositoryRoot is not { } repositoryRoot
+                || !_ignoreQueries.TryGetValue(entry.Folder, out var starting) || !starting.IsCompletedSuccessfully || starting.Result is not { } started)
+            {
+                return;
+            }
+
+            query = started;
+            root = repositoryRoot;
+        }
+
+        var paths = new List<string>();
+        foreach (var record in likely.Outputs)
+        {
+            foreach (var file in record.Files)
+            {
+                if (RelativeInside(root, Path.GetFullPath(PathText.FromRecorded(file.Path), projectDirectory)) is { } relative)
+                {
+                    paths.Add(relative);
+                }
+            }
+        }
+
+        query.AskAhead(paths);
     }
 
     // The same question answered by git itself (see StartIgnoreQuery); a path git cannot answer for counts as seen.

@@ -12,7 +12,7 @@ namespace Repro.Core.Capture.Git;
 /// </summary>
 /// <remarks>
 /// git ends with an error on some paths (one beyond a symbolic link, one inside a submodule); the query then answers
-/// null for that path and every later one, and the caller takes the cautious view. Not safe for concurrent use.
+/// null for that path and every later one, and the caller takes the cautious view. Safe to use from several threads.
 /// </remarks>
 internal sealed class GitIgnoreQuery : IDisposable
 {
@@ -23,7 +23,9 @@ internal sealed class GitIgnoreQuery : IDisposable
     private readonly byte[] _buffer = new byte[4096];
     private int _buffered;
     private int _consumed;
-    private bool _broken;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, bool?> _answers = new(StringComparer.Ordinal);
+    private volatile bool _broken;
     private bool _disposed;
 
     private GitIgnoreQuery(LaunchedProcess process)
@@ -46,43 +48,102 @@ internal sealed class GitIgnoreQuery : IDisposable
     /// <summary>
     /// Whether <paramref name="relativePath"/> (forward slashes, relative to the root) is ignored and untracked, so that
     /// git's status cannot show a file there: true, false, or null when git could not say (the cautious answer is
-    /// "it could show it").
+    /// "it could show it"). A path asked ahead (<see cref="AskAhead"/>) is answered from there.
     /// </summary>
     public bool? IsIgnored(string relativePath)
     {
         ArgumentException.ThrowIfNullOrEmpty(relativePath);
-        if (_broken || relativePath.Contains('\0', StringComparison.Ordinal))
+        lock (_lock)
         {
-            return null;
+            if (!_answers.TryGetValue(relativePath, out var answer))
+            {
+                Ask([relativePath]);
+                answer = _answers.GetValueOrDefault(relativePath);
+            }
+
+            return answer;
+        }
+    }
+
+    /// <summary>
+    /// Asks about <paramref name="relativePaths"/> now, all in one exchange, so that <see cref="IsIgnored"/> answers
+    /// them later without a round trip to git (a pipeline's read-ahead thread asks about the outputs its steps will
+    /// restore, off the steps' path). Paths asked before are not asked again.
+    /// </summary>
+    public void AskAhead(IReadOnlyCollection<string> relativePaths)
+    {
+        ArgumentNullException.ThrowIfNull(relativePaths);
+        lock (_lock)
+        {
+            var unanswered = new List<string>(relativePaths.Count);
+            foreach (var path in relativePaths)
+            {
+                if (!string.IsNullOrEmpty(path) && !_answers.ContainsKey(path) && !unanswered.Contains(path))
+                {
+                    unanswered.Add(path);
+                }
+            }
+
+            if (unanswered.Count > 0)
+            {
+                Ask(unanswered);
+            }
+        }
+    }
+
+    // Every path written at once, then each answer read in turn. Called under the lock.
+    private void Ask(List<string> paths)
+    {
+        if (_broken)
+        {
+            return;
         }
 
         try
         {
-            var request = new byte[Encoding.UTF8.GetByteCount(relativePath) + 1];
-            Encoding.UTF8.GetBytes(relativePath, request);
-            _process.StandardInput.Write(request);
-            _process.StandardInput.Flush();
-
-            // Four fields, each ending in NUL: the source of the pattern, its line, the pattern, and the path. A path no
-            // pattern matches (or a tracked one) has the first three empty.
-            using var timeout = new CancellationTokenSource(AnswerTimeout);
-            using var kill = timeout.Token.Register(() => _process.KillTree());
-            var source = ReadField();
-            _ = ReadField();
-            var pattern = ReadField();
-            var path = ReadField();
-            if (source is null || pattern is null || path is null || path != relativePath)
+            var request = new List<byte>();
+            foreach (var path in paths)
             {
-                _broken = true;
-                return null;
+                if (path.Contains('\0', StringComparison.Ordinal))
+                {
+                    _answers[path] = null;
+                    continue;
+                }
+
+                request.AddRange(Encoding.UTF8.GetBytes(path));
+                request.Add(0);
             }
 
-            return source.Length > 0 && !pattern.StartsWith('!');
+            _process.StandardInput.Write([.. request]);
+            _process.StandardInput.Flush();
+
+            // Four fields per path, each ending in NUL: the source of the pattern, its line, the pattern, and the path. A
+            // path no pattern matches (or a tracked one) has the first three empty.
+            using var timeout = new CancellationTokenSource(AnswerTimeout);
+            using var kill = timeout.Token.Register(() => _process.KillTree());
+            foreach (var path in paths)
+            {
+                if (path.Contains('\0', StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var source = ReadField();
+                _ = ReadField();
+                var pattern = ReadField();
+                var answered = ReadField();
+                if (source is null || pattern is null || answered != path)
+                {
+                    _broken = true;
+                    return;
+                }
+
+                _answers[path] = source.Length > 0 && !pattern.StartsWith('!');
+            }
         }
         catch (Exception exception) when (exception is IOException or ObjectDisposedException or InvalidOperationException)
         {
             _broken = true;
-            return null;
         }
     }
 

@@ -44,6 +44,39 @@ public sealed class GitIgnoreQueryTests : IDisposable
         Assert.Equal(ignored, query.IsIgnored(path));
     }
 
+    [Fact]
+    public void AskAhead_ManyPathsAtOnce_LaterAnswersComeFromThereAndNewPathsStillAskGit()
+    {
+        using var query = Start();
+
+        query.AskAhead(["out/a.bin", "src/train.py", "x.log", "keep.log", "out/a.bin"]);
+        // Asked ahead: the same answers without asking again (a dead git could not answer any more).
+        query.AskAhead(["build/y.o"]);
+
+        Assert.Equal(true, query.IsIgnored("out/a.bin"));
+        Assert.Equal(false, query.IsIgnored("src/train.py"));
+        Assert.Equal(true, query.IsIgnored("x.log"));
+        Assert.Equal(false, query.IsIgnored("keep.log"));
+        Assert.Equal(true, query.IsIgnored("build/y.o"));
+        Assert.Equal(false, query.IsIgnored("models/new.bin"));
+    }
+
+    [UnixFact]
+    public void AskAhead_ThenGitEnds_AnswersAskedAheadStandAndOthersAreUnknown()
+    {
+        Directory.CreateDirectory(Path.Combine(_repository.Root, "data"));
+        File.CreateSymbolicLink(Path.Combine(_repository.Root, "data", "link"), Path.GetTempPath());
+        using var query = Start();
+        query.AskAhead(["out/a.bin", "src/train.py"]);
+
+        // git ends on a path beyond a symbolic link.
+        Assert.Null(query.IsIgnored("data/link/x.log"));
+
+        Assert.Equal(true, query.IsIgnored("out/a.bin"));
+        Assert.Equal(false, query.IsIgnored("src/train.py"));
+        Assert.Null(query.IsIgnored("train.log"));
+    }
+
     [UnixFact]
     public void IsIgnored_PathBeyondASymbolicLink_GitCannotSaySoNullForItAndEveryLaterPath()
     {
@@ -63,7 +96,7 @@ public sealed class GitIgnoreQueryTests : IDisposable
 
         query.Dispose();
 
-        Assert.Null(query.IsIgnored("a.log"));
+        Assert.Null(query.IsIgnored("b.log"));
     }
 
     public void Dispose() => _repository.Dispose();

@@ -24,7 +24,7 @@ internal static class ManifestWriter
 {
     // As JsonSerializerOptions.GetWriterOptions makes them for the manifest's options: MaxDepth is the serializer's
     // default depth (64), not the writer's own (1,000), so that a too-deep Python flag fails as it did.
-    internal static readonly JsonWriterOptions WriterOptions = new()
+    private static readonly JsonWriterOptions WriterOptions = new()
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Indented = true,
@@ -34,12 +34,19 @@ internal static class ManifestWriter
 
     /// <summary>The manifest as UTF-8 JSON bytes, with a final newline.</summary>
     /// <exception cref="JsonException">A property that may not be null is null, as the serializer reports it.</exception>
-    public static byte[] Write(RunManifest manifest)
+    public static byte[] Write(RunManifest manifest) => Write(manifest, Manifest, 16 * 1024);
+
+    /// <summary>
+    /// <paramref name="value"/> as <paramref name="write"/> writes it with the manifest's writer options, as UTF-8 bytes
+    /// with a final newline (the records repro writes by hand share this).
+    /// </summary>
+    internal static byte[] Write<T>(T value, Action<Utf8JsonWriter, T> write, int initialCapacity)
+        where T : class
     {
-        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        var buffer = new ArrayBufferWriter<byte>(initialCapacity);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
-            Manifest(writer, manifest);
+            write(writer, value);
         }
 
         var bytes = new byte[buffer.WrittenCount + 1];

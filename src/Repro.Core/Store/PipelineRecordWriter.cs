@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using Repro.Core.Runs;
 
@@ -21,16 +20,7 @@ internal static class PipelineRecordWriter
     public static byte[] Write(PipelineRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var buffer = new ArrayBufferWriter<byte>(4 * 1024);
-        using (var writer = new Utf8JsonWriter(buffer, ManifestWriter.WriterOptions))
-        {
-            Record(writer, record);
-        }
-
-        var bytes = new byte[buffer.WrittenCount + 1];
-        buffer.WrittenSpan.CopyTo(bytes);
-        bytes[^1] = (byte)'\n';
-        return bytes;
+        return ManifestWriter.Write(record, Record, 4 * 1024);
     }
 
     private static void Record(Utf8JsonWriter writer, PipelineRecord record)

@@ -225,7 +225,7 @@ public sealed record RunCacheKey(IReadOnlyDictionary<string, string> Parts)
         var sha = Encoding.ASCII.GetString(body, 5, ShaLength);
         foreach (var character in sha)
         {
-            if (!char.IsAsciiHexDigitLower(character) && !char.IsAsciiDigit(character))
+            if (!char.IsAsciiHexDigitLower(character))
             {
                 return null;
             }

@@ -476,16 +476,23 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
         {
             // The index and the ignore rules as they were when the capture was taken (no step executed since, and no
             // restore wrote a file git sees, or the capture and this repository would have been dropped).
+            // Asked of git itself where the capture opened no repository (see StartIgnoreQuery): a path git cannot
+            // answer for counts as seen. Otherwise libgit2, with the repository the capture kept or one opened now.
+            Func<string, bool> seenThere;
             if (!_repositories.ContainsKey(root) && !_kept.ContainsKey(captureFolder) && _ignoreQueries.TryGetValue(captureFolder, out var starting)
                 && starting.GetAwaiter().GetResult() is { } query)
             {
-                return GitSees(record, root, query, paths);
+                seenThere = relative => query.IsIgnored(relative) != true;
             }
-
-            if (!_repositories.TryGetValue(root, out var repository))
+            else
             {
-                repository = _kept.Remove(captureFolder, out var kept) ? kept : new Repository(root);
-                _repositories[root] = repository;
+                if (!_repositories.TryGetValue(root, out var repository))
+                {
+                    repository = _kept.Remove(captureFolder, out var kept) ? kept : new Repository(root);
+                    _repositories[root] = repository;
+                }
+
+                seenThere = relative => repository.Index[relative] is not null || !repository.Ignore.IsPathIgnored(relative);
             }
 
             foreach (var path in paths)
@@ -497,8 +504,7 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
 
                 if (relative.Split('/').Contains(".git", StringComparer.Ordinal)
                     || record.Submodules.Any(submodule => relative.StartsWith(submodule.Path + "/", StringComparison.Ordinal))
-                    || repository.Index[relative] is not null
-                    || !repository.Ignore.IsPathIgnored(relative))
+                    || seenThere(relative))
                 {
                     return true;
                 }
@@ -545,27 +551,6 @@ internal sealed class PipelineCaptures : ICaptureSource, IDisposable
         }
 
         query.AskAhead(paths);
-    }
-
-    // The same question answered by git itself (see StartIgnoreQuery); a path git cannot answer for counts as seen.
-    private static bool GitSees(GitRecord record, string root, GitIgnoreQuery query, IReadOnlyCollection<string> paths)
-    {
-        foreach (var path in paths)
-        {
-            if (RelativeInside(root, path) is not { } relative)
-            {
-                continue;
-            }
-
-            if (relative.Split('/').Contains(".git", StringComparer.Ordinal)
-                || record.Submodules.Any(submodule => relative.StartsWith(submodule.Path + "/", StringComparison.Ordinal))
-                || query.IsIgnored(relative) != true)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     // The path relative to the working tree's root with forward slashes, or null when it lies outside the tree.

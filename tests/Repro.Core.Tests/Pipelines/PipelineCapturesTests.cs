@@ -85,6 +85,22 @@ public sealed class PipelineCapturesTests : IDisposable
         Assert.Contains(next.Record.Untracked, file => file.Path == "model.bin");
     }
 
+    [UnixFact]
+    public async Task Restored_PathGitCannotAnswerFor_CountsAsSeenAndCapturesAgain()
+    {
+        using var outside = new TempDirectory();
+        Directory.CreateDirectory(Path.Combine(_repository.Root, "data"));
+        File.CreateSymbolicLink(Path.Combine(_repository.Root, "data", "link"), outside.Path);
+        using var captures = new PipelineCaptures();
+        await captures.CaptureGitAsync(Step("a"), withListing: false, CancellationToken.None);
+
+        // git check-ignore ends on a path beyond a symbolic link: no answer, so the cautious one.
+        captures.Restored([Path.Combine(_repository.Root, "data", "link", "model.bin")]);
+        await captures.CaptureGitAsync(Step("b"), withListing: false, CancellationToken.None);
+
+        Assert.Equal(2, captures.GitCaptures);
+    }
+
     [Fact]
     public async Task Restored_RepositoryTheCaptureOpenedForGitmodules_AnswersAsGitDoes()
     {

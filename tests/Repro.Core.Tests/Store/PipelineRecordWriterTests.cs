@@ -71,6 +71,10 @@ public sealed class PipelineRecordWriterTests
     }
 
     [Fact]
+    public void Write_NullStepInTheList_IsWhatTheSerializerWrites() =>
+        AssertSameBytes(Full() with { Steps = [Full().Steps[0], null!] });
+
+    [Fact]
     public void Write_TimesWithOffsetsAndTicks_AreWhatTheSerializerWrites()
     {
         foreach (var time in new[] { new DateTimeOffset(2025, 3, 4, 5, 6, 7, 891, TimeSpan.FromHours(5.5)).AddTicks(1234), DateTimeOffset.MaxValue, DateTimeOffset.MinValue })

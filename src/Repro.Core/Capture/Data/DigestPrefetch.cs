@@ -24,8 +24,8 @@ namespace Repro.Core.Capture.Data;
 public sealed class DigestPrefetch
 {
     private readonly HashCache _cache;
-    // Values of a class, not a (status, digest) tuple: a concurrent dictionary over a tuple of a struct is code that
-    // ReadyToRun leaves to the JIT, and its unoptimised first tier cost the read-ahead about 30 ms of CPU for 10,000 files.
+    // Values of a class, not a (status, digest) tuple: the tuple carried a 48-byte status copied in and out on every store
+    // and lookup, and a sampled profile put about 30 ms of the read-ahead's CPU (10,000 files) in this dictionary.
     private readonly ConcurrentDictionary<string, Looked> _digests = new(StringComparer.Ordinal);
     private readonly Lock _listingsLock = new();
     // By project directory, then spec: dictionaries over reference types, whose code ReadyToRun has (a tuple key's is

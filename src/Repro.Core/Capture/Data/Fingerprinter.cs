@@ -217,7 +217,7 @@ public sealed class Fingerprinter
         // A file reached through several specs or links is read once: the first file listed for a content path stands
         // for it. One pass, without LINQ: a reused pipeline step passes each of its inputs through here.
         var started = DateTimeOffset.UtcNow;
-        // Sized for every file up front: growing a table of a step's 500 inputs rehashed it nine times.
+        // Sized for every file up front: growing a table to a step's 500 inputs resized and rehashed it seven times.
         var files = 0;
         foreach (var resolution in resolutions)
         {

@@ -101,6 +101,8 @@ internal sealed class GitIgnoreQuery : IDisposable
 
         try
         {
+            // A NUL cannot be sent (it ends a path): no answer for such a path.
+            var asked = new List<string>(paths.Count);
             var request = new List<byte>();
             foreach (var path in paths)
             {
@@ -110,6 +112,7 @@ internal sealed class GitIgnoreQuery : IDisposable
                     continue;
                 }
 
+                asked.Add(path);
                 request.AddRange(Encoding.UTF8.GetBytes(path));
                 request.Add(0);
             }
@@ -121,13 +124,8 @@ internal sealed class GitIgnoreQuery : IDisposable
             // path no pattern matches (or a tracked one) has the first three empty.
             using var timeout = new CancellationTokenSource(AnswerTimeout);
             using var kill = timeout.Token.Register(() => _process.KillTree());
-            foreach (var path in paths)
+            foreach (var path in asked)
             {
-                if (path.Contains('\0', StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
                 var source = ReadField();
                 _ = ReadField();
                 var pattern = ReadField();
